@@ -1,0 +1,33 @@
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accountability.services import SUMMARY_KEYS, evaluation_run
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of: '{value}' is not a date written as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Evaluate every active contract's benchmarks as of a date (the nightly job, synchronously)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", help="The date to evaluate as of, YYYY-MM-DD (default: today).")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
+
+    def handle(self, *args, as_of=None, as_json=False, **options):
+        day = _date(as_of) if as_of else timezone.localdate()
+        run = evaluation_run(as_of=day, trigger="manual")
+        summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}
+        if as_json:
+            self.stdout.write(json.dumps(summary))
+        else:
+            for key, value in summary.items():
+                self.stdout.write(f"{key}: {value}")
+

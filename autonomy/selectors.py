@@ -1,0 +1,79 @@
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, Q, QuerySet
+
+from autonomy.models import HELD_STATUSES, AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
+from schools.models import School
+from schools.policies import schools_visible_to
+
+
+@dataclass(frozen=True)
+class DecisionRight:
+    autonomy: Autonomy
+    grant: AutonomyGrant | None
+
+    @property
+    def held(self) -> bool:
+        return self.grant is not None and self.grant.is_held
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    domain: str
+    label: str
+    rights: list[DecisionRight]
+
+    @property
+    def held_count(self) -> int:
+        return sum(right.held for right in self.rights)
+
+
+def decision_rights_for_school(*, school: School) -> list[DomainRow]:
+    """The matrix domain × autonomy for one school: which it holds, under which model. Two queries."""
+    live = {
+        grant.autonomy_id: grant
+        for grant in AutonomyGrant.objects.filter(
+            school=school, status__in=(*HELD_STATUSES, GrantStatus.SUSPENDED)
+        ).select_related("granted_by")
+    }
+    catalog = list(Autonomy.objects.all())
+    return [
+        DomainRow(
+            domain=domain.value,
+            label=domain.label,
+            rights=[DecisionRight(a, live.get(a.pk)) for a in catalog if a.domain == domain],
+        )
+        for domain in Domain
+    ]
+
+
+def accountability_model_counts(*, rows: list[DomainRow]) -> dict[str, int]:
+    counts = dict.fromkeys(AccountabilityModel.values, 0)
+    for row in rows:
+        for right in row.rights:
+            if right.held:
+                counts[right.grant.model] += 1
+    return counts
+
+
+def school_list_for_overview(
+    *, user: AbstractBaseUser, network_id: int | None = None, search: str = ""
+) -> QuerySet[School]:
+    """Schools with network, liaison and the autonomies they hold, in a fixed number of queries."""
+    held = (
+        AutonomyGrant.objects.filter(status__in=HELD_STATUSES)
+        .select_related("autonomy")
+        .order_by("autonomy__domain", "autonomy__display_order")
+    )
+    schools = (
+        schools_visible_to(user)
+        .select_related("network", "liaison")
+        .prefetch_related(Prefetch("grants", queryset=held, to_attr="held_grants"))
+        .order_by("name", "pk")
+    )
+    if network_id:
+        schools = schools.filter(network_id=network_id)
+    if search:
+        schools = schools.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return schools

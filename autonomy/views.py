@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from autonomy.models import ACCOUNTABILITY_MODEL_HELP, AccountabilityModel
+from autonomy.selectors import (
+    accountability_model_counts,
+    decision_rights_for_school,
+    school_list_for_overview,
+)
+from schools.forms import OverviewFilterForm
+from schools.policies import can_view_district_overview
+from schools.selectors import networks_for_user, school_get_for_user
+
+OVERVIEW_PAGE_SIZE = 50
+
+
+@login_required
+def school_decision_rights(request, code):
+    school = school_get_for_user(user=request.user, code=code)
+    rows = decision_rights_for_school(school=school)
+    counts = accountability_model_counts(rows=rows)
+    context = {
+        "school": school,
+        "rows": rows,
+        "models": [(m.value, m.label, ACCOUNTABILITY_MODEL_HELP[m], counts[m]) for m in AccountabilityModel],
+    }
+    return render(request, "autonomy/school_decision_rights.html", context)
+
+
+@login_required
+def district_overview(request):
+    if not can_view_district_overview(request.user):
+        raise Http404("No such page.")
+    form = OverviewFilterForm(request.GET or None, networks=networks_for_user(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    schools = school_list_for_overview(
+        user=request.user,
+        network_id=filters["network"].pk if filters.get("network") else None,
+        search=filters.get("q", ""),
+    )
+    page = Paginator(schools, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "querystring": _without_page(request.GET)}
+    template = "autonomy/district_overview.html"
+    if request.htmx:
+        template += "#school-table"
+    return render(request, template, context)
+
+
+def _without_page(query):
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()

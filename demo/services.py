@@ -1,0 +1,295 @@
+"""A deterministic, realistic demo district, built with bulk inserts.
+
+Same seed, same district: every random choice comes from one `random.Random(seed)`, consumed in a
+fixed order, and rows are created in a fixed order. Dates count back from the current school year.
+"""
+
+import datetime
+import math
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from autonomy.models import AccountabilityModel, Autonomy
+from autonomy.services import grants_issue
+from metrics.models import Metric, Observation
+from schools.models import Cohort, District, GradeBand, Membership, Network, ReviewFunction, Role, School, SchoolYear
+
+DEMO_PASSWORD = "portal-demo-2026"
+
+NETWORK_NAMES = ["North", "South", "East", "West", "Central", "Riverside", "Lakeside", "Hillcrest"]
+SCHOOL_NAMES = [
+    "Addams", "Baldwin", "Carver", "Chavez", "Douglass", "Earhart", "Franklin", "Garfield", "Hamilton",
+    "Hughes", "Irving", "Jefferson", "Keller", "King", "Lincoln", "Madison", "Mann", "Marshall", "Morrison",
+    "Nightingale", "Obama", "Parks", "Roosevelt", "Sandburg", "Stevenson", "Truth", "Tubman", "Washington",
+    "Whitman", "Wright", "Young", "Banneker", "Curie", "Dewey", "Emerson", "Fulton", "Grant", "Holmes",
+    "Jackson", "Kennedy",
+]
+FIRST_NAMES = [
+    "Maria", "James", "Aisha", "Robert", "Mei", "David", "Fatima", "Michael", "Sofia", "William", "Grace",
+    "Daniel", "Nia", "Carlos", "Hannah", "Omar", "Elena", "Marcus", "Priya", "Thomas",
+]
+LAST_NAMES = [
+    "Garcia", "Johnson", "Nguyen", "Smith", "Patel", "Brown", "Williams", "Lopez", "Kim", "Davis", "Okafor",
+    "Miller", "Hernandez", "Wilson", "Chen", "Moore", "Taylor", "Anderson", "Thomas", "Martinez",
+]
+BANDS = [
+    (GradeBand.ELEMENTARY, "Elementary School", 0.55, (280, 650)),
+    (GradeBand.MIDDLE, "Middle School", 0.20, (450, 900)),
+    (GradeBand.HIGH, "High School", 0.20, (800, 2200)),
+    (GradeBand.K8, "K-8 Academy", 0.05, (350, 800)),
+]
+# Where each metric starts and how fast an improving school moves per year.
+METRIC_SHAPES = {
+    "ela_proficiency": (42, 14, 3.0),
+    "math_proficiency": (36, 14, 3.0),
+    "growth_percentile": (50, 9, 2.5),
+    "chronic_absenteeism": (22, 8, -2.0),
+    "graduation_rate": (81, 8, 2.0),
+    "teacher_vacancies_first_day": (2, 2, -0.6),
+    "teacher_retention": (82, 7, 1.5),
+    "budget_variance": (4, 2, -0.6),
+    "finance_rating": (3.2, 0.9, 0.25),
+    "audit_findings": (1, 1, -0.3),
+    "family_satisfaction": (74, 9, 2.0),
+}
+INTEGER_METRICS = {"teacher_vacancies_first_day", "audit_findings", "finance_rating"}
+
+
+@dataclass
+class DemoLogins:
+    password: str
+    users: list[tuple[str, str]] = field(default_factory=list)  # (role description, username)
+
+
+class DistrictAlreadySeeded(Exception):
+    pass
+
+
+def school_year_label(start_year: int) -> str:
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+def current_school_year_start(today: datetime.date) -> int:
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def demo_district_seed(*, schools: int = 40, years: int = 5, seed: int = 2026) -> DemoLogins:
+    """Create the demo district; refuses when the database already holds schools."""
+    if School.objects.exists():
+        raise DistrictAlreadySeeded(f"The database already holds {School.objects.count()} schools.")
+    rng = random.Random(seed)
+    with transaction.atomic():
+        builder = _Builder(rng=rng, school_count=schools, year_count=years)
+        return builder.build()
+
+
+class _Builder:
+    def __init__(self, *, rng: random.Random, school_count: int, year_count: int):
+        self.rng = rng
+        self.school_count = school_count
+        self.year_count = year_count
+        self.password_hash = make_password(DEMO_PASSWORD, salt="sgsportaldemo")
+        self.logins = DemoLogins(password=DEMO_PASSWORD)
+        User = get_user_model()
+        self.User = User
+
+    def build(self) -> DemoLogins:
+        District.objects.create(name="Riverbend Unified School District")
+        self.years = self._school_years()
+        staff = self._central_office()
+        networks = self._networks()
+        cohort = Cohort.objects.create(
+            name="Autonomy pilot 2025", description="Schools piloting full autonomy with expectations."
+        )
+        liaisons = self._liaisons(len(networks))
+        self.schools = self._schools(networks, cohort, liaisons)
+        self._school_staff()
+        trajectories = self._observations()
+        self._grants(admin=staff["admin"], cohort=cohort, trajectories=trajectories)
+        return self.logins
+
+    # --- organisation ---------------------------------------------------------------------------
+    def _school_years(self) -> list[SchoolYear]:
+        last = current_school_year_start(timezone.localdate())
+        rows = []
+        for start in range(last - self.year_count + 1, last + 1):
+            rows.append(
+                SchoolYear(
+                    label=school_year_label(start),
+                    start_date=datetime.date(start, 7, 1),
+                    end_date=datetime.date(start + 1, 6, 30),
+                    first_day=datetime.date(start, 8, 12 + (start % 7)),
+                )
+            )
+        return SchoolYear.objects.bulk_create(rows)
+
+    def _user(self, username: str, first: str, last: str, **extra):
+        return self.User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@riverbend.example",
+            password=self.password_hash,
+            **extra,
+        )
+
+    def _person(self) -> tuple[str, str]:
+        return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+
+    def _central_office(self) -> dict:
+        specs = [("admin", Role.ADMIN, "", "Autonomy office (admin)")]
+        specs += [
+            (f"reviewer-{function}", Role.REVIEWER, function, f"Reviewer, {label}")
+            for function, label in ReviewFunction.choices
+        ]
+        specs.append(("viewer", Role.VIEWER, "", "Viewer (board member)"))
+        users = self.User.objects.bulk_create(
+            self._user(name, *self._person(), is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN))
+            for name, role, _, _ in specs
+        )
+        Membership.objects.bulk_create(
+            Membership(user=user, role=role, function=function)
+            for user, (_, role, function, _) in zip(users, specs, strict=True)
+        )
+        self.logins.users += [(label, name) for name, _, _, label in specs]
+        return {name: user for user, (name, *_) in zip(users, specs, strict=True)}
+
+    def _networks(self) -> list[Network]:
+        count = 4 if self.school_count <= 100 else math.ceil(self.school_count / 25)
+        names = [
+            f"{NETWORK_NAMES[i]} Network" if i < len(NETWORK_NAMES) else f"Network {i + 1}" for i in range(count)
+        ]
+        return Network.objects.bulk_create(
+            Network(name=name, description="A cross-functional support team for its schools.") for name in names
+        )
+
+    def _liaisons(self, network_count: int) -> list:
+        count = max(network_count, math.ceil(self.school_count / 10))
+        users = self.User.objects.bulk_create(
+            self._user(f"liaison-{i + 1}", *self._person()) for i in range(count)
+        )
+        Membership.objects.bulk_create(Membership(user=user, role=Role.LIAISON) for user in users)
+        self.logins.users.append(("Liaison (Instructional Leadership Director)", users[0].username))
+        return users
+
+    def _schools(self, networks, cohort, liaisons) -> list[School]:
+        rows = []
+        weights = [band[2] for band in BANDS]
+        for i in range(self.school_count):
+            band, suffix, _, (low, high) = self.rng.choices(BANDS, weights)[0]
+            base = SCHOOL_NAMES[i % len(SCHOOL_NAMES)]
+            name = f"{base} {suffix}" if i < len(SCHOOL_NAMES) else f"{base} {suffix} No. {i // len(SCHOOL_NAMES) + 1}"
+            rows.append(
+                School(
+                    code=f"S{i + 1:04d}",
+                    name=name,
+                    grade_band=band,
+                    network=networks[i % len(networks)],
+                    cohort=cohort if i % 4 == 0 else None,
+                    liaison=liaisons[i % len(liaisons)],
+                    enrollment=self.rng.randint(low, high),
+                    opened_year=self.years[-1].start_date.year - self.rng.choice([0, 1] if i % 20 == 19 else [8, 15, 30]),
+                )
+            )
+        return School.objects.bulk_create(rows)
+
+    def _school_staff(self) -> None:
+        principals = self.User.objects.bulk_create(
+            self._user(f"principal-{school.code.lower()}", *self._person()) for school in self.schools
+        )
+        team = self.User.objects.bulk_create(
+            self._user(f"team-{school.code.lower()}", *self._person()) for school in self.schools
+        )
+        Membership.objects.bulk_create(
+            [Membership(user=u, role=Role.PRINCIPAL, school=s) for u, s in zip(principals, self.schools, strict=True)]
+            + [Membership(user=u, role=Role.SCHOOL_TEAM, school=s) for u, s in zip(team, self.schools, strict=True)]
+        )
+        first = self.schools[0]
+        self.logins.users.append((f"Principal of {first.name}", principals[0].username))
+        self.logins.users.append((f"School team of {first.name}", team[0].username))
+
+    # --- data ----------------------------------------------------------------------------------
+    def _observations(self) -> dict[int, float]:
+        """Several years per school: improving, declining or flat, with a few gaps. Returns trends."""
+        metrics = list(Metric.objects.order_by("code"))
+        trajectories: dict[int, float] = {}
+        rows = []
+        for school in self.schools:
+            trend = self.rng.choice([1.0, 1.0, 0.5, 0.0, -0.5, -1.0])
+            trajectories[school.pk] = trend
+            gappy = self.rng.random() < 0.08
+            for metric in metrics:
+                if metric.code == "graduation_rate" and school.grade_band != GradeBand.HIGH:
+                    continue
+                mean, spread, step = METRIC_SHAPES.get(metric.code, (50, 10, 1.0))
+                level = self.rng.gauss(mean, spread)
+                for year_index, year in enumerate(self.years):
+                    if gappy and self.rng.random() < 0.3:
+                        continue
+                    value = level + trend * step * year_index + self.rng.gauss(0, abs(step) * 0.5)
+                    rows.append(
+                        Observation(
+                            school=school,
+                            metric=metric,
+                            period=year.label,
+                            value=self._clamp(metric, value),
+                            source=metric.data_source or "demo",
+                        )
+                    )
+        Observation.objects.bulk_create(rows, batch_size=5000)
+        self.latest = {
+            (row.school_id, row.metric.code): row.value for row in rows if row.period == self.years[-1].label
+        }
+        return trajectories
+
+    @staticmethod
+    def _clamp(metric: Metric, value: float) -> Decimal:
+        low = float(metric.min_value) if metric.min_value is not None else value
+        high = float(metric.max_value) if metric.max_value is not None else value
+        value = min(max(value, low), high)
+        if metric.code in INTEGER_METRICS:
+            return Decimal(round(value))
+        return Decimal(f"{value:.1f}")
+
+    def _grants(self, *, admin, cohort, trajectories) -> None:
+        catalog = {a.code: a for a in Autonomy.objects.all()}
+        year_start = self.years[-1].start_date
+        pilot = [s for s in self.schools if s.cohort_id == cohort.pk]
+        for autonomy in catalog.values():
+            if autonomy.model == AccountabilityModel.FULL:
+                grants_issue(
+                    schools=pilot,
+                    autonomy=autonomy,
+                    actor=admin,
+                    reason=f"Granted to the {cohort.name} cohort, kept while retention benchmarks are met.",
+                    starts_on=year_start,
+                )
+        earned = [
+            s for s in self.schools if self.latest.get((s.pk, "finance_rating"), Decimal(0)) >= Decimal(4)
+        ]
+        for code in ("money.budget", "money.pd_budget"):
+            grants_issue(
+                schools=earned,
+                autonomy=catalog[code],
+                actor=admin,
+                reason="Earned: the principal's finance evaluation rating is 4 or higher.",
+                starts_on=year_start,
+                evidence={"metric": "finance_rating", "comparator": ">=", "threshold": 4},
+            )
+        improving = [s for s in self.schools if trajectories[s.pk] > 0]
+        chosen = self.rng.sample(improving, k=min(len(improving), max(1, len(self.schools) // 8)))
+        chosen.sort(key=lambda s: s.pk)
+        for code in ("program.curriculum", "time.learning_time"):
+            grants_issue(
+                schools=chosen,
+                autonomy=catalog[code],
+                actor=admin,
+                reason="Approved proposal from the spring call for proposals.",
+                starts_on=year_start,
+            )

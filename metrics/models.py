@@ -1,0 +1,80 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import TimeStampedModel
+from schools.models import School
+
+PERIOD_PATTERN = r"^\d{4}-\d{2}$"
+period_validator = RegexValidator(PERIOD_PATTERN, "A period is a school year written as 2025-26.")
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Percent"
+    COUNT = "count", "Count"
+    RATING = "rating", "Rating"
+    CURRENCY = "currency", "Currency (USD)"
+    RATE = "rate", "Rate"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Category(models.TextChoices):
+    ACADEMIC = "academic", "Academic"
+    FINANCIAL = "financial", "Financial"
+    ORGANIZATIONAL = "organizational", "Organizational"
+    PEOPLE = "people", "People"
+
+
+class Metric(TimeStampedModel):
+    """A measure the district already keeps, per school and school year."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    category = models.CharField(max_length=14, choices=Category.choices)
+    description = models.TextField(blank=True)
+    data_source = models.CharField(max_length=200, blank=True, help_text="The system the values come from.")
+    min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(max_value__gt=F("min_value")),
+                name="metric_range_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.min_value is not None and self.max_value is not None and self.max_value <= self.min_value:
+            raise ValidationError({"max_value": "The largest value must be above the smallest."})
+
+
+class Observation(TimeStampedModel):
+    """One value of one metric for one school in one period (a school year)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="observations")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations")
+    period = models.CharField(max_length=7, validators=[period_validator])
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["school", "metric", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "metric", "period"], name="observation_unique_period")
+        ]
+        indexes = [models.Index(fields=["metric", "period"])]
+
+    def __str__(self):
+        return f"{self.school.code} {self.metric.code} {self.period} = {self.value}"

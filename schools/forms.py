@@ -1,0 +1,14 @@
+from django import forms
+
+from schools.models import Network
+
+
+class OverviewFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or code", required=False, max_length=100)
+    network = forms.ModelChoiceField(
+        label="Network", queryset=Network.objects.none(), required=False, empty_label="All networks"
+    )
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks

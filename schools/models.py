@@ -1,0 +1,196 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import TimeStampedModel
+
+
+class District(TimeStampedModel):
+    """The one district of a deployment."""
+
+    # A deployment serves one district: the key is always 1 and unique, so a second row is refused.
+    key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="America/Chicago")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(key=1), name="district_only_one")]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolYear(TimeStampedModel):
+    label = models.CharField(max_length=7, unique=True, help_text="As 2026-27.")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    first_day = models.DateField(help_text="The first day of school for students.")
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="schoolyear_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(first_day__gte=F("start_date")) & Q(first_day__lte=F("end_date")),
+                name="schoolyear_first_day_within",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = "The end of the school year must come after its start."
+        if (
+            self.first_day
+            and self.start_date
+            and self.end_date
+            and not (self.start_date <= self.first_day <= self.end_date)
+        ):
+            errors["first_day"] = "The first day of school must fall within the school year."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Network(TimeStampedModel):
+    """A group of schools served by one cross-functional team of central-office staff."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cohort(TimeStampedModel):
+    """A pilot group of schools that receives an autonomy together."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class GradeBand(models.TextChoices):
+    ELEMENTARY = "elementary", "Elementary (K-5)"
+    MIDDLE = "middle", "Middle (6-8)"
+    HIGH = "high", "High (9-12)"
+    K8 = "k8", "K-8"
+
+
+class School(TimeStampedModel):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    grade_band = models.CharField(max_length=12, choices=GradeBand.choices)
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools"
+    )
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        help_text="The central-office liaison (Instructional Leadership Director) for this school.",
+    )
+    enrollment = models.PositiveIntegerField(default=0)
+    opened_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Calendar year the school opened; new schools get exceptions."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    PRINCIPAL = "principal", "Principal"
+    SCHOOL_TEAM = "school_team", "School leadership team"
+    LIAISON = "liaison", "Liaison"
+    REVIEWER = "reviewer", "Central-office reviewer"
+    ADMIN = "admin", "Autonomy office (admin)"
+    VIEWER = "viewer", "Viewer"
+
+
+SCHOOL_ROLES = (Role.PRINCIPAL, Role.SCHOOL_TEAM)
+DISTRICT_ROLES = (Role.LIAISON, Role.REVIEWER, Role.ADMIN, Role.VIEWER)
+
+
+class ReviewFunction(models.TextChoices):
+    FINANCE = "finance", "Finance"
+    HR = "hr", "Human resources"
+    ACADEMICS = "academics", "Academics"
+    OPERATIONS = "operations", "Operations"
+
+
+class Membership(TimeStampedModel):
+    """A user's role: at one school (principal, school team) or district-wide (the other roles)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    function = models.CharField(
+        max_length=12, choices=ReviewFunction.choices, blank=True, help_text="Reviewers only."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=SCHOOL_ROLES, school__isnull=False)
+                | Q(~Q(role__in=SCHOOL_ROLES), school__isnull=True),
+                name="membership_school_iff_school_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.REVIEWER, function__gt="") | Q(~Q(role=Role.REVIEWER), function=""),
+                name="membership_function_iff_reviewer",
+            ),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(role=Role.PRINCIPAL), name="membership_one_principal_per_school"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_at_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "function"],
+                condition=Q(school__isnull=True),
+                name="membership_unique_district_role",
+            ),
+        ]
+
+    def __str__(self):
+        where = self.school or "district"
+        return f"{self.user} — {self.get_role_display()} ({where})"
+
+    def clean(self):
+        errors = {}
+        if self.role in SCHOOL_ROLES and not self.school_id:
+            errors["school"] = "A principal or school-team member belongs to a school."
+        if self.role not in SCHOOL_ROLES and self.school_id:
+            errors["school"] = "Only principals and school-team members belong to a school."
+        if self.role == Role.REVIEWER and not self.function:
+            errors["function"] = "A reviewer reviews for a function: finance, HR, academics or operations."
+        if self.role != Role.REVIEWER and self.function:
+            errors["function"] = "Only reviewers have a function."
+        if errors:
+            raise ValidationError(errors)
