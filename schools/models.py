@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -22,7 +23,12 @@ class District(TimeStampedModel):
 
 
 class SchoolYear(TimeStampedModel):
-    label = models.CharField(max_length=7, unique=True, help_text="As 2026-27.")
+    label = models.CharField(
+        max_length=7,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}-\d{2}$", "Write the school year as 2026-27.")],
+        help_text="As 2026-27.",
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     first_day = models.DateField(help_text="The first day of school for students.")

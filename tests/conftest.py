@@ -1,0 +1,58 @@
+import pytest
+from django.test import Client
+
+from sgs_portal.celery import app as celery_app
+
+from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Production settings, less what plain-HTTP tests cannot have; a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Tasks run eagerly in tests unless a test starts a real worker (tests/accountability/test_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory()
+
+
+@pytest.fixture
+def other_school(db):
+    return SchoolFactory()
+
+
+@pytest.fixture
+def client_for(db):
+    """A logged-in test client for a user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_member(db):
+    """A user holding one role; school roles at `school`, reviewers with a function."""
+
+    def make(role: str, *, school=None, function: str = "", **user_fields):
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, role=role, school=school, function=function)
+        return user
+
+    return make

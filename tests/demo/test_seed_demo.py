@@ -1,0 +1,108 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from autonomy.models import AutonomyGrant, GrantEvent
+from demo.services import DEMO_PASSWORD
+from metrics.models import Observation
+from schools.models import Cohort, District, Membership, Network, Role, School, SchoolYear
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    """The district by natural keys, so that two loads can be compared row for row."""
+    return {
+        "years": list(SchoolYear.objects.values_list("label", "start_date", "end_date", "first_day")),
+        "networks": list(Network.objects.order_by("name").values_list("name", flat=True)),
+        "schools": list(
+            School.objects.order_by("code").values_list(
+                "code", "name", "grade_band", "network__name", "cohort__name", "liaison__username", "enrollment"
+            )
+        ),
+        "users": list(get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")),
+        "memberships": sorted(
+            Membership.objects.values_list("user__username", "role", "school__code", "function"),
+            key=lambda row: tuple(str(part) for part in row),
+        ),
+        "observations": list(
+            Observation.objects.order_by("school__code", "metric__code", "period").values_list(
+                "school__code", "metric__code", "period", "value"
+            )
+        ),
+        "grants": list(
+            AutonomyGrant.objects.order_by("school__code", "autonomy__code").values_list(
+                "school__code", "autonomy__code", "model", "status", "starts_on"
+            )
+        ),
+    }
+
+
+def _wipe():
+    GrantEvent.objects.all().delete()
+    AutonomyGrant.objects.all().delete()
+    Observation.objects.all().delete()
+    Membership.objects.all().delete()
+    School.objects.all().delete()
+    for model in (Network, Cohort, SchoolYear, District):
+        model.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+def test_same_seed_gives_the_same_district():
+    call_command("seed_demo", "--schools", "15", "--years", "3", "--seed", "7", verbosity=0)
+    first = _snapshot()
+    _wipe()
+    call_command("seed_demo", "--schools", "15", "--years", "3", "--seed", "7", verbosity=0)
+    assert _snapshot() == first
+
+
+def test_another_seed_gives_another_district():
+    call_command("seed_demo", "--schools", "15", "--years", "3", "--seed", "7", verbosity=0)
+    first = _snapshot()
+    _wipe()
+    call_command("seed_demo", "--schools", "15", "--years", "3", "--seed", "8", verbosity=0)
+    assert _snapshot()["observations"] != first["observations"]
+
+
+def test_demo_district_is_realistic(capsys):
+    call_command("seed_demo", "--schools", "40", "--years", "4")
+    out = capsys.readouterr().out
+    assert School.objects.count() == 40
+    assert Network.objects.count() == 4
+    assert SchoolYear.objects.count() == 4
+    for role in Role.values:
+        assert Membership.objects.filter(role=role).exists(), role
+    assert Membership.objects.filter(role=Role.PRINCIPAL).count() == 40
+    for username in ("admin", "reviewer-finance", "viewer", "liaison-1", "principal-s0001", "team-s0001"):
+        assert username in out
+    assert DEMO_PASSWORD in out
+    assert get_user_model().objects.get(username="principal-s0001").check_password(DEMO_PASSWORD)
+    # Several years of data, with trends in both directions and a few gaps.
+    per_school = Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
+    assert per_school == 40
+    assert Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count() == 0
+    assert AutonomyGrant.objects.filter(model="full").exists()
+    assert AutonomyGrant.objects.filter(model="earned").exists()
+    assert AutonomyGrant.objects.filter(model="programmatic").exists()
+
+
+def test_second_run_refuses_with_a_clear_message():
+    call_command("seed_demo", "--schools", "3", "--years", "2", verbosity=0)
+    with pytest.raises(CommandError, match="already holds 3 schools"):
+        call_command("seed_demo", "--schools", "3", "--years", "2", verbosity=0)
+    assert School.objects.count() == 3
+
+
+def test_if_empty_leaves_a_seeded_district_as_it_is(capsys):
+    call_command("seed_demo", "--schools", "3", "--years", "2", verbosity=0)
+    call_command("seed_demo", "--schools", "5", "--if-empty")
+    assert "Left as it is" in capsys.readouterr().out
+    assert School.objects.count() == 3
+
+
+@pytest.mark.parametrize("bad", [["--schools", "0"], ["--schools", "many"], ["--years", "-1"]])
+def test_bad_arguments_are_refused_naming_the_option(bad):
+    with pytest.raises(CommandError, match=bad[0]):
+        call_command("seed_demo", *bad)
+    assert not School.objects.exists()
