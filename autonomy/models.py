@@ -30,6 +30,12 @@ class AccountabilityModel(models.TextChoices):
     PROGRAMMATIC = "programmatic", "Programmatic autonomy by request"
 
 
+ACCOUNTABILITY_MODEL_SHORT = {
+    AccountabilityModel.EARNED: "Earned",
+    AccountabilityModel.FULL: "Full, with expectations",
+    AccountabilityModel.PROGRAMMATIC: "By request",
+}
+
 ACCOUNTABILITY_MODEL_HELP = {
     AccountabilityModel.EARNED: "The school must meet eligibility criteria before it is granted.",
     AccountabilityModel.FULL: "Granted up front; kept while the school meets its retention benchmarks.",
@@ -49,9 +55,7 @@ class Autonomy(TimeStampedModel):
     domain = models.CharField(max_length=8, choices=Domain.choices)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    model = models.CharField(
-        "accountability model", max_length=12, choices=AccountabilityModel.choices
-    )
+    model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
     display_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -67,9 +71,15 @@ class Autonomy(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def model_short(self) -> str:
+        return ACCOUNTABILITY_MODEL_SHORT.get(self.model, self.model)
+
     def clean(self):
         if self.code and self.domain and not self.code.startswith(f"{self.domain}."):
-            raise ValidationError({"code": f"The code of a {self.domain} autonomy starts with '{self.domain}.'."})
+            raise ValidationError(
+                {"code": f"The code of a {self.domain} autonomy starts with '{self.domain}.'."}
+            )
 
 
 class GrantStatus(models.TextChoices):
@@ -90,9 +100,7 @@ class AutonomyGrant(TimeStampedModel):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grants")
     autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="grants")
-    model = models.CharField(
-        "accountability model", max_length=12, choices=AccountabilityModel.choices
-    )
+    model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
     status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)

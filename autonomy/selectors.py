@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from autonomy.models import HELD_STATUSES, AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
 from schools.models import School
@@ -77,3 +77,23 @@ def school_list_for_overview(
     if search:
         schools = schools.filter(Q(name__icontains=search) | Q(code__icontains=search))
     return schools
+
+
+@dataclass(frozen=True)
+class OverviewTotals:
+    holding_any: int
+    by_domain: list[tuple[str, str, int]]  # (domain, label, schools holding at least one)
+
+
+def overview_totals(*, schools: QuerySet[School]) -> OverviewTotals:
+    """How many of these schools hold decisions, per domain: two aggregate queries."""
+    held = AutonomyGrant.objects.filter(school__in=schools.values("pk"), status__in=HELD_STATUSES)
+    per_domain = dict(
+        held.values("autonomy__domain")
+        .annotate(schools=Count("school", distinct=True))
+        .values_list("autonomy__domain", "schools")
+    )
+    return OverviewTotals(
+        holding_any=held.values("school").distinct().count(),
+        by_domain=[(d.value, d.label, per_domain.get(d.value, 0)) for d in Domain],
+    )

@@ -27,7 +27,9 @@ def grants_issue(
     Schools that already hold a live grant of the autonomy are left as they are.
     """
     if not reason.strip():
-        raise ApplicationError("Say why the autonomy is granted.", fields={"reason": ["This field is required."]})
+        raise ApplicationError(
+            "Say why the autonomy is granted.", fields={"reason": ["This field is required."]}
+        )
     if ends_on is not None and ends_on <= starts_on:
         raise ApplicationError(
             "A grant must end after it starts.", fields={"ends_on": ["Must be after the start date."]}

@@ -7,6 +7,7 @@ from autonomy.models import ACCOUNTABILITY_MODEL_HELP, AccountabilityModel
 from autonomy.selectors import (
     accountability_model_counts,
     decision_rights_for_school,
+    overview_totals,
     school_list_for_overview,
 )
 from schools.forms import OverviewFilterForm
@@ -24,6 +25,8 @@ def school_decision_rights(request, code):
     context = {
         "school": school,
         "rows": rows,
+        "held_total": sum(row.held_count for row in rows),
+        "catalog_total": sum(len(row.rights) for row in rows),
         "models": [(m.value, m.label, ACCOUNTABILITY_MODEL_HELP[m], counts[m]) for m in AccountabilityModel],
     }
     return render(request, "autonomy/school_decision_rights.html", context)
@@ -41,7 +44,12 @@ def district_overview(request):
         search=filters.get("q", ""),
     )
     page = Paginator(schools, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "querystring": _without_page(request.GET)}
+    context = {
+        "form": form,
+        "page": page,
+        "totals": overview_totals(schools=schools),
+        "querystring": _without_page(request.GET),
+    }
     template = "autonomy/district_overview.html"
     if request.htmx:
         template += "#school-table"

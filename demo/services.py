@@ -18,25 +18,106 @@ from django.utils import timezone
 from autonomy.models import AccountabilityModel, Autonomy
 from autonomy.services import grants_issue
 from metrics.models import Metric, Observation
-from schools.models import Cohort, District, GradeBand, Membership, Network, ReviewFunction, Role, School, SchoolYear
+from schools.models import (
+    Cohort,
+    District,
+    GradeBand,
+    Membership,
+    Network,
+    ReviewFunction,
+    Role,
+    School,
+    SchoolYear,
+)
 
 DEMO_PASSWORD = "portal-demo-2026"
 
 NETWORK_NAMES = ["North", "South", "East", "West", "Central", "Riverside", "Lakeside", "Hillcrest"]
 SCHOOL_NAMES = [
-    "Addams", "Baldwin", "Carver", "Chavez", "Douglass", "Earhart", "Franklin", "Garfield", "Hamilton",
-    "Hughes", "Irving", "Jefferson", "Keller", "King", "Lincoln", "Madison", "Mann", "Marshall", "Morrison",
-    "Nightingale", "Obama", "Parks", "Roosevelt", "Sandburg", "Stevenson", "Truth", "Tubman", "Washington",
-    "Whitman", "Wright", "Young", "Banneker", "Curie", "Dewey", "Emerson", "Fulton", "Grant", "Holmes",
-    "Jackson", "Kennedy",
+    "Addams",
+    "Baldwin",
+    "Carver",
+    "Chavez",
+    "Douglass",
+    "Earhart",
+    "Franklin",
+    "Garfield",
+    "Hamilton",
+    "Hughes",
+    "Irving",
+    "Jefferson",
+    "Keller",
+    "King",
+    "Lincoln",
+    "Madison",
+    "Mann",
+    "Marshall",
+    "Morrison",
+    "Nightingale",
+    "Obama",
+    "Parks",
+    "Roosevelt",
+    "Sandburg",
+    "Stevenson",
+    "Truth",
+    "Tubman",
+    "Washington",
+    "Whitman",
+    "Wright",
+    "Young",
+    "Banneker",
+    "Curie",
+    "Dewey",
+    "Emerson",
+    "Fulton",
+    "Grant",
+    "Holmes",
+    "Jackson",
+    "Kennedy",
 ]
 FIRST_NAMES = [
-    "Maria", "James", "Aisha", "Robert", "Mei", "David", "Fatima", "Michael", "Sofia", "William", "Grace",
-    "Daniel", "Nia", "Carlos", "Hannah", "Omar", "Elena", "Marcus", "Priya", "Thomas",
+    "Maria",
+    "James",
+    "Aisha",
+    "Robert",
+    "Mei",
+    "David",
+    "Fatima",
+    "Michael",
+    "Sofia",
+    "William",
+    "Grace",
+    "Daniel",
+    "Nia",
+    "Carlos",
+    "Hannah",
+    "Omar",
+    "Elena",
+    "Marcus",
+    "Priya",
+    "Thomas",
 ]
 LAST_NAMES = [
-    "Garcia", "Johnson", "Nguyen", "Smith", "Patel", "Brown", "Williams", "Lopez", "Kim", "Davis", "Okafor",
-    "Miller", "Hernandez", "Wilson", "Chen", "Moore", "Taylor", "Anderson", "Thomas", "Martinez",
+    "Garcia",
+    "Johnson",
+    "Nguyen",
+    "Smith",
+    "Patel",
+    "Brown",
+    "Williams",
+    "Lopez",
+    "Kim",
+    "Davis",
+    "Okafor",
+    "Miller",
+    "Hernandez",
+    "Wilson",
+    "Chen",
+    "Moore",
+    "Taylor",
+    "Anderson",
+    "Thomas",
+    "Martinez",
 ]
 BANDS = [
     (GradeBand.ELEMENTARY, "Elementary School", 0.55, (280, 650)),
@@ -150,7 +231,9 @@ class _Builder:
         ]
         specs.append(("viewer", Role.VIEWER, "", "Viewer (board member)"))
         users = self.User.objects.bulk_create(
-            self._user(name, *self._person(), is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN))
+            self._user(
+                name, *self._person(), is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN)
+            )
             for name, role, _, _ in specs
         )
         Membership.objects.bulk_create(
@@ -163,10 +246,12 @@ class _Builder:
     def _networks(self) -> list[Network]:
         count = 4 if self.school_count <= 100 else math.ceil(self.school_count / 25)
         names = [
-            f"{NETWORK_NAMES[i]} Network" if i < len(NETWORK_NAMES) else f"Network {i + 1}" for i in range(count)
+            f"{NETWORK_NAMES[i]} Network" if i < len(NETWORK_NAMES) else f"Network {i + 1}"
+            for i in range(count)
         ]
         return Network.objects.bulk_create(
-            Network(name=name, description="A cross-functional support team for its schools.") for name in names
+            Network(name=name, description="A cross-functional support team for its schools.")
+            for name in names
         )
 
     def _liaisons(self, network_count: int) -> list:
@@ -184,7 +269,11 @@ class _Builder:
         for i in range(self.school_count):
             band, suffix, _, (low, high) = self.rng.choices(BANDS, weights)[0]
             base = SCHOOL_NAMES[i % len(SCHOOL_NAMES)]
-            name = f"{base} {suffix}" if i < len(SCHOOL_NAMES) else f"{base} {suffix} No. {i // len(SCHOOL_NAMES) + 1}"
+            name = (
+                f"{base} {suffix}"
+                if i < len(SCHOOL_NAMES)
+                else f"{base} {suffix} No. {i // len(SCHOOL_NAMES) + 1}"
+            )
             rows.append(
                 School(
                     code=f"S{i + 1:04d}",
@@ -194,7 +283,8 @@ class _Builder:
                     cohort=cohort if i % 4 == 0 else None,
                     liaison=liaisons[i % len(liaisons)],
                     enrollment=self.rng.randint(low, high),
-                    opened_year=self.years[-1].start_date.year - self.rng.choice([0, 1] if i % 20 == 19 else [8, 15, 30]),
+                    opened_year=self.years[-1].start_date.year
+                    - self.rng.choice([0, 1] if i % 20 == 19 else [8, 15, 30]),
                 )
             )
         return School.objects.bulk_create(rows)
@@ -207,8 +297,14 @@ class _Builder:
             self._user(f"team-{school.code.lower()}", *self._person()) for school in self.schools
         )
         Membership.objects.bulk_create(
-            [Membership(user=u, role=Role.PRINCIPAL, school=s) for u, s in zip(principals, self.schools, strict=True)]
-            + [Membership(user=u, role=Role.SCHOOL_TEAM, school=s) for u, s in zip(team, self.schools, strict=True)]
+            [
+                Membership(user=u, role=Role.PRINCIPAL, school=s)
+                for u, s in zip(principals, self.schools, strict=True)
+            ]
+            + [
+                Membership(user=u, role=Role.SCHOOL_TEAM, school=s)
+                for u, s in zip(team, self.schools, strict=True)
+            ]
         )
         first = self.schools[0]
         self.logins.users.append((f"Principal of {first.name}", principals[0].username))

@@ -170,7 +170,9 @@ class Membership(TimeStampedModel):
                 name="membership_function_iff_reviewer",
             ),
             models.UniqueConstraint(
-                fields=["school"], condition=Q(role=Role.PRINCIPAL), name="membership_one_principal_per_school"
+                fields=["school"],
+                condition=Q(role=Role.PRINCIPAL),
+                name="membership_one_principal_per_school",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "school"],

@@ -8,12 +8,7 @@ from schools.policies import schools_visible_to
 
 def school_get_for_user(*, user: AbstractBaseUser, code: str) -> School:
     """The school with this code if the user may see it; otherwise 404, never a hint it exists."""
-    school = (
-        schools_visible_to(user)
-        .select_related("network", "cohort", "liaison")
-        .filter(code=code)
-        .first()
-    )
+    school = schools_visible_to(user).select_related("network", "cohort", "liaison").filter(code=code).first()
     if school is None:
         raise Http404("No such school.")
     return school

@@ -2,7 +2,6 @@ import pytest
 from django.test import Client
 
 from sgs_portal.celery import app as celery_app
-
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 

@@ -32,8 +32,20 @@ def real_worker(settings):
         "CELERY_BROKER_URL": broker,
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "sgs_portal", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "sgs_portal",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
         cwd=ROOT,
         env=env,
     )

@@ -15,7 +15,11 @@ def test_grants_issue_records_who_when_why_for_each_school():
     schools = SchoolFactory.create_batch(3)
     hiring = Autonomy.objects.get(code="people.hiring")
     grants = grants_issue(
-        schools=schools, autonomy=hiring, actor=admin, reason="Pilot cohort", starts_on=datetime.date(2026, 7, 1)
+        schools=schools,
+        autonomy=hiring,
+        actor=admin,
+        reason="Pilot cohort",
+        starts_on=datetime.date(2026, 7, 1),
     )
     assert len(grants) == 3
     assert set(AutonomyGrant.objects.values_list("status", flat=True)) == {GrantStatus.ACTIVE}
@@ -27,7 +31,9 @@ def test_grants_issue_records_who_when_why_for_each_school():
 def test_grants_issue_leaves_schools_already_holding_it_alone():
     schools = SchoolFactory.create_batch(2)
     hiring = Autonomy.objects.get(code="people.hiring")
-    grants_issue(schools=schools[:1], autonomy=hiring, actor=None, reason="First", starts_on=datetime.date(2026, 7, 1))
+    grants_issue(
+        schools=schools[:1], autonomy=hiring, actor=None, reason="First", starts_on=datetime.date(2026, 7, 1)
+    )
     second = grants_issue(
         schools=schools, autonomy=hiring, actor=None, reason="Second", starts_on=datetime.date(2026, 7, 1)
     )

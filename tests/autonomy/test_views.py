@@ -70,7 +70,10 @@ def test_overview_filters_by_network_and_search(make_member, client_for):
         "Carver Middle",
         "Lincoln Elementary",
     ]
-    assert names(client.get(reverse("district_overview"), {"q": "lincoln"})) == ["Lincoln Elementary", "Lincoln High"]
+    assert names(client.get(reverse("district_overview"), {"q": "lincoln"})) == [
+        "Lincoln Elementary",
+        "Lincoln High",
+    ]
 
 
 def test_overview_refuses_an_unknown_network_with_a_field_message(make_member, client_for):
@@ -100,7 +103,9 @@ def _schools_with_grants(count, liaison=None):
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.LIAISON])
-def test_overview_query_count_does_not_grow_with_schools(make_member, client_for, django_assert_max_num_queries, role):
+def test_overview_query_count_does_not_grow_with_schools(
+    make_member, client_for, django_assert_max_num_queries, role
+):
     user = make_member(role)
     client = client_for(user)
     _schools_with_grants(10, liaison=user)
@@ -112,7 +117,9 @@ def test_overview_query_count_does_not_grow_with_schools(make_member, client_for
     assert response.context["page"].paginator.count == 200
 
 
-def test_principal_page_query_count_does_not_grow_with_schools(make_member, client_for, django_assert_max_num_queries):
+def test_principal_page_query_count_does_not_grow_with_schools(
+    make_member, client_for, django_assert_max_num_queries
+):
     schools = _schools_with_grants(10)
     principal = make_member(Role.PRINCIPAL, school=schools[0])
     client = client_for(principal)

@@ -17,10 +17,18 @@ def _snapshot():
         "networks": list(Network.objects.order_by("name").values_list("name", flat=True)),
         "schools": list(
             School.objects.order_by("code").values_list(
-                "code", "name", "grade_band", "network__name", "cohort__name", "liaison__username", "enrollment"
+                "code",
+                "name",
+                "grade_band",
+                "network__name",
+                "cohort__name",
+                "liaison__username",
+                "enrollment",
             )
         ),
-        "users": list(get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")),
+        "users": list(
+            get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")
+        ),
         "memberships": sorted(
             Membership.objects.values_list("user__username", "role", "school__code", "function"),
             key=lambda row: tuple(str(part) for part in row),
@@ -79,9 +87,14 @@ def test_demo_district_is_realistic(capsys):
     assert DEMO_PASSWORD in out
     assert get_user_model().objects.get(username="principal-s0001").check_password(DEMO_PASSWORD)
     # Several years of data, with trends in both directions and a few gaps.
-    per_school = Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
+    per_school = (
+        Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
+    )
     assert per_school == 40
-    assert Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count() == 0
+    assert (
+        Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count()
+        == 0
+    )
     assert AutonomyGrant.objects.filter(model="full").exists()
     assert AutonomyGrant.objects.filter(model="earned").exists()
     assert AutonomyGrant.objects.filter(model="programmatic").exists()

@@ -30,4 +30,3 @@ class Command(BaseCommand):
         else:
             for key, value in summary.items():
                 self.stdout.write(f"{key}: {value}")
-
