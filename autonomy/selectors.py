@@ -3,7 +3,17 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from autonomy.models import HELD_STATUSES, AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
+from autonomy.models import (
+    HELD_STATUSES,
+    AccountabilityModel,
+    Autonomy,
+    AutonomyGrant,
+    Domain,
+    EligibilityCriterion,
+    GrantStatus,
+    compare,
+)
+from metrics.models import Observation
 from schools.models import School
 from schools.policies import schools_visible_to
 
@@ -97,3 +107,53 @@ def overview_totals(*, schools: QuerySet[School]) -> OverviewTotals:
         holding_any=held.values("school").distinct().count(),
         by_domain=[(d.value, d.label, per_domain.get(d.value, 0)) for d in Domain],
     )
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    criterion: str
+    metric: str
+    comparator: str
+    threshold: str
+    period: str | None
+    value: str | None
+    holds: bool
+
+    def as_evidence(self) -> dict:
+        return {
+            "criterion": self.criterion,
+            "metric": self.metric,
+            "comparator": self.comparator,
+            "threshold": self.threshold,
+            "period": self.period,
+            "value": self.value,
+            "holds": self.holds,
+        }
+
+
+def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, list[CriterionCheck]]:
+    """Per earned autonomy, each criterion against the school's latest observation: two queries."""
+    criteria = list(
+        EligibilityCriterion.objects.filter(autonomy__in=autonomies).select_related("metric").order_by("pk")
+    )
+    latest: dict[int, Observation] = {}
+    for observation in Observation.objects.filter(
+        school=school, metric_id__in={c.metric_id for c in criteria}
+    ).order_by("metric_id", "period"):
+        latest[observation.metric_id] = observation  # periods sort as text: 2025-26 after 2024-25
+    checks: dict[int, list[CriterionCheck]] = {a.pk: [] for a in autonomies}
+    for criterion in criteria:
+        observation = latest.get(criterion.metric_id)
+        holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
+        checks[criterion.autonomy_id].append(
+            CriterionCheck(
+                criterion=str(criterion),
+                metric=criterion.metric.code,
+                comparator=criterion.comparator,
+                threshold=str(criterion.threshold.normalize()),
+                period=observation.period if observation else None,
+                value=str(observation.value.normalize()) if observation else None,
+                holds=holds,
+            )
+        )
+    return checks

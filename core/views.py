@@ -1,8 +1,12 @@
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.health import broker_status, database_status
+from core.models import Notification
+from core.notifications import notification_mark_read, notifications_mark_all_read
 
 
 @never_cache
@@ -12,3 +16,20 @@ def healthz(request):
     failing = [name for name, status in parts.items() if status.startswith("error")]
     body = {"status": "ok" if not failing else "unavailable", "failing": failing, **parts}
     return JsonResponse(body, status=503 if failing else 200)
+
+
+@login_required
+def inbox(request):
+    notifications = Notification.objects.filter(user=request.user)[:200]
+    return render(request, "core/inbox.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    notification_id = request.POST.get("notification")
+    if notification_id and notification_id.isdigit():
+        notification_mark_read(user=request.user, notification_id=int(notification_id))
+    else:
+        notifications_mark_all_read(user=request.user)
+    return redirect("inbox")

@@ -1,8 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
-from schools.models import Network, School
+from schools.models import Network, Role, School
 from schools.policies import schools_visible_to
 
 
@@ -16,3 +18,23 @@ def school_get_for_user(*, user: AbstractBaseUser, code: str) -> School:
 
 def networks_for_user(*, user: AbstractBaseUser) -> QuerySet[Network]:
     return Network.objects.filter(schools__in=schools_visible_to(user)).distinct().order_by("name")
+
+
+def principals_of(*, school_ids) -> dict[int, list]:
+    """The principal(s) of each school, for notifications: one query."""
+    users = get_user_model().objects.filter(
+        memberships__role=Role.PRINCIPAL, memberships__school_id__in=school_ids
+    ).annotate(for_school=models.F("memberships__school_id"))
+    result: dict[int, list] = {}
+    for user in users:
+        result.setdefault(user.for_school, []).append(user)
+    return result
+
+
+def reviewers_for(*, functions) -> list:
+    return list(
+        get_user_model()
+        .objects.filter(memberships__role=Role.REVIEWER, memberships__function__in=functions)
+        .distinct()
+        .order_by("pk")
+    )

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "sgs_portal.context_processors.navigation",
             ],
             # template_partials wraps the loaders; cached in production, fresh in development.
             "loaders": [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import healthz, inbox, inbox_mark_read
 from sgs_portal.views import home
 
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("inbox/", inbox, name="inbox"),
+    path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("autonomy.urls")),
 ]

@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from core.models import TimeStampedModel
-from schools.models import ReviewFunction, School
+from metrics.models import Metric
+from schools.models import ReviewFunction
 
 
 class Domain(models.TextChoices):
@@ -82,69 +82,39 @@ class Autonomy(TimeStampedModel):
             )
 
 
-class GrantStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    AT_RISK = "at_risk", "At risk"
-    SUSPENDED = "suspended", "Suspended"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+class Comparator(models.TextChoices):
+    GTE = ">=", "at least"
+    GT = ">", "more than"
+    LTE = "<=", "at most"
+    LT = "<", "less than"
 
 
-# A school holds the decision while its grant is in one of these states.
-HELD_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK)
-LIVE_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)
+def compare(value, comparator: str, threshold) -> bool:
+    return {
+        Comparator.GTE: value >= threshold,
+        Comparator.GT: value > threshold,
+        Comparator.LTE: value <= threshold,
+        Comparator.LT: value < threshold,
+    }[comparator]
 
 
-class AutonomyGrant(TimeStampedModel):
-    """The ledger entry of an autonomy a school holds. Changed only through autonomy.services."""
+class EligibilityCriterion(TimeStampedModel):
+    """What a school must show before an earned autonomy is approved (e.g. finance rating ≥ 4).
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grants")
-    autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="grants")
-    model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
-    status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    reason = models.TextField()
-    evidence = models.JSONField(default=dict, blank=True)
+    The school's most recent observation of the metric is the one that counts.
+    """
+
+    autonomy = models.ForeignKey(Autonomy, on_delete=models.CASCADE, related_name="criteria")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    threshold = models.DecimalField(max_digits=14, decimal_places=4)
 
     class Meta:
-        ordering = ["school", "autonomy"]
+        ordering = ["autonomy", "metric"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["school", "autonomy"],
-                condition=Q(status__in=LIVE_STATUSES),
-                name="grant_one_live_per_school_autonomy",
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
-                name="grant_ends_after_start",
-            ),
+            models.UniqueConstraint(fields=["autonomy", "metric"], name="criterion_one_per_metric"),
+            models.CheckConstraint(condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"),
         ]
 
     def __str__(self):
-        return f"{self.school.code}: {self.autonomy.code} ({self.status})"
-
-    @property
-    def is_held(self) -> bool:
-        return self.status in HELD_STATUSES
-
-
-class GrantEvent(models.Model):
-    """Who changed a grant, when, from what to what, why, on which evidence."""
-
-    grant = models.ForeignKey(AutonomyGrant, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    from_status = models.CharField(max_length=10, choices=GrantStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=GrantStatus.choices)
-    reason = models.TextField()
-    evidence = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.grant}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.metric.name} {self.get_comparator_display()} {self.threshold.normalize()}"

@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from autonomy.models.catalog import AccountabilityModel, Autonomy
+from core.models import TimeStampedModel
+from schools.models import School
+
+
+class GrantStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    AT_RISK = "at_risk", "At risk"
+    SUSPENDED = "suspended", "Suspended"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+# A school holds the decision while its grant is in one of these states.
+HELD_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK)
+LIVE_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)
+
+
+class AutonomyGrant(TimeStampedModel):
+    """The ledger entry of an autonomy a school holds. Changed only through autonomy.services."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grants")
+    autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="grants")
+    model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
+    status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField()
+    evidence = models.JSONField(default=dict, blank=True)
+    retention_benchmarks = models.TextField(
+        blank=True, help_text="Full autonomy: the benchmarks the school must meet to keep it."
+    )
+    request_item = models.ForeignKey(
+        "autonomy.RequestItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="grants"
+    )
+
+    class Meta:
+        ordering = ["school", "autonomy"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "autonomy"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="grant_one_live_per_school_autonomy",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
+                name="grant_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school.code}: {self.autonomy.code} ({self.status})"
+
+    @property
+    def is_held(self) -> bool:
+        return self.status in HELD_STATUSES
+
+
+class GrantEvent(models.Model):
+    """Who changed a grant, when, from what to what, why, on which evidence."""
+
+    grant = models.ForeignKey(AutonomyGrant, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=10, choices=GrantStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=GrantStatus.choices)
+    reason = models.TextField()
+    evidence = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.grant}: {self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,41 @@
+from autonomy.services.calls import call_create
+from autonomy.services.grants import grant_change, grants_issue, grants_issue_to_scope
+from autonomy.services.requests import (
+    ItemChoice,
+    OutcomeInput,
+    request_comment,
+    request_create,
+    request_decide,
+    request_decline,
+    request_item_clarify,
+    request_missing,
+    request_return,
+    request_set_autonomies,
+    request_set_outcomes,
+    request_submit,
+    request_update_items,
+    request_update_plan,
+    request_withdraw,
+)
+
+__all__ = [
+    "ItemChoice",
+    "OutcomeInput",
+    "call_create",
+    "grant_change",
+    "grants_issue",
+    "grants_issue_to_scope",
+    "request_comment",
+    "request_create",
+    "request_decide",
+    "request_decline",
+    "request_item_clarify",
+    "request_missing",
+    "request_return",
+    "request_set_autonomies",
+    "request_set_outcomes",
+    "request_submit",
+    "request_update_items",
+    "request_update_plan",
+    "request_withdraw",
+]

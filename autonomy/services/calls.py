@@ -1,0 +1,40 @@
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from autonomy.models import Autonomy, CallForProposals, CallQuestion
+from autonomy.policies import can_manage_autonomy
+from core.errors import ApplicationError, NotPermitted
+
+
+def call_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    autonomies: list[Autonomy],
+    guidance: str = "",
+    questions: list[str] = (),
+) -> CallForProposals:
+    if not (decision := can_manage_autonomy(actor)):
+        raise NotPermitted(decision.reason)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Give the call a title."]
+    if closes_on < opens_on:
+        errors["closes_on"] = ["The call must close on or after the day it opens."]
+    if not autonomies:
+        errors["autonomies"] = ["Offer at least one autonomy."]
+    if errors:
+        raise ApplicationError("The call cannot be opened as it is.", fields=errors)
+    with transaction.atomic():
+        call = CallForProposals.objects.create(
+            title=title.strip(), opens_on=opens_on, closes_on=closes_on, guidance=guidance.strip(), created_by=actor
+        )
+        call.autonomies.set(autonomies)
+        CallQuestion.objects.bulk_create(
+            CallQuestion(call=call, text=text.strip(), position=i) for i, text in enumerate(questions) if text.strip()
+        )
+    return call

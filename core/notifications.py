@@ -1,0 +1,46 @@
+"""Notifications: an in-app inbox row and an email, each at most once per (user, event key)."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Notification
+
+
+def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str = "", url: str = "") -> int:
+    """Record the notification for each user who has not had this key yet; email them after commit.
+
+    Returns how many users were newly notified. Safe to call again for the same event.
+    """
+    recipients = {user.pk: user for user in users if user is not None}
+    if not recipients:
+        return 0
+    already = set(
+        Notification.objects.filter(user_id__in=recipients, key=key).values_list("user_id", flat=True)
+    )
+    fresh = [user for pk, user in recipients.items() if pk not in already]
+    Notification.objects.bulk_create(
+        [Notification(user=user, key=key, title=title, body=body, url=url) for user in fresh],
+        ignore_conflicts=True,
+    )
+    emails = [user.email for user in fresh if user.email]
+    if emails:
+        message = f"{body}\n\n{url}".strip()
+        transaction.on_commit(
+            lambda: send_mass_mail(
+                [(title, message, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails], fail_silently=True
+            )
+        )
+    return len(fresh)
+
+
+def notification_mark_read(*, user: AbstractBaseUser, notification_id: int) -> None:
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

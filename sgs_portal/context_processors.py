@@ -1,0 +1,26 @@
+"""What the base layout needs on every page: the navigation for the user's roles, unread count."""
+
+from core.models import Notification
+from schools.models import Role
+from schools.policies import roles_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = roles_of(user)
+    links = [("home", "Home")]
+    links.append(("request_list", "Requests"))
+    if roles.functions or roles.is_admin:
+        links.append(("review_queue", "Review queue"))
+    links.append(("grants_matrix", "Decision rights"))
+    links.append(("call_list", "Calls"))
+    links.append(("flexibility_list", "Clarified flexibilities"))
+    return {
+        "nav_links": links,
+        "nav_is_admin": roles.is_admin,
+        "nav_is_school": bool(roles.school_ids) and not roles.is_central_office,
+        "nav_is_liaison": Role.LIAISON in roles.district,
+        "unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    }
