@@ -1,6 +1,38 @@
 from django.contrib import admin
 
-from autonomy.models import Autonomy, AutonomyGrant, GrantEvent
+from autonomy.models import (
+    Autonomy,
+    AutonomyGrant,
+    AutonomyRequest,
+    CallForProposals,
+    CallQuestion,
+    ClarifiedFlexibility,
+    EligibilityCriterion,
+    GrantEvent,
+    RequestEvent,
+    RequestItem,
+    ReviewComment,
+    TargetOutcome,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The audit trail: shown, never added to, changed or deleted through the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EligibilityCriterionInline(admin.TabularInline):
+    model = EligibilityCriterion
+    extra = 0
+    autocomplete_fields = ["metric"]
 
 
 @admin.register(Autonomy)
@@ -9,16 +41,12 @@ class AutonomyAdmin(admin.ModelAdmin):
     list_filter = ["domain", "model"]
     search_fields = ["code", "name"]
     list_editable = ["display_order"]
+    inlines = [EligibilityCriterionInline]
 
 
-class GrantEventInline(admin.TabularInline):
+class GrantEventInline(ReadOnlyInline):
     model = GrantEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "actor", "from_status", "to_status", "reason", "evidence"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = readonly_fields = ["at", "actor", "from_status", "to_status", "reason", "evidence"]
 
 
 @admin.register(AutonomyGrant)
@@ -39,3 +67,70 @@ class AutonomyGrantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CallQuestionInline(admin.TabularInline):
+    model = CallQuestion
+    extra = 0
+
+
+@admin.register(CallForProposals)
+class CallForProposalsAdmin(admin.ModelAdmin):
+    list_display = ["title", "opens_on", "closes_on", "created_by"]
+    search_fields = ["title"]
+    filter_horizontal = ["autonomies"]
+    inlines = [CallQuestionInline]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class RequestItemInline(ReadOnlyInline):
+    model = RequestItem
+    fields = readonly_fields = ["autonomy", "justification", "barrier", "decision", "decision_note", "override_reason"]
+
+
+class TargetOutcomeInline(ReadOnlyInline):
+    model = TargetOutcome
+    fields = readonly_fields = ["metric", "baseline", "target", "by_period"]
+
+
+class RequestEventInline(ReadOnlyInline):
+    model = RequestEvent
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+
+class ReviewCommentInline(ReadOnlyInline):
+    model = ReviewComment
+    fields = readonly_fields = ["created_at", "author", "function", "to_school", "recommendation", "body"]
+
+
+@admin.register(AutonomyRequest)
+class AutonomyRequestAdmin(admin.ModelAdmin):
+    """Read-only: the workflow runs through the request pages and autonomy.services."""
+
+    list_display = ["school", "call", "status", "submitted_at", "decided_at", "decided_by"]
+    list_filter = ["status", "call"]
+    search_fields = ["school__code", "school__name"]
+    list_select_related = ["school", "call", "decided_by"]
+    inlines = [RequestItemInline, TargetOutcomeInline, ReviewCommentInline, RequestEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClarifiedFlexibility)
+class ClarifiedFlexibilityAdmin(admin.ModelAdmin):
+    list_display = ["autonomy", "domain", "clarified_by", "created_at"]
+    list_filter = ["domain"]
+    search_fields = ["barrier", "explanation"]
+    readonly_fields = ["source_item", "clarified_by"]

@@ -53,6 +53,13 @@ def _check(decision) -> None:
         raise NotPermitted(decision.reason)
 
 
+def _check_action(actor, request: AutonomyRequest, action: str) -> None:
+    """A step that is not open in the request's state is a conflict (somebody moved it); else ask the policy."""
+    if request_transition(request.status, action) is None:
+        raise Conflict(f"This request is {request.get_status_display().lower()}: that step is not open now.")
+    _check(can_take_request_action(actor, request, action))
+
+
 def _locked(request_id: int) -> AutonomyRequest:
     try:
         return AutonomyRequest.objects.select_for_update().select_related("school", "call").get(pk=request_id)
@@ -272,7 +279,7 @@ def request_submit(*, actor: AbstractBaseUser, request_id: int, expected_status:
     with transaction.atomic():
         request = _locked(request_id)
         _expect(request, expected_status)
-        _check(can_take_request_action(actor, request, "submit"))
+        _check_action(actor, request, "submit")
         today = timezone.localdate()
         if not request.call.is_open_on(today):
             raise ApplicationError(
@@ -302,7 +309,7 @@ def request_withdraw(*, actor: AbstractBaseUser, request_id: int, expected_statu
     with transaction.atomic():
         request = _locked(request_id)
         _expect(request, expected_status)
-        _check(can_take_request_action(actor, request, "withdraw"))
+        _check_action(actor, request, "withdraw")
         _move(request, actor=actor, action="withdraw")
     return request
 
@@ -351,7 +358,7 @@ def request_return(
     with transaction.atomic():
         request = _locked(request_id)
         _expect(request, expected_status)
-        _check(can_take_request_action(actor, request, "return"))
+        _check_action(actor, request, "return")
         event = _move(request, actor=actor, action="return", note=note)
         _notify_school(request, event, f"Your request in “{request.call.title}” was returned for changes", note)
     return request
@@ -366,7 +373,7 @@ def request_decline(
     with transaction.atomic():
         request = _locked(request_id)
         _expect(request, expected_status)
-        _check(can_take_request_action(actor, request, "decline"))
+        _check_action(actor, request, "decline")
         request.items.filter(decision=ItemDecision.PENDING).update(decision=ItemDecision.DECLINED, decision_note=note)
         request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
         event = _move(request, actor=actor, action="decline", note=note)

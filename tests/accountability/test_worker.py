@@ -59,7 +59,7 @@ def real_worker(settings):
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nightly_task_round_trips_through_a_real_worker(real_worker):
     result = evaluate_benchmarks_nightly.apply_async(args=["2026-11-03"], queue=real_worker)
     summary = result.get(timeout=60)
