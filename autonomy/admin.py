@@ -90,7 +90,14 @@ class CallForProposalsAdmin(admin.ModelAdmin):
 
 class RequestItemInline(ReadOnlyInline):
     model = RequestItem
-    fields = readonly_fields = ["autonomy", "justification", "barrier", "decision", "decision_note", "override_reason"]
+    fields = readonly_fields = [
+        "autonomy",
+        "justification",
+        "barrier",
+        "decision",
+        "decision_note",
+        "override_reason",
+    ]
 
 
 class TargetOutcomeInline(ReadOnlyInline):

@@ -47,7 +47,11 @@ def can_actor(user: AbstractBaseUser, request: AutonomyRequest, who: str) -> Dec
             return ALLOW
         return deny("Only the school's principal can do this.")
     if who == SCHOOL_STAFF:
-        return ALLOW if _acts_for_school(user, request.school_id) else deny("Only the school's staff can do this.")
+        return (
+            ALLOW
+            if _acts_for_school(user, request.school_id)
+            else deny("Only the school's staff can do this.")
+        )
     # Separation of duties: nobody reviews or decides a request of a school they lead or work in.
     if _acts_for_school(user, request.school_id):
         return deny("You work at this school, so you cannot review or decide its request.")
@@ -102,3 +106,18 @@ def can_view_district_grants(user: AbstractBaseUser) -> Decision:
     if roles.is_central_office or Role.LIAISON in roles.district or roles.school_ids:
         return ALLOW
     return deny("Ask the autonomy office for a role.")
+
+
+def can_read_internal_comments(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
+    """Central office reads the whole review; the school (and anyone acting for it) reads what is sent to it."""
+    if _acts_for_school(user, request.school_id):
+        return deny("Internal review comments stay with the central office.")
+    if roles_of(user).is_central_office:
+        return ALLOW
+    return deny("Internal review comments stay with the central office.")
+
+
+def reviewing_function(user: AbstractBaseUser, request: AutonomyRequest) -> str:
+    """The function a reviewer comments for on this request ('' for the autonomy office)."""
+    routed = sorted({route.function for route in request.routes.all()} & roles_of(user).functions)
+    return routed[0] if routed else ""

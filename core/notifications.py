@@ -32,14 +32,17 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
         message = f"{body}\n\n{url}".strip()
         transaction.on_commit(
             lambda: send_mass_mail(
-                [(title, message, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails], fail_silently=True
+                [(title, message, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails],
+                fail_silently=True,
             )
         )
     return len(fresh)
 
 
 def notification_mark_read(*, user: AbstractBaseUser, notification_id: int) -> None:
-    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:

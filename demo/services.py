@@ -15,8 +15,25 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from autonomy.models import AccountabilityModel, Autonomy
-from autonomy.services import grants_issue
+from autonomy.models import AccountabilityModel, Autonomy, EligibilityCriterion
+from autonomy.services import (
+    ItemChoice,
+    OutcomeInput,
+    call_create,
+    grants_issue,
+    request_comment,
+    request_create,
+    request_decide,
+    request_decline,
+    request_item_clarify,
+    request_return,
+    request_set_autonomies,
+    request_set_outcomes,
+    request_submit,
+    request_update_items,
+    request_update_plan,
+    request_withdraw,
+)
 from metrics.models import Metric, Observation
 from schools.models import (
     Cohort,
@@ -139,6 +156,20 @@ METRIC_SHAPES = {
     "audit_findings": (1, 1, -0.3),
     "family_satisfaction": (74, 9, 2.0),
 }
+RETENTION_BENCHMARKS = {
+    "people.hiring": "No more than 3 teacher vacancies on the first day of school.",
+    "time.schedule": "Chronic absenteeism does not rise two years in a row.",
+    "time.pd_calendar": "Teacher retention of at least 80 percent.",
+}
+# Earned autonomies and what a school must show first: (autonomy, metric, comparator, threshold).
+ELIGIBILITY = [
+    ("money.budget", "finance_rating", ">=", 4),
+    ("money.salary", "finance_rating", ">=", 4),
+    ("money.operations", "audit_findings", "<=", 1),
+    ("money.curriculum_budget", "finance_rating", ">=", 3),
+    ("money.pd_budget", "finance_rating", ">=", 3),
+    ("people.staffing_model", "teacher_retention", ">=", 80),
+]
 INTEGER_METRICS = {"teacher_vacancies_first_day", "audit_findings", "finance_rating"}
 
 
@@ -192,7 +223,9 @@ class _Builder:
         self.schools = self._schools(networks, cohort, liaisons)
         self._school_staff()
         trajectories = self._observations()
+        self._criteria()
         self._grants(admin=staff["admin"], cohort=cohort, trajectories=trajectories)
+        self._requests(staff=staff)
         return self.logins
 
     # --- organisation ---------------------------------------------------------------------------
@@ -353,6 +386,27 @@ class _Builder:
             return Decimal(round(value))
         return Decimal(f"{value:.1f}")
 
+    def _criteria(self) -> None:
+        autonomies = {a.code: a for a in Autonomy.objects.all()}
+        metrics = {m.code: m for m in Metric.objects.all()}
+        EligibilityCriterion.objects.bulk_create(
+            EligibilityCriterion(
+                autonomy=autonomies[code], metric=metrics[metric], comparator=comparator, threshold=threshold
+            )
+            for code, metric, comparator, threshold in ELIGIBILITY
+        )
+
+    def _requests(self, *, staff) -> None:
+        principals = {
+            m.school_id: m.user
+            for m in Membership.objects.filter(
+                role=Role.PRINCIPAL, school__in=self.schools[:10]
+            ).select_related("user")
+        }
+        _RequestScenes(
+            schools=self.schools[:10], staff=staff, principals=principals, years=self.years
+        ).build()
+
     def _grants(self, *, admin, cohort, trajectories) -> None:
         catalog = {a.code: a for a in Autonomy.objects.all()}
         year_start = self.years[-1].start_date
@@ -365,6 +419,9 @@ class _Builder:
                     actor=admin,
                     reason=f"Granted to the {cohort.name} cohort, kept while retention benchmarks are met.",
                     starts_on=year_start,
+                    retention_benchmarks=RETENTION_BENCHMARKS.get(
+                        autonomy.code, "Meets its contract benchmarks."
+                    ),
                 )
         earned = [
             s for s in self.schools if self.latest.get((s.pk, "finance_rating"), Decimal(0)) >= Decimal(4)
@@ -386,6 +443,151 @@ class _Builder:
                 schools=chosen,
                 autonomy=catalog[code],
                 actor=admin,
-                reason="Approved proposal from the spring call for proposals.",
+                reason="Approved in the district's 2025-26 proposal round.",
                 starts_on=year_start,
+            )
+
+
+class _RequestScenes:
+    """Requests in every state of the workflow in an open call, made through the services."""
+
+    def __init__(self, *, schools, staff, principals, years):
+        self.schools = schools
+        self.staff = staff
+        self.principals = principals
+        self.years = years
+
+    def build(self) -> None:
+        today = timezone.localdate()
+        admin = self.staff["admin"]
+        offered = list(
+            Autonomy.objects.filter(
+                code__in=[
+                    "program.curriculum",
+                    "program.assessment",
+                    "program.offerings",
+                    "time.learning_time",
+                    "people.evaluation",
+                    "money.budget",
+                    "people.staffing_model",
+                ]
+            )
+        )
+        call = call_create(
+            actor=admin,
+            title=f"{self.years[-1].label} call for proposals",
+            opens_on=today - datetime.timedelta(days=20),
+            closes_on=today + datetime.timedelta(days=25),
+            autonomies=offered,
+            guidance="Propose the decisions your school needs to reach its goals, and the results you will be held to.",
+            questions=[
+                "Which students will benefit, and how will you know?",
+                "How were teachers and families involved in this proposal?",
+            ],
+        )
+        scenes = [
+            "draft",
+            "submitted",
+            "under_review",
+            "changes_requested",
+            "approved",
+            "declined",
+            "withdrawn",
+            "clarified",
+        ]
+        # School S0001 is left free, so the demo principal can start a request of their own.
+        for school, scene in zip(self.schools[1:], scenes, strict=False):
+            self._scene(call, school, scene)
+
+    def _draft(self, call, school, codes):
+        principal = self.principals[school.pk]
+        request = request_create(actor=principal, school=school, call=call)
+        ids = [a.pk for a in call.autonomies.all() if a.code in codes]
+        request_set_autonomies(actor=principal, request_id=request.pk, autonomy_ids=ids)
+        request_update_items(
+            actor=principal,
+            request_id=request.pk,
+            items={
+                item.pk: {
+                    "justification": f"Our students need this: {item.autonomy.description}",
+                    "barrier": "Curriculum adoption procedure AP-6161 requires the district-wide list."
+                    if item.autonomy.code == "program.curriculum"
+                    else "",
+                }
+                for item in request.items.select_related("autonomy")
+            },
+        )
+        request_update_plan(
+            actor=principal,
+            request_id=request.pk,
+            plan="A two-year plan: pilot in grades 3-5, extend school-wide in year two, with monthly data reviews.",
+            answers={
+                q.pk: "Described in the plan; reviewed with the school site council."
+                for q in call.questions.all()
+            },
+        )
+        request_set_outcomes(
+            actor=principal,
+            request_id=request.pk,
+            outcomes=[
+                OutcomeInput("ela_proficiency", "", "50", self._future(2)),
+                OutcomeInput("chronic_absenteeism", "", "12", self._future(1)),
+            ],
+        )
+        return request, principal
+
+    def _future(self, years_ahead: int) -> str:
+        return school_year_label(self.years[-1].start_date.year + years_ahead)
+
+    def _scene(self, call, school, scene) -> None:
+        codes = ("program.curriculum", "time.learning_time")
+        request, principal = self._draft(call, school, codes)
+        if scene == "draft":
+            return
+        if scene == "withdrawn":
+            request_withdraw(actor=principal, request_id=request.pk)
+            return
+        request_submit(actor=principal, request_id=request.pk)
+        if scene == "submitted":
+            return
+        request_comment(
+            actor=self.staff["reviewer-academics"],
+            request_id=request.pk,
+            body="Which curriculum will you adopt, and how will you train teachers on it?",
+            to_school=True,
+            recommendation="approve" if scene in ("approved", "clarified") else "",
+            function="academics",
+        )
+        request_comment(
+            actor=self.staff["reviewer-operations"],
+            request_id=request.pk,
+            body="Transport can support a later dismissal if we know by March.",
+            function="operations",
+        )
+        admin = self.staff["admin"]
+        items = {item.autonomy.code: item for item in request.items.select_related("autonomy")}
+        if scene == "changes_requested":
+            request_return(
+                actor=admin, request_id=request.pk, note="Name the curriculum and the training plan."
+            )
+        elif scene == "declined":
+            request_decline(
+                actor=admin, request_id=request.pk, note="The budget cannot fund a longer day this year."
+            )
+        elif scene == "approved":
+            request_decide(
+                actor=admin,
+                request_id=request.pk,
+                choices={
+                    items["program.curriculum"].pk: ItemChoice("approved"),
+                    items["time.learning_time"].pk: ItemChoice(
+                        "declined", note="Transport contracts are fixed this year."
+                    ),
+                },
+            )
+        elif scene == "clarified":
+            request_item_clarify(
+                actor=self.staff["reviewer-academics"],
+                item_id=items["program.curriculum"].pk,
+                explanation="AP-6161 governs the core adoption only; schools may choose supplemental curriculum today.",
             )

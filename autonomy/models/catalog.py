@@ -113,7 +113,9 @@ class EligibilityCriterion(TimeStampedModel):
         ordering = ["autonomy", "metric"]
         constraints = [
             models.UniqueConstraint(fields=["autonomy", "metric"], name="criterion_one_per_metric"),
-            models.CheckConstraint(condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"),
+            models.CheckConstraint(
+                condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"
+            ),
         ]
 
     def __str__(self):

@@ -24,7 +24,9 @@ class CallForProposals(TimeStampedModel):
         verbose_name = "call for proposals"
         verbose_name_plural = "calls for proposals"
         constraints = [
-            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="call_closes_after_opening")
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="call_closes_after_opening"
+            )
         ]
 
     def __str__(self):
@@ -117,6 +119,9 @@ class RequestRoute(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "function"], name="route_unique")]
         indexes = [models.Index(fields=["function", "request"])]
 
+    def __str__(self):
+        return self.get_function_display()
+
 
 class ItemDecision(models.TextChoices):
     PENDING = "pending", "Awaiting decision"
@@ -132,7 +137,8 @@ class RequestItem(TimeStampedModel):
     autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="+")
     justification = models.TextField(blank=True)
     barrier = models.TextField(
-        blank=True, help_text="The district policy, procedure or agreement clause that stands in the way today."
+        blank=True,
+        help_text="The district policy, procedure or agreement clause that stands in the way today.",
     )
     decision = models.CharField(max_length=10, choices=ItemDecision.choices, default=ItemDecision.PENDING)
     decision_note = models.TextField(blank=True)
@@ -143,7 +149,9 @@ class RequestItem(TimeStampedModel):
         ordering = ["request", "autonomy__domain", "autonomy__display_order"]
         constraints = [
             models.UniqueConstraint(fields=["request", "autonomy"], name="request_item_unique_autonomy"),
-            models.CheckConstraint(condition=Q(decision__in=ItemDecision.values), name="request_item_decision_valid"),
+            models.CheckConstraint(
+                condition=Q(decision__in=ItemDecision.values), name="request_item_decision_valid"
+            ),
         ]
 
     def __str__(self):
@@ -156,7 +164,9 @@ class RequestAnswer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["request", "question"], name="answer_one_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "question"], name="answer_one_per_question")
+        ]
 
 
 class TargetOutcome(TimeStampedModel):

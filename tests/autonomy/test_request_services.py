@@ -63,7 +63,9 @@ def call(people):
         title="Spring 2027 call",
         opens_on=TODAY() - datetime.timedelta(days=5),
         closes_on=TODAY() + datetime.timedelta(days=30),
-        autonomies=list(Autonomy.objects.filter(code__in=["money.budget", "program.curriculum", "people.hiring"])),
+        autonomies=list(
+            Autonomy.objects.filter(code__in=["money.budget", "program.curriculum", "people.hiring"])
+        ),
         questions=["How will you involve families?"],
     )
 
@@ -82,7 +84,9 @@ def _complete_draft(people, school, call, codes=("money.budget", "program.curric
         },
     )
     question = call.questions.get()
-    request_update_plan(actor=principal, request_id=request.pk, plan="Our plan.", answers={question.pk: "Monthly."})
+    request_update_plan(
+        actor=principal, request_id=request.pk, plan="Our plan.", answers={question.pk: "Monthly."}
+    )
     request_set_outcomes(
         actor=principal,
         request_id=request.pk,
@@ -109,11 +113,19 @@ def earned_budget():
 def test_every_transition_in_the_table_is_reachable_by_its_actor():
     # The table is the contract: every open state can be withdrawn, every review state decided.
     actions = {(state, action) for state, action in REQUEST_TRANSITIONS}
-    for state in (RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW, RequestStatus.CHANGES_REQUESTED):
+    for state in (
+        RequestStatus.DRAFT,
+        RequestStatus.SUBMITTED,
+        RequestStatus.UNDER_REVIEW,
+        RequestStatus.CHANGES_REQUESTED,
+    ):
         assert (state, "withdraw") in actions
     for state in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
         assert {(state, "approve"), (state, "decline"), (state, "return")} <= actions
-    assert not any(state in (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN) for state, _ in actions)
+    assert not any(
+        state in (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+        for state, _ in actions
+    )
 
 
 def test_full_walk_draft_submit_review_return_resubmit_decide(people, school, call, earned_budget):
@@ -127,13 +139,21 @@ def test_full_walk_draft_submit_review_return_resubmit_decide(people, school, ca
     assert Notification.objects.filter(user=people["finance"]).count() == 1
     assert not Notification.objects.filter(user=people["hr"]).exists()
 
-    request_comment(actor=people["finance"], request_id=request.pk, body="Show the budget.", to_school=True, recommendation="return")
+    request_comment(
+        actor=people["finance"],
+        request_id=request.pk,
+        body="Show the budget.",
+        to_school=True,
+        recommendation="return",
+    )
     request.refresh_from_db()
     assert request.status == RequestStatus.UNDER_REVIEW
     request_return(actor=people["admin"], request_id=request.pk, note="Add the budget detail.")
     request.refresh_from_db()
     assert request.status == RequestStatus.CHANGES_REQUESTED and request.is_editable
-    request_update_plan(actor=people["principal"], request_id=request.pk, plan="Our plan, with a budget.", answers={})
+    request_update_plan(
+        actor=people["principal"], request_id=request.pk, plan="Our plan, with a budget.", answers={}
+    )
     request_submit(actor=people["principal"], request_id=request.pk)
 
     items = {item.autonomy.code: item for item in request.items.select_related("autonomy")}
@@ -157,13 +177,17 @@ def test_full_walk_draft_submit_review_return_resubmit_decide(people, school, ca
     assert any("commented" in t for t in titles)
 
 
-def test_earned_autonomy_refused_when_criteria_do_not_hold_naming_criterion_and_value(people, school, call, earned_budget):
+def test_earned_autonomy_refused_when_criteria_do_not_hold_naming_criterion_and_value(
+    people, school, call, earned_budget
+):
     _finance_rating(school, "2")
     request = _complete_draft(people, school, call, codes=("money.budget",))
     request_submit(actor=people["principal"], request_id=request.pk)
     item = request.items.get()
     with pytest.raises(ApplicationError) as refused:
-        request_decide(actor=people["admin"], request_id=request.pk, choices={item.pk: ItemChoice("approved")})
+        request_decide(
+            actor=people["admin"], request_id=request.pk, choices={item.pk: ItemChoice("approved")}
+        )
     message = " ".join(refused.value.fields[f"item-{item.pk}-override_reason"])
     assert "Finance evaluation rating at least 4" in message and "2 (2025-26)" in message
     assert not AutonomyGrant.objects.exists()
@@ -190,7 +214,9 @@ def test_clarified_barrier_closes_the_item_and_joins_the_public_list(people, sch
     request = _complete_draft(people, school, call, codes=("program.curriculum",))
     request_submit(actor=people["principal"], request_id=request.pk)
     item = request.items.get()
-    request_item_clarify(actor=people["academics"], item_id=item.pk, explanation="Policy 3.4 allows supplements.")
+    request_item_clarify(
+        actor=people["academics"], item_id=item.pk, explanation="Policy 3.4 allows supplements."
+    )
     item.refresh_from_db()
     assert item.decision == ItemDecision.CLARIFIED
     flexibility = ClarifiedFlexibility.objects.get()
@@ -292,7 +318,10 @@ def test_one_open_request_per_school_and_call(people, school, call):
 def test_a_call_must_close_after_it_opens_and_offer_something(people):
     with pytest.raises(ApplicationError) as refused:
         call_create(
-            actor=people["admin"], title="", opens_on=TODAY(), closes_on=TODAY() - datetime.timedelta(days=1),
+            actor=people["admin"],
+            title="",
+            opens_on=TODAY(),
+            closes_on=TODAY() - datetime.timedelta(days=1),
             autonomies=[],
         )
     assert {"title", "closes_on", "autonomies"} <= set(refused.value.fields)

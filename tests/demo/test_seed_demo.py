@@ -2,7 +2,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from autonomy.models import AutonomyGrant, GrantEvent
+from autonomy.models import (
+    AutonomyGrant,
+    AutonomyRequest,
+    CallForProposals,
+    ClarifiedFlexibility,
+    EligibilityCriterion,
+    GrantEvent,
+    RequestStatus,
+)
+from core.models import Notification
 from demo.services import DEMO_PASSWORD
 from metrics.models import Observation
 from schools.models import Cohort, District, Membership, Network, Role, School, SchoolYear
@@ -38,6 +47,9 @@ def _snapshot():
                 "school__code", "metric__code", "period", "value"
             )
         ),
+        "requests": list(
+            AutonomyRequest.objects.order_by("school__code").values_list("school__code", "status")
+        ),
         "grants": list(
             AutonomyGrant.objects.order_by("school__code", "autonomy__code").values_list(
                 "school__code", "autonomy__code", "model", "status", "starts_on"
@@ -47,7 +59,13 @@ def _snapshot():
 
 
 def _wipe():
+    ClarifiedFlexibility.objects.all().delete()
     GrantEvent.objects.all().delete()
+    AutonomyGrant.objects.all().delete()
+    AutonomyRequest.objects.all().delete()
+    CallForProposals.objects.all().delete()
+    EligibilityCriterion.objects.all().delete()
+    Notification.objects.all().delete()
     AutonomyGrant.objects.all().delete()
     Observation.objects.all().delete()
     Membership.objects.all().delete()
@@ -98,6 +116,11 @@ def test_demo_district_is_realistic(capsys):
     assert AutonomyGrant.objects.filter(model="full").exists()
     assert AutonomyGrant.objects.filter(model="earned").exists()
     assert AutonomyGrant.objects.filter(model="programmatic").exists()
+    assert AutonomyGrant.objects.filter(model="full").exclude(retention_benchmarks="").exists()
+    # An open call with requests in every state of the workflow, and a clarified barrier.
+    assert set(AutonomyRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
+    assert ClarifiedFlexibility.objects.exists()
+    assert not AutonomyRequest.objects.filter(school__code="S0001").exists()
 
 
 def test_second_run_refuses_with_a_clear_message():
