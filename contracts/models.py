@@ -1,2 +1,269 @@
-# Performance contracts (templates, versions, benchmarks, intervention rules) arrive with their
-# workflow; the app is installed now so that the dependency order of the apps is fixed.
+"""Performance contracts: the autonomies a school holds, the outcomes it must reach, and what the
+district does when it does not. A contract is versioned: an amendment is a new version, and an active
+version is never edited in place, so a past flag always shows the rule as it was."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from autonomy.models import Autonomy, AutonomyGrant, Comparator
+from core.models import TimeStampedModel
+from metrics.models import Metric, period_validator
+from schools.models import School, SchoolYear
+
+
+class BenchmarkKind(models.TextChoices):
+    VALUE = "value", "Value against a target"
+    GROWTH = "growth", "Growth over the baseline"
+    TREND = "trend", "Improving trend"
+    AGGREGATE = "aggregate", "Multi-year average"
+    RELATIVE = "relative", "Standing in the district"
+
+
+BENCHMARK_KIND_HELP = {
+    BenchmarkKind.VALUE: "The school's value in the period, compared with the target.",
+    BenchmarkKind.GROWTH: "The change from the baseline to the period, compared with the target.",
+    BenchmarkKind.TREND: "The value improves over the last N periods (the target is the smallest yearly step).",
+    BenchmarkKind.AGGREGATE: "The average over the last N periods, compared with the target.",
+    BenchmarkKind.RELATIVE: "The school's percentile among district schools, compared with the target.",
+}
+
+
+class TargetMode(models.TextChoices):
+    FIXED = "fixed", "A fixed target"
+    BASELINE_PLUS = "baseline_plus", "The school's baseline plus an amount"
+    DISTRICT_MEDIAN = "district_median", "At least the district median"
+
+
+class Level(models.IntegerChoices):
+    """The intervention ladder, in order: a rule names its rung; a missed deadline climbs one."""
+
+    NOTICE = 1, "Notice of concern"
+    CORRECTIVE_PLAN = 2, "Corrective action plan required"
+    INTENSIFIED_SUPPORT = 3, "Intensified support"
+    AT_RISK = 4, "Autonomy at risk (cure period)"
+    SUSPENDED = 5, "Autonomy suspended"
+    REVOKED = 6, "Autonomy revoked"
+
+
+class Condition(models.TextChoices):
+    BINDING_MISSED = "binding_missed", "A binding benchmark is missed"
+    N_MISSED = "n_missed", "N or more benchmarks missed in a period"
+    K_IN_A_ROW = "k_in_a_row", "The same benchmark missed K periods in a row"
+    NO_DATA = "no_data", "No data by the due date"
+
+
+class BenchmarkFields(models.Model):
+    """What a benchmark says, shared by a template's standard benchmarks and a contract's own."""
+
+    key = models.SlugField(max_length=60, help_text="Stable across versions, e.g. ela-proficiency.")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=BenchmarkKind.choices)
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    periods = models.PositiveSmallIntegerField(default=1, help_text="Trend and average: how many periods.")
+    exceeds_margin = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Beyond the target by this much: exceeds."
+    )
+    far_below_margin = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Short of the target by this much: falls far below."
+    )
+    new_school_target = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True,
+        help_text="Exception: the target for a school in its first or second year.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ContractTemplate(TimeStampedModel):
+    """The district's standard benchmarks and intervention rules."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateBenchmark(BenchmarkFields):
+    template = models.ForeignKey(ContractTemplate, on_delete=models.CASCADE, related_name="benchmarks")
+    target_mode = models.CharField(max_length=16, choices=TargetMode.choices, default=TargetMode.FIXED)
+    target_value = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True,
+        help_text="Fixed: the target. Baseline plus: the amount added. District median: unused.",
+    )
+    fallback_target = models.DecimalField(
+        max_digits=14, decimal_places=4, null=True, blank=True,
+        help_text="Used when the school has no baseline; without one, such a contract is refused.",
+    )
+    binding_autonomy = models.ForeignKey(
+        Autonomy, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The autonomy whose retention depends on this benchmark, if the school holds it.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="template_benchmark_key_unique")]
+
+    def __str__(self):
+        return f"{self.template}: {self.key}"
+
+
+class RuleFields(models.Model):
+    key = models.SlugField(max_length=60)
+    condition = models.CharField(max_length=16, choices=Condition.choices)
+    count = models.PositiveSmallIntegerField(default=1, help_text="N benchmarks, or K periods in a row.")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    deadline_days = models.PositiveSmallIntegerField(default=60, help_text="Days the school has to remedy.")
+    remedy = models.TextField(help_text="What the school is expected to do.")
+    provision = models.CharField(max_length=200, help_text="The contract section this rule enforces.")
+
+    class Meta:
+        abstract = True
+
+
+class TemplateRule(RuleFields):
+    template = models.ForeignKey(ContractTemplate, on_delete=models.CASCADE, related_name="rules")
+    benchmark_key = models.SlugField(max_length=60, blank=True, help_text="For K-in-a-row: which benchmark.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="template_rule_key_unique")]
+
+    def __str__(self):
+        return f"{self.template}: {self.key}"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed to the school"
+    SIGNED = "signed", "Signed by the principal"
+    ACTIVE = "active", "Active"
+    SUPERSEDED = "superseded", "Replaced by an amendment"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+
+EDITABLE_CONTRACT_STATUSES = (ContractStatus.DRAFT, ContractStatus.PROPOSED, ContractStatus.SIGNED)
+
+
+class PerformanceContract(TimeStampedModel):
+    """One version of a school's contract for a term. Amendments share the lineage, with version + 1."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contracts")
+    lineage = models.UUIDField(default=uuid.uuid4, help_text="Shared by every version of one contract.")
+    version = models.PositiveSmallIntegerField(default=1)
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
+    )
+    template = models.ForeignKey(ContractTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    term_start = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    term_end = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    summary = models.TextField(blank=True, help_text="In plain words: what this contract is for.")
+    amendment_reason = models.TextField(blank=True)
+    grants = models.ManyToManyField(AutonomyGrant, blank=True, related_name="contracts")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_name = models.CharField(max_length=200, blank=True, help_text="The name the principal signed with.")
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    countersigned_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["school", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["lineage", "version"], name="contract_version_unique"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(status="active"), name="contract_one_active_per_school"
+            ),
+            models.CheckConstraint(condition=Q(status__in=ContractStatus.values), name="contract_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "proposed"]) | Q(signed_at__isnull=False),
+                name="contract_signed_has_signature",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(countersigned_at__isnull=False),
+                name="contract_active_has_countersignature",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school.code} contract {self.term_start}–{self.term_end} v{self.version}"
+
+    def clean(self):
+        if self.term_start_id and self.term_end_id and self.term_end.start_date < self.term_start.start_date:
+            raise ValidationError({"term_end": "The term must end in or after the year it starts."})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_CONTRACT_STATUSES
+
+
+class Benchmark(BenchmarkFields):
+    """A benchmark of one contract version; targets are resolved numbers, never recomputed later."""
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="benchmarks")
+    target = models.DecimalField(max_digits=14, decimal_places=4)
+    baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_period = models.CharField(max_length=7, blank=True, validators=[period_validator])
+    binding_grant = models.ForeignKey(
+        AutonomyGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="binding_benchmarks"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contract", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "key"], name="benchmark_key_unique"),
+            models.CheckConstraint(condition=Q(periods__gte=1), name="benchmark_periods_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.name} {self.get_comparator_display()} {self.target.normalize()}"
+
+
+class InterventionRule(RuleFields):
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="rules")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, null=True, blank=True, related_name="rules")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["contract", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "key"], name="rule_key_unique"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="rule_count_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_condition_display()} → {self.get_level_display()}"
+
+
+class ContractEvent(models.Model):
+    """The contract's audit trail: who did what, when; append-only."""
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, choices=ContractStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ContractStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -15,6 +15,7 @@ def navigation(request):
     if roles.functions or roles.is_admin:
         links.append(("review_queue", "Review queue"))
     links.append(("grants_matrix", "Decision rights"))
+    links.append(("contract_list", "Contracts"))
     links.append(("call_list", "Calls"))
     links.append(("flexibility_list", "Clarified flexibilities"))
     return {

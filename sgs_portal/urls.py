@@ -14,4 +14,5 @@ urlpatterns = [
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("autonomy.urls")),
+    path("", include("contracts.urls")),
 ]

@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from contracts.models import (
+    Benchmark,
+    ContractEvent,
+    ContractTemplate,
+    InterventionRule,
+    PerformanceContract,
+    TemplateBenchmark,
+    TemplateRule,
+)
+
+
+class TemplateBenchmarkInline(admin.StackedInline):
+    model = TemplateBenchmark
+    extra = 0
+
+
+class TemplateRuleInline(admin.StackedInline):
+    model = TemplateRule
+    extra = 0
+
+
+@admin.register(ContractTemplate)
+class ContractTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "updated_at"]
+    search_fields = ["name"]
+    inlines = [TemplateBenchmarkInline, TemplateRuleInline]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BenchmarkInline(ReadOnlyInline):
+    model = Benchmark
+    fields = readonly_fields = ["key", "metric", "kind", "comparator", "target", "baseline", "binding_grant"]
+
+
+class RuleInline(ReadOnlyInline):
+    model = InterventionRule
+    fields = readonly_fields = ["key", "condition", "count", "level", "deadline_days", "provision"]
+
+
+class EventInline(ReadOnlyInline):
+    model = ContractEvent
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+
+@admin.register(PerformanceContract)
+class PerformanceContractAdmin(admin.ModelAdmin):
+    """Read-only: contracts change through the contract pages and contracts.services."""
+
+    list_display = ["school", "version", "term_start", "term_end", "status", "signed_at", "countersigned_at"]
+    list_filter = ["status", "term_start"]
+    search_fields = ["school__code", "school__name"]
+    list_select_related = ["school", "term_start", "term_end"]
+    inlines = [BenchmarkInline, RuleInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,96 @@
+"""The contract as a PDF (ReportLab), with the same wording as the page and the signature record."""
+
+from io import BytesIO
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from xml.sax.saxutils import escape
+
+from contracts.models import PerformanceContract
+from contracts.wording import benchmark_sentence, rule_sentence
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def render_contract_pdf(contract: PerformanceContract) -> bytes:
+    """Expects the contract from contracts.selectors.contract_get_for_user (parts prefetched)."""
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10, leading=13)
+    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5562"))
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch, topMargin=0.8 * inch,
+        bottomMargin=0.8 * inch, title=f"Performance contract — {contract.school.name}",
+        author="SGS Portal",
+    )
+    school = contract.school
+    story = [
+        _p("Performance contract", styles["Title"]),
+        _p(f"{school.name} ({school.code})", styles["Heading2"]),
+        _p(
+            f"Term {contract.term_start} to {contract.term_end} · version {contract.version} · "
+            f"{contract.get_status_display()}",
+            body,
+        ),
+        Spacer(1, 8),
+        _p(contract.summary, body),
+        _p("What the school may decide", styles["Heading2"]),
+    ]
+    grants = list(contract.grants.all())
+    if grants:
+        rows = [["Decision", "Domain", "Accountability model"]] + [
+            [_p(g.autonomy.name, body), g.autonomy.get_domain_display(), _p(g.get_model_display(), body)]
+            for g in grants
+        ]
+        story.append(_table(rows, [3.3 * inch, 1.0 * inch, 2.5 * inch]))
+    else:
+        story.append(_p("The contract covers no autonomy yet.", body))
+    story.append(_p("What the school must achieve", styles["Heading2"]))
+    for benchmark in contract.benchmarks.all():
+        line = benchmark_sentence(benchmark)
+        if benchmark.binding_grant_id:
+            line += f" Keeping “{benchmark.binding_grant.autonomy.name}” depends on it."
+        story.append(_p(f"• {line}", body))
+    story.append(_p("What happens if it does not", styles["Heading2"]))
+    for rule in contract.rules.all():
+        story.append(_p(f"• {rule_sentence(rule)} ({rule.provision})", body))
+    story.append(_p("Signatures", styles["Heading2"]))
+    local = timezone.localtime
+    story.append(
+        _table(
+            [
+                ["", "Name", "Signed"],
+                ["Principal", contract.signed_name or "not signed",
+                 f"{local(contract.signed_at):%B %-d, %Y %H:%M}" if contract.signed_at else "—"],
+                ["District", contract.countersigned_name or "not countersigned",
+                 f"{local(contract.countersigned_at):%B %-d, %Y %H:%M}" if contract.countersigned_at else "—"],
+            ],
+            [1.2 * inch, 2.8 * inch, 2.8 * inch],
+        )
+    )
+    story.append(Spacer(1, 10))
+    story.append(_p(f"Printed {local():%B %-d, %Y} from SGS Portal.", small))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _table(rows, widths) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1b1f24")),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#d5dbe2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table

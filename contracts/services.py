@@ -1,0 +1,389 @@
+"""Every write to performance contracts: drafting from a template, the signature workflow, amendments.
+
+Transitions lock the contract row (select_for_update), check the table and the policy, write the
+status and an event, and notify on commit, like the request workflow.
+"""
+
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from autonomy.models import HELD_STATUSES, AutonomyGrant, AutonomyRequest, RequestStatus
+from contracts.models import (
+    Benchmark,
+    BenchmarkKind,
+    ContractEvent,
+    ContractStatus,
+    ContractTemplate,
+    InterventionRule,
+    PerformanceContract,
+    TargetMode,
+    TemplateBenchmark,
+)
+from contracts.policies import can_edit_contract, can_manage_contracts, can_take_contract_action
+from contracts.workflows import contract_transition
+from core.errors import ApplicationError, Conflict, NotPermitted
+from core.notifications import notify
+from metrics.models import Direction, Metric, Observation
+from schools.models import School, SchoolYear
+from schools.selectors import principals_of
+
+
+def _check(decision) -> None:
+    if not decision:
+        raise NotPermitted(decision.reason)
+
+
+def _locked(contract_id: int) -> PerformanceContract:
+    return PerformanceContract.objects.select_for_update().select_related("school").get(pk=contract_id)
+
+
+def _move(contract: PerformanceContract, *, actor, action: str, note: str = "") -> ContractEvent:
+    transition = contract_transition(contract.status, action)
+    if transition is None:
+        raise Conflict(f"The contract is {contract.get_status_display().lower()}: that step is not open now.")
+    previous = contract.status
+    contract.status = transition.to
+    contract.save()
+    return ContractEvent.objects.create(
+        contract=contract, actor=actor, at=timezone.now(), action=action, from_status=previous,
+        to_status=contract.status, note=note,
+    )
+
+
+def _expect(contract: PerformanceContract, expected_status: str | None) -> None:
+    if expected_status and contract.status != expected_status:
+        raise Conflict(
+            f"Somebody acted on this contract first: it is now {contract.get_status_display().lower()}. "
+            "Reload the page to see what changed."
+        )
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def check_target_in_range(*, metric: Metric, value: Decimal, field: str) -> None:
+    if (metric.min_value is not None and value < metric.min_value) or (
+        metric.max_value is not None and value > metric.max_value
+    ):
+        raise ApplicationError(
+            f"{metric.name} runs from {metric.min_value.normalize()} to {metric.max_value.normalize()}; "
+            f"{value.normalize()} is outside that range.",
+            fields={field: ["Outside the metric's range."]},
+        )
+
+
+def comparator_warning(*, metric: Metric, comparator: str, kind: str) -> str:
+    """A benchmark that rewards the wrong direction (e.g. absenteeism at least 20%) is allowed but flagged."""
+    rewards_higher = comparator in (">=", ">")
+    if kind == BenchmarkKind.RELATIVE:
+        return ""
+    if metric.direction == Direction.LOWER and rewards_higher:
+        return f"For {metric.name} lower is better, but this benchmark asks for {comparator} the target."
+    if metric.direction == Direction.HIGHER and not rewards_higher:
+        return f"For {metric.name} higher is better, but this benchmark asks for {comparator} the target."
+    return ""
+
+
+def _latest_values(*, school_ids, metric_ids, before_period: str) -> dict[tuple[int, int], tuple[str, Decimal]]:
+    """The latest observation before a period, per (school, metric): the baseline. One query."""
+    latest: dict[tuple[int, int], tuple[str, Decimal]] = {}
+    rows = (
+        Observation.objects.filter(school_id__in=school_ids, metric_id__in=metric_ids, period__lt=before_period)
+        .order_by("school_id", "metric_id", "period")
+        .values_list("school_id", "metric_id", "period", "value")
+    )
+    for school_id, metric_id, period, value in rows:
+        latest[(school_id, metric_id)] = (period, value)
+    return latest
+
+
+def _district_medians(*, metric_ids, before_period: str) -> dict[int, Decimal]:
+    """The median over schools of each metric in its most recent period before `before_period`."""
+    periods = dict(
+        Observation.objects.filter(metric_id__in=metric_ids, period__lt=before_period)
+        .values("metric_id")
+        .annotate(last=Max("period"))
+        .values_list("metric_id", "last")
+    )
+    medians = {}
+    for metric_id, period in periods.items():
+        values = list(Observation.objects.filter(metric_id=metric_id, period=period).values_list("value", flat=True))
+        medians[metric_id] = Decimal(statistics.median(values)).quantize(Decimal("0.1"))
+    return medians
+
+
+def _resolve_target(standard: TemplateBenchmark, baseline, medians) -> Decimal:
+    if standard.target_mode == TargetMode.FIXED:
+        return standard.target_value
+    if standard.target_mode == TargetMode.DISTRICT_MEDIAN:
+        if standard.metric_id not in medians:
+            raise ApplicationError(
+                f"Benchmark “{standard.key}”: the district has no {standard.metric.name} data to take a median of.",
+                fields={standard.key: ["No district data."]},
+            )
+        return medians[standard.metric_id]
+    if baseline is None:
+        if standard.fallback_target is not None:
+            return standard.fallback_target
+        raise ApplicationError(
+            f"Benchmark “{standard.key}”: the school has no {standard.metric.name} baseline, and the template "
+            "gives no fallback target. Add a fallback to the template or set the target by hand.",
+            fields={standard.key: ["No baseline."]},
+        )
+    return baseline[1] + standard.target_value
+
+
+# --- drafting -----------------------------------------------------------------------------------
+
+
+def contract_create_from_template(
+    *,
+    actor: AbstractBaseUser,
+    school: School,
+    template: ContractTemplate,
+    term_start: SchoolYear,
+    term_end: SchoolYear,
+    summary: str = "",
+) -> PerformanceContract:
+    """A draft contract for the school's term: the template's benchmarks with targets resolved from the
+    school's baselines (the latest value before the term), its rules, and the grants the school holds."""
+    _check(can_manage_contracts(actor))
+    if term_end.start_date < term_start.start_date:
+        raise ApplicationError("The term must end in or after the year it starts.", fields={"term_end": ["Too early."]})
+    standards = list(template.benchmarks.select_related("metric"))
+    metric_ids = {s.metric_id for s in standards}
+    baselines = _latest_values(school_ids=[school.pk], metric_ids=metric_ids, before_period=term_start.label)
+    medians = _district_medians(metric_ids=metric_ids, before_period=term_start.label)
+    grants = list(AutonomyGrant.objects.filter(school=school, status__in=HELD_STATUSES))
+    with transaction.atomic():
+        contract = PerformanceContract.objects.create(
+            school=school, template=template, term_start=term_start, term_end=term_end, created_by=actor,
+            summary=summary or f"{school.name} holds the decisions listed here and commits to these results.",
+        )
+        _copy_template(contract=contract, template=template, standards=standards, baselines=baselines, medians=medians,
+                       grants=grants)
+        contract.grants.set(grants)
+        ContractEvent.objects.create(
+            contract=contract, actor=actor, at=timezone.now(), action="create", to_status=ContractStatus.DRAFT,
+            note=f"Drafted from the template “{template.name}”.",
+        )
+    return contract
+
+
+def _copy_template(*, contract, template, standards, baselines, medians, grants) -> None:
+    held = {grant.autonomy_id: grant for grant in grants}
+    benchmarks = []
+    for position, standard in enumerate(standards):
+        baseline = baselines.get((contract.school_id, standard.metric_id))
+        target = _resolve_target(standard, baseline, medians)
+        check_target_in_range(metric=standard.metric, value=target, field=standard.key)
+        benchmarks.append(
+            Benchmark(
+                contract=contract, key=standard.key, metric=standard.metric, kind=standard.kind,
+                comparator=standard.comparator, periods=standard.periods, target=target,
+                baseline=baseline[1] if baseline else None, baseline_period=baseline[0] if baseline else "",
+                exceeds_margin=standard.exceeds_margin, far_below_margin=standard.far_below_margin,
+                new_school_target=standard.new_school_target,
+                binding_grant=held.get(standard.binding_autonomy_id), position=position,
+            )
+        )
+    by_key = {b.key: b for b in Benchmark.objects.bulk_create(benchmarks)}
+    InterventionRule.objects.bulk_create(
+        InterventionRule(
+            contract=contract, key=rule.key, condition=rule.condition, count=rule.count, level=rule.level,
+            deadline_days=rule.deadline_days, remedy=rule.remedy, provision=rule.provision,
+            benchmark=by_key.get(rule.benchmark_key), position=rule.position,
+        )
+        for rule in template.rules.all()
+    )
+
+
+@dataclass(frozen=True)
+class BenchmarkInput:
+    key: str
+    metric: Metric
+    kind: str
+    comparator: str
+    target: Decimal
+    periods: int = 1
+    baseline: Decimal | None = None
+    new_school_target: Decimal | None = None
+
+
+def _revise(contract: PerformanceContract, *, actor, note: str) -> None:
+    """A change to a proposed or signed contract needs a new signature: back to proposed, signature cleared."""
+    if contract.status in (ContractStatus.PROPOSED, ContractStatus.SIGNED):
+        contract.signed_by, contract.signed_at, contract.signed_name = None, None, ""
+        _move(contract, actor=actor, action="revise", note=note)
+
+
+def contract_benchmark_add(*, actor: AbstractBaseUser, contract_id: int, benchmark: BenchmarkInput) -> list[str]:
+    """Add a benchmark to an editable contract. Returns warnings (e.g. a comparator against the metric's
+    direction); refuses a target outside the metric's range or a key already used."""
+    check_target_in_range(metric=benchmark.metric, value=benchmark.target, field="target")
+    warning = comparator_warning(metric=benchmark.metric, comparator=benchmark.comparator, kind=benchmark.kind)
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _check(can_edit_contract(actor, contract))
+        try:
+            with transaction.atomic():
+                Benchmark.objects.create(
+                    contract=contract, key=benchmark.key, metric=benchmark.metric, kind=benchmark.kind,
+                    comparator=benchmark.comparator, target=benchmark.target, periods=benchmark.periods,
+                    baseline=benchmark.baseline, new_school_target=benchmark.new_school_target,
+                    position=contract.benchmarks.count(),
+                )
+        except IntegrityError:
+            raise ApplicationError(
+                f"The contract already has a benchmark “{benchmark.key}”.", fields={"key": ["Already used."]}
+            ) from None
+        _revise(contract, actor=actor, note=f"Benchmark “{benchmark.key}” added.")
+    return [warning] if warning else []
+
+
+def contract_benchmark_remove(*, actor: AbstractBaseUser, contract_id: int, key: str) -> None:
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _check(can_edit_contract(actor, contract))
+        deleted, _ = contract.benchmarks.filter(key=key).delete()
+        if not deleted:
+            raise ApplicationError(f"No benchmark “{key}” in this contract.", fields={"key": ["Unknown."]})
+        _revise(contract, actor=actor, note=f"Benchmark “{key}” removed.")
+
+
+def contract_propose(*, actor: AbstractBaseUser, contract_id: int, expected_status: str | None = None):
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _expect(contract, expected_status)
+        _check(can_take_contract_action(actor, contract, "propose"))
+        if not contract.benchmarks.exists():
+            raise ApplicationError("A contract needs at least one benchmark.", fields={"benchmarks": ["None yet."]})
+        contract.proposed_at = timezone.now()
+        event = _move(contract, actor=actor, action="propose")
+        notify(
+            users=principals_of(school_ids=[contract.school_id]).get(contract.school_id, []),
+            key=f"contract:{contract.pk}:event:{event.pk}",
+            title=f"Your performance contract for {contract.term_start}–{contract.term_end} is ready to sign",
+            url=reverse("contract_detail", args=[contract.pk]),
+        )
+    return contract
+
+
+def contract_sign(
+    *, actor: AbstractBaseUser, contract_id: int, signed_name: str, expected_status: str | None = None
+) -> PerformanceContract:
+    """The principal signs: an explicit act, with the name they type and the time."""
+    signed_name = (signed_name or "").strip()
+    if not signed_name:
+        raise ApplicationError("Type your full name to sign.", fields={"signed_name": ["This field is required."]})
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _expect(contract, expected_status)
+        _check(can_take_contract_action(actor, contract, "sign"))
+        contract.signed_by, contract.signed_at, contract.signed_name = actor, timezone.now(), signed_name
+        _move(contract, actor=actor, action="sign", note=f"Signed by {signed_name}.")
+    return contract
+
+
+def contract_countersign(
+    *, actor: AbstractBaseUser, contract_id: int, countersigned_name: str, expected_status: str | None = None
+) -> PerformanceContract:
+    """The district countersigns: the contract becomes active and the version it amends is superseded."""
+    countersigned_name = (countersigned_name or "").strip()
+    if not countersigned_name:
+        raise ApplicationError("Type your full name to countersign.", fields={"countersigned_name": ["Required."]})
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _expect(contract, expected_status)
+        _check(can_take_contract_action(actor, contract, "countersign"))
+        current = (
+            PerformanceContract.objects.select_for_update()
+            .filter(school_id=contract.school_id, status=ContractStatus.ACTIVE)
+            .first()
+        )
+        if current is not None:
+            _move(current, actor=actor, action="supersede", note=f"Replaced by version {contract.version}.")
+        contract.countersigned_by, contract.countersigned_at = actor, timezone.now()
+        contract.countersigned_name = countersigned_name
+        event = _move(contract, actor=actor, action="countersign", note=f"Countersigned by {countersigned_name}.")
+        notify(
+            users=principals_of(school_ids=[contract.school_id]).get(contract.school_id, []),
+            key=f"contract:{contract.pk}:event:{event.pk}",
+            title="Your performance contract is now in force",
+            url=reverse("contract_detail", args=[contract.pk]),
+        )
+    return contract
+
+
+def contract_amend(*, actor: AbstractBaseUser, contract_id: int, reason: str) -> PerformanceContract:
+    """The next version of an active contract, as a draft copy; the active version stays as it is."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Say why the contract is amended.", fields={"reason": ["This field is required."]})
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _check(can_manage_contracts(actor))
+        if contract.status != ContractStatus.ACTIVE:
+            raise Conflict("Only an active contract is amended; edit this version instead.")
+        if PerformanceContract.objects.filter(previous=contract).exists():
+            raise Conflict("An amendment of this version is already being prepared.")
+        return _copy_version(contract, actor=actor, reason=reason)
+
+
+def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> PerformanceContract:
+    amendment = PerformanceContract.objects.create(
+        school=contract.school, lineage=contract.lineage, version=contract.version + 1, previous=contract,
+        template=contract.template, term_start=contract.term_start, term_end=contract.term_end,
+        summary=contract.summary, amendment_reason=reason, created_by=actor,
+    )
+    amendment.grants.set(contract.grants.all())
+    copies = {}
+    for benchmark in contract.benchmarks.all():
+        old_pk = benchmark.pk
+        benchmark.pk, benchmark.contract = None, amendment
+        benchmark.save()
+        copies[old_pk] = benchmark
+    for rule in contract.rules.all():
+        rule.pk, rule.contract = None, amendment
+        rule.benchmark = copies.get(rule.benchmark_id)
+        rule.save()
+    ContractEvent.objects.create(
+        contract=amendment, actor=actor, at=timezone.now(), action="amend", to_status=ContractStatus.DRAFT,
+        note=reason,
+    )
+    return amendment
+
+
+def contract_amend_from_request(*, actor: AbstractBaseUser, request_id: int) -> PerformanceContract:
+    """An approved programmatic request pre-fills an amendment: its target outcomes become benchmarks."""
+    request = AutonomyRequest.objects.select_related("school", "call").get(pk=request_id)
+    if request.status != RequestStatus.APPROVED:
+        raise ApplicationError("Only an approved request is written into a contract.")
+    active = PerformanceContract.objects.filter(school=request.school, status=ContractStatus.ACTIVE).first()
+    if active is None:
+        raise ApplicationError(f"{request.school.name} has no active contract to amend; draft one first.")
+    with transaction.atomic():
+        amendment = contract_amend(
+            actor=actor, contract_id=active.pk, reason=f"Outcomes of the approved request in “{request.call.title}”."
+        )
+        amendment.grants.add(*AutonomyGrant.objects.filter(request_item__request=request))
+        taken = set(amendment.benchmarks.values_list("key", flat=True))
+        for index, outcome in enumerate(request.outcomes.select_related("metric")):
+            key = f"request-{request.pk}-{index + 1}"
+            if key in taken:
+                continue
+            higher = outcome.metric.direction == Direction.HIGHER
+            Benchmark.objects.create(
+                contract=amendment, key=key, metric=outcome.metric, kind=BenchmarkKind.VALUE,
+                comparator=">=" if higher else "<=", target=outcome.target, baseline=outcome.baseline,
+                position=amendment.benchmarks.count(),
+            )
+    return amendment
+

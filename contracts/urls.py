@@ -1,0 +1,16 @@
+from django.urls import path
+
+from contracts import views
+
+urlpatterns = [
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/new/", views.contract_new, name="contract_new"),
+    path("contracts/from-request/<int:request_pk>/", views.contract_from_request, name="contract_from_request"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/print/", views.contract_print, name="contract_print"),
+    path("contracts/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),
+    path("contracts/<int:pk>/changes/", views.contract_diff, name="contract_diff"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/amend/", views.contract_amend, name="contract_amend"),
+    path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
+]
