@@ -4,6 +4,7 @@ Transitions lock the contract row (select_for_update), check the table and the p
 status and an event, and notify on commit, like the request workflow.
 """
 
+import datetime
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
@@ -52,8 +53,13 @@ def _move(contract: PerformanceContract, *, actor, action: str, note: str = "") 
     contract.status = transition.to
     contract.save()
     return ContractEvent.objects.create(
-        contract=contract, actor=actor, at=timezone.now(), action=action, from_status=previous,
-        to_status=contract.status, note=note,
+        contract=contract,
+        actor=actor,
+        at=timezone.now(),
+        action=action,
+        from_status=previous,
+        to_status=contract.status,
+        note=note,
     )
 
 
@@ -82,8 +88,8 @@ def check_target_in_range(*, metric: Metric, value: Decimal, field: str) -> None
 def comparator_warning(*, metric: Metric, comparator: str, kind: str) -> str:
     """A benchmark that rewards the wrong direction (e.g. absenteeism at least 20%) is allowed but flagged."""
     rewards_higher = comparator in (">=", ">")
-    if kind == BenchmarkKind.RELATIVE:
-        return ""
+    if kind in (BenchmarkKind.RELATIVE, BenchmarkKind.TREND):
+        return ""  # percentiles and trends are measured in the better direction already
     if metric.direction == Direction.LOWER and rewards_higher:
         return f"For {metric.name} lower is better, but this benchmark asks for {comparator} the target."
     if metric.direction == Direction.HIGHER and not rewards_higher:
@@ -164,14 +170,28 @@ def contract_create_from_template(
     grants = list(AutonomyGrant.objects.filter(school=school, status__in=HELD_STATUSES))
     with transaction.atomic():
         contract = PerformanceContract.objects.create(
-            school=school, template=template, term_start=term_start, term_end=term_end, created_by=actor,
+            school=school,
+            template=template,
+            term_start=term_start,
+            term_end=term_end,
+            created_by=actor,
             summary=summary or f"{school.name} holds the decisions listed here and commits to these results.",
         )
-        _copy_template(contract=contract, template=template, standards=standards, baselines=baselines, medians=medians,
-                       grants=grants)
+        _copy_template(
+            contract=contract,
+            template=template,
+            standards=standards,
+            baselines=baselines,
+            medians=medians,
+            grants=grants,
+        )
         contract.grants.set(grants)
         ContractEvent.objects.create(
-            contract=contract, actor=actor, at=timezone.now(), action="create", to_status=ContractStatus.DRAFT,
+            contract=contract,
+            actor=actor,
+            at=timezone.now(),
+            action="create",
+            to_status=ContractStatus.DRAFT,
             note=f"Drafted from the template “{template.name}”.",
         )
     return contract
@@ -186,20 +206,35 @@ def _copy_template(*, contract, template, standards, baselines, medians, grants)
         check_target_in_range(metric=standard.metric, value=target, field=standard.key)
         benchmarks.append(
             Benchmark(
-                contract=contract, key=standard.key, metric=standard.metric, kind=standard.kind,
-                comparator=standard.comparator, periods=standard.periods, target=target,
-                baseline=baseline[1] if baseline else None, baseline_period=baseline[0] if baseline else "",
-                exceeds_margin=standard.exceeds_margin, far_below_margin=standard.far_below_margin,
+                contract=contract,
+                key=standard.key,
+                metric=standard.metric,
+                kind=standard.kind,
+                comparator=standard.comparator,
+                periods=standard.periods,
+                target=target,
+                baseline=baseline[1] if baseline else None,
+                baseline_period=baseline[0] if baseline else "",
+                exceeds_margin=standard.exceeds_margin,
+                far_below_margin=standard.far_below_margin,
                 new_school_target=standard.new_school_target,
-                binding_grant=held.get(standard.binding_autonomy_id), position=position,
+                binding_grant=held.get(standard.binding_autonomy_id),
+                position=position,
             )
         )
     by_key = {b.key: b for b in Benchmark.objects.bulk_create(benchmarks)}
     InterventionRule.objects.bulk_create(
         InterventionRule(
-            contract=contract, key=rule.key, condition=rule.condition, count=rule.count, level=rule.level,
-            deadline_days=rule.deadline_days, remedy=rule.remedy, provision=rule.provision,
-            benchmark=by_key.get(rule.benchmark_key), position=rule.position,
+            contract=contract,
+            key=rule.key,
+            condition=rule.condition,
+            count=rule.count,
+            level=rule.level,
+            deadline_days=rule.deadline_days,
+            remedy=rule.remedy,
+            provision=rule.provision,
+            benchmark=by_key.get(rule.benchmark_key),
+            position=rule.position,
         )
         for rule in template.rules.all()
     )
@@ -235,9 +270,15 @@ def contract_benchmark_add(*, actor: AbstractBaseUser, contract_id: int, benchma
         try:
             with transaction.atomic():
                 Benchmark.objects.create(
-                    contract=contract, key=benchmark.key, metric=benchmark.metric, kind=benchmark.kind,
-                    comparator=benchmark.comparator, target=benchmark.target, periods=benchmark.periods,
-                    baseline=benchmark.baseline, new_school_target=benchmark.new_school_target,
+                    contract=contract,
+                    key=benchmark.key,
+                    metric=benchmark.metric,
+                    kind=benchmark.kind,
+                    comparator=benchmark.comparator,
+                    target=benchmark.target,
+                    periods=benchmark.periods,
+                    baseline=benchmark.baseline,
+                    new_school_target=benchmark.new_school_target,
                     position=contract.benchmarks.count(),
                 )
         except IntegrityError:
@@ -339,9 +380,16 @@ def contract_amend(*, actor: AbstractBaseUser, contract_id: int, reason: str) ->
 
 def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> PerformanceContract:
     amendment = PerformanceContract.objects.create(
-        school=contract.school, lineage=contract.lineage, version=contract.version + 1, previous=contract,
-        template=contract.template, term_start=contract.term_start, term_end=contract.term_end,
-        summary=contract.summary, amendment_reason=reason, created_by=actor,
+        school=contract.school,
+        lineage=contract.lineage,
+        version=contract.version + 1,
+        previous=contract,
+        template=contract.template,
+        term_start=contract.term_start,
+        term_end=contract.term_end,
+        summary=contract.summary,
+        amendment_reason=reason,
+        created_by=actor,
     )
     amendment.grants.set(contract.grants.all())
     copies = {}
@@ -355,7 +403,11 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
         rule.benchmark = copies.get(rule.benchmark_id)
         rule.save()
     ContractEvent.objects.create(
-        contract=amendment, actor=actor, at=timezone.now(), action="amend", to_status=ContractStatus.DRAFT,
+        contract=amendment,
+        actor=actor,
+        at=timezone.now(),
+        action="amend",
+        to_status=ContractStatus.DRAFT,
         note=reason,
     )
     return amendment
@@ -381,9 +433,134 @@ def contract_amend_from_request(*, actor: AbstractBaseUser, request_id: int) -> 
                 continue
             higher = outcome.metric.direction == Direction.HIGHER
             Benchmark.objects.create(
-                contract=amendment, key=key, metric=outcome.metric, kind=BenchmarkKind.VALUE,
-                comparator=">=" if higher else "<=", target=outcome.target, baseline=outcome.baseline,
+                contract=amendment,
+                key=key,
+                metric=outcome.metric,
+                kind=BenchmarkKind.VALUE,
+                comparator=">=" if higher else "<=",
+                target=outcome.target,
+                baseline=outcome.baseline,
                 position=amendment.benchmarks.count(),
             )
     return amendment
 
+
+def contracts_import_signed(
+    *,
+    actor: AbstractBaseUser,
+    schools: list[School],
+    template: ContractTemplate,
+    term_start: SchoolYear,
+    term_end: SchoolYear,
+    signed_at: datetime.datetime,
+) -> list[PerformanceContract]:
+    """Bring contracts the district and its principals already signed on paper into the portal, in bulk.
+
+    Each is recorded as active with its signature record and an "import" event saying so; targets are
+    resolved from each school's baselines exactly as for a drafted contract. A fixed number of queries
+    per batch, whatever the number of schools.
+    """
+    _check(can_manage_contracts(actor))
+    school_ids = [school.pk for school in schools]
+    standards = list(template.benchmarks.select_related("metric"))
+    metric_ids = {s.metric_id for s in standards}
+    baselines = _latest_values(school_ids=school_ids, metric_ids=metric_ids, before_period=term_start.label)
+    medians = _district_medians(metric_ids=metric_ids, before_period=term_start.label)
+    principals = principals_of(school_ids=school_ids)
+    held: dict[int, list[AutonomyGrant]] = {}
+    for grant in AutonomyGrant.objects.filter(school_id__in=school_ids, status__in=HELD_STATUSES):
+        held.setdefault(grant.school_id, []).append(grant)
+    signer = actor.get_full_name() or actor.get_username()
+    with transaction.atomic():
+        contracts = PerformanceContract.objects.bulk_create(
+            PerformanceContract(
+                school=school,
+                template=template,
+                term_start=term_start,
+                term_end=term_end,
+                created_by=actor,
+                status=ContractStatus.ACTIVE,
+                summary=f"{school.name} holds the decisions listed here and commits to these results.",
+                proposed_at=signed_at,
+                signed_by=(principals.get(school.pk) or [None])[0],
+                signed_at=signed_at,
+                signed_name=_full_name((principals.get(school.pk) or [None])[0]),
+                countersigned_by=actor,
+                countersigned_at=signed_at,
+                countersigned_name=signer,
+            )
+            for school in schools
+        )
+        rules = list(template.rules.all())
+        benchmarks, links = [], []
+        for contract in contracts:
+            grants = {g.autonomy_id: g for g in held.get(contract.school_id, [])}
+            links += [
+                PerformanceContract.grants.through(performancecontract=contract, autonomygrant=g)
+                for g in grants.values()
+            ]
+            for position, standard in enumerate(standards):
+                baseline = baselines.get((contract.school_id, standard.metric_id))
+                target = _resolve_target(standard, baseline, medians)
+                check_target_in_range(metric=standard.metric, value=target, field=standard.key)
+                benchmarks.append(
+                    Benchmark(
+                        contract=contract,
+                        key=standard.key,
+                        metric=standard.metric,
+                        kind=standard.kind,
+                        comparator=standard.comparator,
+                        periods=standard.periods,
+                        target=target,
+                        baseline=baseline[1] if baseline else None,
+                        baseline_period=baseline[0] if baseline else "",
+                        exceeds_margin=standard.exceeds_margin,
+                        far_below_margin=standard.far_below_margin,
+                        new_school_target=standard.new_school_target,
+                        binding_grant=grants.get(standard.binding_autonomy_id),
+                        position=position,
+                    )
+                )
+        PerformanceContract.grants.through.objects.bulk_create(links, batch_size=5000)
+        created = Benchmark.objects.bulk_create(benchmarks, batch_size=5000)
+        by_contract_key = {(b.contract_id, b.key): b for b in created}
+        InterventionRule.objects.bulk_create(
+            (
+                InterventionRule(
+                    contract=contract,
+                    key=rule.key,
+                    condition=rule.condition,
+                    count=rule.count,
+                    level=rule.level,
+                    deadline_days=rule.deadline_days,
+                    remedy=rule.remedy,
+                    provision=rule.provision,
+                    benchmark=by_contract_key.get((contract.pk, rule.benchmark_key)),
+                    position=rule.position,
+                )
+                for contract in contracts
+                for rule in rules
+            ),
+            batch_size=5000,
+        )
+        ContractEvent.objects.bulk_create(
+            (
+                ContractEvent(
+                    contract=contract,
+                    actor=actor,
+                    at=timezone.now(),
+                    action="import",
+                    to_status=ContractStatus.ACTIVE,
+                    note=f"Signed on paper on {timezone.localtime(signed_at):%B %-d, %Y}; entered into the portal.",
+                )
+                for contract in contracts
+            ),
+            batch_size=5000,
+        )
+    return contracts
+
+
+def _full_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

@@ -16,6 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from autonomy.models import AccountabilityModel, Autonomy, EligibilityCriterion
+from contracts.models import ContractTemplate, PerformanceContract, TemplateBenchmark, TemplateRule
+from contracts.services import (
+    BenchmarkInput,
+    contract_amend,
+    contract_benchmark_add,
+    contract_benchmark_remove,
+    contract_countersign,
+    contract_create_from_template,
+    contract_propose,
+    contract_sign,
+    contracts_import_signed,
+)
 from autonomy.services import (
     ItemChoice,
     OutcomeInput,
@@ -170,6 +182,103 @@ ELIGIBILITY = [
     ("money.pd_budget", "finance_rating", ">=", 3),
     ("people.staffing_model", "teacher_retention", ">=", 80),
 ]
+# The district's standard contract: a benchmark of each kind, targets fixed or from the baseline.
+TEMPLATE_BENCHMARKS = [
+    (
+        "ela_proficiency",
+        dict(
+            key="ela-growth",
+            kind="growth",
+            comparator=">=",
+            target_mode="fixed",
+            target_value=3,
+            far_below_margin=3,
+            exceeds_margin=2,
+        ),
+    ),
+    (
+        "math_proficiency",
+        dict(
+            key="math-proficiency",
+            kind="value",
+            comparator=">=",
+            target_mode="baseline_plus",
+            target_value=3,
+            fallback_target=35,
+            new_school_target=30,
+        ),
+    ),
+    (
+        "chronic_absenteeism",
+        dict(key="absenteeism-trend", kind="trend", comparator=">=", periods=3, target_mode="fixed", target_value=0),
+    ),
+    (
+        "teacher_retention",
+        dict(
+            key="retention-average", kind="aggregate", comparator=">=", periods=3, target_mode="fixed", target_value=80
+        ),
+    ),
+    (
+        "growth_percentile",
+        dict(key="growth-standing", kind="relative", comparator=">=", target_mode="fixed", target_value=5),
+    ),
+    (
+        "family_satisfaction",
+        dict(key="family-satisfaction", kind="value", comparator=">=", target_mode="district_median"),
+    ),
+    (
+        "teacher_vacancies_first_day",
+        dict(key="vacancies", kind="value", comparator="<=", target_mode="fixed", target_value=3),
+    ),
+]
+TEMPLATE_RULES = [
+    dict(
+        key="binding-missed",
+        condition="binding_missed",
+        count=1,
+        level=6,
+        deadline_days=0,
+        remedy="The autonomy that depends on the missed benchmark is revoked.",
+        provision="Section 4.1",
+    ),
+    dict(
+        key="two-missed",
+        condition="n_missed",
+        count=2,
+        level=1,
+        deadline_days=60,
+        remedy="Meet with your liaison and explain the results.",
+        provision="Section 5.1",
+    ),
+    dict(
+        key="three-missed",
+        condition="n_missed",
+        count=3,
+        level=2,
+        deadline_days=90,
+        remedy="Submit a corrective action plan.",
+        provision="Section 5.2",
+    ),
+    dict(
+        key="ela-two-years",
+        condition="k_in_a_row",
+        count=2,
+        level=3,
+        deadline_days=90,
+        remedy="Work with the network's support team on literacy.",
+        provision="Section 5.3",
+        benchmark_key="ela-growth",
+    ),
+    dict(
+        key="no-data",
+        condition="no_data",
+        count=1,
+        level=1,
+        deadline_days=30,
+        remedy="Submit the missing data.",
+        provision="Section 6",
+    ),
+]
 INTEGER_METRICS = {"teacher_vacancies_first_day", "audit_findings", "finance_rating"}
 
 
@@ -226,13 +335,15 @@ class _Builder:
         self._criteria()
         self._grants(admin=staff["admin"], cohort=cohort, trajectories=trajectories)
         self._requests(staff=staff)
+        _ContractScenes(schools=self.schools, staff=staff, term=(self.years[-1], self.future_years[-1])).build()
         return self.logins
 
     # --- organisation ---------------------------------------------------------------------------
     def _school_years(self) -> list[SchoolYear]:
         last = current_school_year_start(timezone.localdate())
         rows = []
-        for start in range(last - self.year_count + 1, last + 1):
+        # The years with data, and the next two: contract terms run three years from the current one.
+        for start in range(last - self.year_count + 1, last + 3):
             rows.append(
                 SchoolYear(
                     label=school_year_label(start),
@@ -241,7 +352,9 @@ class _Builder:
                     first_day=datetime.date(start, 8, 12 + (start % 7)),
                 )
             )
-        return SchoolYear.objects.bulk_create(rows)
+        years = SchoolYear.objects.bulk_create(rows)
+        self.future_years = years[-2:]
+        return years[:-2]
 
     def _user(self, username: str, first: str, last: str, **extra):
         return self.User(
@@ -264,9 +377,7 @@ class _Builder:
         ]
         specs.append(("viewer", Role.VIEWER, "", "Viewer (board member)"))
         users = self.User.objects.bulk_create(
-            self._user(
-                name, *self._person(), is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN)
-            )
+            self._user(name, *self._person(), is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN))
             for name, role, _, _ in specs
         )
         Membership.objects.bulk_create(
@@ -278,20 +389,14 @@ class _Builder:
 
     def _networks(self) -> list[Network]:
         count = 4 if self.school_count <= 100 else math.ceil(self.school_count / 25)
-        names = [
-            f"{NETWORK_NAMES[i]} Network" if i < len(NETWORK_NAMES) else f"Network {i + 1}"
-            for i in range(count)
-        ]
+        names = [f"{NETWORK_NAMES[i]} Network" if i < len(NETWORK_NAMES) else f"Network {i + 1}" for i in range(count)]
         return Network.objects.bulk_create(
-            Network(name=name, description="A cross-functional support team for its schools.")
-            for name in names
+            Network(name=name, description="A cross-functional support team for its schools.") for name in names
         )
 
     def _liaisons(self, network_count: int) -> list:
         count = max(network_count, math.ceil(self.school_count / 10))
-        users = self.User.objects.bulk_create(
-            self._user(f"liaison-{i + 1}", *self._person()) for i in range(count)
-        )
+        users = self.User.objects.bulk_create(self._user(f"liaison-{i + 1}", *self._person()) for i in range(count))
         Membership.objects.bulk_create(Membership(user=user, role=Role.LIAISON) for user in users)
         self.logins.users.append(("Liaison (Instructional Leadership Director)", users[0].username))
         return users
@@ -302,11 +407,7 @@ class _Builder:
         for i in range(self.school_count):
             band, suffix, _, (low, high) = self.rng.choices(BANDS, weights)[0]
             base = SCHOOL_NAMES[i % len(SCHOOL_NAMES)]
-            name = (
-                f"{base} {suffix}"
-                if i < len(SCHOOL_NAMES)
-                else f"{base} {suffix} No. {i // len(SCHOOL_NAMES) + 1}"
-            )
+            name = f"{base} {suffix}" if i < len(SCHOOL_NAMES) else f"{base} {suffix} No. {i // len(SCHOOL_NAMES) + 1}"
             rows.append(
                 School(
                     code=f"S{i + 1:04d}",
@@ -330,14 +431,8 @@ class _Builder:
             self._user(f"team-{school.code.lower()}", *self._person()) for school in self.schools
         )
         Membership.objects.bulk_create(
-            [
-                Membership(user=u, role=Role.PRINCIPAL, school=s)
-                for u, s in zip(principals, self.schools, strict=True)
-            ]
-            + [
-                Membership(user=u, role=Role.SCHOOL_TEAM, school=s)
-                for u, s in zip(team, self.schools, strict=True)
-            ]
+            [Membership(user=u, role=Role.PRINCIPAL, school=s) for u, s in zip(principals, self.schools, strict=True)]
+            + [Membership(user=u, role=Role.SCHOOL_TEAM, school=s) for u, s in zip(team, self.schools, strict=True)]
         )
         first = self.schools[0]
         self.logins.users.append((f"Principal of {first.name}", principals[0].username))
@@ -399,13 +494,9 @@ class _Builder:
     def _requests(self, *, staff) -> None:
         principals = {
             m.school_id: m.user
-            for m in Membership.objects.filter(
-                role=Role.PRINCIPAL, school__in=self.schools[:10]
-            ).select_related("user")
+            for m in Membership.objects.filter(role=Role.PRINCIPAL, school__in=self.schools[:10]).select_related("user")
         }
-        _RequestScenes(
-            schools=self.schools[:10], staff=staff, principals=principals, years=self.years
-        ).build()
+        _RequestScenes(schools=self.schools[:10], staff=staff, principals=principals, years=self.years).build()
 
     def _grants(self, *, admin, cohort, trajectories) -> None:
         catalog = {a.code: a for a in Autonomy.objects.all()}
@@ -419,13 +510,9 @@ class _Builder:
                     actor=admin,
                     reason=f"Granted to the {cohort.name} cohort, kept while retention benchmarks are met.",
                     starts_on=year_start,
-                    retention_benchmarks=RETENTION_BENCHMARKS.get(
-                        autonomy.code, "Meets its contract benchmarks."
-                    ),
+                    retention_benchmarks=RETENTION_BENCHMARKS.get(autonomy.code, "Meets its contract benchmarks."),
                 )
-        earned = [
-            s for s in self.schools if self.latest.get((s.pk, "finance_rating"), Decimal(0)) >= Decimal(4)
-        ]
+        earned = [s for s in self.schools if self.latest.get((s.pk, "finance_rating"), Decimal(0)) >= Decimal(4)]
         for code in ("money.budget", "money.pd_budget"):
             grants_issue(
                 schools=earned,
@@ -446,6 +533,92 @@ class _Builder:
                 reason="Approved in the district's 2025-26 proposal round.",
                 starts_on=year_start,
             )
+
+
+class _ContractScenes:
+    """A contract for every school from the district template: most active (signed on paper and entered
+    in bulk), one proposed for the demo principal to sign, one signed awaiting countersignature, one
+    draft, one activated through the portal, and one amended."""
+
+    def __init__(self, *, schools, staff, term):
+        self.schools = schools
+        self.staff = staff
+        self.term_start, self.term_end = term
+
+    def build(self) -> None:
+        template = self._template()
+        admin = self.staff["admin"]
+        principals = {
+            m.school_id: m.user
+            for m in Membership.objects.filter(role=Role.PRINCIPAL, school__in=self.schools[:5]).select_related("user")
+        }
+        signed_at = timezone.make_aware(datetime.datetime.combine(self.term_start.start_date, datetime.time(10)))
+        contracts_import_signed(
+            actor=admin,
+            schools=self.schools[3:],
+            template=template,
+            term_start=self.term_start,
+            term_end=self.term_end,
+            signed_at=signed_at,
+        )
+        drafts = {
+            school.code: contract_create_from_template(
+                actor=admin, school=school, template=template, term_start=self.term_start, term_end=self.term_end
+            )
+            for school in self.schools[:3]
+        }
+        first, second = self.schools[0], self.schools[1]
+        contract_propose(actor=admin, contract_id=drafts[first.code].pk)
+        contract_propose(actor=admin, contract_id=drafts[second.code].pk)
+        contract_sign(
+            actor=principals[second.pk],
+            contract_id=drafts[second.code].pk,
+            signed_name=principals[second.pk].get_full_name(),
+        )
+        if len(self.schools) > 4:
+            self._amend(self.schools[4], admin, principals[self.schools[4].pk])
+
+    def _amend(self, school, admin, principal) -> None:
+        active = PerformanceContract.objects.get(school=school, status="active")
+        amendment = contract_amend(
+            actor=admin, contract_id=active.pk, reason="The school opened a dual-language program; math target raised."
+        )
+        math = amendment.benchmarks.get(key="math-proficiency")
+        contract_benchmark_remove(actor=admin, contract_id=amendment.pk, key="math-proficiency")
+        contract_benchmark_add(
+            actor=admin,
+            contract_id=amendment.pk,
+            benchmark=BenchmarkInput(
+                key="math-proficiency",
+                metric=math.metric,
+                kind=math.kind,
+                comparator=math.comparator,
+                target=min(math.target + 2, Decimal(100)),
+                baseline=math.baseline,
+            ),
+        )
+        contract_propose(actor=admin, contract_id=amendment.pk)
+        contract_sign(actor=principal, contract_id=amendment.pk, signed_name=principal.get_full_name())
+        contract_countersign(actor=admin, contract_id=amendment.pk, countersigned_name=admin.get_full_name())
+
+    def _template(self) -> ContractTemplate:
+        metrics = {m.code: m for m in Metric.objects.all()}
+        autonomies = {a.code: a for a in Autonomy.objects.all()}
+        template = ContractTemplate.objects.create(
+            name="District standard contract",
+            description="The benchmarks and intervention ladder every school's contract starts from.",
+        )
+        TemplateBenchmark.objects.bulk_create(
+            TemplateBenchmark(template=template, position=i, metric=metrics[metric], **fields)
+            for i, (metric, fields) in enumerate(TEMPLATE_BENCHMARKS)
+        )
+        TemplateBenchmark.objects.filter(template=template, key="vacancies").update(
+            binding_autonomy=autonomies["people.hiring"]
+        )
+        TemplateRule.objects.bulk_create(
+            TemplateRule(template=template, position=i, **fields) for i, fields in enumerate(TEMPLATE_RULES)
+        )
+        return template
 
 
 class _RequestScenes:
@@ -522,8 +695,7 @@ class _RequestScenes:
             request_id=request.pk,
             plan="A two-year plan: pilot in grades 3-5, extend school-wide in year two, with monthly data reviews.",
             answers={
-                q.pk: "Described in the plan; reviewed with the school site council."
-                for q in call.questions.all()
+                q.pk: "Described in the plan; reviewed with the school site council." for q in call.questions.all()
             },
         )
         request_set_outcomes(
@@ -567,13 +739,9 @@ class _RequestScenes:
         admin = self.staff["admin"]
         items = {item.autonomy.code: item for item in request.items.select_related("autonomy")}
         if scene == "changes_requested":
-            request_return(
-                actor=admin, request_id=request.pk, note="Name the curriculum and the training plan."
-            )
+            request_return(actor=admin, request_id=request.pk, note="Name the curriculum and the training plan.")
         elif scene == "declined":
-            request_decline(
-                actor=admin, request_id=request.pk, note="The budget cannot fund a longer day this year."
-            )
+            request_decline(actor=admin, request_id=request.pk, note="The budget cannot fund a longer day this year.")
         elif scene == "approved":
             request_decide(
                 actor=admin,

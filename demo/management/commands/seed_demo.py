@@ -31,12 +31,8 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write(f"{exc} Left as it is.")
                 return
-            raise CommandError(
-                f"{exc} Refusing to add a second demo district: flush the database first."
-            ) from None
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo district loaded: {schools} schools, {years} school years.")
-        )
+            raise CommandError(f"{exc} Refusing to add a second demo district: flush the database first.") from None
+        self.stdout.write(self.style.SUCCESS(f"Demo district loaded: {schools} schools, {years} school years."))
         self.stdout.write(f"Every demo user's password: {logins.password}")
         width = max(len(label) for label, _ in logins.users)
         for label, username in logins.users:
