@@ -16,18 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from autonomy.models import AccountabilityModel, Autonomy, EligibilityCriterion
-from contracts.models import ContractTemplate, PerformanceContract, TemplateBenchmark, TemplateRule
-from contracts.services import (
-    BenchmarkInput,
-    contract_amend,
-    contract_benchmark_add,
-    contract_benchmark_remove,
-    contract_countersign,
-    contract_create_from_template,
-    contract_propose,
-    contract_sign,
-    contracts_import_signed,
-)
 from autonomy.services import (
     ItemChoice,
     OutcomeInput,
@@ -45,6 +33,18 @@ from autonomy.services import (
     request_update_items,
     request_update_plan,
     request_withdraw,
+)
+from contracts.models import ContractTemplate, PerformanceContract, TemplateBenchmark, TemplateRule
+from contracts.services import (
+    BenchmarkInput,
+    contract_amend,
+    contract_benchmark_add,
+    contract_benchmark_remove,
+    contract_countersign,
+    contract_create_from_template,
+    contract_propose,
+    contract_sign,
+    contracts_import_signed,
 )
 from metrics.models import Metric, Observation
 from schools.models import (

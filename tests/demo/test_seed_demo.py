@@ -11,6 +11,7 @@ from autonomy.models import (
     GrantEvent,
     RequestStatus,
 )
+from contracts.models import ContractStatus, ContractTemplate, PerformanceContract
 from core.models import Notification
 from demo.services import DEMO_PASSWORD
 from metrics.models import Observation
@@ -47,6 +48,11 @@ def _snapshot():
                 "school__code", "metric__code", "period", "value"
             )
         ),
+        "contracts": list(
+            PerformanceContract.objects.order_by("school__code", "version").values_list(
+                "school__code", "version", "status", "benchmarks__key", "benchmarks__target"
+            )
+        ),
         "requests": list(
             AutonomyRequest.objects.order_by("school__code").values_list("school__code", "status")
         ),
@@ -59,6 +65,9 @@ def _snapshot():
 
 
 def _wipe():
+    for contract in PerformanceContract.objects.order_by("-version"):
+        contract.delete()
+    ContractTemplate.objects.all().delete()
     ClarifiedFlexibility.objects.all().delete()
     GrantEvent.objects.all().delete()
     AutonomyGrant.objects.all().delete()
@@ -96,7 +105,7 @@ def test_demo_district_is_realistic(capsys):
     out = capsys.readouterr().out
     assert School.objects.count() == 40
     assert Network.objects.count() == 4
-    assert SchoolYear.objects.count() == 4
+    assert SchoolYear.objects.count() == 4 + 2  # and the two years a contract term runs into
     for role in Role.values:
         assert Membership.objects.filter(role=role).exists(), role
     assert Membership.objects.filter(role=Role.PRINCIPAL).count() == 40
@@ -121,6 +130,12 @@ def test_demo_district_is_realistic(capsys):
     assert set(AutonomyRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
     assert ClarifiedFlexibility.objects.exists()
     assert not AutonomyRequest.objects.filter(school__code="S0001").exists()
+    # Every school has a contract; contracts in every state, one amended.
+    assert PerformanceContract.objects.values("school").distinct().count() == 40
+    statuses = set(PerformanceContract.objects.values_list("status", flat=True))
+    assert {"draft", "proposed", "signed", "active", "superseded"} <= statuses
+    assert PerformanceContract.objects.filter(version=2, status=ContractStatus.ACTIVE).count() == 1
+    assert PerformanceContract.objects.get(school__code="S0001").status == ContractStatus.PROPOSED
 
 
 def test_second_run_refuses_with_a_clear_message():
