@@ -71,10 +71,24 @@ class Observation(TimeStampedModel):
 
     class Meta:
         ordering = ["school", "metric", "period"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "metric", "period"], name="observation_unique_period")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school", "metric", "period"], name="observation_unique_period")]
         indexes = [models.Index(fields=["metric", "period"])]
 
     def __str__(self):
         return f"{self.school.code} {self.metric.code} {self.period} = {self.value}"
+
+
+class ObservationRevision(models.Model):
+    """A value an observation held before a correction replaced it: corrections keep their history."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    source = models.CharField(max_length=200, blank=True)
+    replaced_at = models.DateTimeField()
+    replaced_by_import = models.CharField(max_length=200, blank=True, help_text="The file or call that corrected it.")
+
+    class Meta:
+        ordering = ["observation", "replaced_at", "pk"]
+
+    def __str__(self):
+        return f"{self.observation_id}: was {self.value}"
