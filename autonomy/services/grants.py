@@ -157,7 +157,10 @@ def grant_change(
             )
         transition = grant_transition(grant.status, action)
         if transition is None:
-            raise ApplicationError(f"A grant that is {grant.get_status_display().lower()} cannot be changed that way.")
+            raise ApplicationError(
+                f"A grant that is {grant.get_status_display().lower()} cannot be changed that way.",
+                fields={"action": ["Choose one of the steps open from the grant's current status."]},
+            )
         if actor is None:
             if transition.who != SYSTEM:
                 raise NotPermitted("A person from the autonomy office must do this.")

@@ -1,0 +1,209 @@
+"""Forms of the grants ledger. They check shape only; the grants service checks the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
+from autonomy.workflows import ADMIN, GRANT_TRANSITIONS, SYSTEM
+from core.errors import ApplicationError
+from schools.models import Cohort, Network
+
+DISTRICT_SCOPE = "district"
+
+
+class DescribedFieldsMixin:
+    """Points each input at its help text and error message (aria-describedby), as the templates
+    render them under the ids `<auto_id>_help` and `<auto_id>_error`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe_fields()
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe_fields()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self._describe_fields()
+
+    def add_application_error(self, error: ApplicationError) -> None:
+        """Put a service's refusal next to the fields it names; the rest at the top of the form."""
+        if not error.fields:
+            self.add_error(None, error.message)
+        for field, messages in error.fields.items():
+            self.add_error(field if field in self.fields else None, messages)
+
+    def _describe_fields(self):
+        errors = self._errors or {}
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_help"] if field.help_text else []
+            if name in errors:
+                ids.append(f"{auto_id}_error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+
+def _blank(label: str, choices) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class GrantMatrixFilterForm(DescribedFieldsMixin, forms.Form):
+    q = forms.CharField(label="Search schools by name or code", required=False, max_length=100)
+    network = forms.ModelChoiceField(
+        label="Network", queryset=Network.objects.none(), required=False, empty_label="All networks"
+    )
+    domain = forms.ChoiceField(label="Domain", required=False, choices=_blank("All domains", Domain.choices))
+    model = forms.ChoiceField(
+        label="Accountability model", required=False, choices=_blank("All models", AccountabilityModel.choices)
+    )
+    status = forms.ChoiceField(
+        label="Schools with a grant that is",
+        required=False,
+        choices=_blank(
+            "Any status or none",
+            [(s.value, s.label) for s in (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)],
+        ),
+    )
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
+
+
+class FlexibilityFilterForm(DescribedFieldsMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    domain = forms.ChoiceField(label="Domain", required=False, choices=_blank("All domains", Domain.choices))
+
+
+def grant_actions_from(status: str) -> list[tuple[str, str]]:
+    """The actions a person from the autonomy office may take on a grant in this status.
+
+    The nightly job's own steps (put at risk, expire) are offered too: the office may take them by
+    hand, as when it issues a notice of concern itself.
+    """
+    return [
+        (action, transition.label)
+        for (state, action), transition in GRANT_TRANSITIONS.items()
+        if state == status and transition.who in (ADMIN, SYSTEM)
+    ]
+
+
+class GrantChangeForm(DescribedFieldsMixin, forms.Form):
+    action = forms.ChoiceField(
+        label="What to do",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to do.",
+            "invalid_choice": "That step is not open from the status you saw. Choose one of those listed.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "Say why: the school reads this."},
+        help_text="The school's principal and liaison receive this in their inbox. Name the benchmark or rule.",
+    )
+    evidence_note = forms.CharField(
+        label="Evidence (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What you relied on: a report, a benchmark result, a date.",
+    )
+    expected_status = forms.ChoiceField(choices=GrantStatus.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, grant: AutonomyGrant, initial=None, **kwargs):
+        super().__init__(*args, initial={**(initial or {}), "expected_status": grant.status}, **kwargs)
+        # The actions offered are those from the status the person saw; if the grant has moved on
+        # since, the service says so (a conflict) rather than this form calling the choice invalid.
+        seen = self.data.get("expected_status") if self.is_bound else None
+        if seen not in GrantStatus.values:
+            seen = grant.status
+        self.fields["action"].choices = grant_actions_from(seen)
+
+    @property
+    def has_actions(self) -> bool:
+        return bool(self.fields["action"].choices)
+
+    def evidence(self) -> dict:
+        note = self.cleaned_data.get("evidence_note", "").strip()
+        return {"note": note} if note else {}
+
+
+class GrantIssueScopeForm(DescribedFieldsMixin, forms.Form):
+    autonomy = forms.ModelChoiceField(
+        label="Autonomy",
+        queryset=Autonomy.objects.filter(model=AccountabilityModel.FULL).order_by("domain", "display_order"),
+        empty_label="Choose an autonomy",
+        error_messages={
+            "required": "Choose an autonomy.",
+            "invalid_choice": "Choose an autonomy offered as full autonomy with expectations.",
+        },
+        help_text="Only autonomies offered as full autonomy with expectations are granted up front.",
+    )
+    scope = forms.ChoiceField(
+        label="Who receives it",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a cohort or every school."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Say why the autonomy is granted."},
+        help_text="Recorded on every grant, as the first entry of each school's history.",
+    )
+    retention_benchmarks = forms.CharField(
+        label="Retention benchmarks",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "Name what a school must meet to keep it."},
+        help_text=(
+            "What a school must meet to keep it, e.g. “No more than 3 teacher vacancies on the first day of school”."
+        ),
+    )
+    starts_on = forms.DateField(
+        label="Starts on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Give the first day of the grant."},
+    )
+    ends_on = forms.DateField(
+        label="Ends on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty for a grant that lasts until it is revoked.",
+    )
+
+    def __init__(self, *args, scopes: list[tuple[Cohort | None, int]], **kwargs):
+        kwargs.setdefault("initial", {"starts_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._scopes = {(str(c.pk) if c else DISTRICT_SCOPE): (c, size) for c, size in scopes}
+        self.fields["scope"].choices = [
+            (
+                key,
+                f"{cohort.name} ({size} school{'s' if size != 1 else ''})"
+                if cohort
+                else f"Every school in the district ({size})",
+            )
+            for key, (cohort, size) in self._scopes.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "The end date must be after the start date.")
+        return data
+
+    @property
+    def cohort(self) -> Cohort | None:
+        return self._scopes[self.cleaned_data["scope"]][0]
+
+    @property
+    def scope_size(self) -> int:
+        return self._scopes[self.cleaned_data["scope"]][1]

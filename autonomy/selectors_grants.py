@@ -1,0 +1,224 @@
+"""Reads of the grants ledger: a school's history, the district matrix and its export, clarifications.
+
+Every list here costs a fixed number of queries however many schools or grants there are.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from autonomy.models import (
+    LIVE_STATUSES,
+    Autonomy,
+    AutonomyGrant,
+    ClarifiedFlexibility,
+    Domain,
+    GrantEvent,
+    GrantStatus,
+)
+from autonomy.policies import grants_visible_to
+from schools.models import Cohort, School
+from schools.policies import schools_visible_to
+
+# --- One school's history -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantRecord:
+    """A grant with its evidence in plain words; its events are prefetched on `grant.events`."""
+
+    grant: AutonomyGrant
+    evidence: list[str]
+
+    @property
+    def is_live(self) -> bool:
+        return self.grant.status in LIVE_STATUSES
+
+
+def _events_with_actors() -> Prefetch:
+    return Prefetch("events", queryset=GrantEvent.objects.select_related("actor").order_by("at", "id"))
+
+
+def grant_history_for_school(*, school: School) -> list[GrantRecord]:
+    """Every grant the school has had, live first, with its timeline: two queries."""
+    grants = (
+        AutonomyGrant.objects.filter(school=school)
+        .select_related("autonomy", "granted_by")
+        .prefetch_related(_events_with_actors())
+        .order_by("autonomy__domain", "autonomy__display_order", "autonomy__name", "-starts_on", "-pk")
+    )
+    records = [GrantRecord(grant, evidence_summary(grant.evidence)) for grant in grants]
+    return sorted(records, key=lambda record: not record.is_live)  # stable: keeps the catalog order
+
+
+def grant_get_for_change(*, user: AbstractBaseUser, pk: int) -> AutonomyGrant:
+    """A grant the user may see, with school, autonomy and timeline; 404 otherwise."""
+    grant = (
+        grants_visible_to(user)
+        .select_related("school", "autonomy", "granted_by")
+        .prefetch_related(_events_with_actors())
+        .filter(pk=pk)
+        .first()
+    )
+    if grant is None:
+        raise Http404("No such grant.")
+    return grant
+
+
+def evidence_summary(evidence: dict) -> list[str]:
+    """The evidence a grant or event was recorded with, as short sentences a principal can read.
+
+    Evidence comes in a few shapes (a request's eligibility checks, a cohort scope, a note); any other
+    key is shown as it is rather than hidden.
+    """
+    lines = []
+    for key, value in (evidence or {}).items():
+        if key == "scope":
+            lines.append(f"Granted to {value}.")
+        elif key == "request":
+            lines.append(f"Approved on request #{value}.")
+        elif key == "criteria":
+            for check in value or []:
+                verdict = "met" if check.get("holds") else "not met"
+                if check.get("value") is None:
+                    lines.append(f"{check.get('criterion')}: no data ({verdict}).")
+                else:
+                    lines.append(
+                        f"{check.get('criterion')}: {check.get('value')} in {check.get('period')} ({verdict})."
+                    )
+        elif key == "override":
+            if value:
+                lines.append("Approved although not every eligibility criterion was met; the reason is recorded.")
+        elif key == "note":
+            lines.append(str(value))
+        else:
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {value}")
+    return lines
+
+
+# --- The district matrix --------------------------------------------------------------------------
+
+CELL_TEXT = {
+    # status → (short text shown in the cell, the same in full words, what it means for the school)
+    GrantStatus.ACTIVE: ("Held", "Held", "The school makes this decision."),
+    GrantStatus.AT_RISK: (
+        "At risk",
+        "Held, at risk",
+        "The school still makes it, but a notice is out and the cure period is running.",
+    ),
+    GrantStatus.SUSPENDED: ("Susp.", "Suspended", "The central office makes it until the grant is restored."),
+    None: ("—", "Not held", "The central office makes this decision."),
+}
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    autonomy: Autonomy
+    grant: AutonomyGrant | None
+
+    @property
+    def status(self) -> str:
+        return self.grant.status if self.grant else "none"
+
+    @property
+    def short(self) -> str:
+        return CELL_TEXT[self.grant.status if self.grant else None][0]
+
+    @property
+    def words(self) -> str:
+        return CELL_TEXT[self.grant.status if self.grant else None][1]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    school: School
+    cells: list[MatrixCell]
+
+
+DOMAIN_ORDER = {domain.value: position for position, domain in enumerate(Domain)}
+
+
+def matrix_autonomies(*, domain: str = "", model: str = "") -> list[Autonomy]:
+    """The matrix's columns grouped by domain in the strategy's order (people, time, money, program),
+    not the alphabetical order the database would give: one query."""
+    autonomies = Autonomy.objects.all()
+    if domain:
+        autonomies = autonomies.filter(domain=domain)
+    if model:
+        autonomies = autonomies.filter(model=model)
+    return sorted(autonomies, key=lambda a: (DOMAIN_ORDER.get(a.domain, len(DOMAIN_ORDER)), a.display_order, a.name))
+
+
+def matrix_schools(
+    *,
+    user: AbstractBaseUser,
+    autonomies: list[Autonomy],
+    network_id: int | None = None,
+    status: str = "",
+    search: str = "",
+) -> QuerySet[School]:
+    """The schools the user may see, filtered; `status` keeps schools with a grant in that status
+    among the matrix's columns."""
+    schools = schools_visible_to(user).select_related("network").order_by("name", "pk")
+    if network_id:
+        schools = schools.filter(network_id=network_id)
+    if search:
+        schools = schools.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if status:
+        in_status = AutonomyGrant.objects.filter(
+            school=OuterRef("pk"), status=status, autonomy__in=[a.pk for a in autonomies]
+        )
+        schools = schools.filter(Exists(in_status))
+    return schools
+
+
+def matrix_rows(*, schools: list[School], autonomies: list[Autonomy]) -> list[MatrixRow]:
+    """One row per school, one cell per autonomy, from the schools' live grants: one query."""
+    grants = AutonomyGrant.objects.filter(
+        school__in=[s.pk for s in schools],
+        autonomy__in=[a.pk for a in autonomies],
+        status__in=LIVE_STATUSES,
+    ).only("pk", "school_id", "autonomy_id", "status")
+    live = {(g.school_id, g.autonomy_id): g for g in grants}
+    return [MatrixRow(school, [MatrixCell(a, live.get((school.pk, a.pk))) for a in autonomies]) for school in schools]
+
+
+def matrix_rows_in_batches(
+    *, schools: QuerySet[School], autonomies: list[Autonomy], batch_size: int = 500
+) -> Iterator[MatrixRow]:
+    """Every matching school's row, read a batch at a time so an export of any size uses little memory.
+
+    Two queries per batch (the schools, their grants) after one for the ids.
+    """
+    ids = list(schools.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        page = list(School.objects.filter(pk__in=batch).select_related("network").order_by("name", "pk"))
+        yield from matrix_rows(schools=page, autonomies=autonomies)
+
+
+# --- Issuing to a scope ---------------------------------------------------------------------------
+
+
+def cohorts_with_sizes() -> list[tuple[Cohort, int]]:
+    """Cohorts and how many schools each has, plus the district size under None: two queries."""
+    cohorts = [(c, c.school_count) for c in Cohort.objects.annotate(school_count=Count("schools")).order_by("name")]
+    return [(None, School.objects.count()), *cohorts]
+
+
+# --- Clarified flexibilities ----------------------------------------------------------------------
+
+
+def clarified_flexibilities(*, search: str = "", domain: str = "") -> QuerySet[ClarifiedFlexibility]:
+    """Barriers that turned out not to be rules, newest first, with their autonomy."""
+    flexibilities = ClarifiedFlexibility.objects.select_related("autonomy").order_by("-created_at", "-pk")
+    if domain:
+        flexibilities = flexibilities.filter(domain=domain)
+    if search:
+        flexibilities = flexibilities.filter(
+            Q(barrier__icontains=search) | Q(explanation__icontains=search) | Q(autonomy__name__icontains=search)
+        )
+    return flexibilities
