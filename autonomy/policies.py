@@ -121,3 +121,11 @@ def reviewing_function(user: AbstractBaseUser, request: AutonomyRequest) -> str:
     """The function a reviewer comments for on this request ('' for the autonomy office)."""
     routed = sorted({route.function for route in request.routes.all()} & roles_of(user).functions)
     return routed[0] if routed else ""
+
+
+def can_review_requests(user: AbstractBaseUser) -> Decision:
+    """The review queue: reviewers of a function and the autonomy office."""
+    roles = roles_of(user)
+    if roles.functions or roles.is_admin:
+        return ALLOW
+    return deny("The review queue is for central-office reviewers.")

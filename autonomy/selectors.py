@@ -1,21 +1,33 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 
 from autonomy.models import (
     HELD_STATUSES,
+    IN_REVIEW_STATUSES,
+    OPEN_REQUEST_STATUSES,
     AccountabilityModel,
     Autonomy,
     AutonomyGrant,
+    AutonomyRequest,
+    CallForProposals,
+    CallQuestion,
     Domain,
     EligibilityCriterion,
     GrantStatus,
+    RequestEvent,
+    RequestItem,
+    RequestRoute,
+    ReviewComment,
+    TargetOutcome,
     compare,
 )
-from metrics.models import Observation
+from autonomy.policies import can_read_internal_comments, requests_visible_to
+from metrics.models import Metric, Observation
 from schools.models import School
-from schools.policies import schools_visible_to
+from schools.policies import roles_of, schools_visible_to
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,11 @@ class CriterionCheck:
         }
 
 
+def plain_number(value) -> str:
+    """80, 4.5, 0.25 — never 8E+1, which is what Decimal.normalize() prints for 80."""
+    return format(value.normalize(), "f")
+
+
 def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, list[CriterionCheck]]:
     """Per earned autonomy, each criterion against the school's latest observation: two queries."""
     criteria = list(
@@ -147,13 +164,156 @@ def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, 
         holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
         checks[criterion.autonomy_id].append(
             CriterionCheck(
-                criterion=str(criterion),
+                criterion=(
+                    f"{criterion.metric.name} {criterion.get_comparator_display()} {plain_number(criterion.threshold)}"
+                ),
                 metric=criterion.metric.code,
                 comparator=criterion.comparator,
-                threshold=str(criterion.threshold.normalize()),
+                threshold=plain_number(criterion.threshold),
                 period=observation.period if observation else None,
-                value=str(observation.value.normalize()) if observation else None,
+                value=plain_number(observation.value) if observation else None,
                 holds=holds,
             )
         )
     return checks
+
+
+# --- requests and calls -------------------------------------------------------------------------
+# Every read of a request starts from requests_visible_to(user): what a user may not see is a 404.
+
+
+def request_get_for_user(*, user: AbstractBaseUser, pk: int) -> AutonomyRequest:
+    """One request with everything its pages show, in a fixed number of queries; 404 if not visible.
+
+    Comments come as `visible_comments`: school staff get only those sent to the school.
+    """
+    request = (
+        requests_visible_to(user)
+        .select_related("school", "call", "created_by", "decided_by")
+        .prefetch_related(
+            Prefetch("items", queryset=RequestItem.objects.select_related("autonomy")),
+            "call__questions",
+            "answers",
+            Prefetch("outcomes", queryset=TargetOutcome.objects.select_related("metric")),
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+            "routes",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404("No such request.")
+    comments = ReviewComment.objects.select_related("author")
+    if not can_read_internal_comments(user, request):
+        comments = comments.filter(to_school=True)
+    prefetch_related_objects([request], Prefetch("comments", queryset=comments, to_attr="visible_comments"))
+    return request
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    question: CallQuestion
+    text: str
+
+
+def request_answers(*, request: AutonomyRequest) -> list[AnsweredQuestion]:
+    """The call's questions with the school's answers, from what request_get_for_user prefetched."""
+    answers = {answer.question_id: answer.text for answer in request.answers.all()}
+    return [AnsweredQuestion(q, answers.get(q.pk, "")) for q in request.call.questions.all()]
+
+
+def requests_for_queue(*, user: AbstractBaseUser) -> QuerySet[AutonomyRequest]:
+    """Requests awaiting review that are routed to the user's functions (all, for the autonomy office).
+
+    Oldest first; with comment counts and whether the viewer commented, so the page costs the same
+    queries for 2 rows or 2,000. A school's own staff never review it, so their school is left out.
+    """
+    roles = roles_of(user)
+    requests = requests_visible_to(user).filter(status__in=IN_REVIEW_STATUSES).exclude(school_id__in=roles.school_ids)
+    if not roles.is_admin:
+        routed = RequestRoute.objects.filter(request=OuterRef("pk"), function__in=roles.functions)
+        requests = requests.filter(Exists(routed))
+    return (
+        requests.select_related("school", "call")
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            viewer_commented=Exists(ReviewComment.objects.filter(request=OuterRef("pk"), author=user)),
+        )
+        .prefetch_related(Prefetch("items", queryset=RequestItem.objects.select_related("autonomy")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def requests_for_list(
+    *, user: AbstractBaseUser, status: str = "", call_id: int | None = None
+) -> QuerySet[AutonomyRequest]:
+    requests = requests_visible_to(user).select_related("school", "call").annotate(
+        item_count=Count("items", distinct=True)
+    )
+    if status:
+        requests = requests.filter(status=status)
+    if call_id:
+        requests = requests.filter(call_id=call_id)
+    return requests.order_by("-updated_at", "-pk")
+
+
+def call_get(*, pk: int) -> CallForProposals:
+    call = CallForProposals.objects.filter(pk=pk).first()
+    if call is None:
+        raise Http404("No such call.")
+    return call
+
+
+@dataclass(frozen=True)
+class CallBoard:
+    open: list[CallForProposals]
+    upcoming: list[CallForProposals]
+    closed: list[CallForProposals]
+    open_requests: dict[int, AutonomyRequest]  # call id → the user's school's open request in it
+
+
+def calls_for_board(*, user: AbstractBaseUser, today) -> CallBoard:
+    """Every call, split by its window, with the autonomies it offers: three queries."""
+    calls = list(
+        CallForProposals.objects.prefetch_related("autonomies").order_by("closes_on", "title")
+    )
+    mine = requests_visible_to(user).filter(
+        school_id__in=roles_of(user).school_ids, status__in=OPEN_REQUEST_STATUSES
+    )
+    return CallBoard(
+        open=[c for c in calls if c.is_open_on(today)],
+        upcoming=[c for c in calls if c.opens_on > today],
+        closed=sorted((c for c in calls if c.closes_on < today), key=lambda c: c.closes_on, reverse=True),
+        open_requests={r.call_id: r for r in mine} if roles_of(user).school_ids else {},
+    )
+
+
+def calls_for_filter() -> QuerySet[CallForProposals]:
+    return CallForProposals.objects.order_by("-opens_on", "title")
+
+
+def call_autonomies_by_domain(*, call: CallForProposals) -> list[tuple[str, str, list[Autonomy]]]:
+    """The call's autonomies grouped People, Time, Money, Program, with eligibility criteria: two queries."""
+    autonomies = list(
+        call.autonomies.prefetch_related(
+            Prefetch("criteria", queryset=EligibilityCriterion.objects.select_related("metric"))
+        ).order_by("display_order", "name")
+    )
+    groups = [(d.value, d.label, [a for a in autonomies if a.domain == d]) for d in Domain]
+    return [group for group in groups if group[2]]
+
+
+def autonomies_by_domain() -> list[tuple[str, str, list[Autonomy]]]:
+    """The whole catalog grouped by domain, for opening a call."""
+    catalog = list(Autonomy.objects.order_by("display_order", "name"))
+    return [(d.value, d.label, [a for a in catalog if a.domain == d]) for d in Domain]
+
+
+def schools_user_acts_for(*, user: AbstractBaseUser) -> QuerySet[School]:
+    """The schools whose requests the user may start: where they are principal or on the school team."""
+    return schools_visible_to(user).filter(pk__in=roles_of(user).school_ids).order_by("name")
+
+
+def metrics_for_outcomes() -> list[Metric]:
+    """The metrics catalog a school picks its target outcomes from."""
+    return list(Metric.objects.order_by("category", "name"))

@@ -210,6 +210,14 @@ def _decimal(value: str, field: str, *, required: bool) -> Decimal | None:
     return number
 
 
+def _range_text(metric: Metric) -> str:
+    """A metric's range in plain words: "between 0 and 100", never Decimal's "1E+2"; either bound may be open."""
+    low, high = (None if v is None else format(v.normalize(), "f") for v in (metric.min_value, metric.max_value))
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
+
+
 def request_set_outcomes(
     *, actor: AbstractBaseUser, request_id: int, outcomes: list[OutcomeInput]
 ) -> AutonomyRequest:
@@ -232,8 +240,7 @@ def request_set_outcomes(
                 metric.max_value is not None and number > metric.max_value
             ):
                 raise ApplicationError(
-                    f"Outcome {index + 1}: the {label} must be between {metric.min_value.normalize()} and "
-                    f"{metric.max_value.normalize()} for {metric.name}.",
+                    f"Outcome {index + 1}: the {label} must be {_range_text(metric)} for {metric.name}.",
                     fields={f"{prefix}-{label}": ["Out of range."]},
                 )
         if not re.fullmatch(PERIOD_PATTERN, outcome.by_period or ""):

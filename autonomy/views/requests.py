@@ -1,11 +1,343 @@
-"""Requests: the principal's multi-step form, the reviewers' queue and comments, the admin's decision."""
-# Views are being written; every name below is routed in autonomy/urls.py.
+"""Requests: the school's list, the principal's multi-step form, the request page and its workflow actions.
+
+The reviewers' queue, comments and the decision live in autonomy/views/review.py, calls in
+autonomy/views/calls.py; they are imported here because autonomy/urls.py routes them from this module.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from autonomy.forms import (
+    ActionNoteForm,
+    AutonomiesForm,
+    ExpectedStatusForm,
+    OutcomeFormSet,
+    PlanForm,
+    ReasonsForm,
+    RequestFilterForm,
+)
+from autonomy.models import ACCOUNTABILITY_MODEL_HELP
+from autonomy.policies import can_edit_request, can_start_request, can_take_request_action
+from autonomy.selectors import (
+    call_autonomies_by_domain,
+    call_get,
+    calls_for_board,
+    calls_for_filter,
+    metrics_for_outcomes,
+    plain_number,
+    request_answers,
+    request_get_for_user,
+    requests_for_list,
+    schools_user_acts_for,
+)
+from autonomy.services import (
+    OutcomeInput,
+    request_create,
+    request_decline,
+    request_missing,
+    request_return,
+    request_set_autonomies,
+    request_set_outcomes,
+    request_submit,
+    request_update_items,
+    request_update_plan,
+    request_withdraw,
+)
+from autonomy.views.calls import call_create, call_list, render_call_list
+from autonomy.views.request_pages import (
+    STEP_SLUGS,
+    STEPS,
+    conflict,
+    missing_rows,
+    refused,
+    render_detail,
+)
+from autonomy.views.review import request_comment, request_decide, request_item_clarify, review_queue
+from core.errors import ApplicationError, Conflict, NotPermitted
+from schools.policies import roles_of
+
+__all__ = [
+    "call_create",
+    "call_list",
+    "request_action",
+    "request_comment",
+    "request_decide",
+    "request_detail",
+    "request_edit",
+    "request_item_clarify",
+    "request_list",
+    "request_start",
+    "review_queue",
+]
+
+LIST_PAGE_SIZE = 25
 
 
-def _pending(*args, **kwargs):
-    raise Http404("Not yet available.")
+@login_required
+def request_list(request):
+    form = RequestFilterForm(request.GET or None, calls=calls_for_filter())
+    filters = form.cleaned_data if form.is_valid() else {}
+    requests = requests_for_list(
+        user=request.user,
+        status=filters.get("status", ""),
+        call_id=filters["call"].pk if filters.get("call") else None,
+    )
+    roles = roles_of(request.user)
+    is_school = bool(roles.school_ids) and not roles.is_central_office
+    context = {
+        "form": form,
+        "page": Paginator(requests, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": _without_page(request.GET),
+        "is_school": is_school,
+        "board": calls_for_board(user=request.user, today=timezone.localdate()) if is_school else None,
+        "schools": list(schools_user_acts_for(user=request.user)) if is_school else [],
+    }
+    template = "autonomy/requests/list.html"
+    if request.htmx:
+        template += "#request-table"
+    return render(request, template, context)
 
 
-request_list = request_start = request_edit = request_detail = request_action = _pending
-request_comment = request_item_clarify = request_decide = review_queue = call_list = call_create = _pending
+@login_required
+@require_POST
+def request_start(request, call_id):
+    call = call_get(pk=call_id)
+    schools = list(schools_user_acts_for(user=request.user))
+    chosen = request.POST.get("school", "")
+    school = next((s for s in schools if str(s.pk) == chosen), schools[0] if len(schools) == 1 else None)
+    if school is None or not can_start_request(request.user, school.pk):
+        messages.error(request, "Only a school's principal or leadership team can start its request.")
+        return render_call_list(request, status=403)
+    try:
+        autonomy_request = request_create(actor=request.user, school=school, call=call)
+    except NotPermitted as error:
+        messages.error(request, error.message)
+        return render_call_list(request, status=403)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return render_call_list(request, status=400)
+    messages.success(
+        request, f"Your draft for “{call.title}” is started. Save as you go; nothing is sent until you submit."
+    )
+    return redirect("request_edit", pk=autonomy_request.pk, step=STEP_SLUGS[0])
+
+
+@login_required
+def request_detail(request, pk):
+    autonomy_request = request_get_for_user(user=request.user, pk=pk)
+    return render_detail(request, autonomy_request)
+
+
+# --- the principal's steps ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """How one step builds its form from the request and saves it through its service."""
+
+    build: Callable  # (data, autonomy_request) -> (form, extra context)
+    save: Callable  # (actor, autonomy_request, form) -> None
+
+
+def _autonomies_form(data, autonomy_request):
+    groups = call_autonomies_by_domain(call=autonomy_request.call)
+    offered = [autonomy for _, _, autonomies in groups for autonomy in autonomies]
+    chosen = [item.autonomy_id for item in autonomy_request.items.all()]
+    form = AutonomiesForm(data, offered=offered, initial={"autonomies": chosen})
+    return form, {"groups": groups, "model_help": ACCOUNTABILITY_MODEL_HELP}
+
+
+def _save_autonomies(actor, autonomy_request, form):
+    request_set_autonomies(actor=actor, request_id=autonomy_request.pk, autonomy_ids=form.cleaned_data["autonomies"])
+
+
+def _reasons_form(data, autonomy_request):
+    return ReasonsForm(data, items=autonomy_request.items.all()), {}
+
+
+def _save_reasons(actor, autonomy_request, form):
+    request_update_items(actor=actor, request_id=autonomy_request.pk, items=form.values())
+
+
+def _plan_form(data, autonomy_request):
+    return PlanForm(
+        data, answered=request_answers(request=autonomy_request), initial={"plan": autonomy_request.plan}
+    ), {}
+
+
+def _save_plan(actor, autonomy_request, form):
+    request_update_plan(
+        actor=actor, request_id=autonomy_request.pk, plan=form.cleaned_data["plan"], answers=form.answers()
+    )
+
+
+def _outcomes_form(data, autonomy_request):
+    initial = [
+        {
+            "metric": o.metric.code,
+            "baseline": plain_number(o.baseline) if o.baseline is not None else "",
+            "target": plain_number(o.target),
+            "by_period": o.by_period,
+        }
+        for o in autonomy_request.outcomes.all()
+    ]
+    formset = OutcomeFormSet(data, initial=initial, prefix="outcomes", form_kwargs={"metrics": metrics_for_outcomes()})
+    return formset, {}
+
+
+def _save_outcomes(actor, autonomy_request, formset):
+    outcomes = [
+        OutcomeInput(
+            metric=form.cleaned_data["metric"],
+            baseline="" if form.cleaned_data["baseline"] is None else str(form.cleaned_data["baseline"]),
+            target=str(form.cleaned_data["target"]),
+            by_period=form.cleaned_data["by_period"],
+        )
+        for form in formset.kept_forms()
+    ]
+    request_set_outcomes(actor=actor, request_id=autonomy_request.pk, outcomes=outcomes)
+
+
+EDIT_STEPS = {
+    "autonomies": Step(_autonomies_form, _save_autonomies),
+    "reasons": Step(_reasons_form, _save_reasons),
+    "plan": Step(_plan_form, _save_plan),
+    "outcomes": Step(_outcomes_form, _save_outcomes),
+}
+
+
+@login_required
+def request_edit(request, pk, step):
+    if step not in STEP_SLUGS:
+        raise Http404("No such step.")
+    autonomy_request = request_get_for_user(user=request.user, pk=pk)
+    decision = can_edit_request(request.user, autonomy_request)
+    if not decision:
+        if not autonomy_request.is_editable:
+            messages.info(request, decision.reason)
+            return redirect("request_detail", pk=pk)
+        return refused(request, autonomy_request, decision.reason)
+    if step == "review":
+        return render_review(request, autonomy_request)
+    handler = EDIT_STEPS[step]
+    if request.method != "POST":
+        form, extra = handler.build(None, autonomy_request)
+        return _render_step(request, autonomy_request, step, form, extra)
+    form, extra = handler.build(request.POST, autonomy_request)
+    if not form.is_valid():
+        return _render_step(request, autonomy_request, step, form, extra, status=400)
+    try:
+        handler.save(request.user, autonomy_request, form)
+    except NotPermitted as error:
+        return refused(request, autonomy_request, error.message)
+    except Conflict as error:
+        return conflict(request, pk, error.message)
+    except ApplicationError as error:
+        form.add_service_errors(error.fields)
+        messages.error(request, error.message)
+        return _render_step(request, autonomy_request, step, form, extra, status=400)
+    if request.POST.get("intent") == "draft":
+        messages.success(request, "Draft saved.")
+        return redirect("request_edit", pk=pk, step=step)
+    return redirect("request_edit", pk=pk, step=STEP_SLUGS[STEP_SLUGS.index(step) + 1])
+
+
+def _step_context(autonomy_request, step: str) -> dict:
+    index = STEP_SLUGS.index(step)
+    return {
+        "autonomy_request": autonomy_request,
+        "steps": STEPS,
+        "step": step,
+        "step_number": index + 1,
+        "step_title": STEPS[index][1],
+        "previous_step": STEP_SLUGS[index - 1] if index else None,
+    }
+
+
+def _render_step(request, autonomy_request, step, form, extra, status=200):
+    context = {**_step_context(autonomy_request, step), "form": form, **extra}
+    return render(request, f"autonomy/requests/edit_{step}.html", context, status=status)
+
+
+def render_review(request, autonomy_request, *, status=200):
+    """The last step: everything the school wrote, what is still missing, and the submit button."""
+    missing = request_missing(request=autonomy_request)
+    context = {
+        **_step_context(autonomy_request, "review"),
+        "items": list(autonomy_request.items.all()),
+        "answers": request_answers(request=autonomy_request),
+        "outcomes": list(autonomy_request.outcomes.all()),
+        "missing": missing_rows(missing),
+        "can_submit": can_take_request_action(request.user, autonomy_request, "submit"),
+        "action_form": ExpectedStatusForm(initial={"expected_status": autonomy_request.status}),
+    }
+    return render(request, "autonomy/requests/review.html", context, status=status)
+
+
+# --- workflow actions -----------------------------------------------------------------------------
+
+ACTION_SERVICES = {
+    "submit": request_submit,
+    "withdraw": request_withdraw,
+    "return": request_return,
+    "decline": request_decline,
+}
+ACTION_DONE = {
+    "submit": "Your request is submitted. The central office will review it; you will be told of every step.",
+    "withdraw": "The request is withdrawn.",
+    "return": "The request is returned to the school for changes.",
+    "decline": "The request is declined. The school has been told.",
+}
+
+
+@login_required
+@require_POST
+def request_action(request, pk, action):
+    """Submit, withdraw, return or decline.
+
+    The policy is asked by the service under the row lock rather than here first: asked here, the
+    loser of a double click would hear "that step is not open now" instead of what happened.
+    """
+    if action not in ACTION_SERVICES:
+        raise Http404("No such action.")
+    autonomy_request = request_get_for_user(user=request.user, pk=pk)
+    with_note = action in ("return", "decline")
+    form = ActionNoteForm(request.POST, prefix=action) if with_note else ExpectedStatusForm(request.POST)
+    if not form.is_valid():
+        if not with_note:  # only the hidden status is missing: the page is out of date
+            messages.error(request, "This page was out of date. Here is the request as it is now; try again.")
+        return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
+    arguments = {"note": form.cleaned_data["note"]} if with_note else {}
+    try:
+        ACTION_SERVICES[action](
+            actor=request.user,
+            request_id=pk,
+            expected_status=form.cleaned_data["expected_status"],
+            **arguments,
+        )
+    except Conflict as error:
+        return conflict(request, pk, error.message)
+    except NotPermitted as error:
+        return refused(request, autonomy_request, error.message)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        if action == "submit":
+            return render_review(request, autonomy_request, status=400)
+        form.add_service_errors(error.fields)
+        return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
+    messages.success(request, ACTION_DONE[action])
+    return redirect("request_detail", pk=pk)
+
+
+def _without_page(query):
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()

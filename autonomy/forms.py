@@ -1,0 +1,298 @@
+"""Forms for calls and requests: they check the shape of input; the services check the rules.
+
+Field names match the keys services use in ApplicationError.fields (`item-<pk>-justification`,
+`answer-<pk>`, `outcomes-<n>-target`, `item-<pk>-override_reason`…), so a refusal lands next to
+the field it is about.
+"""
+
+from django import forms
+
+from autonomy.models import AccountabilityModel, ItemDecision, Recommendation, RequestStatus
+from autonomy.services import ItemChoice
+from metrics.models import PERIOD_PATTERN
+
+NOTE_ROWS = {"rows": 3}
+
+
+class ExpectedStatusForm(forms.Form):
+    """Every POST that changes a request carries the status the user saw, so a stale click is a conflict."""
+
+    expected_status = forms.ChoiceField(choices=RequestStatus.choices, widget=forms.HiddenInput)
+
+
+class FieldErrorsMixin:
+    """Put a service's field errors next to the fields; what matches no field goes on top."""
+
+    def add_service_errors(self, fields: dict[str, list[str]], *, aliases: dict[str, str] | None = None) -> None:
+        aliases = aliases or {}
+        for key, messages in fields.items():
+            name = aliases.get(key, key)
+            self.add_error(name if name in self.fields else None, messages)
+
+
+# --- calls ----------------------------------------------------------------------------------------
+
+
+class CallForm(FieldErrorsMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(
+        label="Closes on", widget=forms.DateInput(attrs={"type": "date"}), help_text="The last day schools can submit."
+    )
+    autonomies = forms.TypedMultipleChoiceField(
+        label="Autonomies this call offers", coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    guidance = forms.CharField(
+        label="Guidance for schools",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the district hopes to see in proposals.",
+    )
+    questions = forms.CharField(
+        label="Questions every proposal must answer",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One question per line.",
+    )
+
+    def __init__(self, *args, autonomies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalog = {a.pk: a for a in autonomies}
+        self.fields["autonomies"].choices = [(a.pk, a.name) for a in autonomies]
+
+    def clean_questions(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines()]
+        questions = [line for line in lines if line]
+        if any(len(q) > 500 for q in questions):
+            raise forms.ValidationError("Keep each question under 500 characters.")
+        return questions
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The call must close on or after the day it opens.")
+        return cleaned
+
+    def chosen_autonomies(self) -> list:
+        return [self.catalog[pk] for pk in self.cleaned_data["autonomies"]]
+
+
+# --- the principal's steps ------------------------------------------------------------------------
+
+
+class AutonomiesForm(FieldErrorsMixin, forms.Form):
+    autonomies = forms.TypedMultipleChoiceField(
+        label="Autonomies your school asks for", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["autonomies"].choices = [(a.pk, a.name) for a in offered]
+
+    def chosen(self) -> set[int]:
+        if self.is_bound:
+            return {int(v) for v in self.data.getlist("autonomies") if v.isdigit()}
+        return set(self.initial.get("autonomies", []))
+
+
+class ReasonsForm(FieldErrorsMixin, forms.Form):
+    """For each chosen autonomy: why the school needs it, and the barrier it meets today."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item-{item.pk}-justification"] = forms.CharField(
+                label="Why does your school need this?",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=item.justification,
+                help_text="What you would decide differently, and what it would change for students.",
+            )
+            self.fields[f"item-{item.pk}-barrier"] = forms.CharField(
+                label="What stands in the way today? (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=item.barrier,
+                help_text="The district policy, procedure or bargaining-agreement clause that stands in the way today.",
+            )
+
+    def rows(self):
+        return [(item, self[f"item-{item.pk}-justification"], self[f"item-{item.pk}-barrier"]) for item in self.items]
+
+    def values(self) -> dict[int, dict[str, str]]:
+        return {
+            item.pk: {
+                "justification": self.cleaned_data[f"item-{item.pk}-justification"],
+                "barrier": self.cleaned_data[f"item-{item.pk}-barrier"],
+            }
+            for item in self.items
+        }
+
+
+class PlanForm(FieldErrorsMixin, forms.Form):
+    plan = forms.CharField(
+        label="Your school's plan",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="How your school will use these decisions, who leads the work, and when.",
+    )
+
+    def __init__(self, *args, answered, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = [a.question for a in answered]
+        for answer in answered:
+            self.fields[f"answer-{answer.question.pk}"] = forms.CharField(
+                label=answer.question.text,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=answer.text,
+            )
+
+    def answer_fields(self):
+        return [self[f"answer-{q.pk}"] for q in self.questions]
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data[f"answer-{q.pk}"] for q in self.questions}
+
+
+class OutcomeForm(forms.Form):
+    metric = forms.ChoiceField(label="Measure")
+    baseline = forms.DecimalField(
+        label="Where you are now (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    target = forms.DecimalField(
+        label="Target", max_digits=14, decimal_places=4, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    by_period = forms.RegexField(
+        label="By school year",
+        regex=PERIOD_PATTERN,
+        max_length=7,
+        help_text="As 2027-28.",
+        error_messages={"invalid": "Write the school year as 2027-28."},
+    )
+
+    def __init__(self, *args, metrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].choices = [("", "Choose a measure")] + [(m.code, m.name) for m in metrics]
+        # Say which row a message is about: "Outcome 2: Target".
+        self.number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix and self.prefix[-1].isdigit() else None
+
+
+class BaseOutcomeFormSet(forms.BaseFormSet):
+    def kept_forms(self) -> list[OutcomeForm]:
+        """The rows to save: those already saved, and new ones filled in; less those marked for removal."""
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed()) and not self._should_delete_form(form)
+        ]
+
+    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
+        kept = self.kept_forms()
+        for key, messages in fields.items():
+            parts = key.split("-")
+            if len(parts) == 3 and parts[0] == "outcomes" and parts[1].isdigit() and int(parts[1]) < len(kept):
+                form = kept[int(parts[1])]
+                form.add_error(parts[2] if parts[2] in form.fields else None, messages)
+            else:
+                self._non_form_errors = self.error_class(
+                    [*self.non_form_errors(), *messages], error_class="nonform", renderer=self.renderer
+                )
+
+
+OutcomeFormSet = forms.formset_factory(
+    OutcomeForm, formset=BaseOutcomeFormSet, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+# --- review and decision --------------------------------------------------------------------------
+
+
+class CommentForm(FieldErrorsMixin, forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}))
+    to_school = forms.BooleanField(
+        label="Visible to the school", required=False, help_text="Leave unticked for a note only central office sees."
+    )
+    recommendation = forms.ChoiceField(label="Your recommendation", choices=Recommendation.choices, required=False)
+
+
+class ClarifyForm(FieldErrorsMixin, forms.Form):
+    explanation = forms.CharField(
+        label="Explain what schools may already do",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Every school will see this explanation in the clarified flexibilities list.",
+    )
+
+
+class ActionNoteForm(FieldErrorsMixin, ExpectedStatusForm):
+    """Return for changes or decline: the note the school will read."""
+
+    note = forms.CharField(label="Note to the school", widget=forms.Textarea(attrs=NOTE_ROWS))
+
+
+ITEM_DECISIONS = [
+    (ItemDecision.APPROVED, "Approve"),
+    (ItemDecision.DECLINED, "Decline"),
+    (ItemDecision.CLARIFIED, "Already allowed — no rule prevents this"),
+]
+
+
+class DecideForm(FieldErrorsMixin, ExpectedStatusForm):
+    """One decision per requested autonomy, plus a note to the school."""
+
+    note = forms.CharField(
+        label="Note to the school (optional)", required=False, widget=forms.Textarea(attrs=NOTE_ROWS)
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item-{item.pk}-decision"] = forms.ChoiceField(
+                label="Decision",
+                choices=ITEM_DECISIONS,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Approve, decline or clarify “{item.autonomy.name}”."},
+            )
+            self.fields[f"item-{item.pk}-note"] = forms.CharField(
+                label="Note on this item",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Required when you clarify: every school will see it.",
+            )
+            if item.autonomy.model == AccountabilityModel.EARNED:
+                self.fields[f"item-{item.pk}-override_reason"] = forms.CharField(
+                    label="Override reason",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Only if you approve although a criterion does not hold: say why.",
+                )
+
+    def item_fields(self, item):
+        names = ("decision", "note", "override_reason")
+        return {n: self[f"item-{item.pk}-{n}"] for n in names if f"item-{item.pk}-{n}" in self.fields}
+
+    def choices(self):
+        return {
+            item.pk: ItemChoice(
+                decision=self.cleaned_data[f"item-{item.pk}-decision"],
+                note=self.cleaned_data[f"item-{item.pk}-note"],
+                override_reason=self.cleaned_data.get(f"item-{item.pk}-override_reason", ""),
+            )
+            for item in self.items
+        }
+
+
+class RequestFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *RequestStatus.choices])
+    call = forms.ModelChoiceField(label="Call", required=False, queryset=None, empty_label="Every call")
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls

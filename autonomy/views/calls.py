@@ -1,0 +1,69 @@
+"""Calls for proposals: the board every user sees, and opening a call (the autonomy office)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from autonomy.forms import CallForm
+from autonomy.policies import can_manage_autonomy
+from autonomy.selectors import autonomies_by_domain, calls_for_board, schools_user_acts_for
+from autonomy.services import call_create as call_create_service
+from core.errors import ApplicationError, NotPermitted
+
+
+@login_required
+def call_list(request):
+    return render_call_list(request)
+
+
+def render_call_list(request, *, status=200):
+    """Also the page a refused "Start a request" comes back to, with the reason."""
+    context = {
+        "board": calls_for_board(user=request.user, today=timezone.localdate()),
+        "schools": list(schools_user_acts_for(user=request.user)),
+        "can_open_calls": can_manage_autonomy(request.user),
+    }
+    return render(request, "autonomy/calls/list.html", context, status=status)
+
+
+@login_required
+def call_create(request):
+    if not can_manage_autonomy(request.user):
+        raise Http404("No such page.")
+    groups = autonomies_by_domain()
+    catalog = [autonomy for _, _, autonomies in groups for autonomy in autonomies]
+    form = CallForm(request.POST or None, autonomies=catalog, initial={"opens_on": timezone.localdate()})
+    if request.method != "POST":
+        return _render_form(request, form, groups)
+    if not form.is_valid():
+        return _render_form(request, form, groups, status=400)
+    data = form.cleaned_data
+    try:
+        call = call_create_service(
+            actor=request.user,
+            title=data["title"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            autonomies=form.chosen_autonomies(),
+            guidance=data["guidance"],
+            questions=data["questions"],
+        )
+    except NotPermitted:
+        raise Http404("No such page.") from None
+    except ApplicationError as error:
+        form.add_service_errors(error.fields)
+        messages.error(request, error.message)
+        return _render_form(request, form, groups, status=400)
+    messages.success(
+        request, f"The call “{call.title}” is saved. Schools can start requests from {call.opens_on:%B %-d}."
+    )
+    return redirect("call_list")
+
+
+def _render_form(request, form, groups, status=200):
+    chosen = {int(v) for v in (form["autonomies"].value() or []) if str(v).isdigit()}
+    return render(
+        request, "autonomy/calls/create.html", {"form": form, "groups": groups, "chosen": chosen}, status=status
+    )

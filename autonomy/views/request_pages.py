@@ -1,0 +1,125 @@
+"""What the request pages share: the detail page's context, and how a refusal is shown.
+
+A refused action re-renders the page the user was on: 400 for input a rule refused (the messages
+next to their fields), 403 when the user may see the request but not take this step, 409 when
+somebody acted first.
+"""
+
+from django.contrib import messages
+from django.shortcuts import render
+
+from autonomy.forms import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
+from autonomy.models import AutonomyRequest, ItemDecision
+from autonomy.policies import (
+    can_comment_on_request,
+    can_decide_request,
+    can_edit_request,
+    can_take_request_action,
+)
+from autonomy.selectors import request_answers, request_get_for_user
+
+# The steps of the principal's form, in order: (slug, title).
+STEPS = [
+    ("autonomies", "Choose autonomies"),
+    ("reasons", "Reasons and barriers"),
+    ("plan", "Plan and questions"),
+    ("outcomes", "Target outcomes"),
+    ("review", "Review and submit"),
+]
+STEP_SLUGS = [slug for slug, _ in STEPS]
+
+# How the timeline says what each event did.
+EVENT_VERBS = {
+    "create": "started the draft",
+    "submit": "submitted the request",
+    "review": "opened the review",
+    "return": "returned it for changes",
+    "approve": "recorded the decision",
+    "decline": "declined it",
+    "withdraw": "withdrew it",
+}
+
+
+def step_of(field_key: str) -> str:
+    """Which step holds a field a service named (for the links of the completeness list)."""
+    if field_key == "autonomies":
+        return "autonomies"
+    if field_key.startswith("item-"):
+        return "reasons"
+    if field_key == "plan" or field_key.startswith("answer-"):
+        return "plan"
+    if field_key.startswith("outcomes"):
+        return "outcomes"
+    return "review"
+
+
+def missing_rows(missing: dict[str, list[str]]) -> list[dict]:
+    """The completeness list: each thing still to write, with the step to write it in."""
+    titles = dict(STEPS)
+    return [
+        {"key": key, "message": message, "step": step_of(key), "step_title": titles[step_of(key)]}
+        for key, messages_ in missing.items()
+        for message in messages_
+    ]
+
+
+def detail_context(http_request, autonomy_request: AutonomyRequest, **forms) -> dict:
+    """Everything request_detail shows; `forms` replaces a default form (one carrying errors)."""
+    user = http_request.user
+    status = {"expected_status": autonomy_request.status}
+    comments = autonomy_request.visible_comments
+    can = {
+        "edit": can_edit_request(user, autonomy_request),
+        "submit": can_take_request_action(user, autonomy_request, "submit"),
+        "withdraw": can_take_request_action(user, autonomy_request, "withdraw"),
+        "return": can_take_request_action(user, autonomy_request, "return"),
+        "decline": can_take_request_action(user, autonomy_request, "decline"),
+        "comment": can_comment_on_request(user, autonomy_request),
+        "decide": can_decide_request(user, autonomy_request),
+    }
+    clarify_forms = forms.pop("clarify_forms", {})
+    items = list(autonomy_request.items.all())
+    context = {
+        "autonomy_request": autonomy_request,
+        "items": items,
+        "clarifiable": [
+            (item, clarify_forms.get(item.pk) or ClarifyForm(prefix=f"clarify-{item.pk}"))
+            for item in items
+            if item.barrier and item.decision == ItemDecision.PENDING
+        ],
+        "answers": request_answers(request=autonomy_request),
+        "outcomes": list(autonomy_request.outcomes.all()),
+        "events": list(autonomy_request.events.all()),
+        "event_verbs": EVENT_VERBS,
+        "comments": comments,
+        "recommendations": [c for c in comments if c.recommendation],
+        "can": can,
+        "action_form": ExpectedStatusForm(initial=status),
+        "comment_form": CommentForm(),
+        "return_form": ActionNoteForm(initial=status, prefix="return"),
+        "decline_form": ActionNoteForm(initial=status, prefix="decline"),
+    }
+    context.update(forms)
+    return context
+
+
+def render_detail(http_request, autonomy_request: AutonomyRequest, *, status: int = 200, **forms):
+    return render(
+        http_request,
+        "autonomy/requests/detail.html",
+        detail_context(http_request, autonomy_request, **forms),
+        status=status,
+    )
+
+
+def refused(http_request, autonomy_request: AutonomyRequest, reason: str):
+    """The user may see this request but not take this step: say why, on the request's page."""
+    messages.error(http_request, reason)
+    return render_detail(http_request, autonomy_request, status=403)
+
+
+def conflict(http_request, pk: int, message: str):
+    """Somebody acted first: show the request as it is now, with what happened."""
+    messages.error(http_request, message)
+    fresh = request_get_for_user(user=http_request.user, pk=pk)
+    return render_detail(http_request, fresh, status=409)
