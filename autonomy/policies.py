@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 
 from autonomy.models import AutonomyGrant, AutonomyRequest, RequestRoute, RequestStatus
-from autonomy.workflows import ADMIN, PRINCIPAL, REVIEWER, SCHOOL_STAFF, request_transition
+from autonomy.workflows import ADMIN, PRINCIPAL, REQUEST_TRANSITIONS, REVIEWER, SCHOOL_STAFF, request_transition
 from core.policies import ALLOW, Decision, deny
 from schools.models import Role
 from schools.policies import roles_of, schools_visible_to
@@ -70,6 +70,21 @@ def can_take_request_action(user: AbstractBaseUser, request: AutonomyRequest, ac
     if transition is None:
         return deny(f"This request is {request.get_status_display().lower()}: that step is not open now.")
     return can_actor(user, request, transition.who)
+
+
+def can_attempt_request_action(user: AbstractBaseUser, request: AutonomyRequest, action: str) -> Decision:
+    """Whether the user is the kind of actor the action needs, whatever state the request is in now.
+
+    Views ask this before validating a form, so that a role that may never take the step is refused
+    outright; whether the step is open in the current state is for the service to say under its lock.
+    """
+    actors = {transition.who for (_, name), transition in REQUEST_TRANSITIONS.items() if name == action}
+    if not actors:
+        return deny("No such step.")
+    for who in actors:
+        if decision := can_actor(user, request, who):
+            return decision
+    return decision
 
 
 def can_edit_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:

@@ -25,7 +25,12 @@ from autonomy.forms import (
     RequestFilterForm,
 )
 from autonomy.models import ACCOUNTABILITY_MODEL_HELP
-from autonomy.policies import can_edit_request, can_start_request, can_take_request_action
+from autonomy.policies import (
+    can_attempt_request_action,
+    can_edit_request,
+    can_start_request,
+    can_take_request_action,
+)
 from autonomy.selectors import (
     call_autonomies_by_domain,
     call_get,
@@ -112,7 +117,10 @@ def request_start(request, call_id):
     call = call_get(pk=call_id)
     schools = list(schools_user_acts_for(user=request.user))
     chosen = request.POST.get("school", "")
-    school = next((s for s in schools if str(s.pk) == chosen), schools[0] if len(schools) == 1 else None)
+    if chosen:
+        school = next((s for s in schools if str(s.pk) == chosen), None)
+    else:
+        school = schools[0] if len(schools) == 1 else None
     if school is None or not can_start_request(request.user, school.pk):
         messages.error(request, "Only a school's principal or leadership team can start its request.")
         return render_call_list(request, status=403)
@@ -303,12 +311,15 @@ ACTION_DONE = {
 def request_action(request, pk, action):
     """Submit, withdraw, return or decline.
 
-    The policy is asked by the service under the row lock rather than here first: asked here, the
-    loser of a double click would hear "that step is not open now" instead of what happened.
+    Here the view asks only whether the user is the kind of actor the step needs (a principal, the
+    autonomy office); whether the step is open now is asked by the service under the row lock, so the
+    loser of a double click hears what happened ("somebody acted first") rather than "not open now".
     """
     if action not in ACTION_SERVICES:
         raise Http404("No such action.")
     autonomy_request = request_get_for_user(user=request.user, pk=pk)
+    if not (decision := can_attempt_request_action(request.user, autonomy_request, action)):
+        return refused(request, autonomy_request, decision.reason)
     with_note = action in ("return", "decline")
     form = ActionNoteForm(request.POST, prefix=action) if with_note else ExpectedStatusForm(request.POST)
     if not form.is_valid():
