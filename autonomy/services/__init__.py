@@ -1,20 +1,22 @@
 from autonomy.services.calls import call_create
 from autonomy.services.grants import grant_change, grants_issue, grants_issue_to_scope
-from autonomy.services.requests import (
-    ItemChoice,
+from autonomy.services.request_drafting import (
     OutcomeInput,
-    request_comment,
     request_create,
+    request_missing,
+    request_set_autonomies,
+    request_set_outcomes,
+    request_update_items,
+    request_update_plan,
+)
+from autonomy.services.request_review import (
+    ItemChoice,
+    request_comment,
     request_decide,
     request_decline,
     request_item_clarify,
-    request_missing,
     request_return,
-    request_set_autonomies,
-    request_set_outcomes,
     request_submit,
-    request_update_items,
-    request_update_plan,
     request_withdraw,
 )
 

@@ -49,14 +49,16 @@ def grants_issue(
     """
     reason = _required(reason, "reason", "Say why the autonomy is granted.")
     if ends_on is not None and ends_on <= starts_on:
-        raise ApplicationError("A grant must end after it starts.", fields={"ends_on": ["Must be after the start date."]})
+        raise ApplicationError(
+            "A grant must end after it starts.", fields={"ends_on": ["Must be after the start date."]}
+        )
     schools = list(schools)
     now = timezone.now()
     with transaction.atomic():
         holding = set(
-            AutonomyGrant.objects.filter(
-                autonomy=autonomy, school__in=schools, status__in=LIVE_STATUSES
-            ).values_list("school_id", flat=True)
+            AutonomyGrant.objects.filter(autonomy=autonomy, school__in=schools, status__in=LIVE_STATUSES).values_list(
+                "school_id", flat=True
+            )
         )
         grants = AutonomyGrant.objects.bulk_create(
             AutonomyGrant(
@@ -152,9 +154,7 @@ def grant_change(
     with transaction.atomic():
         grant = AutonomyGrant.objects.select_for_update().select_related("school", "autonomy").get(pk=grant_id)
         if expected_status and grant.status != expected_status:
-            raise Conflict(
-                f"Somebody else changed this grant first: it is now {grant.get_status_display().lower()}."
-            )
+            raise Conflict(f"Somebody else changed this grant first: it is now {grant.get_status_display().lower()}.")
         transition = grant_transition(grant.status, action)
         if transition is None:
             raise ApplicationError(

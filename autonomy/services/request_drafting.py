@@ -1,0 +1,198 @@
+"""The school drafts its request: autonomies, reasons and barriers, plan and answers, outcomes."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from autonomy.models import (
+    AutonomyRequest,
+    CallForProposals,
+    RequestAnswer,
+    RequestEvent,
+    RequestItem,
+    RequestStatus,
+    TargetOutcome,
+)
+from autonomy.policies import (
+    can_start_request,
+)
+from autonomy.services.request_locks import (
+    _check,
+    _editable,
+)
+from core.errors import ApplicationError
+from metrics.models import PERIOD_PATTERN, Metric
+from schools.models import School
+
+
+def request_create(*, actor: AbstractBaseUser, school: School, call: CallForProposals) -> AutonomyRequest:
+    _check(can_start_request(actor, school.pk))
+    if call.closes_on < timezone.localdate():
+        raise ApplicationError(
+            f"The call “{call.title}” closed on {call.closes_on:%B %-d, %Y}.", fields={"call": ["This call is closed."]}
+        )
+    try:
+        with transaction.atomic():
+            request = AutonomyRequest.objects.create(school=school, call=call, created_by=actor)
+            RequestEvent.objects.create(
+                request=request, actor=actor, at=timezone.now(), action="create", to_status=RequestStatus.DRAFT
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            "Your school already has an open request in this call: continue that one.",
+            fields={"call": ["An open request exists for this call."]},
+        ) from None
+    return request
+
+
+def request_set_autonomies(*, actor: AbstractBaseUser, request_id: int, autonomy_ids: list[int]) -> AutonomyRequest:
+    """Choose which of the call's autonomies to ask for; keeps what was written for those still chosen."""
+    with transaction.atomic():
+        request = _editable(actor, request_id)
+        offered = set(request.call.autonomies.values_list("pk", flat=True))
+        chosen = set(autonomy_ids)
+        if not chosen:
+            raise ApplicationError("Choose at least one autonomy.", fields={"autonomies": ["Choose at least one."]})
+        if not chosen <= offered:
+            raise ApplicationError(
+                "The call does not offer one of the chosen autonomies.",
+                fields={"autonomies": ["Choose among the autonomies this call offers."]},
+            )
+        request.items.exclude(autonomy_id__in=chosen).delete()
+        existing = set(request.items.values_list("autonomy_id", flat=True))
+        RequestItem.objects.bulk_create(
+            RequestItem(request=request, autonomy_id=pk) for pk in sorted(chosen - existing)
+        )
+        request.save(update_fields=["updated_at"])
+    return request
+
+
+def request_update_items(
+    *, actor: AbstractBaseUser, request_id: int, items: dict[int, dict[str, str]]
+) -> AutonomyRequest:
+    """Save each requested autonomy's justification and the barrier the school names (drafts may be partial)."""
+    with transaction.atomic():
+        request = _editable(actor, request_id)
+        rows = {item.pk: item for item in request.items.all()}
+        unknown = set(items) - set(rows)
+        if unknown:
+            raise ApplicationError("One of the items is not part of this request.", fields={"items": ["Unknown item."]})
+        for pk, values in items.items():
+            rows[pk].justification = values.get("justification", "").strip()
+            rows[pk].barrier = values.get("barrier", "").strip()
+        RequestItem.objects.bulk_update(rows.values(), ["justification", "barrier", "updated_at"])
+        request.save(update_fields=["updated_at"])
+    return request
+
+
+def request_update_plan(
+    *, actor: AbstractBaseUser, request_id: int, plan: str, answers: dict[int, str]
+) -> AutonomyRequest:
+    with transaction.atomic():
+        request = _editable(actor, request_id)
+        questions = set(request.call.questions.values_list("pk", flat=True))
+        if set(answers) - questions:
+            raise ApplicationError(
+                "An answer is for a question this call does not ask.", fields={"answers": ["Unknown."]}
+            )
+        request.plan = plan.strip()
+        request.save(update_fields=["plan", "updated_at"])
+        for question_id, text in answers.items():
+            RequestAnswer.objects.update_or_create(
+                request=request, question_id=question_id, defaults={"text": text.strip()}
+            )
+    return request
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    metric: str  # metric code
+    baseline: str
+    target: str
+    by_period: str
+
+
+def _decimal(value: str, field: str, *, required: bool) -> Decimal | None:
+    if not (value or "").strip():
+        if required:
+            raise ApplicationError(f"{field}: a number is required.", fields={field: ["Enter a number."]})
+        return None
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise ApplicationError(f"{field}: “{value}” is not a number.", fields={field: ["Enter a number."]}) from None
+    if not number.is_finite():
+        raise ApplicationError(f"{field}: enter a finite number.", fields={field: ["Enter a number."]})
+    return number
+
+
+def _range_text(metric: Metric) -> str:
+    """A metric's range in plain words: "between 0 and 100", never Decimal's "1E+2"; either bound may be open."""
+    low, high = (None if v is None else format(v.normalize(), "f") for v in (metric.min_value, metric.max_value))
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
+
+
+def request_set_outcomes(*, actor: AbstractBaseUser, request_id: int, outcomes: list[OutcomeInput]) -> AutonomyRequest:
+    """Replace the request's target outcomes; every row is checked before anything is saved."""
+    metrics = {m.code: m for m in Metric.objects.all()}
+    rows = []
+    for index, outcome in enumerate(outcomes):
+        prefix = f"outcomes-{index}"
+        metric = metrics.get(outcome.metric)
+        if metric is None:
+            raise ApplicationError(
+                f"Outcome {index + 1}: choose a metric from the catalog.",
+                fields={f"{prefix}-metric": ["Unknown metric."]},
+            )
+        target = _decimal(outcome.target, f"{prefix}-target", required=True)
+        baseline = _decimal(outcome.baseline, f"{prefix}-baseline", required=False)
+        for label, number in (("target", target), ("baseline", baseline)):
+            if number is None:
+                continue
+            if (metric.min_value is not None and number < metric.min_value) or (
+                metric.max_value is not None and number > metric.max_value
+            ):
+                raise ApplicationError(
+                    f"Outcome {index + 1}: the {label} must be {_range_text(metric)} for {metric.name}.",
+                    fields={f"{prefix}-{label}": ["Out of range."]},
+                )
+        if not re.fullmatch(PERIOD_PATTERN, outcome.by_period or ""):
+            raise ApplicationError(
+                f"Outcome {index + 1}: write the period as a school year, e.g. 2027-28.",
+                fields={f"{prefix}-by_period": ["Write it as 2027-28."]},
+            )
+        rows.append((metric, baseline, target, outcome.by_period))
+    with transaction.atomic():
+        request = _editable(actor, request_id)
+        request.outcomes.all().delete()
+        TargetOutcome.objects.bulk_create(
+            TargetOutcome(request=request, metric=m, baseline=b, target=t, by_period=p) for m, b, t, p in rows
+        )
+        request.save(update_fields=["updated_at"])
+    return request
+
+
+def request_missing(*, request: AutonomyRequest) -> dict[str, list[str]]:
+    """What the school still has to write before it can submit, by field."""
+    missing: dict[str, list[str]] = {}
+    items = list(request.items.all())
+    if not items:
+        missing["autonomies"] = ["Choose at least one autonomy."]
+    for item in items:
+        if not item.justification:
+            missing[f"item-{item.pk}-justification"] = [f"Say why your school needs “{item.autonomy.name}”."]
+    if not request.plan:
+        missing["plan"] = ["Describe the school's plan."]
+    answered = {a.question_id for a in request.answers.all() if a.text}
+    for question in request.call.questions.all():
+        if question.pk not in answered:
+            missing[f"answer-{question.pk}"] = [f"Answer: {question.text}"]
+    if not request.outcomes.exists():
+        missing["outcomes"] = ["Add at least one measurable target outcome."]
+    return missing

@@ -1,0 +1,283 @@
+"""The request after the school submits it: review, return, decision, withdrawal."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from autonomy.models import (
+    REVIEW_FUNCTIONS,
+    AccountabilityModel,
+    AutonomyRequest,
+    ClarifiedFlexibility,
+    ItemDecision,
+    Recommendation,
+    RequestItem,
+    RequestRoute,
+    RequestStatus,
+    ReviewComment,
+)
+from autonomy.policies import (
+    can_comment_on_request,
+    can_decide_request,
+)
+from autonomy.selectors import eligibility_for
+from autonomy.services.grants import grants_issue
+from autonomy.services.request_drafting import request_missing
+from autonomy.services.request_locks import (
+    _check,
+    _check_action,
+    _expect,
+    _locked,
+    _move,
+    _notify_school,
+    _request_url,
+)
+from core.errors import ApplicationError, Conflict
+from core.notifications import notify
+from schools.selectors import principals_of, reviewers_for
+
+
+def request_submit(*, actor: AbstractBaseUser, request_id: int, expected_status: str | None = None) -> AutonomyRequest:
+    with transaction.atomic():
+        request = _locked(request_id)
+        _expect(request, expected_status)
+        _check_action(actor, request, "submit")
+        today = timezone.localdate()
+        if not request.call.is_open_on(today):
+            raise ApplicationError(
+                f"Proposals for “{request.call.title}” are taken from {request.call.opens_on:%B %-d} to "
+                f"{request.call.closes_on:%B %-d, %Y}. Your draft is kept.",
+                fields={"call": ["The call is not open today."]},
+            )
+        missing = request_missing(request=request)
+        if missing:
+            raise ApplicationError("The request is not complete yet.", fields=missing)
+        request.submitted_at = timezone.now()
+        event = _move(request, actor=actor, action="submit")
+        functions = sorted(
+            {f for item in request.items.select_related("autonomy") for f in REVIEW_FUNCTIONS[item.autonomy.domain]}
+        )
+        request.routes.all().delete()
+        RequestRoute.objects.bulk_create(RequestRoute(request=request, function=f) for f in functions)
+        notify(
+            users=reviewers_for(functions=functions),
+            key=f"request:{request.pk}:event:{event.pk}",
+            title=f"New autonomy request from {request.school.name}",
+            body=f"{request.school.name} submitted a request in “{request.call.title}”.",
+            url=_request_url(request),
+        )
+    return request
+
+
+def request_withdraw(
+    *, actor: AbstractBaseUser, request_id: int, expected_status: str | None = None
+) -> AutonomyRequest:
+    with transaction.atomic():
+        request = _locked(request_id)
+        _expect(request, expected_status)
+        _check_action(actor, request, "withdraw")
+        _move(request, actor=actor, action="withdraw")
+    return request
+
+
+def request_comment(
+    *,
+    actor: AbstractBaseUser,
+    request_id: int,
+    body: str,
+    to_school: bool = False,
+    recommendation: str = "",
+    function: str = "",
+) -> ReviewComment:
+    """A reviewer's comment (internal or to the school) and optional recommendation; opens the review."""
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError("Write a comment.", fields={"body": ["This field is required."]})
+    if recommendation not in Recommendation.values:
+        raise ApplicationError("Unknown recommendation.", fields={"recommendation": ["Choose one of the options."]})
+    with transaction.atomic():
+        request = _locked(request_id)
+        _check(can_comment_on_request(actor, request))
+        if request.status == RequestStatus.SUBMITTED:
+            _move(request, actor=actor, action="review")
+        comment = ReviewComment.objects.create(
+            request=request,
+            author=actor,
+            function=function,
+            body=body,
+            to_school=to_school,
+            recommendation=recommendation,
+        )
+        if to_school:
+            notify(
+                users=principals_of(school_ids=[request.school_id]).get(request.school_id, []),
+                key=f"request:{request.pk}:comment:{comment.pk}",
+                title=f"A reviewer commented on your request in “{request.call.title}”",
+                body=body,
+                url=_request_url(request),
+            )
+    return comment
+
+
+def request_return(
+    *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
+) -> AutonomyRequest:
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError("Say what the school should change.", fields={"note": ["This field is required."]})
+    with transaction.atomic():
+        request = _locked(request_id)
+        _expect(request, expected_status)
+        _check_action(actor, request, "return")
+        event = _move(request, actor=actor, action="return", note=note)
+        _notify_school(request, event, f"Your request in “{request.call.title}” was returned for changes", note)
+    return request
+
+
+def request_decline(
+    *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
+) -> AutonomyRequest:
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError("Give the school a reason.", fields={"note": ["This field is required."]})
+    with transaction.atomic():
+        request = _locked(request_id)
+        _expect(request, expected_status)
+        _check_action(actor, request, "decline")
+        request.items.filter(decision=ItemDecision.PENDING).update(decision=ItemDecision.DECLINED, decision_note=note)
+        request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
+        event = _move(request, actor=actor, action="decline", note=note)
+        _notify_school(request, event, f"Your request in “{request.call.title}” was declined", note)
+    return request
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    decision: str  # approved | declined | clarified
+    note: str = ""
+    override_reason: str = ""
+
+
+def request_decide(
+    *,
+    actor: AbstractBaseUser,
+    request_id: int,
+    choices: dict[int, ItemChoice],
+    note: str = "",
+    expected_status: str | None = None,
+    starts_on: datetime.date | None = None,
+) -> AutonomyRequest:
+    """Approve some or all items (others declined or clarified); approved items become grants.
+
+    An earned autonomy whose criteria do not hold is refused unless the admin records an override
+    reason; the criteria evidence is stored on the item and on the grant either way.
+    """
+    with transaction.atomic():
+        request = _locked(request_id)
+        _expect(request, expected_status)
+        _check(can_decide_request(actor, request))
+        items = {item.pk: item for item in request.items.select_related("autonomy")}
+        errors = _decision_errors(items, choices)
+        if errors:
+            raise ApplicationError("Some items need attention before the decision can be recorded.", fields=errors)
+        checks = eligibility_for(
+            school=request.school,
+            autonomies=[i.autonomy for i in items.values() if i.autonomy.model == AccountabilityModel.EARNED],
+        )
+        errors = {}
+        for pk, item in items.items():
+            choice = choices[pk]
+            evidence = [c.as_evidence() for c in checks.get(item.autonomy_id, [])]
+            unmet = [c for c in checks.get(item.autonomy_id, []) if not c.holds]
+            if choice.decision == ItemDecision.APPROVED and unmet and not choice.override_reason.strip():
+                errors[f"item-{pk}-override_reason"] = [
+                    f"“{item.autonomy.name}” is earned: {c.criterion} is required; the school's latest value is "
+                    f"{c.value if c.value is not None else 'missing'}"
+                    f"{f' ({c.period})' if c.period else ''}. Decline it, or record why you override."
+                    for c in unmet
+                ]
+            item.decision = choice.decision
+            item.decision_note = choice.note.strip()
+            item.override_reason = choice.override_reason.strip() if choice.decision == ItemDecision.APPROVED else ""
+            item.eligibility = {"criteria": evidence, "override": bool(item.override_reason)}
+        if errors:
+            raise ApplicationError("An earned autonomy's criteria do not hold.", fields=errors)
+        RequestItem.objects.bulk_update(
+            items.values(), ["decision", "decision_note", "override_reason", "eligibility", "updated_at"]
+        )
+        approved = [i for i in items.values() if i.decision == ItemDecision.APPROVED]
+        for item in approved:
+            grants_issue(
+                schools=[request.school],
+                autonomy=item.autonomy,
+                actor=actor,
+                reason=f"Approved request in “{request.call.title}”."
+                + (f" {item.decision_note}" if item.decision_note else ""),
+                starts_on=starts_on or timezone.localdate(),
+                evidence={"request": request.pk, **item.eligibility},
+                request_item=item,
+            )
+        for item in items.values():
+            if item.decision == ItemDecision.CLARIFIED:
+                _record_clarification(actor=actor, item=item, explanation=item.decision_note)
+        action = (
+            "approve" if approved or any(i.decision == ItemDecision.CLARIFIED for i in items.values()) else "decline"
+        )
+        request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note.strip()
+        event = _move(request, actor=actor, action=action, note=note.strip())
+        summary = ", ".join(f"{i.autonomy.name}: {i.get_decision_display().lower()}" for i in items.values())
+        _notify_school(request, event, f"Decision on your request in “{request.call.title}”", summary)
+    return request
+
+
+def _decision_errors(items: dict[int, RequestItem], choices: dict[int, ItemChoice]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    allowed = {ItemDecision.APPROVED, ItemDecision.DECLINED, ItemDecision.CLARIFIED}
+    for pk, item in items.items():
+        choice = choices.get(pk)
+        if choice is None or choice.decision not in allowed:
+            errors[f"item-{pk}-decision"] = [f"Approve, decline or clarify “{item.autonomy.name}”."]
+        elif choice.decision == ItemDecision.CLARIFIED and not choice.note.strip():
+            errors[f"item-{pk}-note"] = ["Explain why no rule prevents this; every school will see it."]
+    if set(choices) - set(items):
+        errors["items"] = ["A decision names an item that is not part of this request."]
+    return errors
+
+
+def _record_clarification(*, actor, item: RequestItem, explanation: str) -> ClarifiedFlexibility:
+    clarification, _ = ClarifiedFlexibility.objects.update_or_create(
+        source_item=item,
+        defaults={
+            "autonomy": item.autonomy,
+            "domain": item.autonomy.domain,
+            "barrier": item.barrier or "(no barrier named)",
+            "explanation": explanation,
+            "clarified_by": actor,
+        },
+    )
+    return clarification
+
+
+def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: str) -> RequestItem:
+    """A reviewer answers a named barrier: no rule prevents this. The item closes as clarified."""
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise ApplicationError(
+            "Explain why no rule prevents this.", fields={"explanation": ["This field is required."]}
+        )
+    with transaction.atomic():
+        item = RequestItem.objects.select_related("autonomy").get(pk=item_id)
+        request = _locked(item.request_id)
+        _check(can_comment_on_request(actor, request))
+        item = RequestItem.objects.select_for_update().select_related("autonomy").get(pk=item_id)
+        if item.decision != ItemDecision.PENDING:
+            raise Conflict("This item has already been decided.")
+        item.decision, item.decision_note = ItemDecision.CLARIFIED, explanation
+        item.save(update_fields=["decision", "decision_note", "updated_at"])
+        _record_clarification(actor=actor, item=item, explanation=explanation)
+        if request.status == RequestStatus.SUBMITTED:
+            _move(request, actor=actor, action="review")
+    return item
