@@ -68,10 +68,17 @@ class BenchmarkFields(models.Model):
         max_digits=14, decimal_places=4, null=True, blank=True, help_text="Beyond the target by this much: exceeds."
     )
     far_below_margin = models.DecimalField(
-        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Short of the target by this much: falls far below."
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Short of the target by this much: falls far below.",
     )
     new_school_target = models.DecimalField(
-        max_digits=14, decimal_places=4, null=True, blank=True,
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text="Exception: the target for a school in its first or second year.",
     )
 
@@ -93,15 +100,25 @@ class TemplateBenchmark(BenchmarkFields):
     template = models.ForeignKey(ContractTemplate, on_delete=models.CASCADE, related_name="benchmarks")
     target_mode = models.CharField(max_length=16, choices=TargetMode.choices, default=TargetMode.FIXED)
     target_value = models.DecimalField(
-        max_digits=14, decimal_places=4, null=True, blank=True,
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text="Fixed: the target. Baseline plus: the amount added. District median: unused.",
     )
     fallback_target = models.DecimalField(
-        max_digits=14, decimal_places=4, null=True, blank=True,
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text="Used when the school has no baseline; without one, such a contract is refused.",
     )
     binding_autonomy = models.ForeignKey(
-        Autonomy, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Autonomy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The autonomy whose retention depends on this benchmark, if the school holds it.",
     )
     position = models.PositiveSmallIntegerField(default=0)
@@ -159,9 +176,7 @@ class PerformanceContract(TimeStampedModel):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="contracts")
     lineage = models.UUIDField(default=uuid.uuid4, help_text="Shared by every version of one contract.")
     version = models.PositiveSmallIntegerField(default=1)
-    previous = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
-    )
+    previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment")
     template = models.ForeignKey(ContractTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     term_start = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
     term_end = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")

@@ -1,14 +1,14 @@
 """The contract as a PDF (ReportLab), with the same wording as the page and the signature record."""
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from contracts.models import PerformanceContract
 from contracts.wording import benchmark_sentence, rule_sentence
@@ -45,7 +45,7 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
     grants = list(contract.grants.all())
     if grants:
         rows = [["Decision", "Domain", "Accountability model"]] + [
-            [_p(g.autonomy.name, body), g.autonomy.get_domain_display(), _p(g.get_model_display(), body)]
+            [_p(g.autonomy.name, body), _p(g.autonomy.get_domain_display(), body), _p(g.get_model_display(), body)]
             for g in grants
         ]
         story.append(_table(rows, [3.3 * inch, 1.0 * inch, 2.5 * inch]))
@@ -60,9 +60,10 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
     story.append(_p("What happens if it does not", styles["Heading2"]))
     for rule in contract.rules.all():
         story.append(_p(f"• {rule_sentence(rule)} ({rule.provision})", body))
-    story.append(_p("Signatures", styles["Heading2"]))
     local = timezone.localtime
-    story.append(
+    # The heading and the signature table stay on one page.
+    story.append(KeepTogether([
+        _p("Signatures", styles["Heading2"]),
         _table(
             [
                 ["", "Name", "Signed"],
@@ -72,8 +73,8 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
                  f"{local(contract.countersigned_at):%B %-d, %Y %H:%M}" if contract.countersigned_at else "—"],
             ],
             [1.2 * inch, 2.8 * inch, 2.8 * inch],
-        )
-    )
+        ),
+    ]))
     story.append(Spacer(1, 10))
     story.append(_p(f"Printed {local():%B %-d, %Y} from SGS Portal.", small))
     document.build(story)

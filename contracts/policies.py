@@ -40,3 +40,11 @@ def can_edit_contract(user: AbstractBaseUser, contract: PerformanceContract) -> 
 
 def can_manage_contracts(user: AbstractBaseUser) -> Decision:
     return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office drafts and amends contracts.")
+
+
+def can_amend_contract(user: AbstractBaseUser, contract: PerformanceContract) -> Decision:
+    if not roles_of(user).is_admin:
+        return deny("Only the autonomy office drafts and amends contracts.")
+    if contract.status != ContractStatus.ACTIVE:
+        return deny("Only the version in force is amended; edit this version instead.")
+    return ALLOW

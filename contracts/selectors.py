@@ -4,8 +4,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from contracts.models import Benchmark, InterventionRule, PerformanceContract
+from contracts.models import Benchmark, ContractTemplate, InterventionRule, PerformanceContract
 from contracts.policies import contracts_visible_to
+from metrics.models import Metric
+from schools.models import SchoolYear
+from schools.policies import schools_visible_to
 
 BENCHMARK_FIELDS = ["metric_id", "kind", "comparator", "target", "baseline", "periods", "new_school_target",
                     "binding_grant_id", "exceeds_margin", "far_below_margin"]
@@ -17,7 +20,8 @@ def _with_parts(contracts: QuerySet[PerformanceContract]) -> QuerySet[Performanc
         "school", "school__network", "term_start", "term_end", "signed_by", "countersigned_by", "previous"
     ).prefetch_related(
         Prefetch("benchmarks", queryset=Benchmark.objects.select_related("metric", "binding_grant__autonomy")),
-        Prefetch("rules", queryset=InterventionRule.objects.select_related("benchmark")),
+        # rule_sentence names the benchmark's metric for a K-in-a-row rule.
+        Prefetch("rules", queryset=InterventionRule.objects.select_related("benchmark__metric")),
         "grants__autonomy",
         "events__actor",
     )
@@ -28,6 +32,38 @@ def contract_get_for_user(*, user: AbstractBaseUser, contract_id: int) -> Perfor
     if contract is None:
         raise Http404("No such contract.")
     return contract
+
+
+def contract_versions_for_user(*, user: AbstractBaseUser, contract: PerformanceContract) -> list[PerformanceContract]:
+    """Every version of the contract's lineage the user may see, oldest first: one query."""
+    return list(
+        contracts_visible_to(user)
+        .filter(lineage=contract.lineage)
+        .only("pk", "version", "status", "created_at", "amendment_reason", "previous_id", "lineage")
+        .order_by("version")
+    )
+
+
+def contract_previous_for_user(
+    *, user: AbstractBaseUser, contract: PerformanceContract
+) -> PerformanceContract | None:
+    """The version this one amends, with its parts, for the changes page; None for a first version."""
+    if contract.previous_id is None:
+        return None
+    return contract_get_for_user(user=user, contract_id=contract.previous_id)
+
+
+def contract_form_choices(*, user: AbstractBaseUser) -> dict[str, QuerySet]:
+    """What a new contract is drafted from: the schools the user sees, the templates, the school years."""
+    return {
+        "schools": schools_visible_to(user).order_by("name"),
+        "templates": ContractTemplate.objects.order_by("name"),
+        "years": SchoolYear.objects.order_by("start_date"),
+    }
+
+
+def metrics_for_benchmarks() -> QuerySet[Metric]:
+    return Metric.objects.order_by("name")
 
 
 def contract_list_for_user(*, user: AbstractBaseUser, status: str = "") -> QuerySet[PerformanceContract]:

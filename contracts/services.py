@@ -63,6 +63,14 @@ def _move(contract: PerformanceContract, *, actor, action: str, note: str = "") 
     )
 
 
+def _open_step(contract: PerformanceContract, *, actor, action: str) -> None:
+    """A step that is not open in the contract's state is a conflict (the contract is elsewhere in its
+    workflow); a step that is open but not the actor's is not permitted."""
+    if contract_transition(contract.status, action) is None:
+        raise Conflict(f"The contract is {contract.get_status_display().lower()}: that step is not open now.")
+    _check(can_take_contract_action(actor, contract, action))
+
+
 def _expect(contract: PerformanceContract, expected_status: str | None) -> None:
     if expected_status and contract.status != expected_status:
         raise Conflict(
@@ -75,14 +83,34 @@ def _expect(contract: PerformanceContract, expected_status: str | None) -> None:
 
 
 def check_target_in_range(*, metric: Metric, value: Decimal, field: str) -> None:
-    if (metric.min_value is not None and value < metric.min_value) or (
-        metric.max_value is not None and value > metric.max_value
-    ):
-        raise ApplicationError(
-            f"{metric.name} runs from {metric.min_value.normalize()} to {metric.max_value.normalize()}; "
-            f"{value.normalize()} is outside that range.",
-            fields={field: ["Outside the metric's range."]},
-        )
+    low, high = metric.min_value, metric.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            allowed = f"runs from {low.normalize():f} to {high.normalize():f}"
+        elif low is not None:
+            allowed = f"is at least {low.normalize():f}"
+        else:
+            allowed = f"is at most {high.normalize():f}"
+        message = f"{metric.name} {allowed}; {value.normalize():f} is outside that range."
+        raise ApplicationError(message, fields={field: [message]})
+
+
+def check_benchmark_target(*, metric: Metric, kind: str, target: Decimal, field: str = "target") -> None:
+    """The target means a level for value and average benchmarks, a change for growth and trend (which
+    may be negative where lower is better), and a percentile for standing in the district."""
+    if kind == BenchmarkKind.RELATIVE:
+        if not Decimal(0) <= target <= Decimal(100):
+            message = f"A standing in the district is a percentile from 0 to 100; {target.normalize():f} is not."
+            raise ApplicationError(message, fields={field: [message]})
+    elif kind in (BenchmarkKind.GROWTH, BenchmarkKind.TREND):
+        if metric.min_value is not None and metric.max_value is not None:
+            span = metric.max_value - metric.min_value
+            if abs(target) > span:
+                message = (f"{metric.name} spans {span.normalize():f}; a change of {target.normalize():f} "
+                           "cannot happen.")
+                raise ApplicationError(message, fields={field: [message]})
+    else:
+        check_target_in_range(metric=metric, value=target, field=field)
 
 
 def comparator_warning(*, metric: Metric, comparator: str, kind: str) -> str:
@@ -143,7 +171,7 @@ def _resolve_target(standard: TemplateBenchmark, baseline, medians) -> Decimal:
             "gives no fallback target. Add a fallback to the template or set the target by hand.",
             fields={standard.key: ["No baseline."]},
         )
-    return baseline[1] + standard.target_value
+    return baseline[1] + (standard.target_value or 0)
 
 
 # --- drafting -----------------------------------------------------------------------------------
@@ -203,7 +231,7 @@ def _copy_template(*, contract, template, standards, baselines, medians, grants)
     for position, standard in enumerate(standards):
         baseline = baselines.get((contract.school_id, standard.metric_id))
         target = _resolve_target(standard, baseline, medians)
-        check_target_in_range(metric=standard.metric, value=target, field=standard.key)
+        check_benchmark_target(metric=standard.metric, kind=standard.kind, target=target, field=standard.key)
         benchmarks.append(
             Benchmark(
                 contract=contract,
@@ -259,14 +287,20 @@ def _revise(contract: PerformanceContract, *, actor, note: str) -> None:
         _move(contract, actor=actor, action="revise", note=note)
 
 
-def contract_benchmark_add(*, actor: AbstractBaseUser, contract_id: int, benchmark: BenchmarkInput) -> list[str]:
+def contract_benchmark_add(
+    *, actor: AbstractBaseUser, contract_id: int, benchmark: BenchmarkInput, expected_status: str | None = None
+) -> list[str]:
     """Add a benchmark to an editable contract. Returns warnings (e.g. a comparator against the metric's
     direction); refuses a target outside the metric's range or a key already used."""
-    check_target_in_range(metric=benchmark.metric, value=benchmark.target, field="target")
+    check_benchmark_target(metric=benchmark.metric, kind=benchmark.kind, target=benchmark.target)
+    for name in ("baseline", "new_school_target"):
+        if getattr(benchmark, name) is not None:
+            check_target_in_range(metric=benchmark.metric, value=getattr(benchmark, name), field=name)
     warning = comparator_warning(metric=benchmark.metric, comparator=benchmark.comparator, kind=benchmark.kind)
     with transaction.atomic():
         contract = _locked(contract_id)
         _check(can_edit_contract(actor, contract))
+        _expect(contract, expected_status)
         try:
             with transaction.atomic():
                 Benchmark.objects.create(
@@ -289,10 +323,13 @@ def contract_benchmark_add(*, actor: AbstractBaseUser, contract_id: int, benchma
     return [warning] if warning else []
 
 
-def contract_benchmark_remove(*, actor: AbstractBaseUser, contract_id: int, key: str) -> None:
+def contract_benchmark_remove(
+    *, actor: AbstractBaseUser, contract_id: int, key: str, expected_status: str | None = None
+) -> None:
     with transaction.atomic():
         contract = _locked(contract_id)
         _check(can_edit_contract(actor, contract))
+        _expect(contract, expected_status)
         deleted, _ = contract.benchmarks.filter(key=key).delete()
         if not deleted:
             raise ApplicationError(f"No benchmark “{key}” in this contract.", fields={"key": ["Unknown."]})
@@ -303,7 +340,7 @@ def contract_propose(*, actor: AbstractBaseUser, contract_id: int, expected_stat
     with transaction.atomic():
         contract = _locked(contract_id)
         _expect(contract, expected_status)
-        _check(can_take_contract_action(actor, contract, "propose"))
+        _open_step(contract, actor=actor, action="propose")
         if not contract.benchmarks.exists():
             raise ApplicationError("A contract needs at least one benchmark.", fields={"benchmarks": ["None yet."]})
         contract.proposed_at = timezone.now()
@@ -327,7 +364,7 @@ def contract_sign(
     with transaction.atomic():
         contract = _locked(contract_id)
         _expect(contract, expected_status)
-        _check(can_take_contract_action(actor, contract, "sign"))
+        _open_step(contract, actor=actor, action="sign")
         contract.signed_by, contract.signed_at, contract.signed_name = actor, timezone.now(), signed_name
         _move(contract, actor=actor, action="sign", note=f"Signed by {signed_name}.")
     return contract
@@ -343,7 +380,7 @@ def contract_countersign(
     with transaction.atomic():
         contract = _locked(contract_id)
         _expect(contract, expected_status)
-        _check(can_take_contract_action(actor, contract, "countersign"))
+        _open_step(contract, actor=actor, action="countersign")
         current = (
             PerformanceContract.objects.select_for_update()
             .filter(school_id=contract.school_id, status=ContractStatus.ACTIVE)
@@ -363,7 +400,45 @@ def contract_countersign(
     return contract
 
 
-def contract_amend(*, actor: AbstractBaseUser, contract_id: int, reason: str) -> PerformanceContract:
+def contract_recall(
+    *, actor: AbstractBaseUser, contract_id: int, reason: str = "", expected_status: str | None = None
+) -> PerformanceContract:
+    """The district takes a proposed or signed contract back to draft; any signature is cleared, since
+    the school will be asked to sign what the district proposes next."""
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _expect(contract, expected_status)
+        _open_step(contract, actor=actor, action="recall")
+        contract.signed_by, contract.signed_at, contract.signed_name = None, None, ""
+        contract.proposed_at = None
+        _move(contract, actor=actor, action="recall", note=(reason or "").strip() or "Taken back to draft.")
+    return contract
+
+
+def contract_terminate(
+    *, actor: AbstractBaseUser, contract_id: int, reason: str, expected_status: str | None = None
+) -> PerformanceContract:
+    """The district ends an active contract before its term; the reason is part of the record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("Say why the contract is terminated.", fields={"reason": ["This field is required."]})
+    with transaction.atomic():
+        contract = _locked(contract_id)
+        _expect(contract, expected_status)
+        _open_step(contract, actor=actor, action="terminate")
+        event = _move(contract, actor=actor, action="terminate", note=reason)
+        notify(
+            users=principals_of(school_ids=[contract.school_id]).get(contract.school_id, []),
+            key=f"contract:{contract.pk}:event:{event.pk}",
+            title=f"Your performance contract for {contract.term_start}–{contract.term_end} was terminated",
+            url=reverse("contract_detail", args=[contract.pk]),
+        )
+    return contract
+
+
+def contract_amend(
+    *, actor: AbstractBaseUser, contract_id: int, reason: str, expected_status: str | None = None
+) -> PerformanceContract:
     """The next version of an active contract, as a draft copy; the active version stays as it is."""
     reason = (reason or "").strip()
     if not reason:
@@ -371,6 +446,7 @@ def contract_amend(*, actor: AbstractBaseUser, contract_id: int, reason: str) ->
     with transaction.atomic():
         contract = _locked(contract_id)
         _check(can_manage_contracts(actor))
+        _expect(contract, expected_status)
         if contract.status != ContractStatus.ACTIVE:
             raise Conflict("Only an active contract is amended; edit this version instead.")
         if PerformanceContract.objects.filter(previous=contract).exists():
@@ -415,7 +491,10 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
 
 def contract_amend_from_request(*, actor: AbstractBaseUser, request_id: int) -> PerformanceContract:
     """An approved programmatic request pre-fills an amendment: its target outcomes become benchmarks."""
-    request = AutonomyRequest.objects.select_related("school", "call").get(pk=request_id)
+    _check(can_manage_contracts(actor))
+    request = AutonomyRequest.objects.select_related("school", "call").filter(pk=request_id).first()
+    if request is None:
+        raise ApplicationError("No such request.", fields={"request": ["Unknown."]})
     if request.status != RequestStatus.APPROVED:
         raise ApplicationError("Only an approved request is written into a contract.")
     active = PerformanceContract.objects.filter(school=request.school, status=ContractStatus.ACTIVE).first()
@@ -502,7 +581,7 @@ def contracts_import_signed(
             for position, standard in enumerate(standards):
                 baseline = baselines.get((contract.school_id, standard.metric_id))
                 target = _resolve_target(standard, baseline, medians)
-                check_target_in_range(metric=standard.metric, value=target, field=standard.key)
+                check_benchmark_target(metric=standard.metric, kind=standard.kind, target=target, field=standard.key)
                 benchmarks.append(
                     Benchmark(
                         contract=contract,

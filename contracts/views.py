@@ -1,11 +1,347 @@
-"""Contract pages: what the school may decide, what it must achieve, what happens if it does not."""
-# Views are being written; every name below is routed in contracts/urls.py.
-from django.http import Http404
+"""Contract pages: what the school may decide, what it must achieve, what happens if it does not.
+
+Each view parses a form, asks contracts.policies, calls one contracts.services function and renders.
+A refusal re-renders the page: field errors 400, not yours 403, somebody-acted-first 409.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from contracts import services
+from contracts.forms import (
+    BenchmarkForm,
+    BenchmarkRemoveForm,
+    ContractFilterForm,
+    ContractNewForm,
+    CountersignForm,
+    ReasonForm,
+    SignForm,
+    StepForm,
+)
+from contracts.pdf import render_contract_pdf
+from contracts.policies import (
+    can_amend_contract,
+    can_edit_contract,
+    can_manage_contracts,
+    can_take_contract_action,
+)
+from contracts.selectors import (
+    contract_diff as contract_diff_selector,
+)
+from contracts.selectors import (
+    contract_form_choices,
+    contract_get_for_user,
+    contract_list_for_user,
+    contract_previous_for_user,
+    contract_versions_for_user,
+    metrics_for_benchmarks,
+)
+from contracts.wording import contract_sections, describe_diff
+from contracts.workflows import contract_transition
+from core.errors import ApplicationError, Conflict, NotPermitted
+
+LIST_PAGE_SIZE = 25
 
 
-def _pending(*args, **kwargs):
-    raise Http404("Not yet available.")
+@dataclass(frozen=True)
+class Step:
+    """A workflow step as the detail page offers it: its form, its service, what to say afterwards."""
+
+    form: type
+    service: Any
+    fields: tuple[str, ...]
+    done: str
+    form_kwargs: tuple = ()
 
 
-contract_list = contract_detail = contract_print = contract_pdf = contract_action = contract_amend = _pending
-contract_diff = contract_edit = contract_new = contract_from_request = _pending
+STEPS = {
+    "propose": Step(StepForm, services.contract_propose, (), "The contract was proposed; the principal has been told."),
+    "sign": Step(SignForm, services.contract_sign, ("signed_name",), "You signed the contract. The district "
+                 "countersigns it next; you will be told when it is in force."),
+    "countersign": Step(CountersignForm, services.contract_countersign, ("countersigned_name",),
+                        "The contract is countersigned and now in force."),
+    "recall": Step(StepForm, services.contract_recall, (), "The contract is back to draft."),
+    "terminate": Step(ReasonForm, services.contract_terminate, ("reason",), "The contract was terminated.",
+                      (("label", "Why terminate it"),)),
+}
+
+
+def _step_form(action: str, contract, data=None):
+    step = STEPS[action]
+    return step.form(data, auto_id=f"{action}_%s", initial={"expected_status": contract.status},
+                     **dict(step.form_kwargs))
+
+
+def _amend_form(contract, data=None):
+    return ReasonForm(data, auto_id="amend_%s", label="Why amend it", initial={"expected_status": contract.status})
+
+
+def _render_detail(request, contract, *, bound: dict | None = None, status: int = 200, refusal: str = ""):
+    bound = bound or {}
+    user = request.user
+    versions = contract_versions_for_user(user=user, contract=contract)
+    next_version = next((v for v in versions if v.previous_id == contract.pk), None)
+    forms = {action: bound.get(action) or _step_form(action, contract)
+             for action in STEPS if can_take_contract_action(user, contract, action)}
+    if can_amend_contract(user, contract) and next_version is None:
+        forms["amend"] = bound.get("amend") or _amend_form(contract)
+    context = {
+        "contract": contract,
+        "sections": contract_sections(contract),
+        "versions": versions,
+        "next_version": next_version,
+        "forms": forms,
+        "can_edit": bool(can_edit_contract(user, contract)),
+        "refusal": refusal,
+    }
+    return render(request, "contracts/detail.html", context, status=status)
+
+
+def _render_conflict(request, pk: int, message: str):
+    """Show the contract as it is now; if the person may no longer see it, say so without leaking it."""
+    try:
+        contract = contract_get_for_user(user=request.user, contract_id=pk)
+    except Http404:
+        return render(request, "contracts/refused.html", {"message": message}, status=409)
+    return _render_detail(request, contract, status=409, refusal=message)
+
+
+@require_safe
+@login_required
+def contract_list(request):
+    form = ContractFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    contracts = contract_list_for_user(user=request.user, status=status)
+    page = Paginator(contracts, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_manage": bool(can_manage_contracts(request.user)),
+    }
+    return render(request, "contracts/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_new(request):
+    if not can_manage_contracts(request.user):
+        raise Http404("No such page.")
+    form = ContractNewForm(request.POST or None, **contract_form_choices(user=request.user))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                contract = services.contract_create_from_template(
+                    actor=request.user, school=data["school"], template=data["template"],
+                    term_start=data["term_start"], term_end=data["term_end"], summary=data["summary"],
+                )
+            except NotPermitted as error:
+                form.add_application_error(error)
+                status = 403
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                messages.success(request, f"Draft contract for {contract.school.name} created. Review its "
+                                 "benchmarks, then propose it to the school.")
+                return redirect("contract_edit", contract.pk)
+    return render(request, "contracts/new.html", {"form": form}, status=status)
+
+
+@require_POST
+@login_required
+def contract_from_request(request, request_pk):
+    if not can_manage_contracts(request.user):
+        raise Http404("No such page.")
+    try:
+        amendment = services.contract_amend_from_request(actor=request.user, request_id=request_pk)
+    except ApplicationError as error:
+        status = 409 if isinstance(error, Conflict) else 403 if isinstance(error, NotPermitted) else 400
+        return render(request, "contracts/refused.html", {"message": error.message}, status=status)
+    messages.success(request, f"Version {amendment.version} drafted with the request's outcomes as benchmarks. "
+                     "Check the targets, then propose it to the school.")
+    return redirect("contract_edit", amendment.pk)
+
+
+@require_safe
+@login_required
+def contract_detail(request, pk):
+    return _render_detail(request, contract_get_for_user(user=request.user, contract_id=pk))
+
+
+@require_safe
+@login_required
+def contract_print(request, pk):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    context = {"contract": contract, "sections": contract_sections(contract)}
+    return render(request, "contracts/print.html", context)
+
+
+@require_safe
+@login_required
+def contract_pdf(request, pk):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    response = HttpResponse(render_contract_pdf(contract), content_type="application/pdf")
+    filename = f"contract-{contract.school.code}-{contract.term_start}-v{contract.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@login_required
+def contract_diff(request, pk):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    previous = contract_previous_for_user(user=request.user, contract=contract)
+    changes = None
+    if previous is not None:
+        diff = contract_diff_selector(old=previous, new=contract)
+        changes = describe_diff(diff=diff, old=previous, new=contract)
+    context = {"contract": contract, "previous": previous, "changes": changes}
+    return render(request, "contracts/diff.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_edit(request, pk):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    decision = can_edit_contract(request.user, contract)
+    if not can_manage_contracts(request.user):
+        # Whoever may read the contract is told it is not theirs to edit; others never learn it exists.
+        return render(request, "contracts/refused.html", {"message": decision.reason}, status=403)
+    metrics = metrics_for_benchmarks()
+    add_form = BenchmarkForm(initial={"expected_status": contract.status, "periods": 1}, metrics=metrics,
+                             auto_id="add_%s")
+    remove_form = None
+    status, refusal = 200, ""
+    if not decision:
+        # An active (or ended) version: a form from before it moved on is a conflict, otherwise a refusal.
+        stale = request.method == "POST" and request.POST.get("expected_status") not in ("", None, contract.status)
+        return _render_edit(request, contract, add_form, None, status=409 if stale else 403, refusal=decision.reason)
+    if request.method == "POST":
+        status = 400
+        removing = request.POST.get("intent") == "remove"
+        if removing:
+            remove_form = BenchmarkRemoveForm(request.POST, auto_id="remove_%s")
+            form = remove_form
+        else:
+            add_form = BenchmarkForm(request.POST, metrics=metrics, auto_id="add_%s")
+            form = add_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if removing:
+                    services.contract_benchmark_remove(
+                        actor=request.user, contract_id=contract.pk, key=data["key"],
+                        expected_status=data["expected_status"],
+                    )
+                    warnings, done = [], f"Benchmark “{data['key']}” removed."
+                else:
+                    warnings = services.contract_benchmark_add(
+                        actor=request.user, contract_id=contract.pk, benchmark=form.to_input(),
+                        expected_status=data["expected_status"],
+                    )
+                    done = f"Benchmark “{data['key']}” added."
+            except Conflict as error:
+                return _render_conflict_edit(request, pk, error.message)
+            except NotPermitted as error:
+                status, refusal = 403, error.message
+            except ApplicationError as error:
+                form.add_application_error(error)
+            else:
+                messages.success(request, done)
+                for warning in warnings:
+                    messages.warning(request, f"Check this benchmark: {warning}")
+                return redirect("contract_edit", contract.pk)
+    return _render_edit(request, contract, add_form, remove_form, status=status, refusal=refusal)
+
+
+def _render_edit(request, contract, add_form, remove_form, *, status=200, refusal=""):
+    context = {
+        "contract": contract,
+        "sections": contract_sections(contract),
+        "add_form": add_form,
+        "remove_form": remove_form,
+        "can_edit": bool(can_edit_contract(request.user, contract)),
+        "can_amend": bool(can_amend_contract(request.user, contract)),
+        # A change to a proposed or signed contract sends it back for a new signature.
+        "needs_new_signature": contract_transition(contract.status, "revise") is not None,
+        "refusal": refusal,
+    }
+    return render(request, "contracts/edit.html", context, status=status)
+
+
+def _render_conflict_edit(request, pk, message):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    add_form = BenchmarkForm(initial={"expected_status": contract.status, "periods": 1},
+                             metrics=metrics_for_benchmarks(), auto_id="add_%s")
+    return _render_edit(request, contract, add_form, None, status=409, refusal=message)
+
+
+@require_POST
+@login_required
+def contract_amend(request, pk):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    decision = can_amend_contract(request.user, contract)
+    if not decision:
+        return _render_detail(request, contract, status=409 if can_manage_contracts(request.user) else 403,
+                              refusal=decision.reason)
+    form = _amend_form(contract, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, contract, bound={"amend": form}, status=400)
+    try:
+        amendment = services.contract_amend(
+            actor=request.user, contract_id=contract.pk, reason=form.cleaned_data["reason"],
+            expected_status=form.cleaned_data["expected_status"],
+        )
+    except Conflict as error:
+        return _render_conflict(request, pk, error.message)
+    except NotPermitted as error:
+        return _render_detail(request, contract, status=403, refusal=error.message)
+    except ApplicationError as error:
+        form.add_application_error(error)
+        return _render_detail(request, contract, bound={"amend": form}, status=400)
+    messages.success(request, f"Version {amendment.version} drafted. Version {contract.version} stays in force "
+                     "until the new one is signed and countersigned.")
+    return redirect("contract_edit", amendment.pk)
+
+
+@require_POST
+@login_required
+def contract_action(request, pk, action):
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    if action not in STEPS:
+        raise Http404("No such step.")
+    decision = can_take_contract_action(request.user, contract, action)
+    if not decision:
+        # A step that is no longer open means the contract moved on; one that is open is somebody else's.
+        moved_on = contract_transition(contract.status, action) is None
+        return _render_detail(request, contract, status=409 if moved_on else 403, refusal=decision.reason)
+    form = _step_form(action, contract, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, contract, bound={action: form}, status=400)
+    step = STEPS[action]
+    try:
+        step.service(
+            actor=request.user, contract_id=contract.pk, expected_status=form.cleaned_data["expected_status"],
+            **{name: form.cleaned_data[name] for name in step.fields},
+        )
+    except Conflict as error:
+        return _render_conflict(request, pk, error.message)
+    except NotPermitted as error:
+        return _render_detail(request, contract, status=403, refusal=error.message)
+    except ApplicationError as error:
+        form.add_application_error(error)
+        return _render_detail(request, contract, bound={action: form}, status=400)
+    messages.success(request, step.done)
+    return redirect("contract_detail", contract.pk)

@@ -1,12 +1,58 @@
 """Contracts in plain words, shared by the pages and the PDF so that both say the same thing."""
 
-from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRule
+from dataclasses import dataclass
+
+from autonomy.models import Comparator
+from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRule, Level
 
 COMPARATOR_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
 
 
 def _number(value) -> str:
     return f"{value.normalize():f}" if value is not None else ""
+
+
+def _ordinal(value) -> str:
+    number = _number(value)
+    if "." in number:
+        return f"{number}th"
+    whole = int(number)
+    suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
+    return f"{number}{suffix}"
+
+
+STANDING_WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
+# "falls by at least 2" is "changes by at most -2": the comparator turns round with the sign.
+FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
+def _points(benchmark: Benchmark, amount) -> str:
+    if benchmark.metric.unit not in ("percent", "rating"):
+        return ""
+    return " point" if amount == 1 else " points"
+
+
+def _change(benchmark: Benchmark) -> str:
+    """A change of the target's size in plain words: "grows by at least 3 points", "falls by at least 2"."""
+    target, comparator = benchmark.target, benchmark.comparator
+    if target < 0:
+        verb, comparator, target = "falls", FLIPPED.get(comparator, comparator), -target
+    else:
+        verb = "grows"
+    return f"{verb} by {COMPARATOR_WORDS.get(comparator, comparator)} {_number(target)}{_points(benchmark, target)}"
+
+
+def _trend_sentence(benchmark: Benchmark) -> str:
+    """A trend compares the yearly improvement (in the metric's better direction) with the target, the
+    smallest yearly step: "at least 0" means never getting worse."""
+    metric, years, target = benchmark.metric.name, benchmark.periods, benchmark.target
+    words = COMPARATOR_WORDS.get(benchmark.comparator, benchmark.comparator)
+    if benchmark.comparator == ">=" and target == 0:
+        return f"{metric} does not get worse in any of the last {years} years."
+    if benchmark.comparator in (">=", ">") and target >= 0:
+        step = f", by {words} {_number(target)}{_points(benchmark, target)} a year" if target else ""
+        return f"{metric} improves every year over the last {years} years{step}."
+    return f"The yearly improvement in {metric} over the last {years} years is {words} {_number(target)}."
 
 
 def benchmark_sentence(benchmark: Benchmark) -> str:
@@ -16,13 +62,15 @@ def benchmark_sentence(benchmark: Benchmark) -> str:
     unit = "%" if benchmark.metric.unit == "percent" and benchmark.kind != BenchmarkKind.RELATIVE else ""
     if benchmark.kind == BenchmarkKind.GROWTH:
         baseline = f" (baseline {_number(benchmark.baseline)}{unit})" if benchmark.baseline is not None else ""
-        sentence = f"{metric} grows by {words} {target} points over the baseline{baseline}."
+        sentence = f"{metric} {_change(benchmark)} from the baseline{baseline}."
     elif benchmark.kind == BenchmarkKind.TREND:
-        sentence = f"{metric} improves every year over the last {benchmark.periods} years, by {words} {target}."
+        sentence = _trend_sentence(benchmark)
     elif benchmark.kind == BenchmarkKind.AGGREGATE:
         sentence = f"The {benchmark.periods}-year average of {metric} is {words} {target}{unit}."
     elif benchmark.kind == BenchmarkKind.RELATIVE:
-        sentence = f"{metric} places the school {words} the {target}th percentile of district schools."
+        percentile = _ordinal(benchmark.target)
+        standing = STANDING_WORDS.get(benchmark.comparator, words)
+        sentence = f"{metric} places the school {standing} the {percentile} percentile of district schools."
     else:
         sentence = f"{metric} is {words} {target}{unit}."
     if benchmark.new_school_target is not None:
@@ -40,4 +88,169 @@ def rule_sentence(rule: InterventionRule) -> str:
         when = f"If {which} is missed {rule.count} years in a row"
     else:
         when = "If the data for a benchmark is missing by its due date"
-    return f"{when}: {rule.get_level_display().lower()}. {rule.remedy} The school has {rule.deadline_days} days."
+    deadline = f"The school has {rule.deadline_days} days." if rule.deadline_days else "It takes effect at once."
+    return f"{when}: {rule.get_level_display().lower()}. {rule.remedy} {deadline}"
+
+
+# --- what changed between two versions ---------------------------------------------------------
+
+BENCHMARK_FIELD_LABELS = {
+    "metric_id": "Measure",
+    "kind": "Kind",
+    "comparator": "Comparison",
+    "target": "Target",
+    "baseline": "Baseline",
+    "periods": "Years counted",
+    "new_school_target": "Target for a new school",
+    "binding_grant_id": "Autonomy that depends on it",
+    "exceeds_margin": "Margin to exceed",
+    "far_below_margin": "Margin to fall far below",
+}
+RULE_FIELD_LABELS = {
+    "condition": "When",
+    "count": "How many",
+    "level": "What happens",
+    "deadline_days": "Days to remedy",
+    "remedy": "Remedy",
+    "provision": "Provision",
+    "benchmark_key": "Benchmark",
+}
+
+
+def _names(old, new) -> dict[str, dict]:
+    """Readable names for the ids a diff compares, from the parts both versions already have loaded."""
+    metrics, autonomies = {}, {}
+    for contract in (old, new):
+        for benchmark in contract.benchmarks.all():
+            metrics[benchmark.metric_id] = benchmark.metric.name
+        for grant in contract.grants.all():
+            autonomies[grant.pk] = grant.autonomy.name
+    return {"metric_id": metrics, "binding_grant_id": autonomies}
+
+
+def _value(name: str, value, names) -> str:
+    if value is None or value == "":
+        return "none"
+    if name in names:
+        return names[name].get(value, "another")
+    if name == "kind":
+        return BenchmarkKind(value).label
+    if name == "comparator":
+        return Comparator(value).label
+    if name == "condition":
+        return Condition(value).label
+    if name == "level":
+        return Level(value).label
+    if hasattr(value, "normalize"):
+        return _number(value)
+    return str(value)
+
+
+def change_lines(changes, labels, names) -> list[str]:
+    """[(field, old, new)] as lines such as "Target: 45 → 48"."""
+    return [f"{labels.get(name, name)}: {_value(name, before, names)} → {_value(name, after, names)}"
+            for name, before, after in changes]
+
+
+def describe_diff(*, diff: dict, old, new) -> dict:
+    """contracts.selectors.contract_diff in plain words, for the changes page."""
+    names = _names(old, new)
+    benchmarks, rules = diff["benchmarks"], diff["rules"]
+    metric_of = {b.key: b.metric.name for contract in (old, new) for b in contract.benchmarks.all()}
+    rule_of = {r.key: rule_sentence(r) for r in new.rules.all()}
+    return {
+        "benchmarks": {
+            "added": [benchmark_sentence(b) for b in benchmarks.added],
+            "removed": [benchmark_sentence(b) for b in benchmarks.removed],
+            "changed": [
+                (metric_of.get(key, key), change_lines(changes, BENCHMARK_FIELD_LABELS, names))
+                for key, changes in benchmarks.changed
+            ],
+        },
+        "rules": {
+            "added": [f"{rule_sentence(r)} ({r.provision})" for r in rules.added],
+            "removed": [f"{rule_sentence(r)} ({r.provision})" for r in rules.removed],
+            "changed": [
+                (rule_of.get(key, key), change_lines(changes, RULE_FIELD_LABELS, names))
+                for key, changes in rules.changed
+            ],
+        },
+        "empty": benchmarks.empty and rules.empty,
+    }
+
+
+# --- the contract page, section by section -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantLine:
+    name: str
+    domain: str
+    domain_label: str
+    model_label: str
+    status_label: str
+    depends_on: list[str]
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    key: str
+    sentence: str
+    metric: str
+    kind_label: str
+    baseline: str
+    baseline_period: str
+    target: str
+    binding_autonomy: str
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    sentence: str
+    provision: str
+    level: int
+    level_label: str
+
+
+def _amount(value, benchmark: Benchmark) -> str:
+    if value is None:
+        return ""
+    percent = benchmark.metric.unit == "percent" and benchmark.kind in (BenchmarkKind.VALUE, BenchmarkKind.AGGREGATE)
+    return f"{_number(value)}{'%' if percent else ''}"
+
+
+def contract_sections(contract) -> dict[str, list]:
+    """What the school may decide, must achieve, and what happens if it does not, in the words the page
+    and the print view show. Reads only parts contracts.selectors.contract_get_for_user prefetched."""
+    benchmarks = list(contract.benchmarks.all())
+    depends: dict[int, list[str]] = {}
+    for benchmark in benchmarks:
+        if benchmark.binding_grant_id:
+            depends.setdefault(benchmark.binding_grant_id, []).append(benchmark.metric.name)
+    return {
+        "grants": [
+            GrantLine(
+                name=grant.autonomy.name, domain=grant.autonomy.domain,
+                domain_label=grant.autonomy.get_domain_display(), model_label=grant.get_model_display(),
+                status_label=grant.get_status_display(), depends_on=depends.get(grant.pk, []),
+            )
+            for grant in sorted(contract.grants.all(), key=lambda g: (g.autonomy.domain, g.autonomy.name))
+        ],
+        "benchmarks": [
+            BenchmarkLine(
+                key=benchmark.key, sentence=benchmark_sentence(benchmark), metric=benchmark.metric.name,
+                kind_label=benchmark.get_kind_display(),
+                baseline=_amount(benchmark.baseline, benchmark) if benchmark.kind != BenchmarkKind.RELATIVE
+                else "",
+                baseline_period=benchmark.baseline_period,
+                target=_amount(benchmark.target, benchmark),
+                binding_autonomy=benchmark.binding_grant.autonomy.name if benchmark.binding_grant_id else "",
+            )
+            for benchmark in benchmarks
+        ],
+        "rules": [
+            RuleLine(sentence=rule_sentence(rule), provision=rule.provision, level=rule.level,
+                     level_label=rule.get_level_display())
+            for rule in contract.rules.all()
+        ],
+    }

@@ -1,0 +1,176 @@
+"""Forms of the contract pages. They check shape only; contracts.services checks the rules."""
+
+from django import forms
+
+from autonomy.models import Comparator
+from contracts.models import BenchmarkKind, ContractStatus
+from contracts.services import BenchmarkInput
+from core.errors import ApplicationError
+
+
+class ContractFormMixin:
+    """Points each input at its help text and error (aria-describedby, under `<auto_id>_help` and
+    `<auto_id>_error`), and puts a service's refusal next to the fields it names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe_fields()
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe_fields()
+
+    def add_application_error(self, error: ApplicationError) -> None:
+        # A field the form does not have (e.g. a template benchmark's key) goes to the top, with the
+        # whole message, so that the row it names is still named.
+        unknown = [name for name in error.fields if name not in self.fields]
+        if not error.fields or unknown:
+            self.add_error(None, error.message)
+        for name, messages in error.fields.items():
+            if name in self.fields:
+                self.add_error(name, messages)
+        self._describe_fields()
+
+    def _describe_fields(self):
+        errors = self._errors or {}
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_help"] if field.help_text else []
+            if name in errors:
+                ids.append(f"{auto_id}_error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
+
+
+def _expected_status() -> forms.ChoiceField:
+    """What the person saw when they opened the form; the service refuses if the contract moved on."""
+    return forms.ChoiceField(choices=ContractStatus.choices, widget=forms.HiddenInput)
+
+
+class ContractNewForm(ContractFormMixin, forms.Form):
+    school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
+    template = forms.ModelChoiceField(
+        label="Start from the template",
+        queryset=None,
+        empty_label="Choose a template",
+        help_text="Its benchmarks and rules are copied; targets are worked out from the school's own results.",
+    )
+    term_start = forms.ModelChoiceField(label="First school year", queryset=None, empty_label="Choose a year")
+    term_end = forms.ModelChoiceField(label="Last school year", queryset=None, empty_label="Choose a year")
+    summary = forms.CharField(
+        label="What this contract is for (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In plain words; left empty, a standard sentence is used.",
+    )
+
+    def __init__(self, *args, schools, templates, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["template"].queryset = templates
+        self.fields["term_start"].queryset = years
+        self.fields["term_end"].queryset = years
+
+
+class SignForm(ContractFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label="I have read this contract",
+        error_messages={"required": "Tick the box to confirm you have read the contract."},
+    )
+    signed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Typing your name is your signature.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Type your full name to sign."},
+    )
+    expected_status = _expected_status()
+
+
+class CountersignForm(ContractFormMixin, forms.Form):
+    countersigned_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Countersigning puts the contract in force.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Type your full name to countersign."},
+    )
+    expected_status = _expected_status()
+
+
+class StepForm(ContractFormMixin, forms.Form):
+    """A step with nothing to fill in: propose, recall."""
+
+    expected_status = _expected_status()
+
+
+class ReasonForm(ContractFormMixin, forms.Form):
+    """A step that must say why: amend, terminate."""
+
+    reason = forms.CharField(
+        label="Why",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why."},
+    )
+    expected_status = _expected_status()
+
+    def __init__(self, *args, label: str = "Why", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+
+
+class BenchmarkForm(ContractFormMixin, forms.Form):
+    key = forms.SlugField(
+        label="Short name",
+        max_length=60,
+        help_text="Letters, numbers and dashes, e.g. ela-proficiency. It stays the same across versions.",
+    )
+    metric = forms.ModelChoiceField(label="Measure", queryset=None, empty_label="Choose a measure")
+    kind = forms.ChoiceField(label="Kind", choices=BenchmarkKind.choices)
+    comparator = forms.ChoiceField(label="The result must be", choices=Comparator.choices)
+    target = forms.DecimalField(label="Target", max_digits=14, decimal_places=4)
+    periods = forms.IntegerField(
+        label="Years counted", required=False, min_value=1, max_value=10, initial=1,
+        help_text="For a trend or an average; 1 otherwise.",
+    )
+    baseline = forms.DecimalField(label="Baseline (optional)", required=False, max_digits=14, decimal_places=4)
+    new_school_target = forms.DecimalField(
+        label="Target for a new school (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        help_text="For a school in its first or second year.",
+    )
+    expected_status = _expected_status()
+
+    def __init__(self, *args, metrics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = metrics
+
+    def to_input(self) -> BenchmarkInput:
+        data = self.cleaned_data
+        return BenchmarkInput(
+            key=data["key"],
+            metric=data["metric"],
+            kind=data["kind"],
+            comparator=data["comparator"],
+            target=data["target"],
+            periods=data["periods"] or 1,
+            baseline=data["baseline"],
+            new_school_target=data["new_school_target"],
+        )
+
+
+class BenchmarkRemoveForm(ContractFormMixin, forms.Form):
+    key = forms.SlugField(max_length=60, widget=forms.HiddenInput)
+    expected_status = _expected_status()
+
+
+class ContractFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *ContractStatus.choices]
+    )
