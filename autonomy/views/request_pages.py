@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.shortcuts import render
 
 from autonomy.forms import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
-from autonomy.models import AutonomyRequest, ItemDecision
+from autonomy.models import AutonomyRequest, ItemDecision, RequestStatus
 from autonomy.policies import (
     can_comment_on_request,
     can_decide_request,
     can_edit_request,
+    can_manage_autonomy,
     can_take_request_action,
 )
 from autonomy.selectors import request_answers, request_get_for_user
@@ -76,6 +77,8 @@ def detail_context(http_request, autonomy_request: AutonomyRequest, **forms) -> 
         "decline": can_take_request_action(user, autonomy_request, "decline"),
         "comment": can_comment_on_request(user, autonomy_request),
         "decide": can_decide_request(user, autonomy_request),
+        # An approved request's target outcomes can be written into the school's contract (contracts app).
+        "write_contract": autonomy_request.status == RequestStatus.APPROVED and can_manage_autonomy(user),
     }
     clarify_forms = forms.pop("clarify_forms", {})
     items = list(autonomy_request.items.all())

@@ -346,6 +346,9 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
 
     request_decide(actor=admin, request_id=autonomy_request.pk,
                    choices={item.pk: ItemChoice("approved") for item in autonomy_request.items.all()})
+    detail = client.get(reverse("request_detail", args=[autonomy_request.pk]))
+    assert "Prepare the contract amendment" in _text(detail)
+    assert "Prepare the contract amendment" not in _text(client_for(principal).get(detail.request["PATH_INFO"]))
     response = client.post(url)
     assert response.status_code == 302
     amendment = PerformanceContract.objects.get(previous=active)
