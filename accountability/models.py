@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from core.models import TimeStampedModel
@@ -12,7 +13,8 @@ class RunStatus(models.TextChoices):
 class EvaluationRun(TimeStampedModel):
     """One evaluation of every active contract as of a date: what it counted and how it ended."""
 
-    as_of = models.DateField()
+    as_of = models.DateField(unique=True, help_text="One ledger row per date: a re-run is another attempt.")
+    attempts = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     trigger = models.CharField(max_length=20, default="manual", help_text="nightly, manual or api.")
     started_at = models.DateTimeField()
@@ -25,3 +27,99 @@ class EvaluationRun(TimeStampedModel):
 
     def __str__(self):
         return f"Evaluation as of {self.as_of} ({self.status})"
+
+
+class ResultStatus(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    NO_DATA = "no_data", "No data"
+
+
+class Rating(models.TextChoices):
+    EXCEEDS = "exceeds", "Exceeds"
+    MEETS = "meets", "Meets"
+    DOES_NOT_MEET = "does_not_meet", "Does not meet"
+    FALLS_FAR_BELOW = "falls_far_below", "Falls far below"
+
+
+class BenchmarkResult(models.Model):
+    """A benchmark's outcome for one period, with the inputs that decided it. Upserted by each run."""
+
+    benchmark = models.ForeignKey("contracts.Benchmark", on_delete=models.CASCADE, related_name="results")
+    period = models.CharField(max_length=7)
+    status = models.CharField(max_length=8, choices=ResultStatus.choices)
+    rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=4)
+    inputs = models.JSONField(default=dict, blank=True)
+    run = models.ForeignKey(EvaluationRun, on_delete=models.SET_NULL, null=True, related_name="results")
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["benchmark", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["benchmark", "period"], name="result_one_per_benchmark_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.benchmark_id} {self.period}: {self.status}"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged by the liaison"
+    PLAN_SUBMITTED = "plan_submitted", "Improvement plan submitted"
+    RESOLVED = "resolved", "Resolved"
+    ESCALATED = "escalated", "Escalated"
+
+
+LIVE_FLAG_STATUSES = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED, FlagStatus.PLAN_SUBMITTED)
+
+
+class InterventionFlag(models.Model):
+    """A case opened when a contract's intervention rule holds. One live flag per school × rule."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="flags")
+    rule = models.ForeignKey("contracts.InterventionRule", on_delete=models.PROTECT, related_name="flags")
+    rule_key = models.SlugField(max_length=60)
+    level = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    period = models.CharField(max_length=7)
+    deficiency = models.TextField()
+    provision = models.CharField(max_length=200)
+    remedy = models.TextField()
+    deadline = models.DateField()
+    evidence = models.JSONField(default=dict)
+    opened_run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT, related_name="flags_opened")
+    opened_at = models.DateTimeField()
+    condition_cleared_at = models.DateTimeField(null=True, blank=True)
+    plan = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "rule_key"],
+                condition=models.Q(status__in=LIVE_FLAG_STATUSES),
+                name="flag_one_live_per_school_rule",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.rule_key} ({self.status})"
+
+
+class FlagEvent(models.Model):
+    flag = models.ForeignKey(InterventionFlag, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -83,12 +83,13 @@ def grant_actions_from(status: str) -> list[tuple[str, str]]:
     """The actions a person from the autonomy office may take on a grant in this status.
 
     The nightly job's own steps (put at risk, expire) are offered too: the office may take them by
-    hand, as when it issues a notice of concern itself.
+    hand, as when it issues a notice of concern itself. The steps taken "under the contract" are the
+    evaluation's alone: by hand they are simply suspend and revoke.
     """
     return [
         (action, transition.label)
         for (state, action), transition in GRANT_TRANSITIONS.items()
-        if state == status and transition.who in (ADMIN, SYSTEM)
+        if state == status and transition.who in (ADMIN, SYSTEM) and not action.endswith("_by_rule")
     ]
 
 

@@ -48,6 +48,12 @@ GRANT_TRANSITIONS: dict[tuple[str, str], Transition] = {
     (G.ACTIVE, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
     (G.AT_RISK, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
     (G.SUSPENDED, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
+    # The nightly evaluation carrying out a contract's rule, with the evaluation as evidence.
+    (G.ACTIVE, "suspend_by_rule"): Transition(G.SUSPENDED, SYSTEM, "Suspended under the contract"),
+    (G.AT_RISK, "suspend_by_rule"): Transition(G.SUSPENDED, SYSTEM, "Suspended under the contract"),
+    (G.ACTIVE, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
+    (G.AT_RISK, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
+    (G.SUSPENDED, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
     (G.ACTIVE, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),
     (G.AT_RISK, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),
     (G.SUSPENDED, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),

@@ -19,9 +19,7 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
     recipients = {user.pk: user for user in users if user is not None}
     if not recipients:
         return 0
-    already = set(
-        Notification.objects.filter(user_id__in=recipients, key=key).values_list("user_id", flat=True)
-    )
+    already = set(Notification.objects.filter(user_id__in=recipients, key=key).values_list("user_id", flat=True))
     fresh = [user for pk, user in recipients.items() if pk not in already]
     Notification.objects.bulk_create(
         [Notification(user=user, key=key, title=title, body=body, url=url) for user in fresh],
@@ -40,10 +38,32 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
 
 
 def notification_mark_read(*, user: AbstractBaseUser, notification_id: int) -> None:
-    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
+    """Many notifications in two queries: (users, key, title, body, url) each; already-sent ones skipped."""
+    wanted = [
+        (user, key, title, body, url) for users, key, title, body, url in messages for user in users if user is not None
+    ]
+    if not wanted:
+        return 0
+    keys = {key for _, key, _, _, _ in wanted}
+    sent = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
+    fresh = [row for row in wanted if (row[0].pk, row[1]) not in sent]
+    Notification.objects.bulk_create(
+        [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
+        ignore_conflicts=True,
+    )
+    emails = [
+        (title, f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user, _, title, body, url in fresh
+        if user.email
+    ]
+    if emails:
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
+    return len(fresh)

@@ -595,6 +595,8 @@ class _ContractScenes:
                 comparator=math.comparator,
                 target=min(math.target + 2, Decimal(100)),
                 baseline=math.baseline,
+                periods=math.periods,
+                new_school_target=math.new_school_target,
             ),
         )
         contract_propose(actor=admin, contract_id=amendment.pk)

@@ -180,7 +180,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Email --------------------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if "EMAIL_URL" in env:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "core.mail.StderrEmailBackend"  # printed, not sent
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SGS Portal <noreply@localhost>")
 
 # --- Celery: broker on Redis, results in the database ------------------------------------------

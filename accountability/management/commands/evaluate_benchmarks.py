@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accountability.services import SUMMARY_KEYS, evaluation_run
+from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run
 
 
 def _date(value: str) -> datetime.date:
@@ -20,10 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="The date to evaluate as of, YYYY-MM-DD (default: today).")
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compute and print what a run would do, and change nothing."
+        )
 
-    def handle(self, *args, as_of=None, as_json=False, **options):
+    def handle(self, *args, as_of=None, as_json=False, dry_run=False, **options):
         day = _date(as_of) if as_of else timezone.localdate()
-        run = evaluation_run(as_of=day, trigger="manual")
+        try:
+            run = evaluation_run(as_of=day, trigger="manual", dry_run=dry_run)
+        except RunInProgress as busy:
+            raise CommandError(str(busy)) from None
         summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}
         if as_json:
             self.stdout.write(json.dumps(summary))

@@ -1,0 +1,482 @@
+"""The nightly check: every active contract's benchmarks evaluated as of a date, rules applied, schools
+flagged, autonomy put at risk, suspended or revoked where a contract says so.
+
+It is a pure function of (contracts, observations, as-of date): a second run of the same date writes
+nothing — results are written only where they changed, a flag is opened only where none is live, a
+grant moves only if it is not already where the rule puts it, and notifications are keyed by event.
+It is set-based: the queries it makes depend on the kinds of data, not on the number of schools (the
+exception is one grant transition per grant a rule acts on, each with its own audit event).
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability.models import (
+    LIVE_FLAG_STATUSES,
+    BenchmarkResult,
+    EvaluationRun,
+    FlagEvent,
+    FlagStatus,
+    InterventionFlag,
+    RunStatus,
+)
+from accountability.services.measures import (
+    NO_DATA,
+    NOT_MET,
+    BenchmarkSpec,
+    Outcome,
+    RuleSpec,
+    measure,
+    previous_periods,
+    rule_holds,
+)
+from autonomy.models import GrantStatus
+from autonomy.services import grant_change
+from contracts.models import Benchmark, ContractStatus, InterventionRule, Level, PerformanceContract
+from core.notifications import notify_many
+from metrics.models import Direction, Observation
+from schools.models import School, SchoolYear
+from schools.selectors import principals_of
+
+SUMMARY_KEYS = (
+    "schools",
+    "benchmarks",
+    "met",
+    "not_met",
+    "no_data",
+    "flags_opened",
+    "flags_cleared",
+    "grants_suspended",
+    "grants_revoked",
+)
+# What a rung of the ladder does to the autonomy a missed binding benchmark protects.
+GRANT_ACTIONS = {Level.AT_RISK: "put_at_risk", Level.SUSPENDED: "suspend_by_rule", Level.REVOKED: "revoke_by_rule"}
+GRANT_TARGET = {
+    Level.AT_RISK: (GrantStatus.AT_RISK, GrantStatus.SUSPENDED, GrantStatus.REVOKED),
+    Level.SUSPENDED: (GrantStatus.SUSPENDED, GrantStatus.REVOKED),
+    Level.REVOKED: (GrantStatus.REVOKED,),
+}
+
+
+class RunInProgress(Exception):
+    """Another run for the same date holds the lock: this trigger is a no-op."""
+
+
+def evaluation_run(*, as_of: datetime.date, trigger: str = "manual", dry_run: bool = False) -> EvaluationRun:
+    """Evaluate as of a date and record the run (one ledger row per date; a re-run is another attempt).
+
+    With `dry_run` everything is computed, written and counted, then rolled back (notifications and
+    emails included, as they are sent only on commit): the returned run shows what a real run would do.
+    """
+    try:
+        return _run(as_of=as_of, trigger=trigger, dry_run=dry_run)
+    except RunInProgress:
+        raise
+    except Exception as exc:
+        # The evaluation rolled back whole; the ledger says so, and the error goes on to the caller.
+        EvaluationRun.objects.update_or_create(
+            as_of=as_of,
+            defaults={
+                "status": RunStatus.FAILED,
+                "error": repr(exc),
+                "finished_at": timezone.now(),
+                "trigger": trigger,
+            },
+            create_defaults={
+                "status": RunStatus.FAILED,
+                "error": repr(exc),
+                "started_at": timezone.now(),
+                "finished_at": timezone.now(),
+                "trigger": trigger,
+            },
+        )
+        raise
+
+
+def _run(*, as_of: datetime.date, trigger: str, dry_run: bool) -> EvaluationRun:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [7301, as_of.toordinal()])
+                if not cursor.fetchone()[0]:
+                    raise RunInProgress(f"A run for {as_of} is already in progress.")
+        started = timezone.now()
+        run, _ = EvaluationRun.objects.select_for_update().get_or_create(
+            as_of=as_of, defaults={"trigger": trigger, "started_at": started}
+        )
+        counts = _evaluate(as_of=as_of, run=run)
+        run.status = RunStatus.SUCCEEDED
+        run.counts = counts
+        run.attempts += 1
+        run.trigger, run.started_at, run.finished_at, run.error = trigger, started, timezone.now(), ""
+        run.save()
+        if dry_run:
+            transaction.set_rollback(True)
+    return run
+
+
+def _period_for(as_of: datetime.date) -> SchoolYear | None:
+    return SchoolYear.objects.filter(start_date__lte=as_of, end_date__gte=as_of).first()
+
+
+def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> dict[str, int]:
+    counts = dict.fromkeys(SUMMARY_KEYS, 0)
+    year = _period_for(as_of)
+    if year is None:
+        return counts
+    contracts = {
+        c.pk: c
+        for c in PerformanceContract.objects.filter(
+            status=ContractStatus.ACTIVE,
+            term_start__start_date__lte=year.start_date,
+            term_end__start_date__gte=year.start_date,
+        ).select_related("term_start")
+    }
+    if not contracts:
+        return counts
+    specs = _benchmark_specs(contracts)
+    periods = {
+        pk: [p for p in previous_periods(year.label, 50) if p >= contract.term_start.label]
+        for pk, contract in contracts.items()
+    }
+    outcomes = _measure_all(specs, contracts, periods, year)
+    _write_results(outcomes, run=run)
+    current = {key: o for key, o in outcomes.items() if key[1] == year.label}
+    counts["schools"] = len({c.school_id for c in contracts.values()})
+    counts["benchmarks"] = len(current)
+    for outcome in current.values():
+        counts[outcome.status] += 1
+    flags = _apply_rules(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
+    counts.update(flags)
+    return counts
+
+
+def _benchmark_specs(contracts) -> list[BenchmarkSpec]:
+    rows = Benchmark.objects.filter(contract_id__in=contracts).values_list(
+        "pk",
+        "contract_id",
+        "key",
+        "metric_id",
+        "metric__direction",
+        "kind",
+        "comparator",
+        "target",
+        "periods",
+        "baseline",
+        "new_school_target",
+        "exceeds_margin",
+        "far_below_margin",
+        "binding_grant_id",
+    )
+    return [
+        BenchmarkSpec(
+            pk=pk,
+            contract_id=contract_id,
+            school_id=contracts[contract_id].school_id,
+            key=key,
+            metric_id=metric_id,
+            higher_is_better=direction == Direction.HIGHER,
+            kind=kind,
+            comparator=comparator,
+            target=target,
+            periods=n,
+            baseline=baseline,
+            new_school_target=new_target,
+            exceeds_margin=exceeds,
+            far_below_margin=far_below,
+            binding_grant_id=binding,
+        )
+        for (
+            pk,
+            contract_id,
+            key,
+            metric_id,
+            direction,
+            kind,
+            comparator,
+            target,
+            n,
+            baseline,
+            new_target,
+            exceeds,
+            far_below,
+            binding,
+        ) in rows
+    ]
+
+
+def _measure_all(specs, contracts, periods, year) -> dict[tuple[int, str], Outcome]:
+    earliest = (
+        min(previous_periods(min(p[0] for p in periods.values() if p), max(s.periods for s in specs)))
+        if specs
+        else year.label
+    )
+    school_ids = {s.school_id for s in specs}
+    values: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
+    for school_id, metric_id, period, value in Observation.objects.filter(
+        school_id__in=school_ids,
+        metric_id__in={s.metric_id for s in specs},
+        period__gte=earliest,
+        period__lte=year.label,
+    ).values_list("school_id", "metric_id", "period", "value"):
+        values[(school_id, metric_id)][period] = value
+    # Standings compare with every school in the district, from one snapshot.
+    district: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    relative = {s.metric_id for s in specs if s.kind == "relative"}
+    if relative:
+        for metric_id, period, value in Observation.objects.filter(
+            metric_id__in=relative, period__gte=earliest, period__lte=year.label
+        ).values_list("metric_id", "period", "value"):
+            district[metric_id][period].append(value)
+    opened = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "opened_year"))
+    outcomes = {}
+    for spec in specs:
+        for period in periods[spec.contract_id]:
+            first_year = opened.get(spec.school_id)
+            new_school = first_year is not None and int(period[:4]) - first_year < 2
+            outcomes[(spec.pk, period)] = measure(
+                spec,
+                period=period,
+                values=values.get((spec.school_id, spec.metric_id), {}),
+                district=district.get(spec.metric_id, {}),
+                new_school=new_school,
+            )
+    return outcomes
+
+
+def _write_results(outcomes: dict[tuple[int, str], Outcome], *, run) -> int:
+    """Upsert only the results that changed: a second run of the same date writes no row."""
+    existing = {
+        (b, p): (s, r, v, t)
+        for b, p, s, r, v, t in BenchmarkResult.objects.filter(
+            benchmark_id__in={key[0] for key in outcomes}
+        ).values_list("benchmark_id", "period", "status", "rating", "value", "target")
+    }
+    now = timezone.now()
+    changed = [
+        BenchmarkResult(
+            benchmark_id=b,
+            period=p,
+            status=o.status,
+            rating=o.rating,
+            value=o.value,
+            target=o.target,
+            inputs=o.inputs,
+            run=run,
+            evaluated_at=now,
+        )
+        for (b, p), o in outcomes.items()
+        if existing.get((b, p)) != (o.status, o.rating, _q(o.value), _q(o.target))
+    ]
+    BenchmarkResult.objects.bulk_create(
+        changed,
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["benchmark", "period"],
+        update_fields=["status", "rating", "value", "target", "inputs", "run", "evaluated_at"],
+    )
+    return len(changed)
+
+
+def _q(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.0001"))
+
+
+def _apply_rules(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, int]:
+    counts = {"flags_opened": 0, "flags_cleared": 0, "grants_suspended": 0, "grants_revoked": 0}
+    by_contract = defaultdict(list)
+    for spec in specs:
+        by_contract[spec.contract_id].append(spec)
+    rules = [
+        RuleSpec(
+            pk=pk,
+            contract_id=c,
+            school_id=contracts[c].school_id,
+            key=key,
+            condition=cond,
+            count=n,
+            level=lvl,
+            deadline_days=days,
+            remedy=remedy,
+            provision=provision,
+            benchmark_id=benchmark,
+        )
+        for pk, c, key, cond, n, lvl, days, remedy, provision, benchmark in InterventionRule.objects.filter(
+            contract_id__in=contracts
+        ).values_list(
+            "pk",
+            "contract_id",
+            "key",
+            "condition",
+            "count",
+            "level",
+            "deadline_days",
+            "remedy",
+            "provision",
+            "benchmark_id",
+        )
+    ]
+    period_ended = as_of > year.end_date
+    holding = {}
+    for rule in rules:
+        holds, evidence = rule_holds(
+            rule,
+            period=year.label,
+            results=outcomes,
+            benchmarks=by_contract[rule.contract_id],
+            period_ended=period_ended,
+        )
+        if holds:
+            holding[(rule.school_id, rule.key)] = (rule, evidence)
+    live = {
+        (f.school_id, f.rule_key): f
+        for f in InterventionFlag.objects.filter(
+            school_id__in={c.school_id for c in contracts.values()}, status__in=LIVE_FLAG_STATUSES
+        )
+    }
+    now = timezone.now()
+    new_flags = [
+        _new_flag(rule, evidence, by_contract[rule.contract_id], outcomes, year=year, as_of=as_of, run=run, now=now)
+        for key, (rule, evidence) in sorted(holding.items())
+        if key not in live
+    ]
+    new_flags = InterventionFlag.objects.bulk_create(new_flags)
+    FlagEvent.objects.bulk_create(
+        FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, note=f.deficiency) for f in new_flags
+    )
+    counts["flags_opened"] = len(new_flags)
+    cleared = [f.pk for key, f in live.items() if key not in holding and f.condition_cleared_at is None]
+    counts["flags_cleared"] = InterventionFlag.objects.filter(pk__in=cleared).update(condition_cleared_at=now)
+    escalated = _escalate(live, holding, as_of=as_of, now=now)
+    _notify(new_flags + escalated)
+    for flag in new_flags + escalated:
+        moved = _act_on_grants(flag, as_of=as_of)
+        counts["grants_suspended"] += moved.count(GrantStatus.SUSPENDED)
+        counts["grants_revoked"] += moved.count(GrantStatus.REVOKED)
+    return counts
+
+
+def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, now) -> InterventionFlag:
+    inputs = {
+        s.key: {"status": outcomes[(s.pk, year.label)].status, **outcomes[(s.pk, year.label)].inputs}
+        for s in specs
+        if (s.pk, year.label) in outcomes
+    }
+    missed = (
+        evidence.get("missed_binding")
+        or evidence.get("missed")
+        or evidence.get("missing")
+        or [evidence.get("benchmark")]
+    )
+    return InterventionFlag(
+        school_id=rule.school_id,
+        rule_id=rule.pk,
+        rule_key=rule.key,
+        level=rule.level,
+        period=year.label,
+        deficiency=_deficiency(rule, missed, year.label),
+        provision=rule.provision,
+        remedy=rule.remedy,
+        deadline=as_of + datetime.timedelta(days=rule.deadline_days),
+        evidence={
+            "rule": {
+                "key": rule.key,
+                "condition": rule.condition,
+                "count": rule.count,
+                "level": rule.level,
+                "contract": rule.contract_id,
+            },
+            "why": evidence,
+            "results": inputs,
+            "run_as_of": as_of.isoformat(),
+        },
+        opened_run=run,
+        opened_at=now,
+    )
+
+
+def _deficiency(rule: RuleSpec, missed, period: str) -> str:
+    names = ", ".join(str(m) for m in missed if m)
+    if rule.condition == "no_data":
+        return f"No data for {names} in {period}."
+    if rule.condition == "k_in_a_row":
+        return f"{names} was missed {rule.count} years in a row, through {period}."
+    return f"Benchmarks missed in {period}: {names}."
+
+
+def _escalate(live, holding, *, as_of, now) -> list[InterventionFlag]:
+    """A flag whose deadline passed with no plan submitted climbs one rung, once per deadline."""
+    due = [
+        f
+        for key, f in live.items()
+        if key in holding
+        and f.deadline < as_of
+        and f.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+        and f.level < Level.REVOKED
+    ]
+    for flag in due:
+        flag.level += 1
+        flag.deadline = as_of + datetime.timedelta(days=holding[(flag.school_id, flag.rule_key)][0].deadline_days or 30)
+    InterventionFlag.objects.bulk_update(due, ["level", "deadline"])
+    FlagEvent.objects.bulk_create(
+        FlagEvent(
+            flag=f,
+            at=now,
+            action="escalate",
+            from_status=f.status,
+            to_status=f.status,
+            note=f"The deadline passed without a remedy: now {Level(f.level).label.lower()}.",
+        )
+        for f in due
+    )
+    return due
+
+
+def _act_on_grants(flag: InterventionFlag, *, as_of) -> list[str]:
+    """Carry out the rung on the autonomy each missed binding benchmark protects, through the grants service."""
+    action = GRANT_ACTIONS.get(flag.level)
+    missed = flag.evidence.get("why", {}).get("missed_binding") or []
+    if action is None or not missed:
+        return []
+    grants = Benchmark.objects.filter(
+        contract_id=flag.evidence["rule"]["contract"], key__in=missed, binding_grant__isnull=False
+    ).values_list("binding_grant_id", "binding_grant__status")
+    moved = []
+    for grant_id, status in grants:
+        if status in GRANT_TARGET[flag.level]:
+            continue  # already where the rule puts it: a re-run changes nothing
+        grant = grant_change(
+            actor=None,
+            grant_id=grant_id,
+            action=action,
+            reason=f"{flag.deficiency} {flag.provision}: {Level(flag.level).label.lower()}.",
+            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": flag.evidence.get("results", {})},
+        )
+        moved.append(grant.status)
+    return moved
+
+
+def _notify(flags: list[InterventionFlag]) -> None:
+    if not flags:
+        return
+    schools = {s.pk: s for s in School.objects.filter(pk__in={f.school_id for f in flags}).select_related("liaison")}
+    principals = principals_of(school_ids=list(schools))
+    messages = []
+    for flag in flags:
+        school = schools[flag.school_id]
+        users = principals.get(school.pk, []) + ([school.liaison] if school.liaison else [])
+        messages.append(
+            (
+                users,
+                f"flag:{flag.pk}:level:{flag.level}",
+                f"{school.name}: {Level(flag.level).label.lower()}",
+                f"{flag.deficiency}\nProvision: {flag.provision}\nExpected: {flag.remedy}\nBy: {flag.deadline:%B %-d, %Y}",
+                reverse("school_detail", args=[school.code]),
+            )
+        )
+    notify_many(messages)

@@ -1,0 +1,291 @@
+"""The nightly evaluation end to end on the database: results, rules, flags, grant actions, idempotency."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accountability.models import BenchmarkResult, EvaluationRun, FlagEvent, InterventionFlag
+from accountability.services import evaluation_run
+from autonomy.models import AutonomyGrant, GrantEvent
+from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
+from contracts.services import contract_countersign, contract_create_from_template, contract_propose, contract_sign
+from core.models import Notification
+from metrics.models import Metric, Observation
+from schools.models import Role
+from tests.factories import SchoolFactory, SchoolYearFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture
+def years():
+    return {
+        "2025-26": SchoolYearFactory(
+            label="2025-26",
+            start_date=datetime.date(2025, 7, 1),
+            end_date=datetime.date(2026, 6, 30),
+            first_day=datetime.date(2025, 8, 18),
+        ),
+        "2026-27": SchoolYearFactory(label="2026-27"),
+        "2027-28": SchoolYearFactory(
+            label="2027-28",
+            start_date=datetime.date(2027, 7, 1),
+            end_date=datetime.date(2028, 6, 30),
+            first_day=datetime.date(2027, 8, 16),
+        ),
+    }
+
+
+@pytest.fixture
+def admin(make_member):
+    return make_member(Role.ADMIN)
+
+
+def _template(benchmarks, rules):
+    template = ContractTemplate.objects.create(name=f"T{ContractTemplate.objects.count()}")
+    for i, (metric, fields) in enumerate(benchmarks):
+        TemplateBenchmark.objects.create(
+            template=template, position=i, metric=Metric.objects.get(code=metric), **fields
+        )
+    for i, fields in enumerate(rules):
+        TemplateRule.objects.create(template=template, position=i, remedy="Do better.", provision=f"S{i}", **fields)
+    return template
+
+
+def _active_contract(school, template, admin, make_member, *, start, end):
+    principal = make_member(Role.PRINCIPAL, school=school)
+    contract = contract_create_from_template(
+        actor=admin, school=school, template=template, term_start=start, term_end=end
+    )
+    contract_propose(actor=admin, contract_id=contract.pk)
+    contract_sign(actor=principal, contract_id=contract.pk, signed_name="P")
+    return contract_countersign(actor=admin, contract_id=contract.pk, countersigned_name="A"), principal
+
+
+def _observe(school, metric, period, value):
+    Observation.objects.update_or_create(
+        school=school, metric=Metric.objects.get(code=metric), period=period, defaults={"value": Decimal(value)}
+    )
+
+
+VACANCIES = (
+    "teacher_vacancies_first_day",
+    dict(key="vacancies", kind="value", comparator="<=", target_mode="fixed", target_value=3),
+)
+REVOKE_ON_BINDING = dict(key="binding", condition="binding_missed", count=1, level=6, deadline_days=0)
+
+
+def _snapshot():
+    return (
+        list(BenchmarkResult.objects.values_list("benchmark_id", "period", "status", "value", "evaluated_at")),
+        list(InterventionFlag.objects.values_list("pk", "level", "status", "deadline", "condition_cleared_at")),
+        FlagEvent.objects.count(),
+        list(AutonomyGrant.objects.values_list("pk", "status")),
+        GrantEvent.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+def test_the_seeds_example_vacancies_revoke_hiring_once(years, admin, make_member, make_member_liaison=None):
+    liaison = make_member(Role.LIAISON)
+    school = SchoolFactory(liaison=liaison)
+    hiring = grant(school, "people.hiring")
+    template = _template([VACANCIES], [REVOKE_ON_BINDING])
+    TemplateBenchmark.objects.filter(template=template).update(binding_autonomy=hiring.autonomy)
+    _, principal = _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "teacher_vacancies_first_day", "2026-27", 5)
+
+    first = evaluation_run(as_of=AS_OF)
+    hiring.refresh_from_db()
+    assert hiring.status == "revoked"
+    event = hiring.events.latest("at")
+    assert event.actor is None and event.evidence["as_of"] == "2026-11-01"
+    flag = InterventionFlag.objects.get()
+    assert flag.level == 6 and flag.school == school and "vacancies" in flag.deficiency
+    assert flag.evidence["results"]["vacancies"]["value"] == "5"
+    assert Notification.objects.filter(user=principal).exists() and Notification.objects.filter(user=liaison).exists()
+    assert first.counts["grants_revoked"] == 1 and first.counts["flags_opened"] == 1
+    assert first.counts["not_met"] == 1
+
+    before = _snapshot()
+    second = evaluation_run(as_of=AS_OF)
+    assert _snapshot() == before
+    assert second.counts["flags_opened"] == 0 and second.counts["grants_revoked"] == 0
+    assert second.pk == first.pk and second.attempts == 2
+    assert EvaluationRun.objects.count() == 1
+
+
+def test_n_missed_opens_a_notice_and_clears_when_data_improve(years, admin, make_member):
+    school = SchoolFactory()
+    template = _template(
+        [
+            ("ela_proficiency", dict(key="ela", kind="value", comparator=">=", target_mode="fixed", target_value=50)),
+            ("math_proficiency", dict(key="math", kind="value", comparator=">=", target_mode="fixed", target_value=50)),
+        ],
+        [dict(key="two-missed", condition="n_missed", count=2, level=1, deadline_days=60)],
+    )
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "ela_proficiency", "2026-27", 40)
+    _observe(school, "math_proficiency", "2026-27", 45)
+    run = evaluation_run(as_of=AS_OF)
+    flag = InterventionFlag.objects.get()
+    assert flag.level == 1 and flag.deadline == AS_OF + datetime.timedelta(days=60)
+    assert run.counts["not_met"] == 2
+
+    _observe(school, "math_proficiency", "2026-27", 55)
+    run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
+    flag.refresh_from_db()
+    assert run.counts["flags_cleared"] == 1 and flag.condition_cleared_at is not None
+    assert flag.status == "open"  # closing the case stays a human decision
+
+
+def test_k_in_a_row_needs_every_period_missed(years, admin, make_member):
+    school = SchoolFactory()
+    template = _template(
+        [("ela_proficiency", dict(key="ela", kind="value", comparator=">=", target_mode="fixed", target_value=50))],
+        [dict(key="ela-twice", condition="k_in_a_row", count=2, level=3, deadline_days=90, benchmark_key="ela")],
+    )
+    _active_contract(school, template, admin, make_member, start=years["2025-26"], end=years["2027-28"])
+    _observe(school, "ela_proficiency", "2025-26", 60)
+    _observe(school, "ela_proficiency", "2026-27", 40)
+    evaluation_run(as_of=AS_OF)
+    assert not InterventionFlag.objects.exists()
+    _observe(school, "ela_proficiency", "2025-26", 45)
+    evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
+    assert InterventionFlag.objects.get().level == 3
+
+
+def test_no_data_fires_only_once_the_year_is_over(years, admin, make_member):
+    school = SchoolFactory()
+    template = _template(
+        [("ela_proficiency", dict(key="ela", kind="value", comparator=">=", target_mode="fixed", target_value=50))],
+        [dict(key="no-data", condition="no_data", count=1, level=1, deadline_days=30)],
+    )
+    _active_contract(school, template, admin, make_member, start=years["2025-26"], end=years["2027-28"])
+    run = evaluation_run(as_of=datetime.date(2026, 3, 1))
+    assert run.counts["no_data"] == 1 and not InterventionFlag.objects.exists()
+    # 2026-06-30 is the last day of 2025-26; the 2025-26 period is still the one as of that date.
+    evaluation_run(as_of=datetime.date(2026, 6, 30))
+    assert not InterventionFlag.objects.exists()
+
+
+def test_binding_benchmark_at_risk_then_escalates_to_suspension_after_the_deadline(years, admin, make_member):
+    school = SchoolFactory()
+    hiring = grant(school, "people.hiring")
+    template = _template(
+        [VACANCIES], [dict(key="binding", condition="binding_missed", count=1, level=4, deadline_days=30)]
+    )
+    TemplateBenchmark.objects.filter(template=template).update(binding_autonomy=hiring.autonomy)
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "teacher_vacancies_first_day", "2026-27", 6)
+    evaluation_run(as_of=AS_OF)
+    hiring.refresh_from_db()
+    assert hiring.status == "at_risk"
+    run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=31))
+    hiring.refresh_from_db()
+    flag = InterventionFlag.objects.get()
+    assert flag.level == 5 and hiring.status == "suspended" and run.counts["grants_suspended"] == 1
+    assert flag.events.filter(action="escalate").count() == 1
+
+
+def test_kinds_growth_aggregate_trend_relative_and_new_school_exception(years, admin, make_member):
+    school = SchoolFactory(opened_year=2025)
+    peers = SchoolFactory.create_batch(3)
+    template = _template(
+        [
+            (
+                "ela_proficiency",
+                dict(key="growth", kind="growth", comparator=">=", target_mode="fixed", target_value=3),
+            ),
+            (
+                "teacher_retention",
+                dict(key="avg", kind="aggregate", comparator=">=", periods=2, target_mode="fixed", target_value=80),
+            ),
+            (
+                "chronic_absenteeism",
+                dict(key="trend", kind="trend", comparator=">=", periods=2, target_mode="fixed", target_value=1),
+            ),
+            (
+                "growth_percentile",
+                dict(key="standing", kind="relative", comparator=">=", target_mode="fixed", target_value=50),
+            ),
+            (
+                "math_proficiency",
+                dict(
+                    key="math",
+                    kind="value",
+                    comparator=">=",
+                    target_mode="fixed",
+                    target_value=60,
+                    new_school_target=40,
+                ),
+            ),
+        ],
+        [],
+    )
+    _observe(school, "ela_proficiency", "2025-26", 40)  # the baseline
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "ela_proficiency", "2026-27", 44)  # +4 ≥ 3: met
+    _observe(school, "teacher_retention", "2025-26", 70)
+    _observe(school, "teacher_retention", "2026-27", 86)  # average 78 < 80: not met
+    _observe(school, "chronic_absenteeism", "2025-26", 20)
+    _observe(school, "chronic_absenteeism", "2026-27", 18)  # improved by 2 ≥ 1: met
+    for peer, value in zip(peers, (30, 40, 70), strict=True):
+        _observe(peer, "growth_percentile", "2026-27", value)
+    _observe(school, "growth_percentile", "2026-27", 60)  # better than 2 of 4: 50th percentile, met
+    _observe(school, "math_proficiency", "2026-27", 45)  # a new school is held to 40: met
+    evaluation_run(as_of=AS_OF)
+    results = {r.benchmark.key: r for r in BenchmarkResult.objects.select_related("benchmark")}
+    assert {key: r.status for key, r in results.items()} == {
+        "growth": "met",
+        "avg": "not_met",
+        "trend": "met",
+        "standing": "met",
+        "math": "met",
+    }
+    assert results["growth"].value == Decimal(4)
+    assert results["standing"].value == Decimal(50)
+    assert results["math"].target == Decimal(40) and "exception" in results["math"].inputs
+
+
+def test_dry_run_changes_nothing(years, admin, make_member):
+    school = SchoolFactory()
+    hiring = grant(school, "people.hiring")
+    template = _template([VACANCIES], [REVOKE_ON_BINDING])
+    TemplateBenchmark.objects.filter(template=template).update(binding_autonomy=hiring.autonomy)
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "teacher_vacancies_first_day", "2026-27", 5)
+    before = _snapshot()
+    preview = evaluation_run(as_of=AS_OF, dry_run=True)
+    assert preview.counts["grants_revoked"] == 1 and preview.counts["flags_opened"] == 1
+    assert _snapshot() == before and not EvaluationRun.objects.exists()
+
+
+def _district(count, admin, make_member, years, template):
+    for _ in range(count):
+        school = SchoolFactory()
+        _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+        _observe(school, "ela_proficiency", "2026-27", 40)
+
+
+def test_query_count_does_not_grow_with_schools(years, admin, make_member, django_assert_num_queries):
+    template = _template(
+        [
+            ("ela_proficiency", dict(key="ela", kind="value", comparator=">=", target_mode="fixed", target_value=50)),
+            (
+                "growth_percentile",
+                dict(key="standing", kind="relative", comparator=">=", target_mode="fixed", target_value=5),
+            ),
+        ],
+        [dict(key="one-missed", condition="n_missed", count=1, level=1, deadline_days=30)],
+    )
+    _district(5, admin, make_member, years, template)
+    with django_assert_num_queries(23) as small:
+        evaluation_run(as_of=AS_OF)
+    _district(40, admin, make_member, years, template)
+    with django_assert_num_queries(len(small.captured_queries)):
+        run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
+    assert run.counts["schools"] == 45 and run.counts["flags_opened"] == 40
