@@ -26,8 +26,6 @@ from accountability.models import (
     RunStatus,
 )
 from accountability.services.measures import (
-    NO_DATA,
-    NOT_MET,
     BenchmarkSpec,
     Outcome,
     RuleSpec,
@@ -461,6 +459,14 @@ def _act_on_grants(flag: InterventionFlag, *, as_of) -> list[str]:
     return moved
 
 
+def notice_text(flag: InterventionFlag) -> str:
+    """Every notice states the deficiency, the contract provision, the expected remedy and the deadline."""
+    return (
+        f"{flag.deficiency}\nContract provision: {flag.provision}\nExpected remedy: {flag.remedy}\n"
+        f"Deadline: {flag.deadline:%B %-d, %Y}"
+    )
+
+
 def _notify(flags: list[InterventionFlag]) -> None:
     if not flags:
         return
@@ -475,7 +481,7 @@ def _notify(flags: list[InterventionFlag]) -> None:
                 users,
                 f"flag:{flag.pk}:level:{flag.level}",
                 f"{school.name}: {Level(flag.level).label.lower()}",
-                f"{flag.deficiency}\nProvision: {flag.provision}\nExpected: {flag.remedy}\nBy: {flag.deadline:%B %-d, %Y}",
+                notice_text(flag),
                 reverse("school_detail", args=[school.code]),
             )
         )
