@@ -26,6 +26,7 @@ demo: export DEBUG ?= true
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py evaluate_benchmarks
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite. pytest exits 5 when it collected no test: that is a failure here, not a pass.

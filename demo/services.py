@@ -161,7 +161,7 @@ METRIC_SHAPES = {
     "growth_percentile": (50, 9, 2.5),
     "chronic_absenteeism": (22, 8, -2.0),
     "graduation_rate": (81, 8, 2.0),
-    "teacher_vacancies_first_day": (2, 2, -0.6),
+    "teacher_vacancies_first_day": (1.5, 1, -0.3),
     "teacher_retention": (82, 7, 1.5),
     "budget_variance": (4, 2, -0.6),
     "finance_rating": (3.2, 0.9, 0.25),
@@ -184,6 +184,7 @@ ELIGIBILITY = [
 ]
 # The district's standard contract: a benchmark of each kind, targets fixed or from the baseline.
 TEMPLATE_BENCHMARKS = [
+    # ELA may not slip: a year-on-year change of at least 0 points (falling 3 points is "far below").
     (
         "ela_proficiency",
         dict(
@@ -191,9 +192,9 @@ TEMPLATE_BENCHMARKS = [
             kind="growth",
             comparator=">=",
             target_mode="fixed",
-            target_value=3,
+            target_value=0,
             far_below_margin=3,
-            exceeds_margin=2,
+            exceeds_margin=3,
         ),
     ),
     (
@@ -203,19 +204,19 @@ TEMPLATE_BENCHMARKS = [
             kind="value",
             comparator=">=",
             target_mode="baseline_plus",
-            target_value=3,
+            target_value=0,
             fallback_target=35,
             new_school_target=30,
         ),
     ),
     (
         "chronic_absenteeism",
-        dict(key="absenteeism-trend", kind="trend", comparator=">=", periods=3, target_mode="fixed", target_value=0),
+        dict(key="absenteeism-trend", kind="trend", comparator=">=", periods=2, target_mode="fixed", target_value=-1),
     ),
     (
         "teacher_retention",
         dict(
-            key="retention-average", kind="aggregate", comparator=">=", periods=3, target_mode="fixed", target_value=80
+            key="retention-average", kind="aggregate", comparator=">=", periods=3, target_mode="fixed", target_value=72
         ),
     ),
     (
@@ -224,7 +225,7 @@ TEMPLATE_BENCHMARKS = [
     ),
     (
         "family_satisfaction",
-        dict(key="family-satisfaction", kind="value", comparator=">=", target_mode="district_median"),
+        dict(key="family-satisfaction", kind="value", comparator=">=", target_mode="fixed", target_value=60),
     ),
     (
         "teacher_vacancies_first_day",
@@ -279,6 +280,9 @@ TEMPLATE_RULES = [
         provision="Section 6",
     ),
 ]
+# The school (by position; S0009, in the pilot cohort) whose hiring autonomy the first evaluation revokes.
+VACANCY_SCENE = 8
+MISSING_SCENE = 6
 INTEGER_METRICS = {"teacher_vacancies_first_day", "audit_findings", "finance_rating"}
 
 
@@ -445,7 +449,7 @@ class _Builder:
         trajectories: dict[int, float] = {}
         rows = []
         for school in self.schools:
-            trend = self.rng.choice([1.0, 1.0, 0.5, 0.0, -0.5, -1.0])
+            trend = self.rng.choice([1.0, 1.0, 1.0, 0.5, 0.5, 0.0, -0.5, -1.0])
             trajectories[school.pk] = trend
             gappy = self.rng.random() < 0.08
             for metric in metrics:
@@ -454,9 +458,11 @@ class _Builder:
                 mean, spread, step = METRIC_SHAPES.get(metric.code, (50, 10, 1.0))
                 level = self.rng.gauss(mean, spread)
                 for year_index, year in enumerate(self.years):
-                    if gappy and self.rng.random() < 0.3:
+                    if gappy and self.rng.random() < 0.3 or self._is_missing_scene(school, metric, year):
                         continue
-                    value = level + trend * step * year_index + self.rng.gauss(0, abs(step) * 0.5)
+                    value = level + trend * step * year_index + self.rng.gauss(0, abs(step) * 0.3)
+                    if self._is_vacancy_scene(school, metric, year):
+                        value = 6  # a pilot school opens the year six teachers short: the seed's example
                     rows.append(
                         Observation(
                             school=school,
@@ -471,6 +477,16 @@ class _Builder:
             (row.school_id, row.metric.code): row.value for row in rows if row.period == self.years[-1].label
         }
         return trajectories
+
+    def _is_missing_scene(self, school, metric, year) -> bool:
+        """S0007's family survey and growth scores for this year have not come in yet."""
+        scene = self.schools[MISSING_SCENE] if len(self.schools) > MISSING_SCENE else None
+        late = ("family_satisfaction", "growth_percentile")
+        return school is scene and metric.code in late and year is self.years[-1]
+
+    def _is_vacancy_scene(self, school, metric, year) -> bool:
+        scene = self.schools[VACANCY_SCENE] if len(self.schools) > VACANCY_SCENE else None
+        return school is scene and metric.code == "teacher_vacancies_first_day" and year is self.years[-1]
 
     @staticmethod
     def _clamp(metric: Metric, value: float) -> Decimal:

@@ -157,3 +157,18 @@ def test_bad_arguments_are_refused_naming_the_option(bad):
     with pytest.raises(CommandError, match=bad[0]):
         call_command("seed_demo", *bad)
     assert not School.objects.exists()
+
+
+def test_first_evaluation_of_the_demo_gives_a_realistic_picture():
+    from accountability.models import InterventionFlag
+    from accountability.services import evaluation_run
+    from django.utils import timezone
+
+    call_command("seed_demo", "--schools", "40", verbosity=0)
+    counts = evaluation_run(as_of=timezone.localdate()).counts
+    assert counts["met"] > 4 * counts["not_met"] > 0
+    assert 0 < counts["no_data"] < counts["not_met"]
+    assert counts["grants_revoked"] >= 1  # the pilot school six teachers short on the first day
+    levels = set(InterventionFlag.objects.values_list("level", flat=True))
+    assert len(levels) >= 2
+    assert InterventionFlag.objects.values("school").distinct().count() < 40 // 2
