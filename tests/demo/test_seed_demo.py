@@ -160,9 +160,10 @@ def test_bad_arguments_are_refused_naming_the_option(bad):
 
 
 def test_first_evaluation_of_the_demo_gives_a_realistic_picture():
+    from django.utils import timezone
+
     from accountability.models import InterventionFlag
     from accountability.services import evaluation_run
-    from django.utils import timezone
 
     call_command("seed_demo", "--schools", "40", verbosity=0)
     counts = evaluation_run(as_of=timezone.localdate()).counts
