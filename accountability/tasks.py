@@ -3,12 +3,19 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from accountability.services import evaluation_run
+from accountability.services import RunInProgress, evaluation_run
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def evaluate_benchmarks_nightly(as_of: str | None = None) -> dict:
-    """Beat runs this at 02:00 district time; `as_of` (ISO date) defaults to the district's today."""
+    """Beat runs this at 02:00 district time; `as_of` (ISO date) defaults to the district's today.
+
+    Idempotent, so acks_late redelivery after a lost worker is safe; a duplicate trigger while a run
+    for the same date holds the lock does nothing.
+    """
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-    run = evaluation_run(as_of=day, trigger="nightly")
+    try:
+        run = evaluation_run(as_of=day, trigger="nightly")
+    except RunInProgress as busy:
+        return {"skipped": str(busy), "as_of": day.isoformat()}
     return {"run": run.pk, "as_of": run.as_of.isoformat(), **run.counts}

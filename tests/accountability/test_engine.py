@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from accountability.models import BenchmarkResult, EvaluationRun, FlagEvent, InterventionFlag
 from accountability.services import evaluation_run
@@ -283,9 +284,47 @@ def test_query_count_does_not_grow_with_schools(years, admin, make_member, djang
         [dict(key="one-missed", condition="n_missed", count=1, level=1, deadline_days=30)],
     )
     _district(5, admin, make_member, years, template)
-    with django_assert_num_queries(23) as small:
+    # On PostgreSQL one more: the advisory lock that makes a duplicate run a no-op.
+    with django_assert_num_queries(23 + (connection.vendor == "postgresql")) as small:
         evaluation_run(as_of=AS_OF)
     _district(40, admin, make_member, years, template)
     with django_assert_num_queries(len(small.captured_queries)):
         run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
     assert run.counts["schools"] == 45 and run.counts["flags_opened"] == 40
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks need PostgreSQL")
+def test_two_runs_for_the_same_date_at_once_one_works_the_other_is_a_no_op(years, admin, make_member):
+    import threading
+
+    from accountability.services import RunInProgress
+
+    school = SchoolFactory()
+    template = _template(
+        [("ela_proficiency", dict(key="ela", kind="value", comparator=">=", target_mode="fixed", target_value=50))],
+        [dict(key="one", condition="n_missed", count=1, level=1, deadline_days=30)],
+    )
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "ela_proficiency", "2026-27", 40)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            with connection.cursor() as cursor:  # hold the lock a moment, as a long run would
+                cursor.execute("SELECT pg_sleep(0.2)")
+            evaluation_run(as_of=AS_OF)
+            outcomes.append("ran")
+        except RunInProgress:
+            outcomes.append("skipped")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert "ran" in outcomes
+    assert InterventionFlag.objects.count() == 1 and EvaluationRun.objects.get().attempts == outcomes.count("ran")
