@@ -168,6 +168,9 @@ class RequestAnswer(models.Model):
             models.UniqueConstraint(fields=["request", "question"], name="answer_one_per_question")
         ]
 
+    def __str__(self):
+        return self.text[:60]
+
 
 class TargetOutcome(TimeStampedModel):
     """A measurable result the school commits to: metric, baseline, target, by which period."""

@@ -20,7 +20,11 @@ def _write(tmp_path, text, name="obs.csv"):
     return str(path)
 
 
-GOOD = "school,metric,period,value,source\nS0001,ela_proficiency,2025-26,41.5,state\nS0002,teacher_vacancies_first_day,2025-26,5,hr\n"
+GOOD = (
+    "school,metric,period,value,source\n"
+    "S0001,ela_proficiency,2025-26,41.5,state\n"
+    "S0002,teacher_vacancies_first_day,2025-26,5,hr\n"
+)
 
 
 def test_import_creates_rows_and_a_reimport_changes_nothing(schools, tmp_path, capsys):
