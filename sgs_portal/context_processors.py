@@ -1,5 +1,6 @@
 """What the base layout needs on every page: the navigation for the user's roles, unread count."""
 
+from accountability.policies import can_run_evaluation, can_view_flags
 from core.models import Notification
 from schools.models import Role
 from schools.policies import roles_of
@@ -16,6 +17,10 @@ def navigation(request):
         links.append(("review_queue", "Review queue"))
     links.append(("grants_matrix", "Decision rights"))
     links.append(("contract_list", "Contracts"))
+    if can_view_flags(user):
+        links.append(("flag_list", "Flags"))
+    if can_run_evaluation(user):
+        links.append(("evaluation_runs", "Evaluation"))
     links.append(("call_list", "Calls"))
     links.append(("flexibility_list", "Clarified flexibilities"))
     return {

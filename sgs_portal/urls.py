@@ -15,4 +15,5 @@ urlpatterns = [
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("autonomy.urls")),
     path("", include("contracts.urls")),
+    path("", include("accountability.urls")),
 ]

@@ -14,10 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from autonomy.models import AutonomyGrant
-from contracts.models import ContractTemplate, TemplateBenchmark
+from accountability.models import InterventionFlag
+from accountability.services import evaluation_run
+from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
 from contracts.services import contract_countersign, contract_create_from_template, contract_propose, contract_sign
-from metrics.models import Metric
+from metrics.models import Metric, Observation
 from schools.models import Role, School
 from tests.autonomy.factories import CallFactory, complete_request
 from tests.factories import MembershipFactory, SchoolFactory, SchoolYearFactory, UserFactory, grant
@@ -66,8 +67,14 @@ def contract_pk(world, own):
     return {"pk": world["contracts"][own].pk}
 
 
+def flag_pk(world, own):
+    return {"pk": world["flags"][own].pk}
+
+
 # The school itself: its staff and liaison for their own school, central office for all.
-SCHOOL_PAGE = login_or(others=404, principal=(200, 404), school_team=(200, 404), liaison=(200, 404), **dict.fromkeys(CENTRAL, 200))
+SCHOOL_PAGE = login_or(
+    others=404, principal=(200, 404), school_team=(200, 404), liaison=(200, 404), **dict.fromkeys(CENTRAL, 200)
+)
 # A submitted request touching money (finance) and program (academics): the reviewer is finance.
 REQUEST_PAGE = SCHOOL_PAGE
 ADMIN_ONLY = login_or(others=404, admin=200)
@@ -99,25 +106,59 @@ PAGES = {
     "request_detail": Page(REQUEST_PAGE, kwargs=request_pk),
     "request_edit": Page(
         # A submitted request is read-only: whoever may see it is sent back to the request page.
-        login_or(others=404, principal=(302, 404), school_team=(302, 404), liaison=(302, 404), **dict.fromkeys(CENTRAL, 302)),
+        login_or(
+            others=404, principal=(302, 404), school_team=(302, 404), liaison=(302, 404), **dict.fromkeys(CENTRAL, 302)
+        ),
         kwargs=lambda world, own: {**request_pk(world, own), "step": "plan"},
     ),
     "request_comment": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), viewer=403, reviewer=400, admin=400),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            viewer=403,
+            reviewer=400,
+            admin=400,
+        ),
         kwargs=request_pk,
         method="post",
     ),
     "request_item_clarify": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), viewer=403, reviewer=400, admin=400),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            viewer=403,
+            reviewer=400,
+            admin=400,
+        ),
         kwargs=lambda world, own: {**request_pk(world, own), "item_pk": world["requests"][own].items.first().pk},
         method="post",
     ),
     "request_decide": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), viewer=403, reviewer=403, admin=200),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            viewer=403,
+            reviewer=403,
+            admin=200,
+        ),
         kwargs=request_pk,
     ),
     "request_action": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), viewer=403, reviewer=403, admin=400),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            viewer=403,
+            reviewer=403,
+            admin=400,
+        ),
         kwargs=lambda world, own: {**request_pk(world, own), "action": "return"},
         method="post",
     ),
@@ -125,9 +166,7 @@ PAGES = {
     "grants_matrix": Page(login_or(others=200, no_role=404)),
     "grants_matrix_csv": Page(login_or(others=200, no_role=404)),
     "grants_issue_scope": Page(ADMIN_ONLY),
-    "grant_change": Page(
-        login_or(others=404, admin=200), kwargs=lambda world, own: {"pk": world["grants"][own].pk}
-    ),
+    "grant_change": Page(login_or(others=404, admin=200), kwargs=lambda world, own: {"pk": world["grants"][own].pk}),
     "flexibility_list": Page(EVERYONE),
     # Contracts
     "contract_list": Page(EVERYONE),
@@ -137,22 +176,67 @@ PAGES = {
     "contract_pdf": Page(SCHOOL_PAGE, kwargs=contract_pk),
     "contract_diff": Page(SCHOOL_PAGE, kwargs=contract_pk),
     "contract_edit": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), reviewer=403, viewer=403, admin=403),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            reviewer=403,
+            viewer=403,
+            admin=403,
+        ),
         kwargs=contract_pk,
     ),
     "contract_amend": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), reviewer=403, viewer=403, admin=400),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            reviewer=403,
+            viewer=403,
+            admin=400,
+        ),
         kwargs=contract_pk,
         method="post",
     ),
     "contract_action": Page(
-        login_or(others=404, principal=(403, 404), school_team=(403, 404), liaison=(403, 404), reviewer=403, viewer=403, admin=400),
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            reviewer=403,
+            viewer=403,
+            admin=400,
+        ),
         kwargs=lambda world, own: {**contract_pk(world, own), "action": "terminate"},
         method="post",
     ),
     "contract_from_request": Page(
-        login_or(others=404, admin=400), kwargs=lambda world, own: {"request_pk": world["requests"][own].pk}, method="post"
+        login_or(others=404, admin=400),
+        kwargs=lambda world, own: {"request_pk": world["requests"][own].pk},
+        method="post",
     ),
+    # Accountability: flags of the school's own, the liaison's caseload; the autonomy office runs the evaluation.
+    "flag_list": Page(login_or(others=200, no_role=404)),
+    "flag_detail": Page(SCHOOL_PAGE, kwargs=flag_pk),
+    # Acknowledging is the liaison's (or the office's) step; an empty form is refused naming the field.
+    "flag_action": Page(
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(400, 404),
+            reviewer=403,
+            viewer=403,
+            admin=400,
+        ),
+        kwargs=lambda world, own: {**flag_pk(world, own), "action": "acknowledge"},
+        method="post",
+    ),
+    "school_results": Page(SCHOOL_PAGE, kwargs=school_code),
+    "evaluation_runs": Page(ADMIN_ONLY),
 }
 
 
@@ -202,26 +286,68 @@ def world(db):
     call = CallFactory(created_by=users[A], offers=["money.budget", "program.curriculum"])
     fresh_call = CallFactory(created_by=users[A], offers=["program.curriculum"])
     requests = {
-        True: complete_request(principal=users[P], school=own, call=call, codes=("money.budget", "program.curriculum"), submit=True),
-        False: complete_request(principal=other_principal, school=other, call=call, codes=("money.budget", "program.curriculum"), submit=True),
+        True: complete_request(
+            principal=users[P], school=own, call=call, codes=("money.budget", "program.curriculum"), submit=True
+        ),
+        False: complete_request(
+            principal=other_principal,
+            school=other,
+            call=call,
+            codes=("money.budget", "program.curriculum"),
+            submit=True,
+        ),
     }
     grants = {True: grant(own, "people.hiring"), False: grant(other, "people.hiring")}
     template = ContractTemplate.objects.create(name="Standard")
     TemplateBenchmark.objects.create(
-        template=template, key="ela", metric=Metric.objects.get(code="ela_proficiency"), kind="value", comparator=">=",
-        target_mode="fixed", target_value=50,
+        template=template,
+        key="ela",
+        metric=Metric.objects.get(code="ela_proficiency"),
+        kind="value",
+        comparator=">=",
+        target_mode="fixed",
+        target_value=50,
+    )
+    TemplateRule.objects.create(
+        template=template,
+        key="one-missed",
+        condition="n_missed",
+        count=1,
+        level=1,
+        deadline_days=30,
+        remedy="Submit an improvement plan.",
+        provision="Section 5.1",
     )
     years = [
         SchoolYearFactory(label="2026-27"),
-        SchoolYearFactory(label="2027-28", start_date=datetime.date(2027, 7, 1), end_date=datetime.date(2028, 6, 30),
-                          first_day=datetime.date(2027, 8, 16)),
+        SchoolYearFactory(
+            label="2027-28",
+            start_date=datetime.date(2027, 7, 1),
+            end_date=datetime.date(2028, 6, 30),
+            first_day=datetime.date(2027, 8, 16),
+        ),
     ]
     contracts = {
         True: _contract(own, users[A], users[P], template, years),
         False: _contract(other, users[A], other_principal, template, years),
     }
-    return {"own": own, "other": other, "users": users, "call": call, "fresh_call": fresh_call, "requests": requests, "grants": grants,
-            "contracts": contracts}
+    # Both schools miss ELA in 2026-27: the evaluation opens a flag at each.
+    ela = Metric.objects.get(code="ela_proficiency")
+    for school in (own, other):
+        Observation.objects.create(school=school, metric=ela, period="2026-27", value=40)
+    evaluation_run(as_of=datetime.date(2026, 11, 1))
+    flags = {True: InterventionFlag.objects.get(school=own), False: InterventionFlag.objects.get(school=other)}
+    return {
+        "own": own,
+        "other": other,
+        "users": users,
+        "call": call,
+        "fresh_call": fresh_call,
+        "requests": requests,
+        "grants": grants,
+        "contracts": contracts,
+        "flags": flags,
+    }
 
 
 def _client(role, users):
@@ -279,8 +405,3 @@ def test_admin_pages_are_for_staff_only(world, name):
         else:
             assert response.status_code == 302, (role, url)
             assert response.url.startswith(reverse("admin:login")), (role, url)
-
-
-def test_grants_in_the_world_are_live():
-    # Guard the fixture's assumptions: a live grant per school, so grant_change has something to change.
-    assert AutonomyGrant is not None

@@ -1,3 +1,20 @@
-from accountability.services.run import SUMMARY_KEYS, RunInProgress, evaluation_run
+from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
+from accountability.services.run import (
+    SUMMARY_KEYS,
+    RunInProgress,
+    evaluation_run,
+    evaluation_run_mark_requested,
+    notice_text,
+)
 
-__all__ = ["SUMMARY_KEYS", "RunInProgress", "evaluation_run"]
+__all__ = [
+    "SUMMARY_KEYS",
+    "RunInProgress",
+    "evaluation_run",
+    "evaluation_run_mark_requested",
+    "flag_acknowledge",
+    "flag_escalate",
+    "flag_resolve",
+    "flag_submit_plan",
+    "notice_text",
+]

@@ -76,6 +76,8 @@ def evaluation_run(*, as_of: datetime.date, trigger: str = "manual", dry_run: bo
     except RunInProgress:
         raise
     except Exception as exc:
+        if dry_run:
+            raise  # a preview leaves no trace, not even of its failure
         # The evaluation rolled back whole; the ledger says so, and the error goes on to the caller.
         EvaluationRun.objects.update_or_create(
             as_of=as_of,
@@ -115,6 +117,22 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool) -> EvaluationRun:
         run.save()
         if dry_run:
             transaction.set_rollback(True)
+    return run
+
+
+def evaluation_run_mark_requested(*, as_of: datetime.date, trigger: str = "manual") -> EvaluationRun:
+    """Record that a run for the date was asked for, before a worker takes it up, so that the runs page
+    shows it as running. The run itself (evaluation_run) takes the same row over, and ends it."""
+    run, _ = EvaluationRun.objects.update_or_create(
+        as_of=as_of,
+        defaults={
+            "status": RunStatus.RUNNING,
+            "trigger": trigger,
+            "error": "",
+            "started_at": timezone.now(),
+            "finished_at": None,
+        },
+    )
     return run
 
 
@@ -353,7 +371,7 @@ def _apply_rules(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, i
     escalated = _escalate(live, holding, as_of=as_of, now=now)
     _notify(new_flags + escalated)
     for flag in new_flags + escalated:
-        moved = _act_on_grants(flag, as_of=as_of)
+        moved = grants_apply_rung(flag, as_of=as_of)
         counts["grants_suspended"] += moved.count(GrantStatus.SUSPENDED)
         counts["grants_revoked"] += moved.count(GrantStatus.REVOKED)
     return counts
@@ -419,7 +437,7 @@ def _escalate(live, holding, *, as_of, now) -> list[InterventionFlag]:
     ]
     for flag in due:
         flag.level += 1
-        flag.deadline = as_of + datetime.timedelta(days=holding[(flag.school_id, flag.rule_key)][0].deadline_days or 30)
+        flag.deadline = escalated_deadline(as_of, holding[(flag.school_id, flag.rule_key)][0].deadline_days)
     InterventionFlag.objects.bulk_update(due, ["level", "deadline"])
     FlagEvent.objects.bulk_create(
         FlagEvent(
@@ -435,8 +453,16 @@ def _escalate(live, holding, *, as_of, now) -> list[InterventionFlag]:
     return due
 
 
-def _act_on_grants(flag: InterventionFlag, *, as_of) -> list[str]:
-    """Carry out the rung on the autonomy each missed binding benchmark protects, through the grants service."""
+def escalated_deadline(as_of: datetime.date, deadline_days: int) -> datetime.date:
+    """A flag raised one rung gets the rule's time again (30 days where the rule acts at once)."""
+    return as_of + datetime.timedelta(days=deadline_days or 30)
+
+
+def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None) -> list[str]:
+    """Carry out the rung on the autonomy each missed binding benchmark protects, through the grants service.
+
+    `actor` None is the nightly evaluation; a person raising a flag by hand is recorded as the actor.
+    """
     action = GRANT_ACTIONS.get(flag.level)
     missed = flag.evidence.get("why", {}).get("missed_binding") or []
     if action is None or not missed:
@@ -449,7 +475,7 @@ def _act_on_grants(flag: InterventionFlag, *, as_of) -> list[str]:
         if status in GRANT_TARGET[flag.level]:
             continue  # already where the rule puts it: a re-run changes nothing
         grant = grant_change(
-            actor=None,
+            actor=actor,
             grant_id=grant_id,
             action=action,
             reason=f"{flag.deficiency} {flag.provision}: {Level(flag.level).label.lower()}.",

@@ -1,0 +1,108 @@
+"""Forms of the accountability pages. They check shape only; accountability.services checks the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from accountability.models import FlagStatus
+from accountability.selectors import LIVE
+from autonomy.forms_grants import DescribedFieldsMixin
+from contracts.models import Level
+
+
+def _blank(label: str, choices) -> list[tuple]:
+    return [("", label), *choices]
+
+
+class FlagFilterForm(DescribedFieldsMixin, forms.Form):
+    network = forms.ModelChoiceField(label="Network", queryset=None, required=False, empty_label="All networks")
+    liaison = forms.ModelChoiceField(label="Liaison", queryset=None, required=False, empty_label="All liaisons")
+    level = forms.TypedChoiceField(
+        label="Level",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_blank("All levels", [(value, f"{value}. {label}") for value, label in Level.choices]),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=_blank("Any status", [(LIVE, "Still open (any stage)"), *FlagStatus.choices]),
+    )
+
+    def __init__(self, *args, networks, liaisons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
+        self.fields["liaison"].queryset = liaisons
+        self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+def _expected_status() -> forms.ChoiceField:
+    """The status the person saw when the page was drawn; the service refuses if the flag moved on."""
+    return forms.ChoiceField(choices=FlagStatus.choices, widget=forms.HiddenInput)
+
+
+class FlagAcknowledgeForm(DescribedFieldsMixin, forms.Form):
+    note = forms.CharField(
+        label="Note for the school (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, when you will meet the principal about it.",
+    )
+    expected_status = _expected_status()
+
+
+class FlagPlanForm(DescribedFieldsMixin, forms.Form):
+    plan = forms.CharField(
+        label="Improvement plan",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Write the improvement plan: what the school will do, and by when."},
+        help_text="What the school will do about each missed benchmark, who leads it, and by when. "
+        "Your liaison and the autonomy office read it.",
+    )
+    expected_status = _expected_status()
+
+
+class FlagResolveForm(DescribedFieldsMixin, forms.Form):
+    note = forms.CharField(
+        label="Why the case is resolved",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the case is resolved: the school reads this."},
+        help_text="For example, the plan was carried out, or the results now meet the target.",
+    )
+    expected_status = _expected_status()
+
+
+class FlagEscalateForm(DescribedFieldsMixin, forms.Form):
+    note = forms.CharField(
+        label="Why raise it",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the flag is raised: the school reads this."},
+        help_text="The school gets a new notice with a new deadline.",
+    )
+    expected_status = _expected_status()
+    expected_level = forms.TypedChoiceField(choices=Level.choices, coerce=int, widget=forms.HiddenInput)
+
+
+FLAG_FORMS = {
+    "acknowledge": FlagAcknowledgeForm,
+    "submit_plan": FlagPlanForm,
+    "resolve": FlagResolveForm,
+    "escalate": FlagEscalateForm,
+}
+
+
+class EvaluationRunForm(DescribedFieldsMixin, forms.Form):
+    as_of = forms.DateField(
+        label="Evaluate as of",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Give the date to evaluate as of.", "invalid": "Give a date as YYYY-MM-DD."},
+        help_text="Results are for the school year this date falls in.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"as_of": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,250 @@
+"""Reads of the accountability pages: flags scoped to the user, a school's benchmark status, the runs.
+
+Each list costs the same queries for 3 schools as for 300: rows come with what the page shows.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accountability.charts import TrendChart, TrendPoint, number, trend_chart
+from accountability.models import (
+    LIVE_FLAG_STATUSES,
+    BenchmarkResult,
+    EvaluationRun,
+    FlagEvent,
+    InterventionFlag,
+    ResultStatus,
+)
+from accountability.policies import flags_visible_to
+from accountability.services.measures import previous_periods
+from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
+from contracts.wording import COMPARATOR_WORDS, benchmark_sentence
+from metrics.models import Observation
+from schools.models import School
+from schools.policies import schools_visible_to
+
+LIVE = "live"  # the status filter's "any stage of a case still open"
+TREND_PERIODS = 6
+
+
+def flag_list_for_user(
+    *,
+    user: AbstractBaseUser,
+    network: int | None = None,
+    liaison: int | None = None,
+    level: int | None = None,
+    status: str = "",
+) -> QuerySet[InterventionFlag]:
+    flags = flags_visible_to(user).select_related("school__network", "school__liaison", "rule")
+    if network:
+        flags = flags.filter(school__network_id=network)
+    if liaison:
+        flags = flags.filter(school__liaison_id=liaison)
+    if level:
+        flags = flags.filter(level=level)
+    if status == LIVE:
+        flags = flags.filter(status__in=LIVE_FLAG_STATUSES)
+    elif status:
+        flags = flags.filter(status=status)
+    return flags.order_by("-opened_at", "-pk")
+
+
+def liaisons_for_user(*, user: AbstractBaseUser) -> QuerySet:
+    """The liaisons of the schools the user sees, for the filter."""
+    return (
+        get_user_model()
+        .objects.filter(caseload__in=schools_visible_to(user))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def flag_get_for_user(*, user: AbstractBaseUser, pk: int) -> InterventionFlag:
+    """The flag if the user may see its school; otherwise 404, never a hint it exists."""
+    flag = (
+        flags_visible_to(user)
+        .select_related("school__network", "school__liaison", "rule__benchmark__metric", "opened_run")
+        .prefetch_related(Prefetch("events", queryset=FlagEvent.objects.select_related("actor")))
+        .filter(pk=pk)
+        .first()
+    )
+    if flag is None:
+        raise Http404("No such flag.")
+    return flag
+
+
+STATUS_WORDS = {
+    ResultStatus.MET: "met",
+    ResultStatus.NOT_MET: "not met",
+    ResultStatus.NO_DATA: "no data",
+}
+
+
+@dataclass(frozen=True)
+class BenchmarkStatus:
+    benchmark: Benchmark
+    sentence: str
+    latest: BenchmarkResult | None
+    trend: list[TrendPoint]
+    chart: TrendChart | None
+    target_note: str
+
+
+@dataclass(frozen=True)
+class SchoolResults:
+    contract: PerformanceContract | None
+    benchmarks: list[BenchmarkStatus] = field(default_factory=list)
+    open_flags: list[InterventionFlag] = field(default_factory=list)
+
+
+def _target_in_value_units(benchmark: Benchmark, result: BenchmarkResult | None) -> Decimal | None:
+    """The level the observed value must reach, where the benchmark has one: its target for a value or an
+    average, the baseline plus the growth for growth. A trend or a standing is not in the value's units."""
+    if benchmark.kind in (BenchmarkKind.VALUE, BenchmarkKind.AGGREGATE):
+        return result.target if result is not None else benchmark.target
+    if benchmark.kind == BenchmarkKind.GROWTH and benchmark.baseline is not None:
+        return benchmark.baseline + (result.target if result is not None else benchmark.target)
+    return None
+
+
+TARGET_NOTES = {
+    BenchmarkKind.TREND: "The target is on the change from year to year, so the chart shows no target line.",
+    BenchmarkKind.RELATIVE: "The target is a standing among district schools, so the chart shows no target line.",
+    BenchmarkKind.GROWTH: "The target line is the baseline plus the growth asked for.",
+}
+
+
+def school_results(*, school: School) -> SchoolResults:
+    """Each benchmark of the school's active contract: its latest result, and the observed values of the
+    periods up to it (the trend) with the target, plus the school's open flags. Five queries, whatever
+    the contract holds."""
+    open_flags = list(
+        InterventionFlag.objects.filter(school=school, status__in=LIVE_FLAG_STATUSES)
+        .select_related("rule")
+        .order_by("-level", "-opened_at")
+    )
+    contract = (
+        PerformanceContract.objects.filter(school=school, status=ContractStatus.ACTIVE)
+        .select_related("term_start", "term_end")
+        .first()
+    )
+    if contract is None:
+        return SchoolResults(contract=None, open_flags=open_flags)
+    benchmarks = list(contract.benchmarks.select_related("metric").order_by("position", "pk"))
+    results: dict[int, dict[str, BenchmarkResult]] = defaultdict(dict)
+    for result in BenchmarkResult.objects.filter(benchmark__contract=contract):
+        results[result.benchmark_id][result.period] = result
+    last = max((p for by_period in results.values() for p in by_period), default=contract.term_start.label)
+    periods = previous_periods(last, TREND_PERIODS)
+    observed: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for metric_id, period, value in (
+        Observation.objects.filter(school=school, metric_id__in={b.metric_id for b in benchmarks}, period__in=periods)
+        .order_by()
+        .values_list("metric_id", "period", "value")
+    ):
+        observed[metric_id][period] = value
+    rows = []
+    for benchmark in benchmarks:
+        mine = results[benchmark.pk]
+        trend = [
+            TrendPoint(
+                period=period,
+                value=observed[benchmark.metric_id].get(period),
+                target=_target_in_value_units(benchmark, mine.get(period)),
+                status=mine[period].status if period in mine else "",
+                status_words=STATUS_WORDS.get(mine[period].status, "") if period in mine else "",
+            )
+            for period in periods
+        ]
+        # Periods before anything was observed add nothing but empty space.
+        while trend and trend[0].value is None and not trend[0].status:
+            trend.pop(0)
+        rows.append(
+            BenchmarkStatus(
+                benchmark=benchmark,
+                sentence=benchmark_sentence(benchmark),
+                latest=mine[max(mine)] if mine else None,
+                trend=trend,
+                chart=trend_chart(trend),
+                target_note=TARGET_NOTES.get(benchmark.kind, ""),
+            )
+        )
+    return SchoolResults(contract=contract, benchmarks=rows, open_flags=open_flags)
+
+
+def runs_recent(*, limit: int = 20) -> list[EvaluationRun]:
+    return list(EvaluationRun.objects.order_by("-started_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    key: str
+    sentence: str
+    status: str
+    status_words: str
+    value: str
+    target: str
+    period: str
+    note: str
+
+
+def _n(text) -> str:
+    """A stored number without its trailing zeros ("26.0000" → "26"); anything else as it is."""
+    try:
+        return number(Decimal(text))
+    except (ArithmeticError, TypeError, ValueError):
+        return str(text)
+
+
+def _observed(inputs: dict) -> str:
+    """What was observed, as the benchmark's kind measures it."""
+    kind, values = inputs.get("kind"), inputs.get("values")
+    if values:
+        listed = ", ".join(_n(v) if v is not None else "no data" for v in values)
+        if kind == BenchmarkKind.AGGREGATE and None not in values:
+            average = sum(Decimal(v) for v in values) / len(values)
+            return f"average {number(average.quantize(Decimal('0.01')))} of {listed}"
+        return f"by year: {listed}"
+    value = inputs.get("value")
+    if value is None:
+        return "no data"
+    if kind == BenchmarkKind.GROWTH and inputs.get("baseline") is not None:
+        change = Decimal(value) - Decimal(inputs["baseline"])
+        return f"{_n(value)}, a change of {number(change)} from the baseline {_n(inputs['baseline'])}"
+    if kind == BenchmarkKind.RELATIVE and inputs.get("schools_compared"):
+        return f"{_n(value)}, compared with {inputs['schools_compared']} schools"
+    return _n(value)
+
+
+def flag_evidence(*, flag: InterventionFlag) -> list[EvidenceLine]:
+    """The results the flag was opened on, as they were (flag.evidence), each benchmark named in plain
+    words from its contract version. One query."""
+    results = flag.evidence.get("results", {})
+    contract_id = flag.evidence.get("rule", {}).get("contract")
+    benchmarks = {
+        b.key: b
+        for b in Benchmark.objects.filter(contract_id=contract_id, key__in=list(results)).select_related("metric")
+    }
+    lines = []
+    for key, inputs in results.items():
+        benchmark = benchmarks.get(key)
+        comparator = COMPARATOR_WORDS.get(inputs.get("comparator"), inputs.get("comparator", ""))
+        lines.append(
+            EvidenceLine(
+                key=key,
+                sentence=benchmark_sentence(benchmark) if benchmark else key,
+                status=inputs.get("status", ""),
+                status_words=STATUS_WORDS.get(inputs.get("status"), inputs.get("status", "")),
+                value=_observed(inputs),
+                target=f"{comparator} {_n(inputs.get('target', ''))}".strip(),
+                period=inputs.get("period", ""),
+                note=inputs.get("exception", ""),
+            )
+        )
+    return lines

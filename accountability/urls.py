@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accountability import views
+
+urlpatterns = [
+    path("flags/", views.flag_list, name="flag_list"),
+    path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),
+    path("flags/<int:pk>/<slug:action>/", views.flag_action, name="flag_action"),
+    path("schools/<slug:code>/results/", views.school_results, name="school_results"),
+    path("evaluation/", views.evaluation_runs, name="evaluation_runs"),
+]

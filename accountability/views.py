@@ -1,0 +1,255 @@
+"""Accountability pages: the flags, one flag's notice and steps, a school's benchmark status, the runs.
+
+Each view parses a form, asks accountability.policies, calls one service or selector and renders.
+A refusal re-renders the page: field errors 400, not yours 403, somebody-acted-first 409; a flag or
+school the user may not see is 404.
+"""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accountability import selectors
+from accountability.forms import FLAG_FORMS, EvaluationRunForm, FlagFilterForm
+from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, RunStatus
+from accountability.policies import (
+    can_attempt_flag_action,
+    can_run_evaluation,
+    can_take_flag_action,
+    can_view_flags,
+)
+from accountability.services import (
+    SUMMARY_KEYS,
+    RunInProgress,
+    evaluation_run,
+    evaluation_run_mark_requested,
+    flag_acknowledge,
+    flag_escalate,
+    flag_resolve,
+    flag_submit_plan,
+)
+from accountability.tasks import evaluate_benchmarks_nightly
+from accountability.wording import rung_words, when_words
+from accountability.workflows import FLAG_ACTIONS
+from contracts.models import Level
+from contracts.wording import rule_sentence
+from core.errors import ApplicationError, Conflict, NotPermitted
+from schools.selectors import networks_for_user, school_get_for_user
+
+FLAG_PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def flag_list(request):
+    if not can_view_flags(request.user):
+        raise Http404("No such page.")
+    user = request.user
+    form = FlagFilterForm(
+        request.GET or None,
+        networks=networks_for_user(user=user),
+        liaisons=selectors.liaisons_for_user(user=user),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    flags = selectors.flag_list_for_user(
+        user=user,
+        network=filters["network"].pk if filters.get("network") else None,
+        liaison=filters["liaison"].pk if filters.get("liaison") else None,
+        level=filters.get("level"),
+        status=filters.get("status", ""),
+    )
+    context = {
+        "form": form,
+        "page": Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page")),
+        "querystring": _without_page(request.GET),
+        "live": LIVE_FLAG_STATUSES,
+    }
+    template = "accountability/flag_list.html"
+    if request.htmx:
+        template += "#flag-table"
+    return render(request, template, context)
+
+
+# --- one flag -----------------------------------------------------------------------------------
+
+SERVICES = {
+    "acknowledge": (flag_acknowledge, ("note",)),
+    "submit_plan": (flag_submit_plan, ("plan",)),
+    "resolve": (flag_resolve, ("note",)),
+    "escalate": (flag_escalate, ("note", "expected_level")),
+}
+DONE = {
+    "acknowledge": "You acknowledged the flag; the principal has been told.",
+    "submit_plan": "Your improvement plan was submitted; your liaison has been told.",
+    "resolve": "The flag is resolved; the school has been told.",
+    "escalate": "The flag was raised one level; the school has a new notice and deadline.",
+}
+
+
+def _flag_form(action: str, flag, data=None, text: dict | None = None):
+    initial = {"expected_status": flag.status, "expected_level": flag.level, **(text or {})}
+    return FLAG_FORMS[action](data, auto_id=f"{action}_%s", initial=initial)
+
+
+def _render_detail(request, flag, *, bound: dict | None = None, status: int = 200, refusal: str = ""):
+    bound = bound or {}
+    forms = {
+        action: bound.get(action) or _flag_form(action, flag)
+        for action in FLAG_ACTIONS
+        if can_take_flag_action(request.user, flag, action)
+    }
+    rule = flag.evidence.get("rule", {})
+    context = {
+        "flag": flag,
+        "school": flag.school,
+        "level_label": rung_words(flag.level),
+        "next_level_label": rung_words(flag.level + 1),
+        "ladder": [(value, label, value == flag.level) for value, label in Level.choices],
+        "rule_sentence": rule_sentence(flag.rule),
+        "rule_as_it_was": (
+            f"{when_words(rule['condition'], rule.get('count'))}: {rung_words(rule.get('level')).lower()}"
+            if rule.get("condition")
+            else ""
+        ),
+        "evidence": selectors.flag_evidence(flag=flag),
+        "run_as_of": flag.evidence.get("run_as_of", ""),
+        "events": [(event, _event_heading(event)) for event in flag.events.all()],
+        "forms": forms,
+        "refusal": refusal,
+        "is_live": flag.status in LIVE_FLAG_STATUSES,
+    }
+    return render(request, "accountability/flag_detail.html", context, status=status)
+
+
+def _event_heading(event) -> str:
+    if event.action == "open":
+        return "Opened"
+    if event.action == "escalate":
+        return "Raised one level"
+    words = dict(FlagStatus.choices)
+    was = words.get(event.from_status, event.from_status).lower()
+    return f"{words.get(event.to_status, event.to_status)} (was {was})"
+
+
+@require_safe
+@login_required
+def flag_detail(request, pk):
+    return _render_detail(request, selectors.flag_get_for_user(user=request.user, pk=pk))
+
+
+@require_POST
+@login_required
+def flag_action(request, pk, action):
+    if action not in SERVICES:
+        raise Http404("No such step.")
+    flag = selectors.flag_get_for_user(user=request.user, pk=pk)
+    if not (decision := can_attempt_flag_action(request.user, flag, action)):
+        return _render_detail(request, flag, status=403, refusal=decision.reason)
+    form = _flag_form(action, flag, request.POST)
+    if not form.is_valid():
+        return _render_detail(request, flag, bound={action: form}, status=400)
+    service, fields = SERVICES[action]
+    data = form.cleaned_data
+    try:
+        service(
+            actor=request.user,
+            flag_id=flag.pk,
+            expected_status=data["expected_status"],
+            **{name: data[name] for name in fields},
+        )
+    except Conflict as error:
+        # Show the flag as it is now; keep what the person wrote, against the state they now see.
+        flag = selectors.flag_get_for_user(user=request.user, pk=pk)
+        kept = {name: data[name] for name in ("note", "plan") if name in data}
+        return _render_detail(
+            request, flag, bound={action: _flag_form(action, flag, text=kept)}, status=409, refusal=error.message
+        )
+    except NotPermitted as error:
+        return _render_detail(request, flag, status=403, refusal=error.message)
+    except ApplicationError as error:
+        form.add_application_error(error)
+        return _render_detail(request, flag, bound={action: form}, status=400)
+    messages.success(request, DONE[action])
+    return redirect("flag_detail", flag.pk)
+
+
+# --- a school's results ---------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def school_results(request, code):
+    school = school_get_for_user(user=request.user, code=code)
+    context = {"school": school, "results": selectors.school_results(school=school)}
+    return render(request, "accountability/school_results.html", context)
+
+
+# --- the evaluation runs ----------------------------------------------------------------------------
+
+COUNT_LABELS = {
+    "schools": "Schools",
+    "benchmarks": "Benchmarks",
+    "met": "Met",
+    "not_met": "Not met",
+    "no_data": "No data",
+    "flags_opened": "Flags opened",
+    "flags_cleared": "Conditions cleared",
+    "grants_suspended": "Autonomies suspended",
+    "grants_revoked": "Autonomies revoked",
+}
+
+
+def _counts(counts: dict) -> list[tuple[str, int]]:
+    return [(COUNT_LABELS[key], counts.get(key, 0)) for key in SUMMARY_KEYS]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def evaluation_runs(request):
+    if not can_run_evaluation(request.user):
+        raise Http404("No such page.")
+    form = EvaluationRunForm(request.POST if request.method == "POST" else None)
+    status, preview, refusal = 200, None, ""
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            as_of = form.cleaned_data["as_of"]
+            if "preview" in request.POST:
+                try:
+                    preview = evaluation_run(as_of=as_of, trigger="manual", dry_run=True)
+                except RunInProgress as busy:
+                    status, refusal = 409, f"{busy} Try the preview again when it has finished."
+                else:
+                    status = 200
+            else:
+                evaluation_run_mark_requested(as_of=as_of, trigger="manual")
+                # With no broker the task runs here and now; a failure is on the run's row, not a 500.
+                task = partial(evaluate_benchmarks_nightly.delay, as_of.isoformat(), trigger="manual")
+                transaction.on_commit(task, robust=True)
+                messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
+                return redirect("evaluation_runs")
+    runs = selectors.runs_recent()
+    context = {
+        "form": form,
+        "preview": preview,
+        "preview_counts": _counts(preview.counts) if preview else [],
+        "refusal": refusal,
+        "runs": [(run, _counts(run.counts)) for run in runs],
+        "running": any(run.status == RunStatus.RUNNING for run in runs),
+    }
+    template = "accountability/evaluation_runs.html"
+    if request.htmx:
+        template += "#run-table"
+    return render(request, template, context, status=status)
+
+
+def _without_page(query):
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()

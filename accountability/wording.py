@@ -1,0 +1,19 @@
+"""A flag's codes in plain words, shared by the flag pages and their templates."""
+
+from contracts.models import Condition, Level
+
+
+def rung_words(level: int) -> str:
+    """A level of the intervention ladder by its name: 2 → "Corrective action plan required"."""
+    return Level(level).label if level in Level.values else str(level)
+
+
+def when_words(condition: str, count: int | None) -> str:
+    """When a rule holds, in a few words: "2 or more benchmarks missed in a year"."""
+    if condition == Condition.N_MISSED:
+        return f"{count} or more benchmarks missed in a year"
+    if condition == Condition.K_IN_A_ROW:
+        return f"the same benchmark missed {count} years in a row"
+    if condition == Condition.BINDING_MISSED:
+        return "a benchmark an autonomy depends on was missed"
+    return "no data by the due date"
