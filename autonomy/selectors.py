@@ -57,7 +57,7 @@ def decision_rights_for_school(*, school: School) -> list[DomainRow]:
         grant.autonomy_id: grant
         for grant in AutonomyGrant.objects.filter(
             school=school, status__in=(*HELD_STATUSES, GrantStatus.SUSPENDED)
-        ).select_related("granted_by")
+        )
     }
     catalog = list(Autonomy.objects.all())
     return [

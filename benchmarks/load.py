@@ -46,7 +46,7 @@ FLOOR = Target("logged-in floor (diagnostic)", "/bench/floor", "principal-s0001"
 PAGES = [
     Target("principal home", "/schools/S0001/", "principal-s0001"),
     Target("district overview", "/schools/", "admin"),
-    # Target("review queue", "/review/", "reviewer-finance"),  # routed, but a 404 stub for now
+    Target("review queue", "/review/", "reviewer-academics"),
 ]
 
 

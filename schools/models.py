@@ -121,6 +121,7 @@ class School(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="school_name_id")]  # the overview's order
 
     def __str__(self):
         return f"{self.name} ({self.code})"

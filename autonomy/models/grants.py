@@ -42,7 +42,7 @@ class AutonomyGrant(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["school", "autonomy"]
+        ordering = ["school_id", "autonomy_id"]  # by id: ordering by the relations would join to sort
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "autonomy"],

@@ -149,7 +149,7 @@ def _district(count, admin):
 
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
-    [("flag_list", lambda school: [], 8), ("school_results", lambda school: [school.code], 10)],
+    [("flag_list", lambda school: [], 7), ("school_results", lambda school: [school.code], 9)],
 )
 def test_query_counts_do_not_grow_with_schools(make_member, client_for, django_assert_num_queries, name, args, queries):
     admin = make_member(Role.ADMIN)

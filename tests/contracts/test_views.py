@@ -382,7 +382,7 @@ def test_the_contract_page_costs_the_same_with_more_benchmarks(client_for, admin
                                      comparator=">=", target=Decimal(50 + index)),
         )
     after = _count_queries(client, url)
-    assert before == after == 12
+    assert before == after == 11
 
 
 def test_the_contract_list_costs_the_same_with_more_contracts(client_for, admin, template, term, baselines,
@@ -397,5 +397,5 @@ def test_the_contract_list_costs_the_same_with_more_contracts(client_for, admin,
         contract_create_from_template(actor=admin, school=school, template=template, term_start=term[0],
                                       term_end=term[1])
     after = _count_queries(client, url)
-    assert before == after == 6
+    assert before == after == 5
     assert PerformanceContract.objects.count() == 21
