@@ -206,12 +206,12 @@ def contract_create_from_template(
             summary=summary or f"{school.name} holds the decisions listed here and commits to these results.",
         )
         _copy_template(
-            contract=contract,
+            contracts=[contract],
             template=template,
             standards=standards,
             baselines=baselines,
             medians=medians,
-            grants=grants,
+            held_by_school={school.pk: grants},
         )
         contract.grants.set(grants)
         ContractEvent.objects.create(
@@ -225,46 +225,54 @@ def contract_create_from_template(
     return contract
 
 
-def _copy_template(*, contract, template, standards, baselines, medians, grants) -> None:
-    held = {grant.autonomy_id: grant for grant in grants}
+def _copy_template(*, contracts, template, standards, baselines, medians, held_by_school) -> None:
+    """The template's benchmarks, targets resolved per school, and its rules, for each contract."""
     benchmarks = []
-    for position, standard in enumerate(standards):
-        baseline = baselines.get((contract.school_id, standard.metric_id))
-        target = _resolve_target(standard, baseline, medians)
-        check_benchmark_target(metric=standard.metric, kind=standard.kind, target=target, field=standard.key)
-        benchmarks.append(
-            Benchmark(
-                contract=contract,
-                key=standard.key,
-                metric=standard.metric,
-                kind=standard.kind,
-                comparator=standard.comparator,
-                periods=standard.periods,
-                target=target,
-                baseline=baseline[1] if baseline else None,
-                baseline_period=baseline[0] if baseline else "",
-                exceeds_margin=standard.exceeds_margin,
-                far_below_margin=standard.far_below_margin,
-                new_school_target=standard.new_school_target,
-                binding_grant=held.get(standard.binding_autonomy_id),
-                position=position,
+    for contract in contracts:
+        held = {grant.autonomy_id: grant for grant in held_by_school.get(contract.school_id, [])}
+        for position, standard in enumerate(standards):
+            baseline = baselines.get((contract.school_id, standard.metric_id))
+            target = _resolve_target(standard, baseline, medians)
+            check_benchmark_target(metric=standard.metric, kind=standard.kind, target=target, field=standard.key)
+            benchmarks.append(
+                Benchmark(
+                    contract=contract,
+                    key=standard.key,
+                    metric=standard.metric,
+                    kind=standard.kind,
+                    comparator=standard.comparator,
+                    periods=standard.periods,
+                    target=target,
+                    baseline=baseline[1] if baseline else None,
+                    baseline_period=baseline[0] if baseline else "",
+                    exceeds_margin=standard.exceeds_margin,
+                    far_below_margin=standard.far_below_margin,
+                    new_school_target=standard.new_school_target,
+                    binding_grant=held.get(standard.binding_autonomy_id),
+                    position=position,
+                )
             )
-        )
-    by_key = {b.key: b for b in Benchmark.objects.bulk_create(benchmarks)}
+    created = Benchmark.objects.bulk_create(benchmarks, batch_size=5000)
+    by_contract_key = {(b.contract_id, b.key): b for b in created}
+    rules = list(template.rules.all())
     InterventionRule.objects.bulk_create(
-        InterventionRule(
-            contract=contract,
-            key=rule.key,
-            condition=rule.condition,
-            count=rule.count,
-            level=rule.level,
-            deadline_days=rule.deadline_days,
-            remedy=rule.remedy,
-            provision=rule.provision,
-            benchmark=by_key.get(rule.benchmark_key),
-            position=rule.position,
-        )
-        for rule in template.rules.all()
+        (
+            InterventionRule(
+                contract=contract,
+                key=rule.key,
+                condition=rule.condition,
+                count=rule.count,
+                level=rule.level,
+                deadline_days=rule.deadline_days,
+                remedy=rule.remedy,
+                provision=rule.provision,
+                benchmark=by_contract_key.get((contract.pk, rule.benchmark_key)),
+                position=rule.position,
+            )
+            for contract in contracts
+            for rule in rules
+        ),
+        batch_size=5000,
     )
 
 
@@ -570,57 +578,21 @@ def contracts_import_signed(
             )
             for school in schools
         )
-        rules = list(template.rules.all())
-        benchmarks, links = [], []
-        for contract in contracts:
-            grants = {g.autonomy_id: g for g in held.get(contract.school_id, [])}
-            links += [
-                PerformanceContract.grants.through(performancecontract=contract, autonomygrant=g)
-                for g in grants.values()
-            ]
-            for position, standard in enumerate(standards):
-                baseline = baselines.get((contract.school_id, standard.metric_id))
-                target = _resolve_target(standard, baseline, medians)
-                check_benchmark_target(metric=standard.metric, kind=standard.kind, target=target, field=standard.key)
-                benchmarks.append(
-                    Benchmark(
-                        contract=contract,
-                        key=standard.key,
-                        metric=standard.metric,
-                        kind=standard.kind,
-                        comparator=standard.comparator,
-                        periods=standard.periods,
-                        target=target,
-                        baseline=baseline[1] if baseline else None,
-                        baseline_period=baseline[0] if baseline else "",
-                        exceeds_margin=standard.exceeds_margin,
-                        far_below_margin=standard.far_below_margin,
-                        new_school_target=standard.new_school_target,
-                        binding_grant=grants.get(standard.binding_autonomy_id),
-                        position=position,
-                    )
-                )
-        PerformanceContract.grants.through.objects.bulk_create(links, batch_size=5000)
-        created = Benchmark.objects.bulk_create(benchmarks, batch_size=5000)
-        by_contract_key = {(b.contract_id, b.key): b for b in created}
-        InterventionRule.objects.bulk_create(
+        PerformanceContract.grants.through.objects.bulk_create(
             (
-                InterventionRule(
-                    contract=contract,
-                    key=rule.key,
-                    condition=rule.condition,
-                    count=rule.count,
-                    level=rule.level,
-                    deadline_days=rule.deadline_days,
-                    remedy=rule.remedy,
-                    provision=rule.provision,
-                    benchmark=by_contract_key.get((contract.pk, rule.benchmark_key)),
-                    position=rule.position,
-                )
+                PerformanceContract.grants.through(performancecontract=contract, autonomygrant=grant)
                 for contract in contracts
-                for rule in rules
+                for grant in held.get(contract.school_id, [])
             ),
             batch_size=5000,
+        )
+        _copy_template(
+            contracts=contracts,
+            template=template,
+            standards=standards,
+            baselines=baselines,
+            medians=medians,
+            held_by_school=held,
         )
         ContractEvent.objects.bulk_create(
             (
