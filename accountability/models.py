@@ -8,6 +8,8 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    HELD = "held", "Held for review"
+    DISCARDED = "discarded", "Discarded"
 
 
 class EvaluationRun(TimeStampedModel):
@@ -21,6 +23,15 @@ class EvaluationRun(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    held_reason = models.TextField(
+        blank=True, help_text="Why the run stopped for an admin to confirm or discard it, in plain words."
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at"]

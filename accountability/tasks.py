@@ -3,6 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from accountability.models import RunStatus
 from accountability.services import RunInProgress, evaluation_run
 
 
@@ -19,4 +20,5 @@ def evaluate_benchmarks_nightly(as_of: str | None = None, trigger: str = "nightl
         run = evaluation_run(as_of=day, trigger=trigger)
     except RunInProgress as busy:
         return {"skipped": str(busy), "as_of": day.isoformat()}
-    return {"run": run.pk, "as_of": run.as_of.isoformat(), **run.counts}
+    held = {"held_reason": run.held_reason} if run.status == RunStatus.HELD else {}
+    return {"run": run.pk, "as_of": run.as_of.isoformat(), "status": run.status, **held, **run.counts}

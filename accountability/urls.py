@@ -8,4 +8,5 @@ urlpatterns = [
     path("flags/<int:pk>/<slug:action>/", views.flag_action, name="flag_action"),
     path("schools/<slug:code>/results/", views.school_results, name="school_results"),
     path("evaluation/", views.evaluation_runs, name="evaluation_runs"),
+    path("evaluation/held/<slug:decision>/", views.evaluation_run_decide, name="evaluation_run_decide"),
 ]

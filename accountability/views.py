@@ -28,6 +28,8 @@ from accountability.services import (
     SUMMARY_KEYS,
     RunInProgress,
     evaluation_run,
+    evaluation_run_confirm,
+    evaluation_run_discard,
     evaluation_run_mark_requested,
     flag_acknowledge,
     flag_escalate,
@@ -234,19 +236,53 @@ def evaluation_runs(request):
                 transaction.on_commit(task, robust=True)
                 messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
                 return redirect("evaluation_runs")
+    return _render_runs(request, form=form, preview=preview, refusal=refusal, status=status)
+
+
+def _render_runs(request, *, form=None, preview=None, refusal: str = "", status: int = 200):
     runs = selectors.runs_recent()
     context = {
-        "form": form,
+        "form": form or EvaluationRunForm(),
         "preview": preview,
         "preview_counts": _counts(preview.counts) if preview else [],
         "refusal": refusal,
         "runs": [(run, _counts(run.counts)) for run in runs],
         "running": any(run.status == RunStatus.RUNNING for run in runs),
+        "run_decisions": [("confirm", "Confirm", ""), ("discard", "Discard", " button-secondary")],
     }
     template = "accountability/evaluation_runs.html"
     if request.htmx:
         template += "#run-table"
     return render(request, template, context, status=status)
+
+
+RUN_DECISIONS = {
+    "confirm": (evaluation_run_confirm, "The run as of {:%B %-d, %Y} was confirmed and carried out."),
+    "discard": (evaluation_run_discard, "The run as of {:%B %-d, %Y} was discarded: nothing was changed."),
+}
+
+
+@require_POST
+@login_required
+def evaluation_run_decide(request, decision):
+    """An admin's answer to a held run: confirm carries it out, discard drops it; 409 if it is not held now."""
+    if decision not in RUN_DECISIONS or not can_run_evaluation(request.user):
+        raise Http404("No such page.")
+    form = EvaluationRunForm(request.POST)
+    if not form.is_valid():
+        return _render_runs(request, refusal="That run's date was not understood.", status=400)
+    as_of = form.cleaned_data["as_of"]
+    service, done = RUN_DECISIONS[decision]
+    try:
+        service(actor=request.user, as_of=as_of)
+    except RunInProgress as busy:
+        return _render_runs(request, refusal=f"{busy} Try again when it has finished.", status=409)
+    except Conflict as error:
+        return _render_runs(request, refusal=error.message, status=409)
+    except NotPermitted as error:
+        return _render_runs(request, refusal=error.message, status=403)
+    messages.success(request, done.format(as_of))
+    return redirect("evaluation_runs")
 
 
 def _without_page(query):

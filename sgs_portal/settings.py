@@ -190,6 +190,14 @@ else:
     EMAIL_BACKEND = "core.mail.StderrEmailBackend"  # printed, not sent
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SGS Portal <noreply@localhost>")
 
+# --- The nightly evaluation's guardrails ---------------------------------------------------------
+# A run that would suspend or revoke more than this share of the live grants stops "held" for an admin
+# to confirm or discard on the evaluation page (a single grant is never held: one case is not a mass change).
+EVALUATION_MAX_GRANT_CHANGE_SHARE = env.float("EVALUATION_MAX_GRANT_CHANGE_SHARE", default=0.10)
+# A run is held too when, for a metric its benchmarks use, more than this share of the period's values
+# are zero (a metric where higher is better) or, once the period is over, of its benchmarks have no data.
+EVALUATION_ANOMALY_SHARE = env.float("EVALUATION_ANOMALY_SHARE", default=0.5)
+
 # --- Celery: broker on Redis, results in the database ------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # With no broker, tasks run in-process at .delay() time (a developer's machine, `make demo`).

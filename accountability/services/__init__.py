@@ -3,6 +3,8 @@ from accountability.services.run import (
     SUMMARY_KEYS,
     RunInProgress,
     evaluation_run,
+    evaluation_run_confirm,
+    evaluation_run_discard,
     evaluation_run_mark_requested,
     notice_text,
 )
@@ -11,6 +13,8 @@ __all__ = [
     "SUMMARY_KEYS",
     "RunInProgress",
     "evaluation_run",
+    "evaluation_run_confirm",
+    "evaluation_run_discard",
     "evaluation_run_mark_requested",
     "flag_acknowledge",
     "flag_escalate",

@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from accountability.models import (
     InterventionFlag,
     RunStatus,
 )
+from accountability.policies import can_run_evaluation
 from accountability.services.measures import (
     BenchmarkSpec,
     Outcome,
@@ -33,11 +35,12 @@ from accountability.services.measures import (
     previous_periods,
     rule_holds,
 )
-from autonomy.models import GrantStatus
+from autonomy.models import LIVE_STATUSES, AutonomyGrant, GrantStatus
 from autonomy.services import grant_change
 from contracts.models import Benchmark, ContractStatus, InterventionRule, Level, PerformanceContract
+from core.errors import Conflict, NotPermitted
 from core.notifications import notify_many
-from metrics.models import Direction, Observation
+from metrics.models import Direction, Metric, Observation
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
 
@@ -65,15 +68,27 @@ class RunInProgress(Exception):
     """Another run for the same date holds the lock: this trigger is a no-op."""
 
 
-def evaluation_run(*, as_of: datetime.date, trigger: str = "manual", dry_run: bool = False) -> EvaluationRun:
+def evaluation_run(
+    *,
+    as_of: datetime.date,
+    trigger: str = "manual",
+    dry_run: bool = False,
+    confirm: bool = False,
+    confirmed_by=None,
+) -> EvaluationRun:
     """Evaluate as of a date and record the run (one ledger row per date; a re-run is another attempt).
 
     With `dry_run` everything is computed, written and counted, then rolled back (notifications and
     emails included, as they are sent only on commit): the returned run shows what a real run would do.
+
+    A run the guardrails stop (too many grants suspended or revoked, or anomalous data) is rolled back
+    the same way and recorded as held, with the counts it would have produced and the reason.
+    `confirm` runs past the guardrails; with `confirmed_by` (an admin answering a held run) the run
+    must be held still, and it goes ahead only if it would do exactly what the held run showed.
     """
     try:
-        return _run(as_of=as_of, trigger=trigger, dry_run=dry_run)
-    except RunInProgress:
+        return _run(as_of=as_of, trigger=trigger, dry_run=dry_run, confirm=confirm, confirmed_by=confirmed_by)
+    except (RunInProgress, Conflict):
         raise
     except Exception as exc:
         if dry_run:
@@ -98,7 +113,7 @@ def evaluation_run(*, as_of: datetime.date, trigger: str = "manual", dry_run: bo
         raise
 
 
-def _run(*, as_of: datetime.date, trigger: str, dry_run: bool) -> EvaluationRun:
+def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, confirmed_by) -> EvaluationRun:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -109,14 +124,103 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool) -> EvaluationRun:
         run, _ = EvaluationRun.objects.select_for_update().get_or_create(
             as_of=as_of, defaults={"trigger": trigger, "started_at": started}
         )
-        counts = _evaluate(as_of=as_of, run=run)
-        run.status = RunStatus.SUCCEEDED
-        run.counts = counts
+        previewed = dict(run.counts)
+        if confirmed_by is not None and run.status != RunStatus.HELD:
+            raise Conflict(f"The run as of {as_of} is {run.get_status_display().lower()}, no longer held.")
+        live_grants = AutonomyGrant.objects.filter(status__in=LIVE_STATUSES).count()
+        # A savepoint, so that a held run's changes (and the notifications they scheduled on commit) are
+        # undone while this transaction, and the advisory lock, live on to record the run as held.
+        with transaction.atomic():
+            counts, data_concern = _evaluate(as_of=as_of, run=run)
+            held_reason = "" if confirm else _held_reason(counts, live_grants=live_grants, data_concern=data_concern)
+            if confirmed_by is not None and counts != previewed:
+                held_reason = (
+                    "The data changed after the run was held, so it would no longer do what you reviewed. "
+                    "These are the new counts: review them and confirm again."
+                )
+            if held_reason:
+                transaction.set_rollback(True)
+        run.status = RunStatus.HELD if held_reason else RunStatus.SUCCEEDED
+        run.counts, run.held_reason = counts, held_reason
+        run.confirmed_by = None if held_reason else confirmed_by
+        run.discarded_by = None
         run.attempts += 1
         run.trigger, run.started_at, run.finished_at, run.error = trigger, started, timezone.now(), ""
         run.save()
         if dry_run:
             transaction.set_rollback(True)
+    return run
+
+
+def _held_reason(counts: dict[str, int], *, live_grants: int, data_concern: str) -> str:
+    """Why the guardrails stop this run, in plain words; empty if they let it through."""
+    reasons = [data_concern] if data_concern else []
+    changed = counts["grants_suspended"] + counts["grants_revoked"]
+    share = settings.EVALUATION_MAX_GRANT_CHANGE_SHARE
+    # One grant is a case, not a mass change: it never holds a run, however small the district.
+    if changed > max(1, share * live_grants):
+        reasons.append(f"It would suspend or revoke {changed} of {live_grants} live grants, more than {share:.0%}.")
+    return " ".join(reasons)
+
+
+def _data_concern(specs: list[BenchmarkSpec], current: dict[int, Outcome], *, year, period_ended: bool) -> str:
+    """Name the metrics whose data for the period look wrong: mostly zero where higher is better (an
+    import of blanks as zeros), or, once the period is over, mostly missing.
+
+    Zeros are not suspect where lower is better (no vacancies is good news), and missing data are normal
+    while the year runs: results arrive during it.
+    """
+    share = settings.EVALUATION_ANOMALY_SHARE
+    higher = {s.metric_id for s in specs if s.higher_is_better}
+    values = defaultdict(list)
+    for metric_id, value in Observation.objects.filter(
+        school_id__in={s.school_id for s in specs}, metric_id__in=higher, period=year.label
+    ).values_list("metric_id", "value"):
+        values[metric_id].append(value)
+    concerns = {}
+    for metric_id, seen in values.items():
+        zeros = sum(1 for value in seen if value == 0)
+        if zeros > share * len(seen):
+            concerns[metric_id] = f"{zeros} of {len(seen)} values for {year.label} are zero"
+    if period_ended:
+        by_metric = defaultdict(list)
+        for spec in specs:
+            if spec.pk in current:
+                by_metric[spec.metric_id].append(current[spec.pk].status)
+        for metric_id, statuses in by_metric.items():
+            missing = statuses.count("no_data")
+            if missing > share * len(statuses) and metric_id not in concerns:
+                concerns[metric_id] = f"{missing} of {len(statuses)} benchmarks on it have no data for {year.label}"
+    if not concerns:
+        return ""
+    metrics = Metric.objects.filter(pk__in=concerns).order_by("code").values_list("pk", "name", "code")
+    return " ".join(
+        f"The data for {name} ({code}) look wrong: {concerns[pk]}, more than {share:.0%}." for pk, name, code in metrics
+    )
+
+
+def evaluation_run_confirm(*, actor, as_of: datetime.date) -> EvaluationRun:
+    """An admin confirms a held run: it runs for real, past the guardrails, if it would still do exactly
+    what the held run showed. Otherwise it is held again with the new counts, and Conflict says so."""
+    if not (decision := can_run_evaluation(actor)):
+        raise NotPermitted(decision.reason)
+    run = evaluation_run(as_of=as_of, trigger="manual", confirm=True, confirmed_by=actor)
+    if run.status == RunStatus.HELD:
+        raise Conflict(run.held_reason)
+    return run
+
+
+def evaluation_run_discard(*, actor, as_of: datetime.date) -> EvaluationRun:
+    """An admin discards a held run: nothing it would have done is done. A later run may hold again."""
+    if not (decision := can_run_evaluation(actor)):
+        raise NotPermitted(decision.reason)
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().filter(as_of=as_of).first()
+        if run is None or run.status != RunStatus.HELD:
+            state = run.get_status_display().lower() if run else "not recorded"
+            raise Conflict(f"The run as of {as_of} is {state}, no longer held.")
+        run.status, run.discarded_by, run.finished_at = RunStatus.DISCARDED, actor, timezone.now()
+        run.save(update_fields=["status", "discarded_by", "finished_at", "updated_at"])
     return run
 
 
@@ -140,11 +244,12 @@ def _period_for(as_of: datetime.date) -> SchoolYear | None:
     return SchoolYear.objects.filter(start_date__lte=as_of, end_date__gte=as_of).first()
 
 
-def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> dict[str, int]:
+def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int], str]:
+    """The run's counts, and what looks wrong in the data it used (empty if nothing)."""
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
     year = _period_for(as_of)
     if year is None:
-        return counts
+        return counts, ""
     contracts = {
         c.pk: c
         for c in PerformanceContract.objects.filter(
@@ -154,7 +259,7 @@ def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> dict[str, int]:
         ).select_related("term_start")
     }
     if not contracts:
-        return counts
+        return counts, ""
     specs = _benchmark_specs(contracts)
     periods = {
         pk: [p for p in previous_periods(year.label, 50) if p >= contract.term_start.label]
@@ -169,7 +274,10 @@ def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> dict[str, int]:
         counts[outcome.status] += 1
     flags = _apply_rules(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
     counts.update(flags)
-    return counts
+    concern = _data_concern(
+        specs, {key[0]: o for key, o in current.items()}, year=year, period_ended=as_of > year.end_date
+    )
+    return counts, concern
 
 
 def _benchmark_specs(contracts) -> list[BenchmarkSpec]:

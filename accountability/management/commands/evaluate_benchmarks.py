@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from accountability.models import RunStatus
 from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run
 
 
@@ -36,3 +37,6 @@ class Command(BaseCommand):
         else:
             for key, value in summary.items():
                 self.stdout.write(f"{key}: {value}")
+            if run.status == RunStatus.HELD:
+                # Held is a normal outcome, not an error: an admin confirms or discards it on the page.
+                self.stdout.write(f"status: held\nreason: {run.held_reason}")
