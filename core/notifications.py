@@ -4,11 +4,40 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import Notification
+
+# The unread count is in the header of every logged-in page, so it is cached per user. Every service
+# here that creates or reads notifications clears it; so do saves and deletes of single rows
+# (core/signals.py). The timeout bounds what a change made any other way could leave stale.
+UNREAD_CACHE_TIMEOUT = 300
+
+
+def _unread_cache_key(user_id: int) -> str:
+    return f"unread:v1:{user_id}"
+
+
+def unread_count(user: AbstractBaseUser) -> int:
+    """How many of the user's notifications are unread; cached until one is added or read."""
+    key = _unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_TIMEOUT)
+    return count
+
+
+def unread_cache_clear(user_ids: Iterable[int]) -> None:
+    """Forget the counts now and again after commit (a request may re-cache the old count meanwhile)."""
+    keys = [_unread_cache_key(pk) for pk in set(user_ids)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str = "", url: str = "") -> int:
@@ -25,6 +54,7 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
         [Notification(user=user, key=key, title=title, body=body, url=url) for user in fresh],
         ignore_conflicts=True,
     )
+    unread_cache_clear(user.pk for user in fresh)
     emails = [user.email for user in fresh if user.email]
     if emails:
         message = f"{body}\n\n{url}".strip()
@@ -39,10 +69,13 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
 
 def notification_mark_read(*, user: AbstractBaseUser, notification_id: int) -> None:
     Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
+    unread_cache_clear([user.pk])
 
 
 def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    unread_cache_clear([user.pk])
+    return marked
 
 
 def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
@@ -59,6 +92,7 @@ def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
         [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
         ignore_conflicts=True,
     )
+    unread_cache_clear(user.pk for user, _, _, _, _ in fresh)
     emails = [
         (title, f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
         for user, _, title, body, url in fresh

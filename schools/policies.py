@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from core.policies import ALLOW, Decision, deny
@@ -29,11 +31,31 @@ class Roles:
 
 NO_ROLES = Roles(frozenset(), frozenset(), frozenset(), frozenset())
 
+# Roles are read on every logged-in page (the navigation), so they are cached per user across
+# requests too. A membership saved or deleted clears them (schools/signals.py); is_superuser is part
+# of the key, so granting or revoking it is seen at once. The timeout bounds what a change made
+# without signals (bulk_create, queryset.update) could leave stale.
+ROLES_CACHE_TIMEOUT = 300
+
+
+def _roles_cache_key(user_id: int, is_superuser: bool) -> str:
+    return f"roles:v1:{user_id}:{int(is_superuser)}"
+
+
+def roles_cache_clear(user_id: int) -> None:
+    """Forget a user's cached roles now and again after commit (a request may re-cache the old rows meanwhile)."""
+    keys = [_roles_cache_key(user_id, False), _roles_cache_key(user_id, True)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
 
 def roles_of(user: AbstractBaseUser) -> Roles:
     if not user.is_authenticated:
         return NO_ROLES
     cached = getattr(user, "_sgs_roles", None)
+    if cached is None:
+        key = _roles_cache_key(user.pk, user.is_superuser)
+        cached = cache.get(key)
     if cached is None:
         rows = list(Membership.objects.filter(user=user).values_list("role", "school_id", "function"))
         district = {role for role, _, _ in rows if role in DISTRICT_ROLES}
@@ -45,7 +67,8 @@ def roles_of(user: AbstractBaseUser) -> Roles:
             school_ids=frozenset(school for role, school, _ in rows if role in SCHOOL_ROLES),
             principal_of=frozenset(school for role, school, _ in rows if role == Role.PRINCIPAL),
         )
-        user._sgs_roles = cached
+        cache.set(key, cached, ROLES_CACHE_TIMEOUT)
+    user._sgs_roles = cached
     return cached
 
 

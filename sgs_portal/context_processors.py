@@ -1,7 +1,7 @@
 """What the base layout needs on every page: the navigation for the user's roles, unread count."""
 
 from accountability.policies import can_run_evaluation, can_view_flags
-from core.models import Notification
+from core.notifications import unread_count
 from schools.models import Role
 from schools.policies import roles_of
 
@@ -28,5 +28,5 @@ def navigation(request):
         "nav_is_admin": roles.is_admin,
         "nav_is_school": bool(roles.school_ids) and not roles.is_central_office,
         "nav_is_liaison": Role.LIAISON in roles.district,
-        "unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "unread_count": unread_count(user),
     }

@@ -237,6 +237,13 @@ PAGES = {
     ),
     "school_results": Page(SCHOOL_PAGE, kwargs=school_code),
     "evaluation_runs": Page(ADMIN_ONLY),
+    # Confirming a held run: only the autonomy office; with no run held for the date it is told so.
+    "evaluation_run_decide": Page(
+        login_or(others=404, admin=409),
+        kwargs=lambda world, own: {"decision": "confirm"},
+        method="post",
+        data={"as_of": "2026-11-01"},
+    ),
 }
 
 

@@ -362,9 +362,11 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
 
 
 def _count_queries(client, url) -> int:
+    """Queries of a warm request: the one before caches the session, the roles and the unread count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -373,7 +375,6 @@ def _count_queries(client, url) -> int:
 def test_the_contract_page_costs_the_same_with_more_benchmarks(client_for, admin, principal, proposed, metrics):
     client = client_for(principal)
     url = _url("contract_detail", proposed)
-    client.get(url)
     before = _count_queries(client, url)
     for index in range(15):
         contract_benchmark_add(
@@ -382,14 +383,13 @@ def test_the_contract_page_costs_the_same_with_more_benchmarks(client_for, admin
                                      comparator=">=", target=Decimal(50 + index)),
         )
     after = _count_queries(client, url)
-    assert before == after == 11
+    assert before == after == 9
 
 
 def test_the_contract_list_costs_the_same_with_more_contracts(client_for, admin, template, term, baselines,
                                                               observe, draft):
     client = client_for(admin)
     url = reverse("contract_list")
-    client.get(url)
     before = _count_queries(client, url)
     for _ in range(20):
         school = SchoolFactory()
@@ -397,5 +397,5 @@ def test_the_contract_list_costs_the_same_with_more_contracts(client_for, admin,
         contract_create_from_template(actor=admin, school=school, template=template, term_start=term[0],
                                       term_end=term[1])
     after = _count_queries(client, url)
-    assert before == after == 5
+    assert before == after == 3
     assert PerformanceContract.objects.count() == 21
