@@ -29,16 +29,12 @@ from contracts.models import (
 )
 from contracts.policies import can_edit_contract, can_manage_contracts, can_take_contract_action
 from contracts.workflows import contract_transition
-from core.errors import ApplicationError, Conflict, NotPermitted
+from core.errors import ApplicationError, Conflict
 from core.notifications import notify
+from core.policies import require
 from metrics.models import Direction, Metric, Observation
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
-
-
-def _check(decision) -> None:
-    if not decision:
-        raise NotPermitted(decision.reason)
 
 
 def _locked(contract_id: int) -> PerformanceContract:
@@ -68,7 +64,7 @@ def _open_step(contract: PerformanceContract, *, actor, action: str) -> None:
     workflow); a step that is open but not the actor's is not permitted."""
     if contract_transition(contract.status, action) is None:
         raise Conflict(f"The contract is {contract.get_status_display().lower()}: that step is not open now.")
-    _check(can_take_contract_action(actor, contract, action))
+    require(can_take_contract_action(actor, contract, action))
 
 
 def _expect(contract: PerformanceContract, expected_status: str | None) -> None:
@@ -106,8 +102,7 @@ def check_benchmark_target(*, metric: Metric, kind: str, target: Decimal, field:
         if metric.min_value is not None and metric.max_value is not None:
             span = metric.max_value - metric.min_value
             if abs(target) > span:
-                message = (f"{metric.name} spans {span.normalize():f}; a change of {target.normalize():f} "
-                           "cannot happen.")
+                message = f"{metric.name} spans {span.normalize():f}; a change of {target.normalize():f} cannot happen."
                 raise ApplicationError(message, fields={field: [message]})
     else:
         check_target_in_range(metric=metric, value=target, field=field)
@@ -188,7 +183,7 @@ def contract_create_from_template(
 ) -> PerformanceContract:
     """A draft contract for the school's term: the template's benchmarks with targets resolved from the
     school's baselines (the latest value before the term), its rules, and the grants the school holds."""
-    _check(can_manage_contracts(actor))
+    require(can_manage_contracts(actor))
     if term_end.start_date < term_start.start_date:
         raise ApplicationError("The term must end in or after the year it starts.", fields={"term_end": ["Too early."]})
     standards = list(template.benchmarks.select_related("metric"))
@@ -307,7 +302,7 @@ def contract_benchmark_add(
     warning = comparator_warning(metric=benchmark.metric, comparator=benchmark.comparator, kind=benchmark.kind)
     with transaction.atomic():
         contract = _locked(contract_id)
-        _check(can_edit_contract(actor, contract))
+        require(can_edit_contract(actor, contract))
         _expect(contract, expected_status)
         try:
             with transaction.atomic():
@@ -336,7 +331,7 @@ def contract_benchmark_remove(
 ) -> None:
     with transaction.atomic():
         contract = _locked(contract_id)
-        _check(can_edit_contract(actor, contract))
+        require(can_edit_contract(actor, contract))
         _expect(contract, expected_status)
         deleted, _ = contract.benchmarks.filter(key=key).delete()
         if not deleted:
@@ -453,7 +448,7 @@ def contract_amend(
         raise ApplicationError("Say why the contract is amended.", fields={"reason": ["This field is required."]})
     with transaction.atomic():
         contract = _locked(contract_id)
-        _check(can_manage_contracts(actor))
+        require(can_manage_contracts(actor))
         _expect(contract, expected_status)
         if contract.status != ContractStatus.ACTIVE:
             raise Conflict("Only an active contract is amended; edit this version instead.")
@@ -499,7 +494,7 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
 
 def contract_amend_from_request(*, actor: AbstractBaseUser, request_id: int) -> PerformanceContract:
     """An approved programmatic request pre-fills an amendment: its target outcomes become benchmarks."""
-    _check(can_manage_contracts(actor))
+    require(can_manage_contracts(actor))
     request = AutonomyRequest.objects.select_related("school", "call").filter(pk=request_id).first()
     if request is None:
         raise ApplicationError("No such request.", fields={"request": ["Unknown."]})
@@ -547,7 +542,7 @@ def contracts_import_signed(
     resolved from each school's baselines exactly as for a drafted contract. A fixed number of queries
     per batch, whatever the number of schools.
     """
-    _check(can_manage_contracts(actor))
+    require(can_manage_contracts(actor))
     school_ids = [school.pk for school in schools]
     standards = list(template.benchmarks.select_related("metric"))
     metric_ids = {s.metric_id for s in standards}

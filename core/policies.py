@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from core.errors import NotPermitted
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -17,3 +19,9 @@ ALLOW = Decision(True)
 
 def deny(reason: str) -> Decision:
     return Decision(False, reason)
+
+
+def require(decision: Decision) -> None:
+    """Services ask again what the view asked: a refusal becomes NotPermitted, carrying its reason."""
+    if not decision:
+        raise NotPermitted(decision.reason)

@@ -38,8 +38,9 @@ from accountability.services.measures import (
 from autonomy.models import LIVE_STATUSES, AutonomyGrant, GrantStatus
 from autonomy.services import grant_change
 from contracts.models import Benchmark, ContractStatus, InterventionRule, Level, PerformanceContract
-from core.errors import Conflict, NotPermitted
+from core.errors import Conflict
 from core.notifications import notify_many
+from core.policies import require
 from metrics.models import Direction, Metric, Observation
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
@@ -202,8 +203,7 @@ def _data_concern(specs: list[BenchmarkSpec], current: dict[int, Outcome], *, ye
 def evaluation_run_confirm(*, actor, as_of: datetime.date) -> EvaluationRun:
     """An admin confirms a held run: it runs for real, past the guardrails, if it would still do exactly
     what the held run showed. Otherwise it is held again with the new counts, and Conflict says so."""
-    if not (decision := can_run_evaluation(actor)):
-        raise NotPermitted(decision.reason)
+    require(can_run_evaluation(actor))
     run = evaluation_run(as_of=as_of, trigger="manual", confirm=True, confirmed_by=actor)
     if run.status == RunStatus.HELD:
         raise Conflict(run.held_reason)
@@ -212,8 +212,7 @@ def evaluation_run_confirm(*, actor, as_of: datetime.date) -> EvaluationRun:
 
 def evaluation_run_discard(*, actor, as_of: datetime.date) -> EvaluationRun:
     """An admin discards a held run: nothing it would have done is done. A later run may hold again."""
-    if not (decision := can_run_evaluation(actor)):
-        raise NotPermitted(decision.reason)
+    require(can_run_evaluation(actor))
     with transaction.atomic():
         run = EvaluationRun.objects.select_for_update().filter(as_of=as_of).first()
         if run is None or run.status != RunStatus.HELD:

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from autonomy.models import Autonomy, CallForProposals, CallQuestion
 from autonomy.policies import can_manage_autonomy
-from core.errors import ApplicationError, NotPermitted
+from core.errors import ApplicationError
+from core.policies import require
 
 
 def call_create(
@@ -18,8 +19,7 @@ def call_create(
     guidance: str = "",
     questions: list[str] = (),
 ) -> CallForProposals:
-    if not (decision := can_manage_autonomy(actor)):
-        raise NotPermitted(decision.reason)
+    require(can_manage_autonomy(actor))
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Give the call a title."]

@@ -21,16 +21,16 @@ from autonomy.policies import (
     can_start_request,
 )
 from autonomy.services.request_locks import (
-    _check,
     _editable,
 )
 from core.errors import ApplicationError
+from core.policies import require
 from metrics.models import PERIOD_PATTERN, Metric
 from schools.models import School
 
 
 def request_create(*, actor: AbstractBaseUser, school: School, call: CallForProposals) -> AutonomyRequest:
-    _check(can_start_request(actor, school.pk))
+    require(can_start_request(actor, school.pk))
     if call.closes_on < timezone.localdate():
         raise ApplicationError(
             f"The call “{call.title}” closed on {call.closes_on:%B %-d, %Y}.", fields={"call": ["This call is closed."]}

@@ -17,21 +17,17 @@ from autonomy.policies import (
     can_take_request_action,
 )
 from autonomy.workflows import request_transition
-from core.errors import ApplicationError, Conflict, NotPermitted
+from core.errors import ApplicationError, Conflict
 from core.notifications import notify
+from core.policies import require
 from schools.selectors import principals_of
-
-
-def _check(decision) -> None:
-    if not decision:
-        raise NotPermitted(decision.reason)
 
 
 def _check_action(actor, request: AutonomyRequest, action: str) -> None:
     """A step that is not open in the request's state is a conflict (somebody moved it); else ask the policy."""
     if request_transition(request.status, action) is None:
         raise Conflict(f"This request is {request.get_status_display().lower()}: that step is not open now.")
-    _check(can_take_request_action(actor, request, action))
+    require(can_take_request_action(actor, request, action))
 
 
 def _locked(request_id: int) -> AutonomyRequest:
@@ -83,5 +79,5 @@ def _notify_school(request: AutonomyRequest, event: RequestEvent, title: str, bo
 
 def _editable(actor, request_id: int) -> AutonomyRequest:
     request = _locked(request_id)
-    _check(can_edit_request(actor, request))
+    require(can_edit_request(actor, request))
     return request

@@ -27,7 +27,6 @@ from autonomy.selectors import eligibility_for
 from autonomy.services.grants import grants_issue
 from autonomy.services.request_drafting import request_missing
 from autonomy.services.request_locks import (
-    _check,
     _check_action,
     _expect,
     _locked,
@@ -37,6 +36,7 @@ from autonomy.services.request_locks import (
 )
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
+from core.policies import require
 from schools.selectors import principals_of, reviewers_for
 
 
@@ -100,7 +100,7 @@ def request_comment(
         raise ApplicationError("Unknown recommendation.", fields={"recommendation": ["Choose one of the options."]})
     with transaction.atomic():
         request = _locked(request_id)
-        _check(can_comment_on_request(actor, request))
+        require(can_comment_on_request(actor, request))
         if request.status == RequestStatus.SUBMITTED:
             _move(request, actor=actor, action="review")
         comment = ReviewComment.objects.create(
@@ -178,7 +178,7 @@ def request_decide(
     with transaction.atomic():
         request = _locked(request_id)
         _expect(request, expected_status)
-        _check(can_decide_request(actor, request))
+        require(can_decide_request(actor, request))
         items = {item.pk: item for item in request.items.select_related("autonomy")}
         errors = _decision_errors(items, choices)
         if errors:
@@ -271,7 +271,7 @@ def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: 
     with transaction.atomic():
         item = RequestItem.objects.select_related("autonomy").get(pk=item_id)
         request = _locked(item.request_id)
-        _check(can_comment_on_request(actor, request))
+        require(can_comment_on_request(actor, request))
         item = RequestItem.objects.select_for_update().select_related("autonomy").get(pk=item_id)
         if item.decision != ItemDecision.PENDING:
             raise Conflict("This item has already been decided.")
