@@ -35,12 +35,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "template_partials",
     "django_htmx",
     "csp",
     "axes",
     "django_celery_results",
     "core",
+    "accounts",
     "schools",
     "metrics",
     "autonomy",
@@ -213,32 +215,85 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_TASK_TIME_LIMIT = 30 * 60
+# Seconds. The tests of a killed worker shorten all three through the environment.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 # Redis redelivers an unacknowledged task after the visibility timeout: it must exceed the hard
-# limit, or a long task would run twice. Broker and result transport share the value.
-_visibility = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60}
-CELERY_BROKER_TRANSPORT_OPTIONS = _visibility
+# limit, or a long task would run twice. Broker and result transport share the value. A worker
+# looks for such tasks every interval × throttle seconds (kombu's default: 10 × 10).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 10 * 60)
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT must hold, "
+        "or a task still running would be handed to a second worker."
+    )
+_visibility = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_visibility,
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _visibility
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE = {
     "evaluate-benchmarks-nightly": {
         "task": "accountability.tasks.evaluate_benchmarks_nightly",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Emails are sent after the commit that queued them; this catches any whose enqueue was lost.
+    "outbox-sweep": {"task": "core.tasks.outbox_send", "schedule": crontab(minute="*/5")},
 }
+# A run whose attempts keep dying with their worker (killed, out of memory) is marked failed after this
+# many, instead of being redelivered forever. A redelivered run waits up to EVALUATION_LOCK_WAIT seconds
+# for the lost attempt's database session to end and free the run's lock.
+EVALUATION_MAX_ATTEMPTS = env.int("EVALUATION_MAX_ATTEMPTS", default=3)
+EVALUATION_LOCK_WAIT = env.int("EVALUATION_LOCK_WAIT", default=60)
+# The email outbox: rows per transaction of the sender, and tries before a row is failed for an admin.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 # --- REST framework -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per token (or per logged-in user, or per address when anonymous); empty turns it off.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="1200/min")
+API_ANONYMOUS_THROTTLE_RATE = env("API_ANONYMOUS_THROTTLE_RATE", default="60/min")
+# Rows accepted by one bulk call (POST /api/v1/observations/bulk/).
+API_BULK_MAX_ROWS = 10_000
 SPECTACULAR_SETTINGS = {
     "TITLE": "SGS Portal API",
-    "DESCRIPTION": "School autonomy, performance contracts and accountability.",
+    "DESCRIPTION": (
+        "School autonomy, performance contracts and accountability. Authenticate with a personal token "
+        "from your profile page: `Authorization: Bearer <token>`. The API answers as you: it shows and "
+        "changes exactly what your pages do. Every error has the shape "
+        '`{"error": code, "detail": text, "fields": {field: [messages]}}`.'
+    ),
     "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI from the installed package, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.views import healthz, inbox, inbox_mark_read
-from sgs_portal.views import home
+from sgs_portal.api import urlpatterns as api_urlpatterns
+from sgs_portal.views import home, page_not_found, server_error
 
 urlpatterns = [
+    *api_urlpatterns,
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -13,7 +15,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
+    path("", include("accounts.urls")),
     path("", include("autonomy.urls")),
     path("", include("contracts.urls")),
     path("", include("accountability.urls")),
 ]
+
+handler404 = page_not_found
+handler500 = server_error

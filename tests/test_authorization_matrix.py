@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accountability.models import InterventionFlag
+from accounts.services import api_token_create
 from accountability.services import evaluation_run
 from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
 from contracts.services import contract_countersign, contract_create_from_template, contract_propose, contract_sign
@@ -87,6 +88,16 @@ PAGES = {
     "healthz": Page(table(others=200)),
     "inbox": Page(EVERYONE),
     "inbox_mark_read": Page(login_or(others=302), method="post"),
+    "profile": Page(EVERYONE),
+    # Only its owner revokes a token: the own school's principal holds one, the other school's another.
+    "api_token_revoke": Page(
+        login_or(others=404, principal=(302, 404)),
+        kwargs=lambda world, own: {"pk": world["tokens"][own].pk},
+        method="post",
+    ),
+    # The API's description is public, as its docs are; the API itself is in tests/api/test_api_matrix.py.
+    "api-schema": Page(table(others=200)),
+    "api-docs": Page(table(others=200)),
     "district_overview": Page(login_or(others=404, liaison=200, **dict.fromkeys(CENTRAL, 200))),
     "school_detail": Page(SCHOOL_PAGE, kwargs=school_code),
     "school_grants": Page(SCHOOL_PAGE, kwargs=school_code),
@@ -258,7 +269,8 @@ def _walk(patterns, prefix=""):
 
 ALL_URLS = sorted({name: pattern for name, pattern in _walk(get_resolver().url_patterns)}.items())
 ADMIN_URLS = [(name, pattern) for name, pattern in ALL_URLS if name.startswith("admin:")]
-APP_URLS = [name for name, _ in ALL_URLS if not name.startswith("admin:")]
+API_URLS = [name for name, _ in ALL_URLS if name.startswith("api:")]
+APP_URLS = [name for name, _ in ALL_URLS if not name.startswith(("admin:", "api:"))]
 
 
 def test_every_url_is_in_the_matrix():
@@ -343,6 +355,10 @@ def world(db):
     for school in (own, other):
         Observation.objects.create(school=school, metric=ela, period="2026-27", value=40)
     evaluation_run(as_of=datetime.date(2026, 11, 1))
+    tokens = {
+        True: api_token_create(user=users[P], name="own")[0],
+        False: api_token_create(user=other_principal, name="other")[0],
+    }
     flags = {True: InterventionFlag.objects.get(school=own), False: InterventionFlag.objects.get(school=other)}
     return {
         "own": own,
@@ -354,6 +370,7 @@ def world(db):
         "grants": grants,
         "contracts": contracts,
         "flags": flags,
+        "tokens": tokens,
     }
 
 

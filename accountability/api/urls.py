@@ -1,0 +1,5 @@
+from accountability.api.schools import SchoolViewSet
+
+routes = [
+    ("schools", SchoolViewSet, "school"),
+]

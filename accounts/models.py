@@ -1,0 +1,43 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+TOKEN_PREFIX = "sgs_"
+
+
+def token_digest(raw: str) -> str:
+    """The stored form of a token. A token is 256 random bits, so a plain SHA-256 is enough: there is
+    nothing to guess, and a stolen table gives no usable token."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token: acts as its user, through the same policies as the user's pages.
+
+    Only the digest is stored; the token is shown once, when it is created.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What the token is for, e.g. “nightly HR export”.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False, help_text="The token's first characters, to tell it apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"], condition=Q(revoked_at__isnull=True), name="api_token_live_name_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.forms import ApiTokenForm
+from accounts.models import ApiToken
+from accounts.selectors import api_tokens_for_user
+from accounts.services import api_token_create, api_token_revoke
+from core.errors import ApplicationError, Conflict
+from schools.models import Membership
+
+
+def _render(request, form, *, new_token: str = "", status: int = 200):
+    memberships = Membership.objects.filter(user=request.user).select_related("school").order_by("role", "school__code")
+    context = {
+        "form": form,
+        "tokens": api_tokens_for_user(user=request.user),
+        "memberships": memberships,
+        "new_token": new_token,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@never_cache
+@login_required
+def profile(request):
+    """The user's account and API tokens. A new token is shown once, in the answer to its creation, and
+    never stored in the session or a message."""
+    if request.method != "POST":
+        return _render(request, ApiTokenForm())
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render(request, form, status=400)
+    try:
+        _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+    except ApplicationError as error:
+        for field, problems in error.fields.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        if not error.fields:
+            form.add_error(None, error.message)
+        return _render(request, form, status=409 if isinstance(error, Conflict) else 400)
+    return _render(request, ApiTokenForm(), new_token=raw, status=201)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, pk: int):
+    try:
+        token = api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    except Conflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect("profile")
+    messages.success(request, f"“{token.name}” is revoked: it no longer works.")
+    return redirect("profile")

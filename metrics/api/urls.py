@@ -1,0 +1,5 @@
+from metrics.api.catalog import MetricViewSet
+
+routes = [
+    ("metrics", MetricViewSet, "metric"),
+]
