@@ -134,3 +134,51 @@ class FlagEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class EligibilityFinding(models.Model):
+    """A school the nightly run found newly eligible for an earned autonomy: central office may invite it.
+
+    "Newly" means an episode: a run finds that the school meets every criterion of the autonomy as of its
+    date, holds no live grant of it and has no open request for it, and no earlier run has listed it in
+    the episode still open. The episode stays open, and nothing more is listed for the pair, while the
+    school goes on meeting the criteria (whether or not it is invited, asks or is granted); it ends when
+    a run finds the school no longer meeting them, and a school that meets them again later is listed
+    anew. So a second run of the same date, or the next night, lists nothing new.
+    """
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT, related_name="eligibility_findings")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="eligibility_findings")
+    autonomy = models.ForeignKey("autonomy.Autonomy", on_delete=models.PROTECT, related_name="+")
+    evidence = models.JSONField(
+        default=dict, help_text="Each criterion with its metric, comparator, threshold, and the value and period used."
+    )
+    found_at = models.DateTimeField()
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a run found the school no longer meeting the criteria."
+    )
+    ended_run = models.ForeignKey(
+        EvaluationRun, on_delete=models.PROTECT, null=True, blank=True, related_name="eligibility_ended"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "autonomy"],
+                condition=models.Q(ended_at__isnull=True),
+                name="eligibility_one_open_per_school_autonomy",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(invited_at__isnull=True, invited_by__isnull=True)
+                | models.Q(invited_at__isnull=False, invited_by__isnull=False),
+                name="eligibility_invited_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.autonomy_id} (found {self.found_at:%Y-%m-%d})"

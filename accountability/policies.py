@@ -80,3 +80,10 @@ def can_escalate_flag(user: AbstractBaseUser, flag: InterventionFlag) -> Decisio
 def can_run_evaluation(user: AbstractBaseUser) -> Decision:
     """Start or preview an evaluation, and see the runs: the autonomy office."""
     return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office runs the evaluation.")
+
+
+def can_invite_eligible_school(user: AbstractBaseUser) -> Decision:
+    """Invite a school the nightly run found newly eligible to request an earned autonomy: the autonomy office."""
+    if roles_of(user).is_admin:
+        return ALLOW
+    return deny("Only the autonomy office invites a school to request an earned autonomy.")

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from accountability.charts import TrendChart, TrendPoint, number, trend_chart
 from accountability.models import (
     LIVE_FLAG_STATUSES,
     BenchmarkResult,
+    EligibilityFinding,
     EvaluationRun,
     FlagEvent,
     InterventionFlag,
@@ -23,6 +24,7 @@ from accountability.models import (
 )
 from accountability.policies import flags_visible_to
 from accountability.services.measures import previous_periods
+from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, RequestItem
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.wording import COMPARATOR_WORDS, benchmark_sentence
 from metrics.models import Observation
@@ -180,6 +182,35 @@ def school_results(*, school: School) -> SchoolResults:
 
 def runs_recent(*, limit: int = 20) -> list[EvaluationRun]:
     return list(EvaluationRun.objects.order_by("-started_at", "-pk")[:limit])
+
+
+def eligibility_findings_open() -> QuerySet[EligibilityFinding]:
+    """The schools listed as newly eligible whose episode is still open, newest first and then by school, with
+    what the page shows and whether the school has since asked for or been granted the autonomy: one query
+    a page."""
+    same_pair = {"school_id": OuterRef("school_id"), "autonomy_id": OuterRef("autonomy_id")}
+    return (
+        EligibilityFinding.objects.filter(ended_at__isnull=True)
+        .select_related("school", "autonomy", "run", "invited_by")
+        .annotate(
+            holds_now=Exists(AutonomyGrant.objects.filter(status__in=LIVE_STATUSES, **same_pair)),
+            asked_now=Exists(
+                RequestItem.objects.filter(
+                    request__school_id=OuterRef("school_id"),
+                    autonomy_id=OuterRef("autonomy_id"),
+                    request__status__in=OPEN_REQUEST_STATUSES,
+                )
+            ),
+        )
+        .order_by("-found_at", "school__name", "autonomy__domain", "autonomy__display_order", "pk")
+    )
+
+
+def eligibility_finding_get(*, pk: int) -> EligibilityFinding:
+    finding = EligibilityFinding.objects.filter(pk=pk).first()
+    if finding is None:
+        raise Http404("No such finding.")
+    return finding
 
 
 @dataclass(frozen=True)

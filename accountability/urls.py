@@ -9,4 +9,6 @@ urlpatterns = [
     path("schools/<slug:code>/results/", views.school_results, name="school_results"),
     path("evaluation/", views.evaluation_runs, name="evaluation_runs"),
     path("evaluation/held/<slug:decision>/", views.evaluation_run_decide, name="evaluation_run_decide"),
+    path("evaluation/eligible/", views.eligibility_findings, name="eligibility_findings"),
+    path("evaluation/eligible/<int:pk>/invite/", views.eligibility_finding_invite, name="eligibility_invite"),
 ]

@@ -20,6 +20,7 @@ from accountability.forms import FLAG_FORMS, EvaluationRunForm, FlagFilterForm
 from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, RunStatus
 from accountability.policies import (
     can_attempt_flag_action,
+    can_invite_eligible_school,
     can_run_evaluation,
     can_take_flag_action,
     can_view_flags,
@@ -27,6 +28,7 @@ from accountability.policies import (
 from accountability.services import (
     SUMMARY_KEYS,
     RunInProgress,
+    eligibility_invite,
     evaluation_run,
     evaluation_run_confirm,
     evaluation_run_discard,
@@ -39,6 +41,7 @@ from accountability.services import (
 from accountability.tasks import evaluate_benchmarks_nightly
 from accountability.wording import rung_words, when_words
 from accountability.workflows import FLAG_ACTIONS
+from autonomy.selectors_grants import evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.errors import ApplicationError, Conflict, NotPermitted
@@ -204,6 +207,7 @@ COUNT_LABELS = {
     "flags_cleared": "Conditions cleared",
     "grants_suspended": "Autonomies suspended",
     "grants_revoked": "Autonomies revoked",
+    "newly_eligible": "Newly eligible for an earned autonomy",
 }
 
 
@@ -283,6 +287,54 @@ def evaluation_run_decide(request, decision):
         return _render_runs(request, refusal=error.message, status=403)
     messages.success(request, done.format(as_of))
     return redirect("evaluation_runs")
+
+
+# --- schools newly eligible for an earned autonomy ---------------------------------------------------
+
+ELIGIBLE_PAGE_SIZE = 50
+
+
+@require_safe
+@login_required
+def eligibility_findings(request):
+    if not can_run_evaluation(request.user):
+        raise Http404("No such page.")
+    return _render_eligible(request)
+
+
+def _render_eligible(request, *, refusal: str = "", status: int = 200):
+    page = Paginator(selectors.eligibility_findings_open(), ELIGIBLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [(f, evidence_summary({"criteria": f.evidence.get("criteria", [])})) for f in page.object_list],
+        "can_invite": bool(can_invite_eligible_school(request.user)),
+        "refusal": refusal,
+    }
+    template = "accountability/eligibility_findings.html"
+    if request.htmx:
+        template += "#eligible-table"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@login_required
+def eligibility_finding_invite(request, pk):
+    """Invite the school of a finding to request the autonomy; 409 naming when, if it was invited already."""
+    if not can_run_evaluation(request.user):
+        raise Http404("No such page.")
+    finding = selectors.eligibility_finding_get(pk=pk)
+    try:
+        finding = eligibility_invite(actor=request.user, finding_id=finding.pk)
+    except Conflict as error:
+        return _render_eligible(request, refusal=error.message, status=409)
+    except NotPermitted as error:
+        return _render_eligible(request, refusal=error.message, status=403)
+    except ApplicationError as error:
+        return _render_eligible(request, refusal=error.message, status=400)
+    messages.success(
+        request, f"{finding.school.name} was invited to request “{finding.autonomy.name}”; its principal has been told."
+    )
+    return redirect("eligibility_findings")
 
 
 def _without_page(query):

@@ -173,22 +173,26 @@ def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, 
         latest[observation.metric_id] = observation  # periods sort as text: 2025-26 after 2024-25
     checks: dict[int, list[CriterionCheck]] = {a.pk: [] for a in autonomies}
     for criterion in criteria:
-        observation = latest.get(criterion.metric_id)
-        holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
-        checks[criterion.autonomy_id].append(
-            CriterionCheck(
-                criterion=(
-                    f"{criterion.metric.name} {criterion.get_comparator_display()} {plain_number(criterion.threshold)}"
-                ),
-                metric=criterion.metric.code,
-                comparator=criterion.comparator,
-                threshold=plain_number(criterion.threshold),
-                period=observation.period if observation else None,
-                value=plain_number(observation.value) if observation else None,
-                holds=holds,
-            )
-        )
+        checks[criterion.autonomy_id].append(criterion_check(criterion, latest.get(criterion.metric_id)))
     return checks
+
+
+def criterion_check(criterion: EligibilityCriterion, observation: Observation | None) -> CriterionCheck:
+    """One criterion against the school's latest observation of its metric; no observation never holds.
+
+    The one rule of eligibility: the request decision and the nightly list of newly eligible schools
+    both judge here. The criterion comes with its metric.
+    """
+    holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
+    return CriterionCheck(
+        criterion=f"{criterion.metric.name} {criterion.get_comparator_display()} {plain_number(criterion.threshold)}",
+        metric=criterion.metric.code,
+        comparator=criterion.comparator,
+        threshold=plain_number(criterion.threshold),
+        period=observation.period if observation else None,
+        value=plain_number(observation.value) if observation else None,
+        holds=holds,
+    )
 
 
 # --- requests and calls -------------------------------------------------------------------------

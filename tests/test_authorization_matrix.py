@@ -14,9 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accountability.models import InterventionFlag
+from accountability.models import EligibilityFinding, EvaluationRun, InterventionFlag
+from accountability.services import eligibility_findings_record, evaluation_run
 from accounts.services import api_token_create
-from accountability.services import evaluation_run
+from autonomy.models import Autonomy, EligibilityCriterion
 from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
 from contracts.services import contract_countersign, contract_create_from_template, contract_propose, contract_sign
 from metrics.models import Metric, Observation
@@ -70,6 +71,20 @@ def contract_pk(world, own):
 
 def flag_pk(world, own):
     return {"pk": world["flags"][own].pk}
+
+
+def eligibility_finding_pk(world, own):
+    """The school found newly eligible for `money.salary` by the nightly run (the admin, asked last, invites it)."""
+    school = world["own" if own else "other"]
+    salary = Autonomy.objects.get(code="money.salary")
+    EligibilityCriterion.objects.get_or_create(
+        autonomy=salary, metric=Metric.objects.get(code="finance_rating"), defaults={"comparator": ">=", "threshold": 4}
+    )
+    Observation.objects.get_or_create(
+        school=school, metric=Metric.objects.get(code="finance_rating"), period="2026-27", defaults={"value": 5}
+    )
+    eligibility_findings_record(run=EvaluationRun.objects.get(), as_of=datetime.date(2026, 11, 1))
+    return {"pk": EligibilityFinding.objects.get(school=school, autonomy=salary).pk}
 
 
 # The school itself: its staff and liaison for their own school, central office for all.
@@ -255,6 +270,9 @@ PAGES = {
         method="post",
         data={"as_of": "2026-11-01"},
     ),
+    # Schools newly eligible for an earned autonomy: the autonomy office lists and invites them.
+    "eligibility_findings": Page(ADMIN_ONLY),
+    "eligibility_invite": Page(login_or(others=404, admin=302), kwargs=eligibility_finding_pk, method="post"),
 }
 
 

@@ -1,3 +1,4 @@
+from accountability.services.eligibility import eligibility_findings_record, eligibility_invite
 from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
 from accountability.services.run import (
     SUMMARY_KEYS,
@@ -15,6 +16,8 @@ __all__ = [
     "evaluation_run",
     "evaluation_run_confirm",
     "evaluation_run_discard",
+    "eligibility_findings_record",
+    "eligibility_invite",
     "evaluation_run_mark_requested",
     "flag_acknowledge",
     "flag_escalate",

@@ -27,6 +27,7 @@ from accountability.models import (
     RunStatus,
 )
 from accountability.policies import can_run_evaluation
+from accountability.services.eligibility import eligibility_findings_record
 from accountability.services.measures import (
     BenchmarkSpec,
     Outcome,
@@ -55,6 +56,7 @@ SUMMARY_KEYS = (
     "flags_cleared",
     "grants_suspended",
     "grants_revoked",
+    "newly_eligible",
 )
 # What a rung of the ladder does to the autonomy a missed binding benchmark protects.
 GRANT_ACTIONS = {Level.AT_RISK: "put_at_risk", Level.SUSPENDED: "suspend_by_rule", Level.REVOKED: "revoke_by_rule"}
@@ -246,6 +248,7 @@ def _period_for(as_of: datetime.date) -> SchoolYear | None:
 def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int], str]:
     """The run's counts, and what looks wrong in the data it used (empty if nothing)."""
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
+    counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of)  # whether or not contracts run
     year = _period_for(as_of)
     if year is None:
         return counts, ""

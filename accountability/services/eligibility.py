@@ -1,0 +1,181 @@
+"""Earned eligibility: the nightly run lists the schools that newly meet an earned autonomy's criteria, and
+central office invites them to request it.
+
+What "newly" means is told on accountability.models.EligibilityFinding. Whether a criterion holds is
+judged by the one rule the request decision uses (autonomy.selectors.criterion_check): the school's most
+recent observation of the metric counts, and no observation never holds. A run reads only the periods
+that had begun by its date, so that it stays a pure function of the data and the date.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability.models import EligibilityFinding, EvaluationRun
+from accountability.policies import can_invite_eligible_school
+from autonomy.models import (
+    LIVE_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    AccountabilityModel,
+    AutonomyGrant,
+    EligibilityCriterion,
+    RequestItem,
+)
+from autonomy.selectors import CriterionCheck, criterion_check
+from core.errors import ApplicationError, Conflict
+from core.notifications import notify
+from core.policies import require
+from metrics.models import Observation
+from schools.models import SchoolYear
+from schools.selectors import principals_of
+
+
+def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date) -> int:
+    """Record a finding for each school newly eligible for an earned autonomy as of the date; end the
+    findings of schools that no longer meet the criteria. Returns how many schools were newly listed.
+
+    Runs inside the evaluation's transaction (a dry or held run rolls it back with everything else).
+    The queries are fixed whatever the number of schools: the criteria, the latest observations, the
+    live grants and open requests, the open findings, one insert and at most one update.
+    """
+    meeting = _schools_meeting_criteria(as_of=as_of)
+    taken = _held_or_asked_for(autonomy_ids={autonomy_id for _, autonomy_id in meeting})
+    open_findings = {
+        (school_id, autonomy_id): (pk, found_as_of)
+        for pk, school_id, autonomy_id, found_as_of in EligibilityFinding.objects.filter(
+            ended_at__isnull=True
+        ).values_list("pk", "school_id", "autonomy_id", "run__as_of")
+    }
+    now = timezone.now()
+    new = [
+        EligibilityFinding(
+            run=run,
+            school_id=school_id,
+            autonomy_id=autonomy_id,
+            evidence={"as_of": as_of.isoformat(), "criteria": [check.as_evidence() for check in checks]},
+            found_at=now,
+        )
+        for (school_id, autonomy_id), checks in sorted(meeting.items())
+        if (school_id, autonomy_id) not in taken and (school_id, autonomy_id) not in open_findings
+    ]
+    EligibilityFinding.objects.bulk_create(new)
+    # A run for an earlier date than the one that found a school (a back-fill) does not end its episode.
+    ended = [pk for key, (pk, found_as_of) in open_findings.items() if key not in meeting and found_as_of <= as_of]
+    if ended:
+        EligibilityFinding.objects.filter(pk__in=ended).update(ended_at=now, ended_run=run)
+    return len(new)
+
+
+def _schools_meeting_criteria(*, as_of: datetime.date) -> dict[tuple[int, int], list[CriterionCheck]]:
+    """(school, earned autonomy) → its criterion checks, for the pairs where every criterion holds.
+
+    An earned autonomy with no criterion has nothing to earn and is left out; so is a school with no
+    observation of a criterion's metric (missing data is not meeting).
+    """
+    criteria = list(
+        EligibilityCriterion.objects.filter(autonomy__model=AccountabilityModel.EARNED)
+        .select_related("metric")
+        .order_by("autonomy_id", "pk")
+    )
+    if not criteria:
+        return {}
+    # The latest period begun by the date; periods sort as text (2025-26 after 2024-25).
+    begun = SchoolYear.objects.filter(start_date__lte=as_of).order_by("-start_date").values("label")[:1]
+    latest_period = (
+        Observation.objects.filter(
+            school_id=OuterRef("school_id"), metric_id=OuterRef("metric_id"), period__lte=Subquery(begun)
+        )
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    latest = {
+        (observation.school_id, observation.metric_id): observation
+        for observation in Observation.objects.filter(
+            metric_id__in={c.metric_id for c in criteria}, period=Subquery(latest_period)
+        ).only("school_id", "metric_id", "period", "value")
+    }
+    by_autonomy: dict[int, list[EligibilityCriterion]] = defaultdict(list)
+    for criterion in criteria:
+        by_autonomy[criterion.autonomy_id].append(criterion)
+    schools = {school_id for school_id, _ in latest}
+    meeting = {}
+    for autonomy_id, its_criteria in by_autonomy.items():
+        for school_id in schools:
+            checks = [criterion_check(c, latest.get((school_id, c.metric_id))) for c in its_criteria]
+            if all(check.holds for check in checks):
+                meeting[(school_id, autonomy_id)] = checks
+    return meeting
+
+
+def _held_or_asked_for(*, autonomy_ids: set[int]) -> set[tuple[int, int]]:
+    """(school, autonomy) pairs with a live grant or an open request that asks for the autonomy: one query."""
+    if not autonomy_ids:
+        return set()
+    grants = (
+        AutonomyGrant.objects.filter(autonomy_id__in=autonomy_ids, status__in=LIVE_STATUSES)
+        .order_by()
+        .values_list("school_id", "autonomy_id")
+    )
+    asked = (
+        RequestItem.objects.filter(autonomy_id__in=autonomy_ids, request__status__in=OPEN_REQUEST_STATUSES)
+        .order_by()
+        .values_list("request__school_id", "autonomy_id")
+    )
+    return set(grants.union(asked))
+
+
+def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
+    """Invite the school of a finding to request the autonomy: its principal is told once, and the
+    finding records who invited and when. A second invitation, or one for a school that has since
+    asked for or been granted the autonomy, is refused with a Conflict that says why.
+    """
+    require(can_invite_eligible_school(actor))
+    with transaction.atomic():
+        finding = (
+            EligibilityFinding.objects.select_related("school", "autonomy", "invited_by")
+            .select_for_update(of=("self",))
+            .filter(pk=finding_id)
+            .first()
+        )
+        if finding is None:
+            raise ApplicationError("There is no such finding.", fields={"finding": ["No such finding."]})
+        school, autonomy = finding.school, finding.autonomy
+        if finding.invited_at is not None:
+            who = finding.invited_by.get_full_name() or finding.invited_by.get_username()
+            raise Conflict(
+                f"{school.name} was already invited to request “{autonomy.name}” on "
+                f"{timezone.localtime(finding.invited_at):%B %-d, %Y at %-I:%M %p} by {who}."
+            )
+        if finding.ended_at is not None:
+            raise Conflict(f"{school.name} no longer meets the criteria for “{autonomy.name}”.")
+        if (school.pk, autonomy.pk) in _held_or_asked_for(autonomy_ids={autonomy.pk}):
+            raise Conflict(f"{school.name} already holds or has asked for “{autonomy.name}”.")
+        principals = principals_of(school_ids=[school.pk]).get(school.pk, [])
+        if not principals:
+            raise ApplicationError(
+                f"{school.name} has no principal on record to invite.", fields={"school": ["No principal."]}
+            )
+        finding.invited_at, finding.invited_by = timezone.now(), actor
+        finding.save(update_fields=["invited_at", "invited_by"])
+        notify(
+            users=principals,
+            key=f"eligibility:{finding.pk}:invite",
+            title=f"Your school now meets the criteria for “{autonomy.name}”",
+            body=_invitation_text(finding),
+            url=reverse("request_list"),
+        )
+    return finding
+
+
+def _invitation_text(finding: EligibilityFinding) -> str:
+    met = "; ".join(
+        f"{check['criterion']}: {check['value']} in {check['period']}" for check in finding.evidence.get("criteria", [])
+    )
+    return (
+        f"{finding.school.name} now meets the criteria for “{finding.autonomy.name}” ({met}). "
+        "You are invited to request it: start a request in an open call for proposals."
+    )
