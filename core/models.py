@@ -30,3 +30,48 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboxEmail(models.Model):
+    """An email waiting to be sent, written in the same transaction as the event it tells of.
+
+    One per (key, recipient): the key is the notification's event key (`flag:<id>:level:<rung>` for a
+    flag a run opened or escalated, `grant:<id>:<status>:<n>` for a grant's n-th change, …), so it names
+    the run or event and the kind of message; a retried or redelivered run writes no second row. Rows
+    are sent by core.tasks.outbox_send after commit, and by its periodic sweep when that enqueue was lost.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    to_address = models.EmailField()
+    kind = models.CharField(max_length=40, help_text="What the event is about: flag, grant, request, contract …")
+    key = models.CharField(max_length=200, help_text="The notification's event key.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="outbox_once_per_event_and_recipient"),
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False) | ~models.Q(status="sent"),
+                name="outbox_sent_has_sent_at",
+            ),
+        ]
+        # The sender reads pending rows in id order: a partial index keeps that cheap as sent rows pile up.
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(status="pending"), name="outbox_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to_address} ({self.status})"

@@ -1,15 +1,24 @@
-"""Notifications: an in-app inbox row and an email, each at most once per (user, event key)."""
+"""Notifications: an in-app inbox row and an email, each at most once per (user, event key).
 
+The email is an outbox row (core.models.OutboxEmail) written in the caller's transaction, so it exists
+exactly when the event does: a rolled-back event leaves none, a retried one adds none. After commit one
+task, core.tasks.outbox_send, sends what is pending; a periodic sweep runs the same task for rows whose
+enqueue was lost (a broker down at that moment, a process killed between commit and enqueue).
+"""
+
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import Notification
+from core.models import Notification, OutboxEmail, OutboxStatus
+
+logger = logging.getLogger(__name__)
 
 # The unread count is in the header of every logged-in page, so it is cached per user. Every service
 # here that creates or reads notifications clears it; so do saves and deletes of single rows
@@ -41,7 +50,7 @@ def unread_cache_clear(user_ids: Iterable[int]) -> None:
 
 
 def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str = "", url: str = "") -> int:
-    """Record the notification for each user who has not had this key yet; email them after commit.
+    """Record the notification for each user who has not had this key yet, and their email in the outbox.
 
     Returns how many users were newly notified. Safe to call again for the same event.
     """
@@ -55,15 +64,7 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
         ignore_conflicts=True,
     )
     unread_cache_clear(user.pk for user in fresh)
-    emails = [user.email for user in fresh if user.email]
-    if emails:
-        message = f"{body}\n\n{url}".strip()
-        transaction.on_commit(
-            lambda: send_mass_mail(
-                [(title, message, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails],
-                fail_silently=True,
-            )
-        )
+    _outbox_add([(user, key, title, body, url) for user in fresh])
     return len(fresh)
 
 
@@ -79,7 +80,7 @@ def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
 
 
 def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
-    """Many notifications in two queries: (users, key, title, body, url) each; already-sent ones skipped."""
+    """Many notifications in three queries: (users, key, title, body, url) each; already-sent ones skipped."""
     wanted = [
         (user, key, title, body, url) for users, key, title, body, url in messages for user in users if user is not None
     ]
@@ -93,11 +94,123 @@ def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
         ignore_conflicts=True,
     )
     unread_cache_clear(user.pk for user, _, _, _, _ in fresh)
+    _outbox_add(fresh)
+    return len(fresh)
+
+
+# --- the email outbox ----------------------------------------------------------------------------
+
+
+def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None:
+    """Queue an email per (user, key, title, body, url) for users with an address, in the caller's
+    transaction, and have the sender run once after commit (once per transaction, however many calls)."""
     emails = [
-        (title, f"{body}\n\n{url}".strip(), settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user, _, title, body, url in fresh
+        OutboxEmail(
+            recipient=user,
+            to_address=user.email,
+            kind=key.split(":", 1)[0],
+            key=key,
+            subject=title,
+            body=f"{body}\n\n{url}".strip(),
+        )
+        for user, key, title, body, url in rows
         if user.email
     ]
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=True))
-    return len(fresh)
+    if not emails:
+        return
+    OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    connection = transaction.get_connection()
+    if not any(func is _outbox_enqueue for _, func, _ in connection.run_on_commit):
+        # robust: a broker that is down must not fail the request whose data are committed; the sweep
+        # sends these rows later.
+        transaction.on_commit(_outbox_enqueue, robust=True)
+
+
+def _outbox_enqueue() -> None:
+    from core.tasks import outbox_send  # the task module imports this one
+
+    outbox_send.delay()
+
+
+def outbox_send_pending(*, batch_size: int | None = None) -> dict[str, int]:
+    """Send every pending email once, in batches; returns how many were sent and failed, and how many
+    failed for good.
+
+    Each batch is one transaction: its rows are locked (skipping rows another sender holds, on
+    PostgreSQL), handed to the email backend one by one, and marked sent as soon as the backend accepted
+    them, or given one more attempt and the error. A row that reached OUTBOX_MAX_ATTEMPTS is failed,
+    kept with its error for an admin to retry. A worker lost between the backend's acceptance and the
+    commit sends that batch again: delivery is at least once, never lost. Rows are taken in id order
+    past the last one seen, so a row that failed is tried once per call, and a second call finds nothing
+    pending that this one could send.
+    """
+    batch_size = batch_size or settings.OUTBOX_BATCH_SIZE
+    totals = {"sent": 0, "retrying": 0, "failed": 0}
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                OutboxEmail.objects.select_for_update(skip_locked=True)
+                .filter(status=OutboxStatus.PENDING, pk__gt=last_pk)
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return totals
+            last_pk = batch[-1].pk
+            _send_batch(batch)
+            OutboxEmail.objects.bulk_update(batch, ["status", "attempts", "last_error", "sent_at"])
+        for email in batch:
+            if email.status == OutboxStatus.SENT:
+                totals["sent"] += 1
+            else:
+                totals["failed" if email.status == OutboxStatus.FAILED else "retrying"] += 1
+
+
+def _send_batch(batch: list[OutboxEmail]) -> None:
+    """Hand each email to the backend over one connection; record on each row what became of it."""
+    cap = settings.OUTBOX_MAX_ATTEMPTS
+    try:
+        backend = get_connection(fail_silently=False)
+        backend.open()
+    except Exception as exc:  # the mail server cannot be reached: every row of the batch waits for the next try
+        logger.warning("Outbox: the email backend could not be opened: %r", exc)
+        for email in batch:
+            _attempt_failed(email, exc, cap)
+        return
+    try:
+        for email in batch:
+            message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to_address])
+            try:
+                accepted = backend.send_messages([message])
+            except Exception as exc:  # one refused address must not hold back the rest
+                _attempt_failed(email, exc, cap)
+                continue
+            if accepted:
+                email.attempts += 1
+                email.status, email.sent_at, email.last_error = OutboxStatus.SENT, timezone.now(), ""
+            else:
+                _attempt_failed(email, RuntimeError("The email backend did not accept the message."), cap)
+    finally:
+        try:
+            backend.close()
+        except Exception:  # already broken; what was accepted is recorded either way
+            logger.warning("Outbox: the email backend did not close cleanly", exc_info=True)
+
+
+def _attempt_failed(email: OutboxEmail, error: Exception, cap: int) -> None:
+    email.attempts += 1
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if email.attempts >= cap:
+        email.status = OutboxStatus.FAILED
+
+
+def outbox_retry(*, email_ids: Iterable[int]) -> int:
+    """Put failed emails back in the queue with a fresh count of attempts (the last error is kept until
+    the next try), and have the sender run after commit. Returns how many were put back."""
+    with transaction.atomic():
+        retried = OutboxEmail.objects.filter(pk__in=list(email_ids), status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0
+        )
+        if retried:
+            transaction.on_commit(_outbox_enqueue, robust=True)
+    return retried

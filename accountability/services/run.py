@@ -9,11 +9,14 @@ exception is one grant transition per grant a rule acts on, each with its own au
 """
 
 import datetime
+import logging
+import re
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +49,8 @@ from metrics.models import Direction, Metric, Observation
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
 
+logger = logging.getLogger(__name__)
+
 SUMMARY_KEYS = (
     "schools",
     "benchmarks",
@@ -71,6 +76,14 @@ class RunInProgress(Exception):
     """Another run for the same date holds the lock: this trigger is a no-op."""
 
 
+# The advisory lock of a run: (this class, the as-of day). See evaluation_run.
+RUN_LOCK_CLASS = 7301
+# What `error` says while an attempt is under way; if its worker is lost, it is what the row keeps saying.
+# The next attempt reads the number back (a field of its own would need a change to the model).
+UNFINISHED_NOTE = "Unfinished attempts in a row: {count}. The last one started at {at:%Y-%m-%d %H:%M:%S %Z}."
+_UNFINISHED = re.compile(r"^Unfinished attempts in a row: (\d+)\.")
+
+
 def evaluation_run(
     *,
     as_of: datetime.date,
@@ -78,61 +91,131 @@ def evaluation_run(
     dry_run: bool = False,
     confirm: bool = False,
     confirmed_by=None,
+    lock_wait: float = 0,
 ) -> EvaluationRun:
     """Evaluate as of a date and record the run (one ledger row per date; a re-run is another attempt).
 
     With `dry_run` everything is computed, written and counted, then rolled back (notifications and
-    emails included, as they are sent only on commit): the returned run shows what a real run would do.
+    queued emails included): the returned run shows what a real run would do, and nothing is recorded.
 
     A run the guardrails stop (too many grants suspended or revoked, or anomalous data) is rolled back
     the same way and recorded as held, with the counts it would have produced and the reason.
     `confirm` runs past the guardrails; with `confirmed_by` (an admin answering a held run) the run
     must be held still, and it goes ahead only if it would do exactly what the held run showed.
+
+    Attempts: each real run is an attempt, recorded in its own committed transaction before the work
+    (status running, attempts + 1, started_at), so that an attempt whose worker is killed leaves a trace.
+    The work is then one transaction, which ends the row. When attempts keep dying with their worker and
+    the task keeps coming back (acks_late, reject_on_worker_lost, the broker's visibility timeout), the
+    attempt that finds EVALUATION_MAX_ATTEMPTS unfinished attempts in a row marks the run failed and
+    returns it without raising, so nothing retries it; a person may start it again from the runs page.
+
+    Locking, on PostgreSQL: a session-level advisory lock on the date is taken first, before any
+    bookkeeping, and held until the work committed or rolled back. A duplicate trigger that finds it
+    held raises RunInProgress without touching the row, so it never counts as an attempt. A
+    transaction-level lock could not cover both transactions; the bookkeeping on a second connection,
+    under the first one's lock, would hold two connections per run. PostgreSQL frees a session lock
+    when its session ends, so a killed worker's lock goes with its connection; as that can take a moment
+    (the session notices when its current statement ends), a redelivered task passes `lock_wait`
+    seconds to wait for it instead of giving up at once. SQLite has no such lock: one process, one run.
     """
-    try:
-        return _run(as_of=as_of, trigger=trigger, dry_run=dry_run, confirm=confirm, confirmed_by=confirmed_by)
-    except (RunInProgress, Conflict):
-        raise
-    except Exception as exc:
+    with _run_lock(as_of, wait=lock_wait):
         if dry_run:
-            raise  # a preview leaves no trace, not even of its failure
-        # The evaluation rolled back whole; the ledger says so, and the error goes on to the caller.
-        EvaluationRun.objects.update_or_create(
-            as_of=as_of,
-            defaults={
-                "status": RunStatus.FAILED,
-                "error": repr(exc),
-                "finished_at": timezone.now(),
-                "trigger": trigger,
-            },
-            create_defaults={
-                "status": RunStatus.FAILED,
-                "error": repr(exc),
-                "started_at": timezone.now(),
-                "finished_at": timezone.now(),
-                "trigger": trigger,
-            },
+            # A preview leaves no trace, not even of its failure.
+            return _run(as_of=as_of, trigger=trigger, dry_run=True, confirm=confirm, confirmed_by=confirmed_by)
+        run, go_ahead = _attempt_begin(as_of=as_of, trigger=trigger, confirmed_by=confirmed_by)
+        if not go_ahead:
+            return run
+        try:
+            return _run(as_of=as_of, trigger=trigger, dry_run=False, confirm=confirm, confirmed_by=confirmed_by)
+        except Exception as exc:
+            # The evaluation rolled back whole; the ledger says so, and the error goes on to the caller.
+            EvaluationRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=repr(exc), finished_at=timezone.now(), updated_at=timezone.now()
+            )
+            raise
+
+
+@contextmanager
+def _run_lock(as_of: datetime.date, *, wait: float):
+    """Hold the date's session-level advisory lock (PostgreSQL) for the block, or raise RunInProgress."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = [RUN_LOCK_CLASS, as_of.toordinal()]
+    with connection.cursor() as cursor:
+        if wait > 0:
+            try:
+                with transaction.atomic():
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(wait * 1000)}ms"])
+                    cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+                held = True
+            except OperationalError as error:
+                if getattr(error.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                held = False
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            held = cursor.fetchone()[0]
+    if not held:
+        raise RunInProgress(f"A run for {as_of} is already in progress.")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        except DatabaseError:
+            # The session is broken: ending it is what frees the lock.
+            logger.warning("Could not release the run lock for %s; closing the connection", as_of, exc_info=True)
+            connection.close()
+
+
+def _unfinished_attempts(run: EvaluationRun) -> int:
+    """How many attempts in a row started and never ended the row (their worker was lost)."""
+    if run.status != RunStatus.RUNNING:
+        return 0
+    match = _UNFINISHED.match(run.error)
+    return int(match.group(1)) if match else 0
+
+
+def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple[EvaluationRun, bool]:
+    """Record that an attempt starts, committed before the work; or, after EVALUATION_MAX_ATTEMPTS
+    attempts in a row that never finished, mark the run failed instead. Returns the run and whether to
+    go ahead. Expects the run's advisory lock (evaluation_run holds it)."""
+    now = timezone.now()
+    with transaction.atomic():
+        run, _ = EvaluationRun.objects.select_for_update().get_or_create(
+            as_of=as_of, defaults={"trigger": trigger, "started_at": now}
         )
-        raise
+        if confirmed_by is not None and run.status != RunStatus.HELD:
+            raise Conflict(f"The run as of {as_of} is {run.get_status_display().lower()}, no longer held.")
+        unfinished = _unfinished_attempts(run)
+        if unfinished >= settings.EVALUATION_MAX_ATTEMPTS:
+            run.status, run.finished_at = RunStatus.FAILED, now
+            run.error = (
+                f"Stopped after {unfinished} attempts that did not finish: the worker was lost each time "
+                "(see the worker's log). Start the run again once the cause is fixed."
+            )
+            run.save(update_fields=["status", "finished_at", "error", "updated_at"])
+            return run, False
+        run.status, run.trigger, run.started_at, run.finished_at = RunStatus.RUNNING, trigger, now, None
+        run.attempts += 1
+        run.error = UNFINISHED_NOTE.format(count=unfinished + 1, at=timezone.localtime(now))
+        run.save(update_fields=["status", "trigger", "started_at", "finished_at", "attempts", "error", "updated_at"])
+    return run, True
 
 
 def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, confirmed_by) -> EvaluationRun:
+    """The work of one attempt, in one transaction (a preview's is rolled back). Expects the run's lock."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [7301, as_of.toordinal()])
-                if not cursor.fetchone()[0]:
-                    raise RunInProgress(f"A run for {as_of} is already in progress.")
-        started = timezone.now()
         run, _ = EvaluationRun.objects.select_for_update().get_or_create(
-            as_of=as_of, defaults={"trigger": trigger, "started_at": started}
+            as_of=as_of, defaults={"trigger": trigger, "started_at": timezone.now()}
         )
         previewed = dict(run.counts)
-        if confirmed_by is not None and run.status != RunStatus.HELD:
-            raise Conflict(f"The run as of {as_of} is {run.get_status_display().lower()}, no longer held.")
         live_grants = AutonomyGrant.objects.filter(status__in=LIVE_STATUSES).count()
         # A savepoint, so that a held run's changes (and the notifications they scheduled on commit) are
-        # undone while this transaction, and the advisory lock, live on to record the run as held.
+        # undone while this transaction lives on to record the run as held.
         with transaction.atomic():
             counts, data_concern = _evaluate(as_of=as_of, run=run)
             held_reason = "" if confirm else _held_reason(counts, live_grants=live_grants, data_concern=data_concern)
@@ -147,11 +230,13 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, co
         run.counts, run.held_reason = counts, held_reason
         run.confirmed_by = None if held_reason else confirmed_by
         run.discarded_by = None
-        run.attempts += 1
-        run.trigger, run.started_at, run.finished_at, run.error = trigger, started, timezone.now(), ""
-        run.save()
+        run.trigger, run.finished_at, run.error = trigger, timezone.now(), ""
         if dry_run:
+            run.attempts += 1  # as the real attempt would count it
+            run.save()
             transaction.set_rollback(True)
+        else:
+            run.save()
     return run
 
 
@@ -227,7 +312,11 @@ def evaluation_run_discard(*, actor, as_of: datetime.date) -> EvaluationRun:
 
 def evaluation_run_mark_requested(*, as_of: datetime.date, trigger: str = "manual") -> EvaluationRun:
     """Record that a run for the date was asked for, before a worker takes it up, so that the runs page
-    shows it as running. The run itself (evaluation_run) takes the same row over, and ends it."""
+    shows it as running. The run itself (evaluation_run) takes the same row over, and ends it.
+
+    Not an attempt: attempts are counted by evaluation_run when the work starts. Clearing `error` also
+    clears the count of unfinished attempts, so a run a person starts again gets its full number of tries.
+    """
     run, _ = EvaluationRun.objects.update_or_create(
         as_of=as_of,
         defaults={
