@@ -63,8 +63,10 @@ class Metric(TimeStampedModel):
 class Observation(TimeStampedModel):
     """One value of one metric for one school in one period (a school year)."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="observations")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations")
+    # No index of their own: the unique (school, metric, period) and the (metric, period) index start
+    # with them and serve the same lookups; every index is one more to keep on each imported row.
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="observations", db_index=False)
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations", db_index=False)
     period = models.CharField(max_length=7, validators=[period_validator])
     value = models.DecimalField(max_digits=14, decimal_places=4)
     source = models.CharField(max_length=200, blank=True)

@@ -22,11 +22,15 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file.") from None
         except UnicodeDecodeError:
             raise CommandError(f"{file}: not a UTF-8 text file.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{file}: a folder, not a file.") from None
         report = observations_import_csv(text=text, label=path.name)
         if not report.ok:
             for error in report.errors:
-                self.stderr.write(error)
-            raise CommandError(f"Nothing imported: {len(report.errors)} bad row(s) in {report.rows} row(s).")
+                self.stderr.write(str(error))
+            if report.unlisted_errors:
+                self.stderr.write(f"… and {report.unlisted_errors:,} more bad row(s), not listed.")
+            raise CommandError(f"Nothing imported: {report.error_count} bad row(s) in {report.rows} row(s).")
         self.stdout.write(
             f"Imported {report.rows} row(s): {report.created} new, {report.updated} corrected, "
             f"{report.unchanged} unchanged."
