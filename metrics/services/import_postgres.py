@@ -240,6 +240,9 @@ def _bulk_load(cursor, *, now: datetime.datetime) -> None:
     nothing changed. The price: readers of the observations wait until the import commits.
     """
     cursor.execute(f"LOCK TABLE {OBSERVATION} IN ACCESS EXCLUSIVE MODE")
+    # ALTER TABLE refuses while a deferred check of an earlier write in the transaction is pending:
+    # run those checks now, as Django's check_constraints() does, and defer again afterwards.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
         """SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint
            WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC, conname""",
@@ -264,5 +267,6 @@ def _bulk_load(cursor, *, now: datetime.datetime) -> None:
         cursor.execute(definition)
     for name, definition, _ in constraints:
         cursor.execute(f"ALTER TABLE {OBSERVATION} ADD CONSTRAINT {quote(name)} {definition}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     # The planner's statistics would describe the table before the load until autovacuum comes by.
     cursor.execute(f"ANALYZE {OBSERVATION}")
