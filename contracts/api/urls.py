@@ -1,1 +1,5 @@
-routes = []
+from contracts.api.contracts import ContractViewSet
+
+routes = [
+    ("contracts", ContractViewSet, "contract"),
+]

@@ -1,0 +1,355 @@
+"""Performance contracts through the API: read them as the contract page shows them; the autonomy office
+drafts one from a template and amends the version in force; the workflow's steps (propose, sign,
+countersign) go through the same services, with the same roles, as the buttons on the page.
+
+A contract the user may not see (another school's, or a draft for anyone but the autonomy office) is 404.
+"""
+
+import re
+
+import django_filters
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from autonomy.models import AutonomyGrant, GrantStatus
+from contracts import services
+from contracts.api.common import (
+    EnumField,
+    JSONParser,
+    SlugChoiceField,
+    StableOrderingFilter,
+    StrictBooleanField,
+    StrictCharField,
+)
+from contracts.models import (
+    Benchmark,
+    ContractEvent,
+    ContractStatus,
+    ContractTemplate,
+    InterventionRule,
+    PerformanceContract,
+)
+from contracts.policies import can_amend_contract, can_manage_contracts, can_take_contract_action
+from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
+from contracts.workflows import contract_transition
+from core.errors import Conflict
+from core.policies import require
+from schools.models import School, SchoolYear
+
+YEAR = re.compile(r"^\d{4}-\d{2}$")
+
+
+# --- what the API answers -------------------------------------------------------------------------
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:contract-detail")
+    school = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The school's code.")
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    term_start = serializers.SlugRelatedField(slug_field="label", read_only=True, help_text="The first school year.")
+    term_end = serializers.SlugRelatedField(slug_field="label", read_only=True, help_text="The last school year.")
+    previous = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The version this one amends."
+    )
+    status = EnumField(ContractStatus, read_only=True)
+
+    class Meta:
+        model = PerformanceContract
+        fields = [
+            "id",
+            "url",
+            "school",
+            "school_name",
+            "version",
+            "previous",
+            "status",
+            "term_start",
+            "term_end",
+            "summary",
+            "amendment_reason",
+            "proposed_at",
+            "signed_at",
+            "signed_name",
+            "countersigned_at",
+            "countersigned_name",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BenchmarkSerializer(serializers.ModelSerializer):
+    metric = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The metric's code.")
+    binding_autonomy = serializers.SlugRelatedField(
+        source="binding_grant.autonomy",
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The autonomy whose retention depends on this benchmark, if any.",
+    )
+
+    class Meta:
+        model = Benchmark
+        fields = [
+            "key",
+            "metric",
+            "kind",
+            "comparator",
+            "target",
+            "baseline",
+            "baseline_period",
+            "periods",
+            "exceeds_margin",
+            "far_below_margin",
+            "new_school_target",
+            "binding_grant",
+            "binding_autonomy",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class InterventionRuleSerializer(serializers.ModelSerializer):
+    benchmark = serializers.SlugRelatedField(
+        slug_field="key", read_only=True, allow_null=True, help_text="For K periods in a row: which benchmark."
+    )
+
+    class Meta:
+        model = InterventionRule
+        fields = ["key", "condition", "count", "level", "deadline_days", "remedy", "provision", "benchmark", "position"]
+        read_only_fields = fields
+
+
+class ContractGrantSerializer(serializers.ModelSerializer):
+    autonomy = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="As people.hiring.")
+    autonomy_name = serializers.CharField(source="autonomy.name", read_only=True)
+    status = EnumField(GrantStatus, read_only=True)
+
+    class Meta:
+        model = AutonomyGrant
+        fields = ["id", "autonomy", "autonomy_name", "model", "status", "starts_on", "ends_on"]
+        read_only_fields = fields
+
+
+class ContractEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    from_status = serializers.CharField(read_only=True, help_text="The status before; empty when it was created.")
+    to_status = EnumField(ContractStatus, read_only=True)
+
+    class Meta:
+        model = ContractEvent
+        fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+        read_only_fields = fields
+
+
+class ContractDetailSerializer(ContractSerializer):
+    template = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True, help_text="The template it was drafted from."
+    )
+    benchmarks = BenchmarkSerializer(many=True, read_only=True)
+    rules = InterventionRuleSerializer(many=True, read_only=True)
+    grants = ContractGrantSerializer(many=True, read_only=True, help_text="The autonomies this contract covers.")
+    events = ContractEventSerializer(many=True, read_only=True, help_text="Who did what, oldest first.")
+
+    class Meta(ContractSerializer.Meta):
+        fields = [*ContractSerializer.Meta.fields, "template", "benchmarks", "rules", "grants", "events"]
+        read_only_fields = fields
+
+
+# --- what a user may send -------------------------------------------------------------------------
+
+
+def _expected_status() -> EnumField:
+    return EnumField(
+        ContractStatus,
+        required=False,
+        help_text="The status you saw; if the contract has moved on since, the step is refused with 409.",
+    )
+
+
+class ContractCreateSerializer(serializers.Serializer):
+    # The querysets are narrowed to what the user may choose in __init__, from the page's own selector.
+    school = SlugChoiceField(slug_field="code", queryset=School.objects.none(), help_text="Its code.")
+    template = SlugChoiceField(
+        slug_field="name", queryset=ContractTemplate.objects.none(), help_text="The template's name."
+    )
+    term_start = SlugChoiceField(
+        slug_field="label", queryset=SchoolYear.objects.none(), help_text="The first school year, as 2026-27."
+    )
+    term_end = SlugChoiceField(
+        slug_field="label", queryset=SchoolYear.objects.none(), help_text="The last school year, as 2028-29."
+    )
+    summary = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "request" not in self.context:
+            return  # the schema generator describes the fields without a user
+        choices = contract_form_choices(user=self.context["request"].user)
+        self.fields["school"].queryset = choices["schools"]
+        self.fields["template"].queryset = choices["templates"]
+        self.fields["term_start"].queryset = choices["years"]
+        self.fields["term_end"].queryset = choices["years"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=2000, help_text="Why: it is part of the contract's record.")
+    expected_status = _expected_status()
+
+
+class ProposeSerializer(serializers.Serializer):
+    expected_status = _expected_status()
+
+
+class SignSerializer(serializers.Serializer):
+    confirm = StrictBooleanField(help_text="true: you have read the contract.")
+    signed_name = StrictCharField(max_length=200, help_text="Typing your full name is your signature.")
+    expected_status = _expected_status()
+
+    def validate_confirm(self, value):
+        if value is not True:
+            raise serializers.ValidationError("Confirm that you have read the contract (true).")
+        return value
+
+
+class CountersignSerializer(serializers.Serializer):
+    countersigned_name = StrictCharField(max_length=200, help_text="Countersigning puts the contract in force.")
+    expected_status = _expected_status()
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+def _school_year(value: str) -> None:
+    if not YEAR.fullmatch(value or ""):
+        raise ValidationError("Write the school year as 2026-27.")
+
+
+class ContractFilter(django_filters.FilterSet):
+    school = django_filters.CharFilter(field_name="school__code", max_length=20, help_text="The school's code.")
+    status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
+    term = django_filters.CharFilter(
+        method="filter_term",
+        validators=[_school_year],
+        help_text="A school year, as 2026-27: contracts whose term includes it.",
+    )
+
+    class Meta:
+        model = PerformanceContract
+        fields = ["school", "status", "term"]
+
+    def filter_term(self, queryset, name, value):
+        # Labels sort as the years do (2026-27 < 2027-28), so no join to the years' dates is needed.
+        return queryset.filter(term_start__label__lte=value, term_end__label__gte=value)
+
+
+# --- the endpoints ----------------------------------------------------------------------------------
+
+STEPS = {
+    "propose": (ProposeSerializer, services.contract_propose, ()),
+    "sign": (SignSerializer, services.contract_sign, ("signed_name",)),
+    "countersign": (CountersignSerializer, services.contract_countersign, ("countersigned_name",)),
+}
+LOCATION = OpenApiParameter(
+    "Location", type=str, location=OpenApiParameter.HEADER, response=[201], description="The new contract's URL."
+)
+
+
+class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+    """The contracts of the schools you see; drafts only for the autonomy office."""
+
+    filterset_class = ContractFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
+    ordering_fields = ["id", "version", "status", "created_at", "updated_at"]
+    ordering = ["school__code", "-version", "pk"]
+    lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        return contract_list_for_user(user=self.request.user)
+
+    def get_serializer_class(self):
+        return ContractDetailSerializer if self.action != "list" else ContractSerializer
+
+    def get_object(self) -> PerformanceContract:
+        return contract_get_for_user(user=self.request.user, contract_id=int(self.kwargs["pk"]))
+
+    def _detail(self, contract_id: int, *, code: int = status.HTTP_200_OK, created: bool = False) -> Response:
+        contract = contract_get_for_user(user=self.request.user, contract_id=contract_id)
+        body = ContractDetailSerializer(contract, context=self.get_serializer_context()).data
+        headers = {"Location": body["url"]} if created else {}
+        return Response(body, status=code, headers=headers)
+
+    @extend_schema(
+        request=ContractCreateSerializer,
+        responses={201: ContractDetailSerializer},
+        parameters=[LOCATION],
+        description="The autonomy office drafts a contract from a template: its benchmarks with targets worked "
+        "out from the school's results before the term, its rules, and the autonomies the school holds.",
+    )
+    def create(self, request):
+        require(can_manage_contracts(request.user))
+        data = self._valid(ContractCreateSerializer, request)
+        contract = services.contract_create_from_template(actor=request.user, **data)
+        return self._detail(contract.pk, code=status.HTTP_201_CREATED, created=True)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={201: ContractDetailSerializer},
+        parameters=[LOCATION],
+        description="The next version of the contract in force, as a draft copy; the version in force stays "
+        "as it is until the new one is countersigned.",
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        contract = self.get_object()
+        if not (decision := can_amend_contract(request.user, contract)):
+            if can_manage_contracts(request.user):
+                raise Conflict(decision.reason)
+            require(decision)
+        data = self._valid(ReasonSerializer, request)
+        amendment = services.contract_amend(actor=request.user, contract_id=contract.pk, **data)
+        return self._detail(amendment.pk, code=status.HTTP_201_CREATED, created=True)
+
+    @extend_schema(request=ProposeSerializer, responses={200: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        """The autonomy office proposes a draft to the school; its principal is told."""
+        return self._step(request, "propose")
+
+    @extend_schema(request=SignSerializer, responses={200: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """The school's principal signs a proposed contract with their full name."""
+        return self._step(request, "sign")
+
+    @extend_schema(request=CountersignSerializer, responses={200: ContractDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def countersign(self, request, pk=None):
+        """The autonomy office countersigns a signed contract: it comes into force."""
+        return self._step(request, "countersign")
+
+    def _step(self, request, name: str) -> Response:
+        contract = self.get_object()
+        if not (decision := can_take_contract_action(request.user, contract, name)):
+            # As on the page: a step no longer open means the contract moved on; one still open is not yours.
+            if contract_transition(contract.status, name) is None:
+                raise Conflict(decision.reason)
+            require(decision)
+        input_serializer, service, fields = STEPS[name]
+        data = self._valid(input_serializer, request)
+        service(
+            actor=request.user,
+            contract_id=contract.pk,
+            expected_status=data.get("expected_status"),
+            **{field: data[field] for field in fields},
+        )
+        return self._detail(contract.pk)
+
+    def _valid(self, serializer_class, request) -> dict:
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
