@@ -30,6 +30,7 @@ def real_worker(settings):
         **os.environ,
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the task enqueues (the email outbox) stays on this worker
     }
     worker = subprocess.Popen(
         [
@@ -79,3 +80,4 @@ def test_celery_configuration_is_the_careful_one(settings):
     assert visibility > conf.task_time_limit
     assert conf.result_backend_transport_options["visibility_timeout"] == visibility
     assert conf.result_backend == "django-db"
+    assert conf.beat_schedule["outbox-sweep"]["task"] == "core.tasks.outbox_send"

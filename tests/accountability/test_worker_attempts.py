@@ -10,6 +10,7 @@ import time
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -108,6 +109,15 @@ def test_the_runs_page_shows_why_the_run_was_stopped(district, admin, client_for
     evaluation_run(as_of=AS_OF)
     page = client_for(admin).get(reverse("evaluation_runs")).content.decode()
     assert "Failed" in page and "Stopped after 3 attempts that did not finish" in page
+
+
+def test_the_command_exits_with_the_reason_and_a_second_call_runs(district):
+    for _ in range(3):
+        _lost_attempt()
+    with pytest.raises(CommandError, match="Stopped after 3 attempts that did not finish"):
+        call_command("evaluate_benchmarks", "--as-of", AS_OF.isoformat())
+    call_command("evaluate_benchmarks", "--as-of", AS_OF.isoformat())
+    assert EvaluationRun.objects.get().status == RunStatus.SUCCEEDED
 
 
 # --- PostgreSQL: the run's lock ---------------------------------------------------------------------

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             run = evaluation_run(as_of=day, trigger="manual", dry_run=dry_run)
         except RunInProgress as busy:
             raise CommandError(str(busy)) from None
+        if run.status == RunStatus.FAILED:  # attempts kept dying with their worker: the run says why
+            raise CommandError(run.error)
         summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}
         if as_json:
             self.stdout.write(json.dumps(summary))
