@@ -133,8 +133,8 @@ def _outbox_enqueue() -> None:
 
 
 def outbox_send_pending(*, batch_size: int | None = None) -> dict[str, int]:
-    """Send every pending email once, in batches; returns how many were sent and failed, and how many
-    failed for good.
+    """Send every pending email once, in batches. Returns how many were sent, how many failed and will be
+    tried again (by the next call: the sweep), and how many failed for good.
 
     Each batch is one transaction: its rows are locked (skipping rows another sender holds, on
     PostgreSQL), handed to the email backend one by one, and marked sent as soon as the backend accepted
