@@ -2,6 +2,7 @@
 
 from accountability.policies import can_run_evaluation, can_view_flags
 from core.notifications import unread_count
+from metrics.policies import can_import_observations
 from schools.models import Role
 from schools.policies import roles_of
 
@@ -21,6 +22,8 @@ def navigation(request):
         links.append(("flag_list", "Flags"))
     if can_run_evaluation(user):
         links.append(("evaluation_runs", "Evaluation"))
+    if can_import_observations(user):
+        links.append(("observation_import", "Import data"))
     links.append(("call_list", "Calls"))
     links.append(("flexibility_list", "Clarified flexibilities"))
     return {

@@ -116,6 +116,8 @@ PAGES = {
     "district_overview": Page(login_or(others=404, liaison=200, **dict.fromkeys(CENTRAL, 200))),
     "school_detail": Page(SCHOOL_PAGE, kwargs=school_code),
     "school_grants": Page(SCHOOL_PAGE, kwargs=school_code),
+    # Metrics: the autonomy office loads the district's data.
+    "observation_import": Page(ADMIN_ONLY),
     # Requests
     "request_list": Page(EVERYONE),
     "review_queue": Page(login_or(others=404, reviewer=200, admin=200)),

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from metrics import views
+
+urlpatterns = [
+    path("metrics/import/", views.observation_import, name="observation_import"),
+]

@@ -1,0 +1,51 @@
+"""Metrics pages: the admin's upload of observations.
+
+The view parses the form, asks metrics.policies, calls the import service and renders its report.
+Anybody but the autonomy office gets a 404, as on the other admin-only pages. A file the form
+refuses, or one with bad rows, answers 400 with the reasons; an htmx request gets the panel alone,
+with 200, since htmx leaves the page as it is on an error status.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from metrics.forms import ObservationImportForm
+from metrics.policies import can_import_observations
+from metrics.selectors import metrics_for_import_help
+from metrics.services import MAX_LISTED_ERRORS, observations_import_csv
+from metrics.services.import_rules import plain
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def observation_import(request):
+    if not can_import_observations(request.user):
+        raise Http404("No such page.")
+    report, status = None, 200
+    if request.method == "POST":
+        form = ObservationImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = observations_import_csv(text=form.text, label=upload.name, actor=request.user)
+            form = ObservationImportForm()  # the next file starts from an empty field
+        status = 200 if report is not None and report.ok else 400
+    else:
+        form = ObservationImportForm()
+    context = {
+        "form": form,
+        "report": report,
+        "file_name": upload.name if report is not None else "",
+        "max_listed": MAX_LISTED_ERRORS,
+    }
+    if request.htmx:
+        return render(request, "metrics/observation_import.html#import-panel", context)
+    context["metrics"] = [(metric.code, metric.name, _range(metric)) for metric in metrics_for_import_help()]
+    return render(request, "metrics/observation_import.html", context, status=status)
+
+
+def _range(metric) -> str:
+    low = "any" if metric.min_value is None else plain(metric.min_value)
+    high = "any" if metric.max_value is None else plain(metric.max_value)
+    return f"{low}–{high}"
