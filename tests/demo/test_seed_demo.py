@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from autonomy.models import (
     AutonomyGrant,
@@ -36,9 +37,7 @@ def _snapshot():
                 "enrollment",
             )
         ),
-        "users": list(
-            get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")
-        ),
+        "users": list(get_user_model().objects.order_by("username").values_list("username", "first_name", "last_name")),
         "memberships": sorted(
             Membership.objects.values_list("user__username", "role", "school__code", "function"),
             key=lambda row: tuple(str(part) for part in row),
@@ -53,9 +52,7 @@ def _snapshot():
                 "school__code", "version", "status", "benchmarks__key", "benchmarks__target"
             )
         ),
-        "requests": list(
-            AutonomyRequest.objects.order_by("school__code").values_list("school__code", "status")
-        ),
+        "requests": list(AutonomyRequest.objects.order_by("school__code").values_list("school__code", "status")),
         "grants": list(
             AutonomyGrant.objects.order_by("school__code", "autonomy__code").values_list(
                 "school__code", "autonomy__code", "model", "status", "starts_on"
@@ -114,14 +111,9 @@ def test_demo_district_is_realistic(capsys):
     assert DEMO_PASSWORD in out
     assert get_user_model().objects.get(username="principal-s0001").check_password(DEMO_PASSWORD)
     # Several years of data, with trends in both directions and a few gaps.
-    per_school = (
-        Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
-    )
+    per_school = Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
     assert per_school == 40
-    assert (
-        Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count()
-        == 0
-    )
+    assert Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count() == 0
     assert AutonomyGrant.objects.filter(model="full").exists()
     assert AutonomyGrant.objects.filter(model="earned").exists()
     assert AutonomyGrant.objects.filter(model="programmatic").exists()
@@ -173,3 +165,37 @@ def test_first_evaluation_of_the_demo_gives_a_realistic_picture():
     levels = set(InterventionFlag.objects.values_list("level", flat=True))
     assert len(levels) >= 2
     assert InterventionFlag.objects.values("school").distinct().count() < 40 // 2
+
+
+def test_a_large_districts_contracts_hold_twenty_benchmarks_of_every_kind():
+    from django.utils import timezone
+
+    from accountability.services import evaluation_run
+    from contracts.models import Benchmark
+    from demo.services import default_benchmark_count
+
+    assert default_benchmark_count(40) == 7 and default_benchmark_count(100) == 7  # the standard contract
+    assert default_benchmark_count(101) == 20 and default_benchmark_count(10_000) == 20
+    call_command("seed_demo", "--schools", "6", "--years", "8", "--benchmarks", "20", verbosity=0)
+    assert SchoolYear.objects.count() == 8 + 2
+    assert Observation.objects.values("period").distinct().count() == 8
+    per_contract = Benchmark.objects.values("contract").annotate(n=models.Count("pk")).values_list("n", flat=True)
+    assert set(per_contract) == {20}
+    assert set(Benchmark.objects.values_list("kind", flat=True)) == {
+        "value",
+        "growth",
+        "trend",
+        "aggregate",
+        "relative",
+    }
+    counts = evaluation_run(as_of=timezone.localdate()).counts
+    active = PerformanceContract.objects.filter(status=ContractStatus.ACTIVE).count()
+    assert counts["benchmarks"] == 20 * active
+    assert counts["met"] > counts["not_met"]
+
+
+@pytest.mark.parametrize("count", ["6", "21", "many"])
+def test_a_number_of_benchmarks_outside_the_contracts_is_refused(count):
+    with pytest.raises(CommandError, match="--benchmarks"):
+        call_command("seed_demo", "--schools", "3", "--benchmarks", count)
+    assert not School.objects.exists()
