@@ -140,9 +140,13 @@ class Screen:
         self._check = check_characters
         self.count = 0
         self.errors: list[RowError] = []
+        # Whether two rows may name the same school, metric and period. No repeat of the text means no
+        # duplicate, and a path can skip looking for them; a hash collision only costs that look.
+        self.repeats = False
 
     def __iter__(self) -> Iterator[Row]:
-        count, check = 0, self._check
+        count, check, seen = 0, self._check, set()
+        remember = seen.add
         try:
             for row in self._rows:
                 count += 1
@@ -151,9 +155,11 @@ class Screen:
                 if check and any(unstorable_text(text) for text in row[1:]):
                     self.errors.append(RowError(row[0], _unstorable_reason(row[1:])))
                     continue
+                remember(hash(row[1:4]))
                 yield row
         finally:
             self.count = count
+            self.repeats = len(seen) < count - len(self.errors)
 
 
 def _unstorable_reason(fields) -> str:

@@ -132,7 +132,7 @@ def _rows(count: int) -> bytes:
 
 # Session and user, the import's own statements (a transaction, the checks and the merge: on
 # PostgreSQL a fixed set of SQL statements, in Python the lookups and a bulk insert per 5,000 rows).
-QUERIES = {"postgresql": 19, "sqlite": 10}
+QUERIES = {"postgresql": 18, "sqlite": 10}
 
 
 def test_the_upload_costs_the_same_queries_for_1_row_and_for_20(schools, admin, client_for, django_assert_num_queries):
