@@ -85,22 +85,24 @@ def measure(
 ) -> Outcome:
     """One benchmark in one period. `values` are this school's observations of the metric by period;
     `district` every school's values of it by period, each sorted smallest first (for standings)."""
-    target = spec.new_school_target if new_school and spec.new_school_target is not None else spec.target
-    inputs: dict = {"kind": spec.kind, "comparator": spec.comparator, "target": str(target), "period": period}
-    if new_school and spec.new_school_target is not None:
+    kind = spec.kind
+    exception = new_school and spec.new_school_target is not None
+    target = spec.new_school_target if exception else spec.target
+    inputs: dict = {"kind": kind, "comparator": spec.comparator, "target": str(target), "period": period}
+    if exception:
         inputs["exception"] = "new school: lower target applied"
     current = values.get(period)
-    if spec.kind == "value":
+    if kind == "value":
         value = current
         inputs["value"] = _s(current)
-    elif spec.kind == "growth":
+    elif kind == "growth":
         value = None if current is None or spec.baseline is None else current - spec.baseline
-        inputs.update(value=_s(current), baseline=_s(spec.baseline))
-    elif spec.kind == "aggregate":
+        inputs["value"], inputs["baseline"] = _s(current), _s(spec.baseline)
+    elif kind == "aggregate":
         window = [values.get(p) for p in _window(period, spec.periods)]
         inputs["values"] = [_s(v) for v in window]
         value = None if None in window else (sum(window) / len(window)).quantize(Decimal("0.0001"))
-    elif spec.kind == "trend":
+    elif kind == "trend":
         window = [values.get(p) for p in _window(period, spec.periods)]
         inputs["values"] = [_s(v) for v in window]
         if None in window or len(window) < 2:
@@ -108,12 +110,12 @@ def measure(
         else:
             steps = [b - a if spec.higher_is_better else a - b for a, b in zip(window, window[1:], strict=False)]
             value = min(steps)  # the smallest yearly improvement
-    elif spec.kind == "relative":
-        others = district.get(period, [])
+    elif kind == "relative":
+        others = district.get(period, ())
         value = None if current is None else percentile_standing(current, others, spec.higher_is_better)
-        inputs.update(value=_s(current), schools_compared=len(others))
+        inputs["value"], inputs["schools_compared"] = _s(current), len(others)
     else:
-        raise ValueError(f"unknown benchmark kind {spec.kind}")
+        raise ValueError(f"unknown benchmark kind {kind}")
     if value is None:
         return Outcome(NO_DATA, "", None, target, inputs)
     met = compare(value, spec.comparator, target)

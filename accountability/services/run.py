@@ -14,10 +14,12 @@ import re
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -400,20 +402,25 @@ def _benchmark_specs(contracts) -> list[BenchmarkSpec]:
 
 
 def _measure_all(specs, contracts, periods, year) -> dict[tuple[int, str], Outcome]:
-    earliest = (
-        min(previous_periods(min(p[0] for p in periods.values() if p), max(s.periods for s in specs)))
-        if specs
-        else year.label
-    )
+    # Each metric's observations from the first period a benchmark on it looks at (the evaluated periods,
+    # and before them the window of an average or a trend), in one query: no metric is read as far back
+    # as the longest window of all, which would be twice the rows in a large district.
+    first_evaluated = min((p[0] for p in periods.values() if p), default=year.label)
+    since: dict[int, str] = {}
+    for spec in specs:
+        start = previous_periods(first_evaluated, spec.periods)[0]
+        since[spec.metric_id] = min(start, since.get(spec.metric_id, start))
+    metrics_since = defaultdict(list)
+    for metric_id, start in since.items():
+        metrics_since[start].append(metric_id)
     school_ids = {s.school_id for s in specs}
     values: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
-    for school_id, metric_id, period, value in Observation.objects.filter(
-        school_id__in=school_ids,
-        metric_id__in={s.metric_id for s in specs},
-        period__gte=earliest,
-        period__lte=year.label,
-    ).values_list("school_id", "metric_id", "period", "value"):
-        values[(school_id, metric_id)][period] = value
+    if metrics_since:
+        wanted = reduce(or_, (Q(metric_id__in=ids, period__gte=start) for start, ids in metrics_since.items()))
+        for school_id, metric_id, period, value in Observation.objects.filter(
+            wanted, school_id__in=school_ids, period__lte=year.label
+        ).values_list("school_id", "metric_id", "period", "value"):
+            values[(school_id, metric_id)][period] = value
     # Standings compare with every school in the district, from one snapshot: each metric's values in
     # each evaluated period, sorted once, so that a school's standing is two binary searches.
     evaluated = {period for listed in periods.values() for period in listed}
