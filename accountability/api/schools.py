@@ -10,9 +10,15 @@ from schools.policies import schools_visible_to
 
 
 class SchoolSerializer(serializers.ModelSerializer):
-    network = serializers.SlugRelatedField(slug_field="name", read_only=True, help_text="The network's name.")
-    cohort = serializers.SlugRelatedField(slug_field="name", read_only=True, help_text="The pilot cohort's name.")
-    liaison = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    network = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True, help_text="The network's name."
+    )
+    cohort = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True, help_text="The pilot cohort's name."
+    )
+    liaison = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The liaison's username."
+    )
     flagged = serializers.BooleanField(read_only=True, help_text="Has an open, acknowledged or planned flag.")
 
     class Meta:
@@ -35,7 +41,7 @@ class SchoolFilter(django_filters.FilterSet):
         model = School
         fields = ["network", "liaison", "grade_band", "flagged"]
 
-    def filter_flagged(self, queryset, name, value):
+    def filter_flagged(self, queryset, name, value: str):  # the hint documents words, not a JSON boolean
         return queryset.filter(flagged=value == "true")
 
 

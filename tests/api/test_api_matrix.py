@@ -1,0 +1,188 @@
+"""Every API URL × every role × own/other school answers what its policy says, with a real token.
+
+The test enumerates the router's URL names itself: an endpoint that is not listed in API fails the
+build until somebody states who may call it. Reads are GETs; writes (creating, the workflow's steps)
+are POSTs with an empty JSON body, which tells the roles apart without taking the step: 401 without a
+token, 404 for an object of a school the user does not work with (nothing to learn from it), 403 for a
+role that may never take the step, 409 for a step not open in the object's state, 400 for the role that
+may take it (the empty body is refused, naming the fields). A step whose body is entirely optional
+(withdraw, acknowledge) is taken: 200. Each role's call is rolled back before the next role's.
+
+"Own" objects belong to the school of the principal and the school team and to the liaison's caseload;
+"other" to a school none of them works with; the reviewer's function is finance, which both schools'
+requests touch. Central-office roles see both alike.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accountability.models import EvaluationRun
+from accounts.services import api_token_create
+from metrics.models import Observation
+from tests.test_authorization_matrix import ANON, API_URLS, ROLES, A, L, P, R, T, V, table
+from tests.world import world_for_module
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = table(anonymous=401, others=200)
+ADMIN_ONLY = table(anonymous=401, others=403, admin=200)
+ADMIN_WRITES = table(anonymous=401, others=403, admin=400)  # creating: only the autonomy office; {} is refused
+
+
+def on_object(*, school=403, central=403, **by_role):
+    """An object of one school: 401 anonymous, 404 without a role and for the other school's objects to
+    the school's own people; otherwise `school` for principal, team and liaison, `central` for reviewer,
+    viewer and admin, unless `by_role` says otherwise for a role."""
+    own = {role: by_role.get(role, school) for role in (P, T, L)}
+    return table(
+        anonymous=401,
+        no_role=404,
+        **{role: (status, 404) for role, status in own.items()},
+        **{role: by_role.get(role, central) for role in (R, V, A)},
+    )
+
+
+VISIBLE = on_object(school=200, central=200)
+
+
+@dataclass(frozen=True)
+class Call:
+    expect: object  # callable(role, own) -> status
+    method: str = "get"
+    kwargs: object = None  # callable(world, own) -> URL kwargs; None: one URL for both
+    per_school: bool = True  # whether the object belongs to one school (own/other asked separately)
+
+
+def pk_of(key):
+    return lambda world, own: {"pk": world[key][own].pk}
+
+
+def school_code(world, own):
+    return {"code": world["own" if own else "other"].code}
+
+
+def observation_pk(world, own):
+    return {"pk": Observation.objects.get(school=world["own" if own else "other"], metric__code="ela_proficiency").pk}
+
+
+def one(kwargs):
+    return Call(SIGNED_IN, kwargs=lambda world, own: kwargs, per_school=False)
+
+
+def post(expect, kwargs=None):
+    return Call(expect, method="post", kwargs=kwargs, per_school=kwargs is not None)
+
+
+REQUEST, GRANT, CONTRACT, FLAG = pk_of("requests"), pk_of("grants"), pk_of("contracts"), pk_of("flags")
+
+API = {
+    "api:api-root": [Call(SIGNED_IN)],
+    # The catalogs every signed-in user reads.
+    "api:metric-list": [Call(SIGNED_IN)],
+    "api:metric-detail": [one({"code": "ela_proficiency"})],
+    "api:autonomy-list": [Call(SIGNED_IN)],
+    "api:autonomy-detail": [one({"code": "people.hiring"})],
+    "api:call-list": [Call(SIGNED_IN), post(ADMIN_WRITES)],
+    "api:call-detail": [Call(SIGNED_IN, kwargs=lambda world, own: {"pk": world["call"].pk}, per_school=False)],
+    # Lists answer 200 to every signed-in user, scoped to what they may see (nothing, without a role).
+    "api:school-list": [Call(SIGNED_IN)],
+    "api:school-detail": [Call(VISIBLE, kwargs=school_code)],
+    "api:observation-list": [Call(SIGNED_IN)],
+    "api:observation-detail": [Call(VISIBLE, kwargs=observation_pk)],
+    "api:observation-bulk": [post(table(anonymous=401, others=403, admin=400))],
+    # Requests: the school's staff start and edit drafts, only the principal submits and withdraws, reviewers of
+    # a function the request touches comment, the autonomy office returns, declines and decides. The
+    # world's requests are submitted: no longer editable (409), submitted already (409).
+    "api:request-list": [
+        Call(SIGNED_IN),
+        post(table(anonymous=401, others=403, principal=400, school_team=400)),
+    ],
+    "api:request-detail": [
+        Call(VISIBLE, kwargs=REQUEST),
+        Call(on_object(principal=409, school_team=409), method="patch", kwargs=REQUEST),
+    ],
+    "api:request-submit": [post(on_object(principal=409), REQUEST)],
+    "api:request-withdraw": [post(on_object(principal=200), REQUEST)],
+    "api:request-return": [post(on_object(admin=400), REQUEST)],
+    "api:request-decline": [post(on_object(admin=400), REQUEST)],
+    "api:request-approve": [post(on_object(admin=400), REQUEST)],
+    "api:request-comment": [post(on_object(reviewer=400, admin=400), REQUEST)],
+    "api:request-recommend": [post(on_object(reviewer=400, admin=400), REQUEST)],
+    # Grants: read by whoever sees the school; changed by the autonomy office only, always with a reason.
+    "api:grant-list": [Call(SIGNED_IN)],
+    "api:grant-detail": [Call(VISIBLE, kwargs=GRANT)],
+    "api:grant-suspend": [post(on_object(admin=400), GRANT)],
+    "api:grant-revoke": [post(on_object(admin=400), GRANT)],
+    "api:grant-restore": [post(on_object(admin=400), GRANT)],
+    # Contracts: the world's are active, so proposing, signing and countersigning are over (409 to whoever
+    # sees them); the autonomy office amends (a reason is needed) and drafts new ones.
+    "api:contract-list": [Call(SIGNED_IN), post(ADMIN_WRITES)],
+    "api:contract-detail": [Call(VISIBLE, kwargs=CONTRACT)],
+    "api:contract-amend": [post(on_object(admin=400), CONTRACT)],
+    "api:contract-propose": [post(on_object(school=409, central=409), CONTRACT)],
+    "api:contract-sign": [post(on_object(school=409, central=409), CONTRACT)],
+    "api:contract-countersign": [post(on_object(school=409, central=409), CONTRACT)],
+    # Evaluation runs: the autonomy office's only.
+    "api:evaluation-run-list": [Call(ADMIN_ONLY), post(ADMIN_WRITES)],
+    "api:evaluation-run-detail": [
+        Call(ADMIN_ONLY, kwargs=lambda world, own: {"pk": EvaluationRun.objects.get().pk}, per_school=False)
+    ],
+    # Flags: the liaison (or the office) acknowledges, the principal submits a plan, the office resolves and
+    # escalates. The world's flags are open.
+    "api:flag-list": [Call(table(anonymous=401, no_role=403, others=200))],
+    "api:flag-detail": [Call(VISIBLE, kwargs=FLAG)],
+    "api:flag-acknowledge": [post(on_object(liaison=200, admin=200), FLAG)],
+    "api:flag-submit-plan": [post(on_object(principal=400), FLAG)],
+    "api:flag-resolve": [post(on_object(admin=400), FLAG)],
+    "api:flag-escalate": [post(on_object(admin=400), FLAG)],
+}
+
+
+def test_every_api_url_is_in_the_matrix():
+    unlisted = [name for name in API_URLS if name not in API]
+    assert not unlisted, f"State who may call these API URLs in API: {unlisted}"
+    assert not set(API) - set(API_URLS), "API lists a URL name that no longer exists"
+
+
+@pytest.fixture(scope="module")
+def district(django_db_setup, django_db_blocker):
+    """The world and an API client per role, each with a real token of its own (none for anonymous)."""
+    with world_for_module(django_db_blocker) as world:
+        clients = {ANON: APIClient()}
+        for role in ROLES[1:]:
+            _, raw = api_token_create(user=world["users"][role], name="matrix")
+            clients[role] = APIClient()
+            clients[role].credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        yield world, clients
+
+
+def _cases():
+    for name, calls in sorted(API.items()):
+        for call in calls:
+            for own in (True, False) if call.per_school else (True,):
+                where = f"-{'own' if own else 'other'}" if call.per_school else ""
+                yield pytest.param(name, call, own, id=f"{name.removeprefix('api:')}-{call.method}{where}")
+
+
+@pytest.mark.parametrize(("name", "call", "own"), list(_cases()))
+def test_api(district, name, call, own):
+    world, clients = district
+    url = reverse(name, kwargs=call.kwargs(world, own) if call.kwargs else None)
+    wrong = {}
+    for role in ROLES:
+        with transaction.atomic():
+            if call.method == "get":
+                response = clients[role].get(url)
+            else:
+                response = getattr(clients[role], call.method)(url, {}, format="json")
+            transaction.set_rollback(True)
+        expected = call.expect(role, own)
+        if response.status_code != expected:
+            wrong[role] = (response.status_code, expected, response.content[:200])
+        elif response.status_code >= 400:
+            assert response.json()["error"], (role, url)  # the one error shape, whatever the refusal
+    assert not wrong, f"{call.method.upper()} {url} ({'own' if own else 'other'}): role → (got, expected) {wrong}"
