@@ -192,7 +192,7 @@ def import_with_copy(screen: Screen, *, report: ImportReport, label: str, now: d
     """Stage, check, and merge only when no row is bad; the temporary tables go with the transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         # Hash joins and the duplicate check over a million rows want more than the default 4 MB; the
-        # JIT compiler costs these few large queries more than it saves (measured: 10-40 % slower).
+        # JIT compiler costs these few large queries more than it saves (each measured slower with it).
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(DROP_TEMPORARY)
