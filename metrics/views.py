@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from core.errors import NotPermitted
 from metrics.forms import ObservationImportForm
 from metrics.policies import can_import_observations
 from metrics.selectors import metrics_for_import_help
@@ -23,22 +24,18 @@ from metrics.services.import_rules import plain
 def observation_import(request):
     if not can_import_observations(request.user):
         raise Http404("No such page.")
-    report, status = None, 200
+    form, report, file_name, status = ObservationImportForm(), None, "", 200
     if request.method == "POST":
         form = ObservationImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = observations_import_csv(text=form.text, label=upload.name, actor=request.user)
+            file_name = form.cleaned_data["file"].name
+            try:
+                report = observations_import_csv(text=form.text, label=file_name, actor=request.user)
+            except NotPermitted:  # the role was taken away since the check above
+                raise Http404("No such page.") from None
             form = ObservationImportForm()  # the next file starts from an empty field
         status = 200 if report is not None and report.ok else 400
-    else:
-        form = ObservationImportForm()
-    context = {
-        "form": form,
-        "report": report,
-        "file_name": upload.name if report is not None else "",
-        "max_listed": MAX_LISTED_ERRORS,
-    }
+    context = {"form": form, "report": report, "file_name": file_name, "max_listed": MAX_LISTED_ERRORS}
     if request.htmx:
         return render(request, "metrics/observation_import.html#import-panel", context)
     context["metrics"] = [(metric.code, metric.name, _range(metric)) for metric in metrics_for_import_help()]
