@@ -377,22 +377,27 @@ def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, in
 
 def _benchmark_specs(contracts) -> list[BenchmarkSpec]:
     school_of = {pk: contract.school_id for pk, contract in contracts.items()}
-    rows = Benchmark.objects.filter(contract_id__in=contracts).values_list(
-        "pk",
-        "contract_id",
-        "key",
-        "metric_id",
-        "metric__direction",
-        # the rest in BenchmarkSpec's order, from kind to binding_grant_id
-        "kind",
-        "comparator",
-        "target",
-        "periods",
-        "baseline",
-        "new_school_target",
-        "exceeds_margin",
-        "far_below_margin",
-        "binding_grant_id",
+    # In each contract's order, without the default ordering's joins to sort contracts by school name.
+    rows = (
+        Benchmark.objects.filter(contract_id__in=contracts)
+        .order_by("contract_id", "position", "pk")
+        .values_list(
+            "pk",
+            "contract_id",
+            "key",
+            "metric_id",
+            "metric__direction",
+            # the rest in BenchmarkSpec's order, from kind to binding_grant_id
+            "kind",
+            "comparator",
+            "target",
+            "periods",
+            "baseline",
+            "new_school_target",
+            "exceeds_margin",
+            "far_below_margin",
+            "binding_grant_id",
+        )
     )
     # Built by position: a large district has tens of thousands of benchmarks.
     return [
@@ -417,9 +422,12 @@ def _measure_all(specs, contracts, periods, year) -> dict[tuple[int, str], Outco
     values: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(dict)
     if metrics_since:
         wanted = reduce(or_, (Q(metric_id__in=ids, period__gte=start) for start, ids in metrics_since.items()))
-        for school_id, metric_id, period, value in Observation.objects.filter(
-            wanted, school_id__in=school_ids, period__lte=year.label
-        ).values_list("school_id", "metric_id", "period", "value"):
+        # Unordered (the default ordering joins schools and metrics to sort by name, and sorts on disk).
+        for school_id, metric_id, period, value in (
+            Observation.objects.filter(wanted, school_id__in=school_ids, period__lte=year.label)
+            .order_by()
+            .values_list("school_id", "metric_id", "period", "value")
+        ):
             values[(school_id, metric_id)][period] = value
     # Standings compare with every school in the district, from one snapshot: each metric's values in
     # each evaluated period, sorted once, so that a school's standing is two binary searches.
@@ -427,14 +435,16 @@ def _measure_all(specs, contracts, periods, year) -> dict[tuple[int, str], Outco
     district: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     relative = {s.metric_id for s in specs if s.kind == "relative"}
     if relative:
-        for metric_id, period, value in Observation.objects.filter(
-            metric_id__in=relative, period__in=evaluated
-        ).values_list("metric_id", "period", "value"):
+        for metric_id, period, value in (
+            Observation.objects.filter(metric_id__in=relative, period__in=evaluated)
+            .order_by()
+            .values_list("metric_id", "period", "value")
+        ):
             district[metric_id][period].append(value)
         for by_period in district.values():
             for ranked in by_period.values():
                 ranked.sort()
-    opened = dict(School.objects.filter(pk__in=school_ids).values_list("pk", "opened_year"))
+    opened = dict(School.objects.filter(pk__in=school_ids).order_by().values_list("pk", "opened_year"))
     no_values: dict[str, Decimal] = {}
     outcomes = {}
     for spec in specs:
@@ -462,7 +472,9 @@ def _write_results(outcomes: dict[tuple[int, str], Outcome], *, run) -> int:
         (b, p): (s, r, v, t)
         for b, p, s, r, v, t in BenchmarkResult.objects.filter(
             benchmark__contract__status=ContractStatus.ACTIVE, period__in={key[1] for key in outcomes}
-        ).values_list("benchmark_id", "period", "status", "rating", "value", "target")
+        )
+        .order_by()
+        .values_list("benchmark_id", "period", "status", "rating", "value", "target")
     }
     changed = []
     for key, o in outcomes.items():
@@ -489,18 +501,23 @@ def _apply_rules(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, i
     for spec in specs:
         by_contract[spec.contract_id].append(spec)
     school_of = {pk: contract.school_id for pk, contract in contracts.items()}
-    rows = InterventionRule.objects.filter(contract_id__in=contracts).values_list(
-        "pk",
-        "contract_id",
-        # the rest in RuleSpec's order, from key to benchmark_id
-        "key",
-        "condition",
-        "count",
-        "level",
-        "deadline_days",
-        "remedy",
-        "provision",
-        "benchmark_id",
+    # As the benchmarks: in each contract's order, without joins to sort contracts by school name.
+    rows = (
+        InterventionRule.objects.filter(contract_id__in=contracts)
+        .order_by("contract_id", "position", "pk")
+        .values_list(
+            "pk",
+            "contract_id",
+            # the rest in RuleSpec's order, from key to benchmark_id
+            "key",
+            "condition",
+            "count",
+            "level",
+            "deadline_days",
+            "remedy",
+            "provision",
+            "benchmark_id",
+        )
     )
     rules = [RuleSpec(pk, contract_id, school_of[contract_id], *rest) for pk, contract_id, *rest in rows]
     period_ended = as_of > year.end_date
