@@ -16,9 +16,9 @@ from accountability.policies import can_attempt_flag_action, can_take_flag_actio
 from accountability.services import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
 from accountability.wording import rung_words
 from accountability.workflows import FLAG_ACTIONS
-from contracts.api.common import EnumField, JSONParser, StableOrderingFilter, StrictCharField
 from contracts.models import Level
 from contracts.wording import rule_sentence
+from core.api.fields import EnumField, StrictCharField
 from core.policies import require
 
 # --- what the API answers ---------------------------------------------------------------------------
@@ -188,11 +188,9 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     school staff their school's."""
 
     filterset_class = FlagFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["opened_at", "deadline", "level", "id"]
     ordering = ["-opened_at", "-id"]
     lookup_value_regex = r"[0-9]{1,18}"
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return selectors.flag_list_for_user(user=self.request.user)

@@ -14,8 +14,8 @@ from accountability.models import EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
 from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run, evaluation_run_mark_requested
 from accountability.tasks import evaluate_benchmarks_nightly
-from contracts.api.common import EnumField, JSONParser, StableOrderingFilter, StrictBooleanField
 from core.api.errors import ErrorSerializer
+from core.api.fields import EnumField, StrictBooleanField
 from core.errors import Conflict
 from core.policies import require
 
@@ -109,11 +109,9 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = RunSerializer
     filterset_class = RunFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["as_of", "started_at", "id"]
     ordering = ["-started_at", "-id"]
     lookup_value_regex = r"[0-9]{1,18}"
-    parser_classes = [JSONParser]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -5,7 +5,6 @@ import django_filters
 from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
-from autonomy.api.common import FILTER_BACKENDS
 from autonomy.models import AccountabilityModel, Autonomy, Domain, EligibilityCriterion
 
 
@@ -45,7 +44,6 @@ class AutonomyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AutonomySerializer
     filterset_class = AutonomyFilter
-    filter_backends = FILTER_BACKENDS
     lookup_field = "code"
     lookup_value_regex = r"[a-z]{1,20}\.[a-z_]{1,40}"
     ordering_fields = ["code", "name", "domain", "display_order"]

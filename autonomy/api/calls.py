@@ -8,10 +8,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from autonomy.api.common import FILTER_BACKENDS, ID_REGEX, LONG_TEXT, StrictInputSerializer, StringField, text
 from autonomy.models import Autonomy, CallForProposals, CallQuestion
 from autonomy.policies import can_manage_autonomy
 from autonomy.services import call_create
+from core.api.fields import ID_REGEX, LONG_TEXT, StrictCharField, StrictInputSerializer, text
 from core.policies import require
 
 
@@ -40,16 +40,18 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class CallInputSerializer(StrictInputSerializer):
-    title = StringField(max_length=200)
+    title = StrictCharField(max_length=200)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField(help_text="The last day schools can submit.")
     autonomies = serializers.ListField(
-        child=StringField(max_length=60),
+        child=StrictCharField(max_length=60),
         max_length=100,
         help_text="Codes of the autonomies the call offers, as `program.curriculum`.",
     )
     guidance = text(max_length=LONG_TEXT)
-    questions = serializers.ListField(child=StringField(max_length=500), max_length=50, required=False, default=list)
+    questions = serializers.ListField(
+        child=StrictCharField(max_length=500), max_length=50, required=False, default=list
+    )
 
     def validate_autonomies(self, codes: list[str]) -> list[Autonomy]:
         found = {autonomy.code: autonomy for autonomy in Autonomy.objects.filter(code__in=codes)}
@@ -85,7 +87,6 @@ class CallFilter(django_filters.FilterSet):
 class CallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CallSerializer
     filterset_class = CallFilter
-    filter_backends = FILTER_BACKENDS
     lookup_value_regex = ID_REGEX
     ordering_fields = ["id", "opens_on", "closes_on", "title"]
     ordering = ["-opens_on", "-id"]

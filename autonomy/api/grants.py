@@ -7,20 +7,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from autonomy.api.common import (
-    FILTER_BACKENDS,
-    ID_REGEX,
-    NOTE_TEXT,
-    GrantStatusField,
-    GrantStatusOrNoneField,
-    StrictInputSerializer,
-    text,
-)
 from autonomy.models import AccountabilityModel, AutonomyGrant, Domain, GrantEvent, GrantStatus
 from autonomy.policies import can_manage_autonomy, grants_visible_to
 from autonomy.selectors_grants import evidence_summary, grant_get_for_change
 from autonomy.services import grant_change
 from autonomy.workflows import grant_transition
+from core.api.fields import ID_REGEX, NOTE_TEXT, EnumField, StrictInputSerializer, text
 from core.errors import Conflict
 from core.policies import require
 
@@ -34,7 +26,7 @@ class GrantRowSerializer(serializers.ModelSerializer):
     autonomy = serializers.SlugRelatedField(slug_field="code", read_only=True)
     autonomy_name = serializers.CharField(source="autonomy.name", read_only=True)
     domain = serializers.ChoiceField(source="autonomy.domain", choices=Domain.choices, read_only=True)
-    status = GrantStatusField(read_only=True)
+    status = EnumField(GrantStatus, read_only=True)
     granted_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Null when granted by the system."
     )
@@ -75,8 +67,8 @@ class GrantEventSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Null when the nightly evaluation acted on a contract rule.",
     )
-    from_status = GrantStatusOrNoneField(read_only=True, help_text="Empty when the grant was issued.")
-    to_status = GrantStatusField(read_only=True)
+    from_status = EnumField(GrantStatus, allow_blank=True, read_only=True, help_text="Empty when the grant was issued.")
+    to_status = EnumField(GrantStatus, read_only=True)
 
     class Meta:
         model = GrantEvent
@@ -107,7 +99,8 @@ class GrantDetailSerializer(GrantRowSerializer):
 class GrantChangeInput(StrictInputSerializer):
     reason = text(max_length=NOTE_TEXT, required=True, help_text="Why: the school's principal and liaison read it.")
     evidence_note = text(max_length=2000, help_text="What you relied on: a report, a benchmark result, a date.")
-    expected_status = GrantStatusField(
+    expected_status = EnumField(
+        GrantStatus,
         required=False,
         help_text="The status you saw: if the grant changed since, you are told (409) and nothing changes.",
     )
@@ -129,7 +122,6 @@ class GrantViewSet(viewsets.ReadOnlyModelViewSet):
     """Grants of the schools you may see: the district for central office, a liaison's caseload, your school's."""
 
     filterset_class = GrantFilter
-    filter_backends = FILTER_BACKENDS
     lookup_value_regex = ID_REGEX
     ordering_fields = ["id", "starts_on", "updated_at"]
     ordering = ["id"]

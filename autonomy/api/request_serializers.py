@@ -7,16 +7,7 @@ most once), so a client that just chose its autonomies needs no item ids to writ
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from autonomy.api.common import (
-    LONG_TEXT,
-    NOTE_TEXT,
-    RequestStatusField,
-    RequestStatusOrNoneField,
-    StrictInputSerializer,
-    StringField,
-    api_fields,
-    text,
-)
+from autonomy.api.common import api_fields
 from autonomy.models import (
     AccountabilityModel,
     Autonomy,
@@ -26,6 +17,7 @@ from autonomy.models import (
     Recommendation,
     RequestEvent,
     RequestItem,
+    RequestStatus,
     ReviewComment,
     TargetOutcome,
 )
@@ -37,6 +29,7 @@ from autonomy.policies import (
 )
 from autonomy.selectors import request_answers
 from autonomy.services import request_missing
+from core.api.fields import LONG_TEXT, NOTE_TEXT, EnumField, StrictCharField, StrictInputSerializer, text
 from metrics.models import PERIOD_PATTERN
 from schools.models import ReviewFunction
 
@@ -90,8 +83,10 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 class RequestEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    from_status = RequestStatusOrNoneField(read_only=True, help_text="Empty when the draft was started.")
-    to_status = RequestStatusField(read_only=True)
+    from_status = EnumField(
+        RequestStatus, allow_blank=True, read_only=True, help_text="Empty when the draft was started."
+    )
+    to_status = EnumField(RequestStatus, read_only=True)
 
     class Meta:
         model = RequestEvent
@@ -120,7 +115,7 @@ class RequestRowSerializer(serializers.ModelSerializer):
     school = serializers.SlugRelatedField(slug_field="code", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
     call_title = serializers.CharField(source="call.title", read_only=True)
-    status = RequestStatusField(read_only=True)
+    status = EnumField(RequestStatus, read_only=True)
     autonomies = serializers.SerializerMethodField(help_text="The codes of the autonomies asked for.")
 
     class Meta:
@@ -215,7 +210,7 @@ class RequestDetailSerializer(RequestRowSerializer):
 
 
 def autonomy_code(**kwargs) -> serializers.CharField:
-    return StringField(max_length=60, help_text="The autonomy's code, as `program.curriculum`.", **kwargs)
+    return StrictCharField(max_length=60, help_text="The autonomy's code, as `program.curriculum`.", **kwargs)
 
 
 class ItemTextInput(StrictInputSerializer):
@@ -226,11 +221,11 @@ class ItemTextInput(StrictInputSerializer):
 
 class AnswerInput(StrictInputSerializer):
     question = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The question's id in the call.")
-    text = StringField(max_length=LONG_TEXT, allow_blank=True, help_text="The answer ('' clears it).")
+    text = StrictCharField(max_length=LONG_TEXT, allow_blank=True, help_text="The answer ('' clears it).")
 
 
 class OutcomeInputSerializer(StrictInputSerializer):
-    metric = StringField(max_length=60, help_text="The metric's code.")
+    metric = StrictCharField(max_length=60, help_text="The metric's code.")
     baseline = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
     target = serializers.DecimalField(max_digits=14, decimal_places=4)
     by_period = serializers.RegexField(
@@ -282,14 +277,15 @@ class DraftInput(StrictInputSerializer):
 
 
 class RequestCreateInput(DraftInput):
-    school = StringField(
+    school = StrictCharField(
         max_length=20, required=False, help_text="Your school's code; needed only if you act for several schools."
     )
     call = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The call's id.")
 
 
 class ExpectedStatusInput(StrictInputSerializer):
-    expected_status = RequestStatusField(
+    expected_status = EnumField(
+        RequestStatus,
         required=False,
         help_text="The status you saw: if somebody moved the request since, you are told (409) and nothing changes.",
     )

@@ -18,7 +18,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from autonomy.api.common import FILTER_BACKENDS, ID_REGEX, renamed_error
+from autonomy.api.common import renamed_error
 from autonomy.api.request_serializers import (
     MAX_ID,
     ApproveInput,
@@ -61,6 +61,7 @@ from autonomy.services import (
     request_withdraw,
 )
 from autonomy.workflows import SCHOOL_STAFF
+from core.api.fields import ID_REGEX
 from core.errors import ApplicationError, Conflict
 from core.policies import require
 
@@ -87,7 +88,6 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     caseload's once submitted, or every submitted request for the autonomy office."""
 
     filterset_class = RequestFilter
-    filter_backends = FILTER_BACKENDS
     lookup_value_regex = ID_REGEX
     ordering_fields = ["id", "created_at", "updated_at", "submitted_at"]
     ordering = ["-updated_at", "-id"]

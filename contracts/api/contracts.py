@@ -16,14 +16,6 @@ from rest_framework.response import Response
 
 from autonomy.models import AutonomyGrant, GrantStatus
 from contracts import services
-from contracts.api.common import (
-    EnumField,
-    JSONParser,
-    SlugChoiceField,
-    StableOrderingFilter,
-    StrictBooleanField,
-    StrictCharField,
-)
 from contracts.models import (
     Benchmark,
     ContractEvent,
@@ -35,6 +27,7 @@ from contracts.models import (
 from contracts.policies import can_amend_contract, can_manage_contracts, can_take_contract_action
 from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
 from contracts.workflows import contract_transition
+from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField
 from core.errors import Conflict
 from core.policies import require
 from schools.models import School, SchoolYear
@@ -262,11 +255,9 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     """The contracts of the schools you see; drafts only for the autonomy office."""
 
     filterset_class = ContractFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["id", "version", "status", "created_at", "updated_at"]
     ordering = ["school__code", "-version", "pk"]
     lookup_value_regex = r"[0-9]{1,18}"
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return contract_list_for_user(user=self.request.user)

@@ -6,7 +6,7 @@ Service errors (ApplicationError, NotPermitted, Conflict) and DRF's own exceptio
 so do 404s and 500s under /api/ (see sgs_portal/urls.py), so a script never has to parse HTML.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -61,7 +61,9 @@ def api_exception_handler(exc, context):
         return _respond(status.HTTP_409_CONFLICT, error_body("conflict", exc.message, exc.fields))
     if isinstance(exc, ApplicationError):
         return _respond(status.HTTP_400_BAD_REQUEST, error_body("invalid", exc.message, exc.fields))
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge("The request body is too large; send fewer rows per request.")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

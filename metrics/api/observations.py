@@ -11,7 +11,7 @@ import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions, filters, parsers, serializers, viewsets
+from rest_framework import exceptions, parsers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -130,16 +130,6 @@ class ImportResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField(help_text="Rows that were already there, as they are.")
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, but a body nested too deeply for Python's decoder is a 400 like any bad JSON."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
-
-
 class BulkJSONParser(parsers.BaseParser):
     """JSON read from the request's stream. DRF reads a body for its own JSONParser through request.body,
     which Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) for every request; 10,000 rows with long
@@ -181,25 +171,15 @@ class ObservationFilter(django_filters.FilterSet):
         fields = ["school", "metric", "period", "period_from", "period_to"]
 
 
-class StableOrderingFilter(filters.OrderingFilter):
-    """Whatever a client orders by, ties are broken by id, so that pages never overlap or skip a row."""
-
-    def get_ordering(self, request, queryset, view):
-        ordering = list(super().get_ordering(request, queryset, view) or [])
-        return ordering if {"pk", "-pk", "id", "-id"} & set(ordering) else [*ordering, "pk"]
-
-
 class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     """The observed values of the schools you see: the district for central office, a liaison's
     caseload, a school's own."""
 
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["id", "period", "value", "updated_at"]
     ordering = ["school__code", "metric__code", "period", "id"]
     lookup_value_regex = r"[0-9]{1,18}"
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         visible = schools_visible_to(self.request.user)

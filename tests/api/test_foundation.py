@@ -125,3 +125,21 @@ def test_school_list_query_count_is_constant(api_for, make_member, django_assert
     SchoolFactory.create_batch(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/api/v1/schools/")
+
+
+def test_a_body_over_the_upload_limit_answers_json_413(settings, api_for, make_member):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api_for(make_member(Role.ADMIN)).post(
+        "/api/v1/evaluation-runs/", {"as_of": "2026-11-01", "pad": "x" * 5000}, format="json"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+
+
+def test_a_deeply_nested_body_is_refused_not_a_server_error(api_for, make_member):
+    body = "[" * 100_000 + "]" * 100_000
+    response = api_for(make_member(Role.ADMIN)).generic(
+        "POST", "/api/v1/evaluation-runs/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "parse_error"
