@@ -8,6 +8,7 @@ enqueue was lost (a broker down at that moment, a process killed between commit 
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -101,6 +102,11 @@ def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
 # --- the email outbox ----------------------------------------------------------------------------
 
 
+def _absolute(url: str) -> str:
+    """An email is read outside the site: a link in it names the site (SITE_URL) too."""
+    return urljoin(settings.SITE_URL, url) if url.startswith("/") else url
+
+
 def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None:
     """Queue an email per (user, key, title, body, url) for users with an address, in the caller's
     transaction, and have the sender run once after commit (once per transaction, however many calls)."""
@@ -111,7 +117,7 @@ def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None
             kind=key.split(":", 1)[0],
             key=key,
             subject=title,
-            body=f"{body}\n\n{url}".strip(),
+            body=f"{body}\n\n{_absolute(url)}".strip(),
         )
         for user, key, title, body, url in rows
         if user.email

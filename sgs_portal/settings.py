@@ -192,6 +192,8 @@ if "EMAIL_URL" in env:
 else:
     EMAIL_BACKEND = "core.mail.StderrEmailBackend"  # printed, not sent
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SGS Portal <noreply@localhost>")
+# The site's address as its users reach it: links in emails are made absolute with it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- The nightly evaluation's guardrails ---------------------------------------------------------
 # A run that would suspend or revoke more than this share of the live grants stops "held" for an admin

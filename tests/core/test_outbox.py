@@ -86,8 +86,9 @@ def _closed_port() -> int:
 
 
 def test_the_email_is_queued_in_the_same_transaction_and_sent_after_commit(
-    mailoutbox, django_capture_on_commit_callbacks
+    mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://portal.example.org"
     user = UserFactory()
     with transaction.atomic():
         notify(users=[user], key="flag:1:level:1", title="A notice", body="Deficiency.", url="/schools/X/")
@@ -101,7 +102,9 @@ def test_the_email_is_queued_in_the_same_transaction_and_sent_after_commit(
     email.refresh_from_db()
     assert (email.status, email.attempts, email.kind, email.to_address) == ("sent", 1, "flag", user.email)
     assert email.sent_at is not None
-    assert [(m.subject, m.body, m.to) for m in mailoutbox] == [("A notice", "Deficiency.\n\n/schools/X/", [user.email])]
+    assert [(m.subject, m.body, m.to) for m in mailoutbox] == [
+        ("A notice", "Deficiency.\n\nhttps://portal.example.org/schools/X/", [user.email])
+    ]
 
 
 def test_a_retried_event_queues_no_second_email_and_a_second_send_finds_nothing(
