@@ -9,6 +9,7 @@ exception is one grant transition per grant a rule acts on, each with its own au
 """
 
 import datetime
+import gc
 import logging
 import re
 from collections import defaultdict
@@ -338,6 +339,26 @@ def _period_for(as_of: datetime.date) -> SchoolYear | None:
     return SchoolYear.objects.filter(start_date__lte=as_of, end_date__gte=as_of).first()
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while a run builds its data, back as it was after.
+
+    A run makes hundreds of thousands of objects that live until it ends (specs, outcomes and their
+    inputs, rows); each batch of them that survives sets off a full collection, which walks every object
+    in the process: nine in a first run on 2,000 schools, 0.9 s of its 5 s of Python (0.4 s of 1.8 s in
+    a second run). A run makes no reference cycles that need freeing before it ends; reference counting
+    frees everything else as usual, and any cycle is collected once the collector is back.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def _evaluate(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int], str]:
     """The run's counts, and what looks wrong in the data it used (empty if nothing)."""
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
