@@ -17,6 +17,9 @@ class EvaluationRun(TimeStampedModel):
 
     as_of = models.DateField(unique=True, help_text="One ledger row per date: a re-run is another attempt.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    unfinished_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts in a row that started and never ended the run: their worker was lost."
+    )
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     trigger = models.CharField(max_length=20, default="manual", help_text="nightly, manual or api.")
     started_at = models.DateTimeField()

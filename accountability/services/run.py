@@ -11,7 +11,6 @@ exception is one grant transition per grant a rule acts on, each with its own au
 import datetime
 import gc
 import logging
-import re
 from collections import defaultdict
 from contextlib import contextmanager
 from decimal import Decimal
@@ -83,10 +82,6 @@ class RunInProgress(Exception):
 
 # The advisory lock of a run: (this class, the as-of day). See evaluation_run.
 RUN_LOCK_CLASS = 7301
-# What `error` says while an attempt is under way; if its worker is lost, it is what the row keeps saying.
-# The next attempt reads the number back (a field of its own would need a change to the model).
-UNFINISHED_NOTE = "Unfinished attempts in a row: {count}. The last one started at {at:%Y-%m-%d %H:%M:%S %Z}."
-_UNFINISHED = re.compile(r"^Unfinished attempts in a row: (\d+)\.")
 
 
 def evaluation_run(
@@ -136,7 +131,11 @@ def evaluation_run(
         except Exception as exc:
             # The evaluation rolled back whole; the ledger says so, and the error goes on to the caller.
             EvaluationRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.FAILED, error=repr(exc), finished_at=timezone.now(), updated_at=timezone.now()
+                status=RunStatus.FAILED,
+                error=repr(exc),
+                unfinished_attempts=0,
+                finished_at=timezone.now(),
+                updated_at=timezone.now(),
             )
             raise
 
@@ -176,14 +175,6 @@ def _run_lock(as_of: datetime.date, *, wait: float):
             connection.close()
 
 
-def _unfinished_attempts(run: EvaluationRun) -> int:
-    """How many attempts in a row started and never ended the row (their worker was lost)."""
-    if run.status != RunStatus.RUNNING:
-        return 0
-    match = _UNFINISHED.match(run.error)
-    return int(match.group(1)) if match else 0
-
-
 def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple[EvaluationRun, bool]:
     """Record that an attempt starts, committed before the work; or, after EVALUATION_MAX_ATTEMPTS
     attempts in a row that never finished, mark the run failed instead. Returns the run and whether to
@@ -195,7 +186,8 @@ def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple
         )
         if confirmed_by is not None and run.status != RunStatus.HELD:
             raise Conflict(f"The run as of {as_of} is {run.get_status_display().lower()}, no longer held.")
-        unfinished = _unfinished_attempts(run)
+        # Still running when an attempt begins: the earlier attempts never ended the row.
+        unfinished = run.unfinished_attempts if run.status == RunStatus.RUNNING else 0
         if unfinished >= settings.EVALUATION_MAX_ATTEMPTS:
             run.status, run.finished_at = RunStatus.FAILED, now
             run.error = (
@@ -206,8 +198,19 @@ def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple
             return run, False
         run.status, run.trigger, run.started_at, run.finished_at = RunStatus.RUNNING, trigger, now, None
         run.attempts += 1
-        run.error = UNFINISHED_NOTE.format(count=unfinished + 1, at=timezone.localtime(now))
-        run.save(update_fields=["status", "trigger", "started_at", "finished_at", "attempts", "error", "updated_at"])
+        run.unfinished_attempts, run.error = unfinished + 1, ""
+        run.save(
+            update_fields=[
+                "status",
+                "trigger",
+                "started_at",
+                "finished_at",
+                "attempts",
+                "unfinished_attempts",
+                "error",
+                "updated_at",
+            ]
+        )
     return run, True
 
 
@@ -235,7 +238,7 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, co
         run.counts, run.held_reason = counts, held_reason
         run.confirmed_by = None if held_reason else confirmed_by
         run.discarded_by = None
-        run.trigger, run.finished_at, run.error = trigger, timezone.now(), ""
+        run.trigger, run.finished_at, run.error, run.unfinished_attempts = trigger, timezone.now(), "", 0
         if dry_run:
             run.attempts += 1  # as the real attempt would count it
             run.save()
@@ -319,8 +322,8 @@ def evaluation_run_mark_requested(*, as_of: datetime.date, trigger: str = "manua
     """Record that a run for the date was asked for, before a worker takes it up, so that the runs page
     shows it as running. The run itself (evaluation_run) takes the same row over, and ends it.
 
-    Not an attempt: attempts are counted by evaluation_run when the work starts. Clearing `error` also
-    clears the count of unfinished attempts, so a run a person starts again gets its full number of tries.
+    Not an attempt: attempts are counted by evaluation_run when the work starts. The count of unfinished
+    attempts starts again, so a run a person starts again gets its full number of tries.
     """
     run, _ = EvaluationRun.objects.update_or_create(
         as_of=as_of,
@@ -328,6 +331,7 @@ def evaluation_run_mark_requested(*, as_of: datetime.date, trigger: str = "manua
             "status": RunStatus.RUNNING,
             "trigger": trigger,
             "error": "",
+            "unfinished_attempts": 0,
             "started_at": timezone.now(),
             "finished_at": None,
         },

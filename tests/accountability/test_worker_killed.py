@@ -314,7 +314,7 @@ def _killed_mid_run(*, attempt: int) -> None:
     """The attempt that was killed did not finish: nothing of it was committed."""
     run = _run_row()
     assert (run.status, run.attempts) == (RunStatus.RUNNING, attempt), "the run finished before it was killed"
-    assert run.error.startswith(f"Unfinished attempts in a row: {attempt}.")
+    assert run.unfinished_attempts == attempt
     assert not BenchmarkResult.objects.exists() and not InterventionFlag.objects.exists()
 
 
@@ -397,7 +397,7 @@ def test_a_killed_pool_process_loses_nothing_the_run_comes_back_and_completes(wo
     # The master starts a new pool process, and hands it the message again (reject_on_worker_lost). The
     # second attempt finds the first one unfinished: it was killed before its work committed.
     _wait_for("the second attempt", lambda: (run := _run_row()).attempts == 2 or run.status != RunStatus.RUNNING)
-    assert _run_row().error.startswith("Unfinished attempts in a row: 2.")
+    assert _run_row().unfinished_attempts == 2
     run = _wait_until_finished()
     assert (run.status, run.attempts, run.error) == (RunStatus.SUCCEEDED, 2, "")
     assert result.get(timeout=WAIT)["status"] == RunStatus.SUCCEEDED
