@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accountability.models import EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
+from accountability.selectors import run_in_progress
 from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run, evaluation_run_mark_requested
 from accountability.tasks import evaluate_benchmarks_nightly
 from core.api.errors import ErrorSerializer
@@ -139,7 +140,7 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
         as_of, dry_run = serializer.validated_data["as_of"], serializer.validated_data["dry_run"]
         if dry_run:
             return self._preview(as_of)
-        running = self.get_queryset().filter(as_of=as_of, status=RunStatus.RUNNING).first()
+        running = run_in_progress(as_of=as_of)
         if running is not None:
             url = self.reverse_action("detail", args=[running.pk])
             raise Conflict(f"A run as of {as_of} is in progress; follow it at {url}.")
