@@ -1,7 +1,11 @@
+import itertools
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from sgs_portal.celery import app as celery_app
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
@@ -62,5 +66,19 @@ def make_member(db):
         user = UserFactory(**user_fields)
         MembershipFactory(user=user, role=role, school=school, function=function)
         return user
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """An API client that sends a real token of the user's, created through the service."""
+    numbers = itertools.count(1)
+
+    def make(user) -> APIClient:
+        _, raw = api_token_create(user=user, name=f"tests {next(numbers)}")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
 
     return make

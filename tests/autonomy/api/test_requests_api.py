@@ -11,7 +11,6 @@ from autonomy.models import AutonomyGrant, AutonomyRequest, ItemDecision, Reques
 from autonomy.services import request_comment
 from metrics.models import Metric, Observation
 from schools.models import Role
-from tests.api.test_autonomy_api import clients_fixture, earned_budget_fixture, people_fixture  # noqa: F401
 from tests.autonomy.factories import CallFactory, complete_request
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 

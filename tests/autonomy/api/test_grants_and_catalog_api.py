@@ -1,5 +1,5 @@
 """The autonomy API's catalog, calls and grants: who sees what, what each role may change, bad input,
-and list query counts that do not grow with rows. Requests are in test_autonomy_api_requests.py."""
+and list query counts that do not grow with rows. Requests are in test_requests_api.py."""
 
 import datetime
 from decimal import Decimal
@@ -10,50 +10,12 @@ from django.utils import timezone
 from autonomy.models import Autonomy, AutonomyGrant, CallForProposals, EligibilityCriterion, GrantEvent
 from autonomy.services import grant_change
 from metrics.models import Metric
-from schools.models import Role
 from tests.autonomy.factories import CallFactory
 from tests.factories import SchoolFactory, grant
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-# Named so that test_autonomy_api_requests.py can import them without its parameters shadowing the import.
-@pytest.fixture(name="people")
-def people_fixture(school, other_school, make_member):
-    liaison = make_member(Role.LIAISON)
-    school.liaison = liaison
-    school.save(update_fields=["liaison"])
-    return {
-        "principal": make_member(Role.PRINCIPAL, school=school),
-        "team": make_member(Role.SCHOOL_TEAM, school=school),
-        "other_principal": make_member(Role.PRINCIPAL, school=other_school),
-        "liaison": liaison,
-        "finance": make_member(Role.REVIEWER, function="finance"),
-        "academics": make_member(Role.REVIEWER, function="academics"),
-        "hr": make_member(Role.REVIEWER, function="hr"),
-        "viewer": make_member(Role.VIEWER),
-        "admin": make_member(Role.ADMIN),
-    }
-
-
-@pytest.fixture(name="clients")
-def clients_fixture(people, api_for):
-    """An API client per role, sending JSON bodies unless told otherwise."""
-    made = {name: api_for(user) for name, user in people.items()}
-    for client in made.values():
-        client.default_format = "json"
-    return made
-
-
-@pytest.fixture(name="earned_budget")
-def earned_budget_fixture():
-    budget = Autonomy.objects.get(code="money.budget")
-    EligibilityCriterion.objects.create(
-        autonomy=budget, metric=Metric.objects.get(code="finance_rating"), comparator=">=", threshold=4
-    )
-    return budget
 
 
 def _error(response, status: int) -> dict:
