@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 
 from accountability.models import InterventionFlag
 from accountability.workflows import ADMIN, LIAISON, PRINCIPAL, flag_actor, flag_transition
-from contracts.models import Level
 from core.policies import ALLOW, Decision, deny
 from schools.models import Role
 from schools.policies import roles_of, schools_visible_to
@@ -56,8 +55,12 @@ def can_take_flag_action(user: AbstractBaseUser, flag: InterventionFlag, action:
     transition = flag_transition(flag.status, action)
     if transition is None:
         return deny(f"This flag is {flag.get_status_display().lower()}: that step is not open now.")
-    if action == "escalate" and flag.level >= Level.REVOKED:
-        return deny("This flag is on the last rung of the ladder already.")
+    # The ladder's own rule, shared with the nightly run and the escalate service; imported here because
+    # the services import this module (they check again).
+    from accountability.services.evaluation.ladder import TOP_RUNG_REFUSAL, rung_is_top
+
+    if action == "escalate" and rung_is_top(flag.level):
+        return deny(TOP_RUNG_REFUSAL)
     return can_act_as(user, flag, transition.who)
 
 

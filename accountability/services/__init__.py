@@ -1,18 +1,20 @@
 from accountability.services.eligibility import eligibility_findings_record, eligibility_invite
-from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
-from accountability.services.run import (
+from accountability.services.evaluation import (
     SUMMARY_KEYS,
     RunInProgress,
+    RunTrigger,
     evaluation_run,
     evaluation_run_confirm,
     evaluation_run_discard,
     evaluation_run_mark_requested,
     notice_text,
 )
+from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
 
 __all__ = [
     "SUMMARY_KEYS",
     "RunInProgress",
+    "RunTrigger",
     "evaluation_run",
     "evaluation_run_confirm",
     "evaluation_run_discard",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accountability.models import FlagEvent, InterventionFlag
 from accountability.policies import can_attempt_flag_action
-from accountability.services.run import escalated_deadline, grants_apply_rung, notice_text
+from accountability.services.evaluation.ladder import escalated_deadline, grants_apply_rung, notice_text
 from accountability.workflows import flag_transition
 from contracts.models import Level
 from core.errors import ApplicationError, Conflict, NotPermitted

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from accountability.models import BenchmarkResult, EvaluationRun, InterventionFlag, RunStatus
 from accountability.services import RunInProgress, evaluation_run, evaluation_run_mark_requested
-from accountability.services.run import RUN_LOCK_CLASS, _attempt_begin
+from accountability.services.evaluation.lock import RUN_LOCK_CLASS
+from accountability.services.evaluation.runs import _attempt_begin
 from schools.models import Role
 from tests.accountability.builders import AS_OF, ela_template, flagged_schools, school_years
 
