@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 
 from autonomy.models import (
+    AccountabilityModel,
     AutonomyGrant,
     AutonomyRequest,
     CallForProposals,
@@ -114,10 +115,9 @@ def test_demo_district_is_realistic(capsys):
     per_school = Observation.objects.filter(metric__code="ela_proficiency").values("school").distinct().count()
     assert per_school == 40
     assert Observation.objects.filter(metric__code="graduation_rate", school__grade_band="elementary").count() == 0
-    assert AutonomyGrant.objects.filter(model="full").exists()
-    assert AutonomyGrant.objects.filter(model="earned").exists()
-    assert AutonomyGrant.objects.filter(model="programmatic").exists()
-    assert AutonomyGrant.objects.filter(model="full").exclude(retention_benchmarks="").exists()
+    for model in AccountabilityModel.values:
+        assert AutonomyGrant.objects.filter(model=model).exists(), model
+    assert AutonomyGrant.objects.filter(model=AccountabilityModel.FULL).exclude(retention_benchmarks="").exists()
     # An open call with requests in every state of the workflow, and a clarified barrier.
     assert set(AutonomyRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
     assert ClarifiedFlexibility.objects.exists()
@@ -125,7 +125,13 @@ def test_demo_district_is_realistic(capsys):
     # Every school has a contract; contracts in every state, one amended.
     assert PerformanceContract.objects.values("school").distinct().count() == 40
     statuses = set(PerformanceContract.objects.values_list("status", flat=True))
-    assert {"draft", "proposed", "signed", "active", "superseded"} <= statuses
+    assert {
+        ContractStatus.DRAFT,
+        ContractStatus.PROPOSED,
+        ContractStatus.SIGNED,
+        ContractStatus.ACTIVE,
+        ContractStatus.SUPERSEDED,
+    } <= statuses
     assert PerformanceContract.objects.filter(version=2, status=ContractStatus.ACTIVE).count() == 1
     assert PerformanceContract.objects.get(school__code="S0001").status == ContractStatus.PROPOSED
 
@@ -171,7 +177,7 @@ def test_a_large_districts_contracts_hold_twenty_benchmarks_of_every_kind():
     from django.utils import timezone
 
     from accountability.services import evaluation_run
-    from contracts.models import Benchmark
+    from contracts.models import Benchmark, BenchmarkKind
     from demo.services import default_benchmark_count
 
     assert default_benchmark_count(40) == 7 and default_benchmark_count(100) == 7  # the standard contract
@@ -181,13 +187,7 @@ def test_a_large_districts_contracts_hold_twenty_benchmarks_of_every_kind():
     assert Observation.objects.values("period").distinct().count() == 8
     per_contract = Benchmark.objects.values("contract").annotate(n=models.Count("pk")).values_list("n", flat=True)
     assert set(per_contract) == {20}
-    assert set(Benchmark.objects.values_list("kind", flat=True)) == {
-        "value",
-        "growth",
-        "trend",
-        "aggregate",
-        "relative",
-    }
+    assert set(Benchmark.objects.values_list("kind", flat=True)) == set(BenchmarkKind.values)
     counts = evaluation_run(as_of=timezone.localdate()).counts
     active = PerformanceContract.objects.filter(status=ContractStatus.ACTIVE).count()
     assert counts["benchmarks"] == 20 * active

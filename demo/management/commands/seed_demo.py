@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.large_district import LARGE_DISTRICT_SCHOOLS
-from demo.services import BENCHMARK_COUNTS, DistrictAlreadySeeded, default_benchmark_count, demo_district_seed
+from demo.services import (
+    BENCHMARK_COUNTS,
+    LARGE_DISTRICT_SCHOOLS,
+    DistrictAlreadySeeded,
+    default_benchmark_count,
+    demo_district_seed,
+)
 
 
 def _positive(value: str) -> int:

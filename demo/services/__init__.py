@@ -1,0 +1,68 @@
+"""A deterministic, realistic demo district, built with bulk inserts and the apps' services.
+
+Same seed, same district: every random choice comes from one `random.Random(seed)`, consumed in a
+fixed order, and rows are created in a fixed order. Dates count back from the current school year.
+`data` holds the district's fixed facts, `builder` makes its rows, `scenes` and `request_scenes` tell
+its story; `demo_district_seed` runs them in order.
+"""
+
+import random
+
+from django.db import transaction
+
+from demo.services.builder import DemoLogins, DistrictBuilder, current_school_year_start, school_year_label
+from demo.services.data import (
+    BENCHMARK_COUNTS,
+    DEMO_PASSWORD,
+    LARGE_DISTRICT_SCHOOLS,
+    MORE_BENCHMARKS,
+    TEMPLATE_BENCHMARKS,
+)
+from demo.services.request_scenes import requests_scene
+from demo.services.scenes import FlaggedSchools, contracts_scene, grants_scene
+from schools.models import School
+
+__all__ = [
+    "BENCHMARK_COUNTS",
+    "DEMO_PASSWORD",
+    "LARGE_DISTRICT_SCHOOLS",
+    "DemoLogins",
+    "DistrictAlreadySeeded",
+    "current_school_year_start",
+    "default_benchmark_count",
+    "demo_district_seed",
+    "school_year_label",
+]
+
+
+class DistrictAlreadySeeded(Exception):
+    pass
+
+
+def default_benchmark_count(schools: int) -> int:
+    """The standard contract for a district of up to 100 schools; a large district's longer one above."""
+    return BENCHMARK_COUNTS[0] if schools <= LARGE_DISTRICT_SCHOOLS else BENCHMARK_COUNTS[-1]
+
+
+def demo_district_seed(
+    *, schools: int = 40, years: int = 5, seed: int = 2026, benchmarks: int | None = None
+) -> DemoLogins:
+    """Create the demo district; refuses when the database already holds schools.
+
+    `benchmarks` is how many benchmarks each contract holds (default: by the district's size)."""
+    if benchmarks is None:
+        benchmarks = default_benchmark_count(schools)
+    if benchmarks not in BENCHMARK_COUNTS:
+        raise ValueError(f"benchmarks: {benchmarks} is not between {BENCHMARK_COUNTS[0]} and {BENCHMARK_COUNTS[-1]}.")
+    if School.objects.exists():
+        raise DistrictAlreadySeeded(f"The database already holds {School.objects.count()} schools.")
+    rng = random.Random(seed)
+    with transaction.atomic():
+        district = DistrictBuilder(rng=rng, school_count=schools, year_count=years)
+        district.organisation()
+        district.observations(flagged=FlaggedSchools.among(district.schools, year=district.years[-1]))
+        district.criteria()
+        grants_scene(district, rng=rng)
+        requests_scene(district)
+        contracts_scene(district, benchmarks=(TEMPLATE_BENCHMARKS + MORE_BENCHMARKS)[:benchmarks])
+        return district.logins
