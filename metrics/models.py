@@ -1,13 +1,25 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from core.models import TimeStampedModel
 from schools.models import School
+from schools.periods import validate_school_year
 
-PERIOD_PATTERN = r"^\d{4}-\d{2}$"
-period_validator = RegexValidator(PERIOD_PATTERN, "A period is a school year written as 2025-26.")
+# The words for a value outside a metric's range, `{}` filled in order: the value, the metric's name,
+# then its bounds (by str.format in Metric.range_problem, by PostgreSQL's format() in the import).
+RANGE_PROBLEMS = {
+    "outside": "{} is outside {}'s range {}–{}",
+    "below": "{} is below {}'s minimum {}",
+    "above": "{} is above {}'s maximum {}",
+}
+
+
+def plain(number: Decimal) -> str:
+    """100.0000 → 100, 0.5000 → 0.5: never 1E+2 (PostgreSQL's trim_scale(n)::text)."""
+    return format(number.normalize(), "f")
 
 
 class Unit(models.TextChoices):
@@ -59,6 +71,22 @@ class Metric(TimeStampedModel):
         if self.min_value is not None and self.max_value is not None and self.max_value <= self.min_value:
             raise ValidationError({"max_value": "The largest value must be above the smallest."})
 
+    def range_problem(self, value: Decimal, *, written: str = "") -> str:
+        """Why `value` is outside this metric's range, or "" when it is within (either bound may be open).
+
+        `written` is the value as the person wrote it, when that is what to echo back (an import's cell).
+        """
+        low, high = self.min_value, self.max_value
+        below, above = low is not None and value < low, high is not None and value > high
+        shown = written or plain(value)
+        if (below or above) and low is not None and high is not None:
+            return RANGE_PROBLEMS["outside"].format(shown, self.name, plain(low), plain(high))
+        if below:
+            return RANGE_PROBLEMS["below"].format(shown, self.name, plain(low))
+        if above:
+            return RANGE_PROBLEMS["above"].format(shown, self.name, plain(high))
+        return ""
+
 
 class Observation(TimeStampedModel):
     """One value of one metric for one school in one period (a school year)."""
@@ -67,7 +95,7 @@ class Observation(TimeStampedModel):
     # with them and serve the same lookups; every index is one more to keep on each imported row.
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="observations", db_index=False)
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations", db_index=False)
-    period = models.CharField(max_length=7, validators=[period_validator])
+    period = models.CharField(max_length=7, validators=[validate_school_year])
     value = models.DecimalField(max_digits=14, decimal_places=4)
     source = models.CharField(max_length=200, blank=True)
 

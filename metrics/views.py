@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import NotPermitted
 from metrics.forms import ObservationImportForm
+from metrics.models import plain
 from metrics.policies import can_import_observations
 from metrics.selectors import metrics_for_import_help
 from metrics.services import MAX_LISTED_ERRORS, observations_import_csv
-from metrics.services.import_rules import plain
 
 
 @require_http_methods(["GET", "POST"])

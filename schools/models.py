@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from core.models import TimeStampedModel
+from schools.periods import validate_school_year
 
 
 class District(TimeStampedModel):
@@ -26,7 +26,7 @@ class SchoolYear(TimeStampedModel):
     label = models.CharField(
         max_length=7,
         unique=True,
-        validators=[RegexValidator(r"^\d{4}-\d{2}$", "Write the school year as 2026-27.")],
+        validators=[validate_school_year],
         help_text="As 2026-27.",
     )
     start_date = models.DateField()
@@ -36,9 +36,7 @@ class SchoolYear(TimeStampedModel):
     class Meta:
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gt=F("start_date")), name="schoolyear_end_after_start"
-            ),
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="schoolyear_end_after_start"),
             models.CheckConstraint(
                 condition=Q(first_day__gte=F("start_date")) & Q(first_day__lte=F("end_date")),
                 name="schoolyear_first_day_within",
@@ -100,12 +98,8 @@ class School(TimeStampedModel):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
     grade_band = models.CharField(max_length=12, choices=GradeBand.choices)
-    network = models.ForeignKey(
-        Network, on_delete=models.PROTECT, null=True, blank=True, related_name="schools"
-    )
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools"
-    )
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, null=True, blank=True, related_name="schools")
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="schools")
     liaison = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -152,12 +146,8 @@ class Membership(TimeStampedModel):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
-    school = models.ForeignKey(
-        School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
-    )
-    function = models.CharField(
-        max_length=12, choices=ReviewFunction.choices, blank=True, help_text="Reviewers only."
-    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    function = models.CharField(max_length=12, choices=ReviewFunction.choices, blank=True, help_text="Reviewers only.")
 
     class Meta:
         constraints = [

@@ -5,11 +5,9 @@ period; and a bulk push of up to API_BULK_MAX_ROWS rows in one call, imported ex
 
 import codecs
 import json
-import re
 
 import django_filters
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, parsers, serializers, viewsets
 from rest_framework.decorators import action
@@ -20,14 +18,8 @@ from core.policies import require
 from metrics.models import Observation
 from metrics.policies import can_import_observations
 from metrics.services import ImportReport, observations_import_records
+from schools.periods import validate_school_year
 from schools.policies import schools_visible_to
-
-PERIOD = re.compile(r"^\d{4}-\d{2}$")
-
-
-def _school_year(value: str) -> None:
-    if not PERIOD.fullmatch(value or ""):
-        raise ValidationError("Write the school year as 2026-27.")
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -158,12 +150,18 @@ def _refuse_constant(name: str):
 class ObservationFilter(django_filters.FilterSet):
     school = django_filters.CharFilter(field_name="school__code", max_length=20, help_text="The school's code.")
     metric = django_filters.CharFilter(field_name="metric__code", max_length=60, help_text="The metric's code.")
-    period = django_filters.CharFilter(validators=[_school_year], help_text="A school year, as 2025-26.")
+    period = django_filters.CharFilter(validators=[validate_school_year], help_text="A school year, as 2025-26.")
     period_from = django_filters.CharFilter(
-        field_name="period", lookup_expr="gte", validators=[_school_year], help_text="This school year or later."
+        field_name="period",
+        lookup_expr="gte",
+        validators=[validate_school_year],
+        help_text="This school year or later.",
     )
     period_to = django_filters.CharFilter(
-        field_name="period", lookup_expr="lte", validators=[_school_year], help_text="This school year or earlier."
+        field_name="period",
+        lookup_expr="lte",
+        validators=[validate_school_year],
+        help_text="This school year or earlier.",
     )
 
     class Meta:

@@ -25,13 +25,13 @@ from metrics.services.import_rows import MAX_LISTED_ERRORS, ImportReport, RowErr
 from metrics.services.import_rules import (
     NUMBER_MAX_CHARS,
     NUMBER_PATTERN,
-    PERIOD_PATTERN,
     REASONS,
     SHOWN_CHARS,
     SOURCE_CHARS,
     TOO_LARGE,
     sql_template,
 )
+from schools import periods
 from schools.models import School
 
 STAGING = "metrics_import_row"
@@ -68,8 +68,7 @@ _REASON = f"""
              WHEN s.id IS NULL THEN format(%(school_unknown)s, {_shown("r.school")}) END,
         CASE WHEN r.metric = '' THEN %(metric_empty)s
              WHEN m.id IS NULL THEN format(%(metric_unknown)s, {_shown("r.metric")}) END,
-        CASE WHEN r.period = '' THEN %(period_empty)s
-             WHEN NOT p.ok THEN format(%(period_bad)s, {_shown("r.period")}) END,
+        'period ' || p.problem,
         CASE WHEN n.number IS NULL THEN
                   CASE WHEN r.value = '' THEN %(value_empty)s ELSE format(%(value_bad)s, {_shown("r.value")}) END
              WHEN (n.number < m.min_value OR n.number > m.max_value)
@@ -85,20 +84,18 @@ _REASON = f"""
 """
 
 _BAD = """
-    s.id IS NULL OR m.id IS NULL OR NOT p.ok OR n.number IS NULL
+    s.id IS NULL OR m.id IS NULL OR p.problem IS NOT NULL OR n.number IS NULL
     OR coalesce(n.number < m.min_value OR n.number > m.max_value, false)
     OR abs(n.number) >= %(too_large)s
 """
 
 # Each row typed once. A period or a value text is parsed once however many rows repeat it; the
-# CASEs keep a cast away from text the pattern refused, so no row can make the query fail.
+# CASEs keep a cast away from text the pattern refused, so no row can make the query fail. A period's
+# problem is schools.periods' own SQL, in the same words as the Python path.
 CHECK = f"""
     CREATE TEMP TABLE {CHECKED} ON COMMIT DROP AS
     WITH periods AS MATERIALIZED (
-        SELECT period, coalesce(
-                   CASE WHEN period ~ %(period)s
-                        THEN substr(period, 6, 2)::integer = (substr(period, 1, 4)::integer + 1) %% 100 END,
-                   false) AS ok
+        SELECT period, {periods.problem_sql("period")} AS problem
         FROM (SELECT DISTINCT period FROM {STAGING}) distinct_periods
     ), numbers AS MATERIALIZED (
         SELECT value, CASE WHEN char_length(value) <= %(number_max)s AND value ~ %(number)s
@@ -141,7 +138,7 @@ BAD_OR_DUPLICATE_ROWS = f"""
 PARAMETERS = {
     "number": NUMBER_PATTERN,
     "number_max": NUMBER_MAX_CHARS,
-    "period": PERIOD_PATTERN,
+    **periods.PARAMETERS,
     "too_large": TOO_LARGE,
     "listed": MAX_LISTED_ERRORS,
     **{key: sql_template(key) for key in REASONS},

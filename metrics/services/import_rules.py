@@ -3,14 +3,16 @@
 One definition for both ways of importing: the Python path applies these functions row by row, the
 PostgreSQL path puts the same patterns, limits and reason templates into its SQL (`import_postgres`),
 and tests run the same inputs through both. Patterns are ASCII on purpose: Python's `\\d` would
-accept Arabic-Indic digits that PostgreSQL's `[0-9]` refuses.
+accept Arabic-Indic digits that PostgreSQL's `[0-9]` refuses. A period is a school year, checked by
+`schools.periods` (both paths); a value's range and its words are `Metric.range_problem`'s.
 """
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-# A period is a school year: 2025-26, the second part the year after the first.
-PERIOD_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
+from metrics.models import RANGE_PROBLEMS
+from schools.periods import school_year_problem
+
 # A plain decimal number, with an optional exponent of up to four digits, in at most 100 characters:
 # what Python's Decimal and PostgreSQL's numeric read alike (neither NaN, Infinity nor 1_000), and
 # small enough that neither overflows before the range is checked.
@@ -30,18 +32,13 @@ REASONS = {
     "school_unknown": "unknown school '{}'",
     "metric_empty": "metric is empty",
     "metric_unknown": "unknown metric '{}'",
-    "period_empty": "period is empty",
-    "period_bad": "period '{}' is not a school year written as 2025-26",
     "value_empty": "value is empty",
     "value_bad": "value '{}' is not a number",
-    "value_outside": "value {} is outside {}'s range {}–{}",
-    "value_below": "value {} is below {}'s minimum {}",
-    "value_above": "value {} is above {}'s maximum {}",
+    **{f"value_{key}": "value " + words for key, words in RANGE_PROBLEMS.items()},
     "value_too_large": "value {} is too large to store (at most 10 digits before the decimal point)",
     "duplicate": "duplicate of row {} ({}, {}, {})",
 }
 
-_PERIOD = re.compile(PERIOD_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 
@@ -49,17 +46,9 @@ def shown(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def plain(number: Decimal) -> str:
-    """100.0000 → 100, 0.5000 → 0.5: never 1E+2 (PostgreSQL's trim_scale(n)::text)."""
-    return format(number.normalize(), "f")
-
-
 def period_problem(period: str) -> str | None:
-    if not period:
-        return REASONS["period_empty"]
-    if not _PERIOD.fullmatch(period) or int(period[5:]) != (int(period[:4]) + 1) % 100:
-        return REASONS["period_bad"].format(shown(period))
-    return None
+    problem = school_year_problem(period)
+    return f"period {problem}" if problem else None
 
 
 def parse_number(raw: str) -> Decimal | None:
@@ -72,14 +61,8 @@ def value_problem(raw: str, number: Decimal | None, metric) -> str | None:
     """`metric` is None when unknown: then only the number itself is checked."""
     if number is None:
         return REASONS["value_bad"].format(shown(raw)) if raw else REASONS["value_empty"]
-    low, high = (metric.min_value, metric.max_value) if metric is not None else (None, None)
-    below, above = low is not None and number < low, high is not None and number > high
-    if (below or above) and low is not None and high is not None:
-        return REASONS["value_outside"].format(shown(raw), metric.name, plain(low), plain(high))
-    if below:
-        return REASONS["value_below"].format(shown(raw), metric.name, plain(low))
-    if above:
-        return REASONS["value_above"].format(shown(raw), metric.name, plain(high))
+    if metric is not None and (problem := metric.range_problem(number, written=shown(raw))):
+        return f"value {problem}"
     if abs(number) >= TOO_LARGE:
         return REASONS["value_too_large"].format(shown(raw))
     return None

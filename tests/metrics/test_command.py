@@ -63,3 +63,21 @@ def test_missing_empty_and_non_utf8_files_are_refused(schools, tmp_path):
         call_command("import_observations", _write(tmp_path, GOOD.replace("state", "état"), encoding="latin-1"))
     with pytest.raises(CommandError, match="a folder"):
         call_command("import_observations", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("period", "reason"),
+    [
+        ("2025-99", "period '2025-99' is not a school year: 99 is not the year after 2025 (write 2025-26)"),
+        ("٢٠٢٥-٢٦", "period '٢٠٢٥-٢٦' is not a school year written as 2025-26 with the digits 0-9"),
+        ("２０２５-２６", "period '２０２５-２６' is not a school year written as 2025-26 with the digits 0-9"),
+    ],
+)
+def test_a_period_that_is_not_a_school_year_is_refused_naming_the_row(schools, tmp_path, capsys, period, reason):
+    text = GOOD + f"S0001,math_proficiency,{period},41\n"
+    with pytest.raises(CommandError, match=r"^Nothing imported: 1 bad row\(s\) in 3 row\(s\)\.$"):
+        call_command("import_observations", _write(tmp_path, text))
+    assert capsys.readouterr().err == f"row 4: {reason}\n"
+    assert not Observation.objects.exists()
+    call_command("import_observations", _write(tmp_path, GOOD + "S0001,math_proficiency,2025-26,41\n", "ok.csv"))
+    assert "3 new" in capsys.readouterr().out

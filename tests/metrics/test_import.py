@@ -100,10 +100,27 @@ def test_a_new_source_alone_is_a_correction_and_an_empty_source_keeps_the_old_on
         ("s0001,ela_proficiency,2025-26,40", "unknown school 's0001'"),
         ("S0001,no_metric,2025-26,40", "unknown metric 'no_metric'"),
         ("S0001,,2025-26,40", "metric is empty"),
-        ("S0001,ela_proficiency,2025/26,40", "period '2025/26' is not a school year written as 2025-26"),
-        ("S0001,ela_proficiency,2025-27,40", "period '2025-27' is not a school year written as 2025-26"),
+        (
+            "S0001,ela_proficiency,2025/26,40",
+            "period '2025/26' is not a school year written as 2025-26 with the digits 0-9",
+        ),
+        (
+            "S0001,ela_proficiency,2025-27,40",
+            "period '2025-27' is not a school year: 27 is not the year after 2025 (write 2025-26)",
+        ),
         ("S0001,ela_proficiency,2099-00,40", None),
-        ("S0001,ela_proficiency,٢٠٢٥-٢٦,40", "period '٢٠٢٥-٢٦' is not a school year written as 2025-26"),
+        (
+            "S0001,ela_proficiency,٢٠٢٥-٢٦,40",
+            "period '٢٠٢٥-٢٦' is not a school year written as 2025-26 with the digits 0-9",
+        ),
+        (
+            "S0001,ela_proficiency,２０２５-２６,40",
+            "period '２０２５-２６' is not a school year written as 2025-26 with the digits 0-9",
+        ),
+        (
+            "S0001,ela_proficiency,2025-99,40",
+            "period '2025-99' is not a school year: 99 is not the year after 2025 (write 2025-26)",
+        ),
         ("S0001,ela_proficiency,,40", "period is empty"),
         ("S0001,ela_proficiency,2025-26,lots", "value 'lots' is not a number"),
         ("S0001,ela_proficiency,2025-26,", "value is empty"),
@@ -130,7 +147,7 @@ def test_several_problems_in_one_row_are_named_together(schools, method):
     reason = _refused_alone("S9999,no_metric,2025,x", method)
     assert reason == (
         "unknown school 'S9999'; unknown metric 'no_metric'; "
-        "period '2025' is not a school year written as 2025-26; value 'x' is not a number"
+        "period '2025' is not a school year written as 2025-26 with the digits 0-9; value 'x' is not a number"
     )
 
 

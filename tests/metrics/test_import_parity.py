@@ -24,7 +24,11 @@ SCHOOLS = st.one_of(st.sampled_from(["S0001", "S0002", " S0001 ", "s0001", "", "
 METRICS = st.one_of(
     st.sampled_from(["ela_proficiency", "finance_rating", "reserve", "floor_only", "", "nope"]), CELL_TEXT
 )
-PERIODS = st.one_of(st.sampled_from(["2025-26", "2024-25", "2025-27", "2025/26", "", "2099-00", "٢٠٢٥-٢٦"]), CELL_TEXT)
+PERIODS = st.one_of(
+    st.sampled_from(["2025-26", "2024-25", "2025-27", "2025-99", "2025/26", "", "2099-00", "٢٠٢٥-٢٦", "２０２５-２６"]),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}", fullmatch=True),
+    CELL_TEXT,
+)
 VALUES = st.one_of(
     st.sampled_from(
         ["41.5", "41.50", "0", "-0.0", "100", "100.00005", "1e2", "1E-9999", ".5", "5.", "+1", "4.99995", "NaN"]

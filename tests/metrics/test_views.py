@@ -58,7 +58,7 @@ def test_a_bad_file_lists_every_bad_row_and_imports_nothing(schools, admin, clie
     assert "Nothing was imported from scores.csv" in page
     assert "2 of 4 rows have problems." in page
     assert '<th scope="row" class="num">4</th><td>unknown school &#x27;S9999&#x27;</td>' in page
-    assert "period &#x27;2025/26&#x27; is not a school year written as 2025-26" in page
+    assert "period &#x27;2025/26&#x27; is not a school year written as 2025-26 with the digits 0-9" in page
     assert not Observation.objects.exists()
 
 

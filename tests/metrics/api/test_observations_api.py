@@ -114,6 +114,9 @@ def test_the_school_filter_takes_a_code(world, api_for):
     [
         ({"period": "2025"}, "period"),
         ({"period_from": "2025/26"}, "period_from"),
+        ({"period": "2025-99"}, "period"),
+        ({"period": "٢٠٢٥-٢٦"}, "period"),
+        ({"period_to": "２０２５-２６"}, "period_to"),
         ({"period_to": "x" * 500}, "period_to"),
         ({"school": "a\x00b"}, "school"),
         ({"metric": "m" * 61}, "metric"),
@@ -122,6 +125,23 @@ def test_the_school_filter_takes_a_code(world, api_for):
 def test_a_bad_filter_is_400_naming_it(world, api_for, query, field):
     response = api_for(world["admin"]).get("/api/v1/observations/", query)
     assert response.status_code == 400 and field in response.json()["fields"]
+
+
+@pytest.mark.parametrize(
+    ("period", "reason"),
+    [
+        ("2025-99", "period '2025-99' is not a school year: 99 is not the year after 2025 (write 2025-26)"),
+        ("٢٠٢٥-٢٦", "period '٢٠٢٥-٢٦' is not a school year written as 2025-26 with the digits 0-9"),
+        ("２０２５-２６", "period '２０２５-２６' is not a school year written as 2025-26 with the digits 0-9"),
+    ],
+)
+def test_a_pushed_row_whose_period_is_not_a_school_year_is_refused_naming_the_row(world, api_for, period, reason):
+    good = {"school": world["own"].code, "metric": "ela_proficiency", "period": "2026-27", "value": 50}
+    client = api_for(world["admin"])
+    response = client.post(BULK, {"rows": [good, good | {"period": period}]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"rows.1": [reason]}
+    assert client.post(BULK, {"rows": [good, good | {"period": "2025-26"}]}, format="json").status_code == 200
 
 
 def test_the_list_costs_the_same_queries_for_2_and_30_schools(world, api_for, django_assert_max_num_queries):
@@ -267,7 +287,7 @@ def test_a_row_of_the_wrong_shape_is_named_by_index_and_key(world, api_for, row,
     [
         ({"school": "NOPE"}, "unknown school 'NOPE'"),
         ({"metric": "ela"}, "unknown metric 'ela'"),
-        ({"period": "2026-28"}, "period '2026-28' is not a school year written as 2025-26"),
+        ({"period": "2026-28"}, "period '2026-28' is not a school year: 28 is not the year after 2026 (write 2026-27)"),
         ({"value": 101}, "value 101 is outside Proficiency in ELA's range 0–100"),
         ({"value": "1e400"}, "value 1e400 is outside Proficiency in ELA's range 0–100"),
         ({"value": "NaN"}, "value 'NaN' is not a number"),
