@@ -4,17 +4,7 @@ pages record who did what; the admin is for looking things up."""
 from django.contrib import admin
 
 from accountability.models import BenchmarkResult, EligibilityFinding, EvaluationRun, FlagEvent, InterventionFlag
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(EvaluationRun)
@@ -31,16 +21,8 @@ class BenchmarkResultAdmin(ReadOnlyAdmin):
     raw_id_fields = ["benchmark", "run"]
 
 
-class FlagEventInline(admin.TabularInline):
+class FlagEventInline(ReadOnlyInline):
     model = FlagEvent
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InterventionFlag)

@@ -5,15 +5,15 @@ from django.utils import timezone
 
 from accountability.models import FlagStatus
 from accountability.selectors import LIVE
-from autonomy.forms_grants import DescribedFieldsMixin
 from contracts.models import Level
+from core.forms import AccessibleFormMixin
 
 
 def _blank(label: str, choices) -> list[tuple]:
     return [("", label), *choices]
 
 
-class FlagFilterForm(DescribedFieldsMixin, forms.Form):
+class FlagFilterForm(AccessibleFormMixin, forms.Form):
     network = forms.ModelChoiceField(label="Network", queryset=None, required=False, empty_label="All networks")
     liaison = forms.ModelChoiceField(label="Liaison", queryset=None, required=False, empty_label="All liaisons")
     level = forms.TypedChoiceField(
@@ -41,7 +41,7 @@ def _expected_status() -> forms.ChoiceField:
     return forms.ChoiceField(choices=FlagStatus.choices, widget=forms.HiddenInput)
 
 
-class FlagAcknowledgeForm(DescribedFieldsMixin, forms.Form):
+class FlagAcknowledgeForm(AccessibleFormMixin, forms.Form):
     note = forms.CharField(
         label="Note for the school (optional)",
         required=False,
@@ -52,7 +52,7 @@ class FlagAcknowledgeForm(DescribedFieldsMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class FlagPlanForm(DescribedFieldsMixin, forms.Form):
+class FlagPlanForm(AccessibleFormMixin, forms.Form):
     plan = forms.CharField(
         label="Improvement plan",
         max_length=20000,
@@ -64,7 +64,7 @@ class FlagPlanForm(DescribedFieldsMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class FlagResolveForm(DescribedFieldsMixin, forms.Form):
+class FlagResolveForm(AccessibleFormMixin, forms.Form):
     note = forms.CharField(
         label="Why the case is resolved",
         max_length=4000,
@@ -75,7 +75,7 @@ class FlagResolveForm(DescribedFieldsMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class FlagEscalateForm(DescribedFieldsMixin, forms.Form):
+class FlagEscalateForm(AccessibleFormMixin, forms.Form):
     note = forms.CharField(
         label="Why raise it",
         max_length=4000,
@@ -95,7 +95,7 @@ FLAG_FORMS = {
 }
 
 
-class EvaluationRunForm(DescribedFieldsMixin, forms.Form):
+class EvaluationRunForm(AccessibleFormMixin, forms.Form):
     as_of = forms.DateField(
         label="Evaluate as of",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -45,6 +45,7 @@ from autonomy.selectors_grants import evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.querystring import query_without
 from schools.selectors import networks_for_user, school_get_for_user
 
 FLAG_PAGE_SIZE = 50
@@ -72,7 +73,7 @@ def flag_list(request):
     context = {
         "form": form,
         "page": Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": _without_page(request.GET),
+        "querystring": query_without(request.GET, "page"),
         "live": LIVE_FLAG_STATUSES,
     }
     template = "accountability/flag_list.html"
@@ -335,9 +336,3 @@ def eligibility_finding_invite(request, pk):
         request, f"{finding.school.name} was invited to request “{finding.autonomy.name}”; its principal has been told."
     )
     return redirect("eligibility_findings")
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()

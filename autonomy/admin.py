@@ -14,19 +14,7 @@ from autonomy.models import (
     ReviewComment,
     TargetOutcome,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """The audit trail: shown, never added to, changed or deleted through the admin."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class EligibilityCriterionInline(admin.TabularInline):
@@ -50,7 +38,7 @@ class GrantEventInline(ReadOnlyInline):
 
 
 @admin.register(AutonomyGrant)
-class AutonomyGrantAdmin(admin.ModelAdmin):
+class AutonomyGrantAdmin(ReadOnlyAdmin):
     """Read-only: grants change only through autonomy.services, which record who, when and why."""
 
     list_display = ["school", "autonomy", "model", "status", "starts_on", "ends_on", "granted_by"]
@@ -58,15 +46,6 @@ class AutonomyGrantAdmin(admin.ModelAdmin):
     search_fields = ["school__code", "school__name", "autonomy__code"]
     list_select_related = ["school", "autonomy", "granted_by"]
     inlines = [GrantEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CallQuestionInline(admin.TabularInline):
@@ -107,7 +86,7 @@ class TargetOutcomeInline(ReadOnlyInline):
 
 class RequestEventInline(ReadOnlyInline):
     model = RequestEvent
-    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason", "evidence"]
 
 
 class ReviewCommentInline(ReadOnlyInline):
@@ -116,7 +95,7 @@ class ReviewCommentInline(ReadOnlyInline):
 
 
 @admin.register(AutonomyRequest)
-class AutonomyRequestAdmin(admin.ModelAdmin):
+class AutonomyRequestAdmin(ReadOnlyAdmin):
     """Read-only: the workflow runs through the request pages and autonomy.services."""
 
     list_display = ["school", "call", "status", "submitted_at", "decided_at", "decided_by"]
@@ -124,15 +103,6 @@ class AutonomyRequestAdmin(admin.ModelAdmin):
     search_fields = ["school__code", "school__name"]
     list_select_related = ["school", "call", "decided_by"]
     inlines = [RequestItemInline, TargetOutcomeInline, ReviewCommentInline, RequestEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ClarifiedFlexibility)

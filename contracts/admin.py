@@ -9,6 +9,7 @@ from contracts.models import (
     TemplateBenchmark,
     TemplateRule,
 )
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class TemplateBenchmarkInline(admin.StackedInline):
@@ -28,17 +29,6 @@ class ContractTemplateAdmin(admin.ModelAdmin):
     inlines = [TemplateBenchmarkInline, TemplateRuleInline]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class BenchmarkInline(ReadOnlyInline):
     model = Benchmark
     fields = readonly_fields = ["key", "metric", "kind", "comparator", "target", "baseline", "binding_grant"]
@@ -51,11 +41,11 @@ class RuleInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = ContractEvent
-    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason", "evidence"]
 
 
 @admin.register(PerformanceContract)
-class PerformanceContractAdmin(admin.ModelAdmin):
+class PerformanceContractAdmin(ReadOnlyAdmin):
     """Read-only: contracts change through the contract pages and contracts.services."""
 
     list_display = ["school", "version", "term_start", "term_end", "status", "signed_at", "countersigned_at"]
@@ -63,12 +53,3 @@ class PerformanceContractAdmin(admin.ModelAdmin):
     search_fields = ["school__code", "school__name"]
     list_select_related = ["school", "term_start", "term_end"]
     inlines = [BenchmarkInline, RuleInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

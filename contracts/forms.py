@@ -5,43 +5,7 @@ from django import forms
 from autonomy.models import Comparator
 from contracts.models import BenchmarkKind, ContractStatus
 from contracts.services import BenchmarkInput
-from core.errors import ApplicationError
-
-
-class ContractFormMixin:
-    """Points each input at its help text and error (aria-describedby, under `<auto_id>_help` and
-    `<auto_id>_error`), and puts a service's refusal next to the fields it names."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe_fields()
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe_fields()
-
-    def add_application_error(self, error: ApplicationError) -> None:
-        # A field the form does not have (e.g. a template benchmark's key) goes to the top, with the
-        # whole message, so that the row it names is still named.
-        unknown = [name for name in error.fields if name not in self.fields]
-        if not error.fields or unknown:
-            self.add_error(None, error.message)
-        for name, messages in error.fields.items():
-            if name in self.fields:
-                self.add_error(name, messages)
-        self._describe_fields()
-
-    def _describe_fields(self):
-        errors = self._errors or {}
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_help"] if field.help_text else []
-            if name in errors:
-                ids.append(f"{auto_id}_error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
+from core.forms import AccessibleFormMixin
 
 
 def _expected_status() -> forms.ChoiceField:
@@ -49,7 +13,7 @@ def _expected_status() -> forms.ChoiceField:
     return forms.ChoiceField(choices=ContractStatus.choices, widget=forms.HiddenInput)
 
 
-class ContractNewForm(ContractFormMixin, forms.Form):
+class ContractNewForm(AccessibleFormMixin, forms.Form):
     school = forms.ModelChoiceField(label="School", queryset=None, empty_label="Choose a school")
     template = forms.ModelChoiceField(
         label="Start from the template",
@@ -75,7 +39,7 @@ class ContractNewForm(ContractFormMixin, forms.Form):
         self.fields["term_end"].queryset = years
 
 
-class SignForm(ContractFormMixin, forms.Form):
+class SignForm(AccessibleFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I have read this contract",
         error_messages={"required": "Tick the box to confirm you have read the contract."},
@@ -90,7 +54,7 @@ class SignForm(ContractFormMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class CountersignForm(ContractFormMixin, forms.Form):
+class CountersignForm(AccessibleFormMixin, forms.Form):
     countersigned_name = forms.CharField(
         label="Your full name",
         max_length=200,
@@ -101,13 +65,13 @@ class CountersignForm(ContractFormMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class StepForm(ContractFormMixin, forms.Form):
+class StepForm(AccessibleFormMixin, forms.Form):
     """A step with nothing to fill in: propose, recall."""
 
     expected_status = _expected_status()
 
 
-class ReasonForm(ContractFormMixin, forms.Form):
+class ReasonForm(AccessibleFormMixin, forms.Form):
     """A step that must say why: amend, terminate."""
 
     reason = forms.CharField(
@@ -123,7 +87,7 @@ class ReasonForm(ContractFormMixin, forms.Form):
         self.fields["reason"].label = label
 
 
-class BenchmarkForm(ContractFormMixin, forms.Form):
+class BenchmarkForm(AccessibleFormMixin, forms.Form):
     key = forms.SlugField(
         label="Short name",
         max_length=60,
@@ -134,7 +98,11 @@ class BenchmarkForm(ContractFormMixin, forms.Form):
     comparator = forms.ChoiceField(label="The result must be", choices=Comparator.choices)
     target = forms.DecimalField(label="Target", max_digits=14, decimal_places=4)
     periods = forms.IntegerField(
-        label="Years counted", required=False, min_value=1, max_value=10, initial=1,
+        label="Years counted",
+        required=False,
+        min_value=1,
+        max_value=10,
+        initial=1,
         help_text="For a trend or an average; 1 otherwise.",
     )
     baseline = forms.DecimalField(label="Baseline (optional)", required=False, max_digits=14, decimal_places=4)
@@ -165,12 +133,10 @@ class BenchmarkForm(ContractFormMixin, forms.Form):
         )
 
 
-class BenchmarkRemoveForm(ContractFormMixin, forms.Form):
+class BenchmarkRemoveForm(AccessibleFormMixin, forms.Form):
     key = forms.SlugField(max_length=60, widget=forms.HiddenInput)
     expected_status = _expected_status()
 
 
 class ContractFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *ContractStatus.choices]
-    )
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *ContractStatus.choices])

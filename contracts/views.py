@@ -46,6 +46,7 @@ from contracts.selectors import (
 from contracts.wording import contract_sections, describe_diff
 from contracts.workflows import contract_transition
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.querystring import query_without
 
 LIST_PAGE_SIZE = 25
 
@@ -120,12 +121,10 @@ def contract_list(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     contracts = contract_list_for_user(user=request.user, status=status)
     page = Paginator(contracts, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": query_without(request.GET, "page"),
         "can_manage": bool(can_manage_contracts(request.user)),
     }
     return render(request, "contracts/list.html", context)

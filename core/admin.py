@@ -4,6 +4,32 @@ from core.models import Notification, OutboxEmail, OutboxStatus
 from core.notifications import outbox_retry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that change only through their services, which record who did what: the admin looks them up."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An audit trail or a service-written child: shown, never added to, changed or deleted through the admin."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created_at", "read_at"]

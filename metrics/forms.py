@@ -4,31 +4,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from core.forms import AccessibleFormMixin
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CSV_SUFFIXES = (".csv", ".txt")
 
 
-class ObservationImportForm(forms.Form):
+class ObservationImportForm(AccessibleFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8 text, up to 50 MB. The first line names the columns.",
         error_messages={"required": "Choose the CSV file to import.", "empty": "The file is empty."},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe_file()
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe_file()
-
-    def _describe_file(self):
-        """Point the input at its help and its error, as templates/partials/field.html renders them."""
-        auto_id = self["file"].auto_id
-        ids = [f"{auto_id}_help"] + ([f"{auto_id}_error"] if self._errors and "file" in self._errors else [])
-        self.fields["file"].widget.attrs["aria-describedby"] = " ".join(ids)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

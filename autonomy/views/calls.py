@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from autonomy.forms import CallForm
+from autonomy.forms.calls import CallForm
 from autonomy.policies import can_manage_autonomy
 from autonomy.selectors import autonomies_by_domain, calls_for_board, schools_user_acts_for
 from autonomy.services import call_create as call_create_service
@@ -53,7 +53,7 @@ def call_create(request):
     except NotPermitted:
         raise Http404("No such page.") from None
     except ApplicationError as error:
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         messages.error(request, error.message)
         return _render_form(request, form, groups, status=400)
     messages.success(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from autonomy.forms_grants import (
+from autonomy.forms.grants import (
     FlexibilityFilterForm,
     GrantChangeForm,
     GrantIssueScopeForm,
@@ -31,6 +31,7 @@ from autonomy.selectors_grants import (
 )
 from autonomy.services import grants as grant_services
 from core.errors import ApplicationError, Conflict
+from core.querystring import query_without
 from schools.selectors import networks_for_user, school_get_for_user
 
 MATRIX_PAGE_SIZE = 50
@@ -77,7 +78,7 @@ def grants_matrix(request):
         "autonomies": autonomies,
         "rows": matrix_rows(schools=list(page.object_list), autonomies=autonomies),
         "legend": [(status or "none", *text) for status, text in CELL_TEXT.items()],
-        "querystring": _without_page(request.GET),
+        "querystring": query_without(request.GET, "page"),
         "can_manage": bool(can_manage_autonomy(request.user)),
     }
     template = "autonomy/grants/matrix.html"
@@ -205,15 +206,9 @@ def flexibility_list(request):
     context = {
         "form": form,
         "page": Paginator(flexibilities, FLEXIBILITY_PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": _without_page(request.GET),
+        "querystring": query_without(request.GET, "page"),
     }
     template = "autonomy/grants/flexibility_list.html"
     if request.htmx:
         template += "#flexibility-results"
     return render(request, template, context)
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()

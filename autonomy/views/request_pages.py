@@ -8,7 +8,7 @@ somebody acted first.
 from django.contrib import messages
 from django.shortcuts import render
 
-from autonomy.forms import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
+from autonomy.forms.requests import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
 from autonomy.models import AutonomyRequest, ItemDecision, RequestStatus
 from autonomy.policies import (
     can_comment_on_request,

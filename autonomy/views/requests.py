@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from autonomy.forms import (
+from autonomy.forms.requests import (
     ActionNoteForm,
     AutonomiesForm,
     ExpectedStatusForm,
@@ -67,6 +67,7 @@ from autonomy.views.request_pages import (
 )
 from autonomy.views.review import request_comment, request_decide, request_item_clarify, review_queue
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.querystring import query_without
 from schools.policies import roles_of
 
 __all__ = [
@@ -100,7 +101,7 @@ def request_list(request):
     context = {
         "form": form,
         "page": Paginator(requests, LIST_PAGE_SIZE).get_page(request.GET.get("page")),
-        "querystring": _without_page(request.GET),
+        "querystring": query_without(request.GET, "page"),
         "is_school": is_school,
         "board": calls_for_board(user=request.user, today=timezone.localdate()) if is_school else None,
         "schools": list(schools_user_acts_for(user=request.user)) if is_school else [],
@@ -249,7 +250,7 @@ def request_edit(request, pk, step):
     except Conflict as error:
         return conflict(request, pk, error.message)
     except ApplicationError as error:
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         messages.error(request, error.message)
         return _render_step(request, autonomy_request, step, form, extra, status=400)
     if request.POST.get("intent") == "draft":
@@ -342,13 +343,7 @@ def request_action(request, pk, action):
         messages.error(request, error.message)
         if action == "submit":
             return render_review(request, autonomy_request, status=400)
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
     messages.success(request, ACTION_DONE[action])
     return redirect("request_detail", pk=pk)
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()

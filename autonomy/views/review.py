@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from autonomy.forms import ClarifyForm, CommentForm, DecideForm
+from autonomy.forms.requests import ClarifyForm, CommentForm, DecideForm
 from autonomy.models import AccountabilityModel, ItemDecision
 from autonomy.policies import (
     can_comment_on_request,
@@ -54,7 +54,7 @@ def request_comment(request, pk):
     except NotPermitted as error:
         return refused(request, autonomy_request, error.message)
     except ApplicationError as error:
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         messages.error(request, error.message)
         return render_detail(request, autonomy_request, status=400, comment_form=form)
     messages.success(
@@ -84,7 +84,7 @@ def request_item_clarify(request, pk, item_pk):
     except NotPermitted as error:
         return refused(request, autonomy_request, error.message)
     except ApplicationError as error:
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         messages.error(request, error.message)
         return render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form})
     messages.success(request, f"“{item.autonomy.name}” is marked as already allowed; every school can see why.")
@@ -116,7 +116,7 @@ def request_decide(request, pk):
     except NotPermitted as error:
         return refused(request, autonomy_request, error.message)
     except ApplicationError as error:
-        form.add_service_errors(error.fields)
+        form.add_field_errors(error.fields)
         messages.error(request, error.message)
         return _render_decide(request, autonomy_request, form, status=400)
     messages.success(request, "The decision is recorded and the school has been told.")

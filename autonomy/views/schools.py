@@ -10,6 +10,7 @@ from autonomy.selectors import (
     overview_totals,
     school_list_for_overview,
 )
+from core.querystring import query_without
 from schools.forms import OverviewFilterForm
 from schools.policies import can_view_district_overview
 from schools.selectors import networks_for_user, school_get_for_user
@@ -48,15 +49,9 @@ def district_overview(request):
         "form": form,
         "page": page,
         "totals": overview_totals(schools=schools),
-        "querystring": _without_page(request.GET),
+        "querystring": query_without(request.GET, "page"),
     }
     template = "autonomy/district_overview.html"
     if request.htmx:
         template += "#school-table"
     return render(request, template, context)
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()

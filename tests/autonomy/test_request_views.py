@@ -421,7 +421,7 @@ def test_outcome_without_a_target_is_refused(draft, people, client_for):
     assert formset.forms[0].errors["target"] == ["This field is required."]
     html = response.content.decode()
     assert "Outcome 1, target: This field is required." in html
-    assert 'aria-describedby="id_outcomes-0-target-error"' in html
+    assert 'aria-describedby="id_outcomes-0-target_error"' in html
     assert list(TargetOutcome.objects.filter(request=draft).values_list("target", flat=True)) == [55]
 
 
@@ -664,7 +664,7 @@ def test_return_without_a_note_is_refused_next_to_the_field(submitted, people, c
         _action(submitted.pk, "return"), {"return-expected_status": "submitted", "return-note": ""}
     )
     assert response.status_code == 400
-    assert 'id="id_return-note-error"' in response.content.decode()
+    assert 'id="id_return-note_error"' in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == RequestStatus.SUBMITTED
 

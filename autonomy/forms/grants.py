@@ -4,54 +4,18 @@ from django import forms
 from django.utils import timezone
 
 from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
-from autonomy.workflows import ADMIN, GRANT_TRANSITIONS, SYSTEM
-from core.errors import ApplicationError
+from autonomy.workflows import GRANT_WORKFLOW
+from core.forms import AccessibleFormMixin
 from schools.models import Cohort, Network
 
 DISTRICT_SCOPE = "district"
-
-
-class DescribedFieldsMixin:
-    """Points each input at its help text and error message (aria-describedby), as the templates
-    render them under the ids `<auto_id>_help` and `<auto_id>_error`."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe_fields()
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe_fields()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._describe_fields()
-
-    def add_application_error(self, error: ApplicationError) -> None:
-        """Put a service's refusal next to the fields it names; the rest at the top of the form."""
-        if not error.fields:
-            self.add_error(None, error.message)
-        for field, messages in error.fields.items():
-            self.add_error(field if field in self.fields else None, messages)
-
-    def _describe_fields(self):
-        errors = self._errors or {}
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_help"] if field.help_text else []
-            if name in errors:
-                ids.append(f"{auto_id}_error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
 
 
 def _blank(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
-class GrantMatrixFilterForm(DescribedFieldsMixin, forms.Form):
+class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label="Search schools by name or code", required=False, max_length=100)
     network = forms.ModelChoiceField(
         label="Network", queryset=Network.objects.none(), required=False, empty_label="All networks"
@@ -74,26 +38,19 @@ class GrantMatrixFilterForm(DescribedFieldsMixin, forms.Form):
         self.fields["network"].queryset = networks
 
 
-class FlexibilityFilterForm(DescribedFieldsMixin, forms.Form):
+class FlexibilityFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     domain = forms.ChoiceField(label="Domain", required=False, choices=_blank("All domains", Domain.choices))
 
 
 def grant_actions_from(status: str) -> list[tuple[str, str]]:
-    """The actions a person from the autonomy office may take on a grant in this status.
-
-    The nightly job's own steps (put at risk, expire) are offered too: the office may take them by
-    hand, as when it issues a notice of concern itself. The steps taken "under the contract" are the
-    evaluation's alone: by hand they are simply suspend and revoke.
-    """
-    return [
-        (action, transition.label)
-        for (state, action), transition in GRANT_TRANSITIONS.items()
-        if state == status and transition.who in (ADMIN, SYSTEM) and not action.endswith("_by_rule")
-    ]
+    """The steps a person from the autonomy office may take on a grant in this status: the table's
+    steps for a person. Putting at risk, the steps "under the contract" and expiry belong to a
+    contract's rule and the nightly job, so they are not offered by hand."""
+    return [(t.action, t.label) for t in GRANT_WORKFLOW.person_steps_from(status)]
 
 
-class GrantChangeForm(DescribedFieldsMixin, forms.Form):
+class GrantChangeForm(AccessibleFormMixin, forms.Form):
     action = forms.ChoiceField(
         label="What to do",
         widget=forms.RadioSelect,
@@ -136,7 +93,7 @@ class GrantChangeForm(DescribedFieldsMixin, forms.Form):
         return {"note": note} if note else {}
 
 
-class GrantIssueScopeForm(DescribedFieldsMixin, forms.Form):
+class GrantIssueScopeForm(AccessibleFormMixin, forms.Form):
     autonomy = forms.ModelChoiceField(
         label="Autonomy",
         queryset=Autonomy.objects.filter(model=AccountabilityModel.FULL).order_by("domain", "display_order"),

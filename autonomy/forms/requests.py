@@ -1,4 +1,4 @@
-"""Forms for calls and requests: they check the shape of input; the services check the rules.
+"""Forms for requests and their review: they check the shape of input; the services check the rules.
 
 Field names match the keys services use in ApplicationError.fields (`item-<pk>-justification`,
 `answer-<pk>`, `outcomes-<n>-target`, `item-<pk>-override_reason`…), so a refusal lands next to
@@ -9,7 +9,8 @@ from django import forms
 
 from autonomy.models import AccountabilityModel, ItemDecision, Recommendation, RequestStatus
 from autonomy.services import ItemChoice
-from metrics.models import PERIOD_PATTERN
+from core.forms import AccessibleFormMixin
+from schools.periods import validate_school_year
 
 NOTE_ROWS = {"rows": 3}
 
@@ -20,68 +21,10 @@ class ExpectedStatusForm(forms.Form):
     expected_status = forms.ChoiceField(choices=RequestStatus.choices, widget=forms.HiddenInput)
 
 
-class FieldErrorsMixin:
-    """Put a service's field errors next to the fields; what matches no field goes on top."""
-
-    def add_service_errors(self, fields: dict[str, list[str]], *, aliases: dict[str, str] | None = None) -> None:
-        aliases = aliases or {}
-        for key, messages in fields.items():
-            name = aliases.get(key, key)
-            self.add_error(name if name in self.fields else None, messages)
-
-
-# --- calls ----------------------------------------------------------------------------------------
-
-
-class CallForm(FieldErrorsMixin, forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(
-        label="Closes on", widget=forms.DateInput(attrs={"type": "date"}), help_text="The last day schools can submit."
-    )
-    autonomies = forms.TypedMultipleChoiceField(
-        label="Autonomies this call offers", coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    guidance = forms.CharField(
-        label="Guidance for schools",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What the district hopes to see in proposals.",
-    )
-    questions = forms.CharField(
-        label="Questions every proposal must answer",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One question per line.",
-    )
-
-    def __init__(self, *args, autonomies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.catalog = {a.pk: a for a in autonomies}
-        self.fields["autonomies"].choices = [(a.pk, a.name) for a in autonomies]
-
-    def clean_questions(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines()]
-        questions = [line for line in lines if line]
-        if any(len(q) > 500 for q in questions):
-            raise forms.ValidationError("Keep each question under 500 characters.")
-        return questions
-
-    def clean(self):
-        cleaned = super().clean()
-        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
-        if opens_on and closes_on and closes_on < opens_on:
-            self.add_error("closes_on", "The call must close on or after the day it opens.")
-        return cleaned
-
-    def chosen_autonomies(self) -> list:
-        return [self.catalog[pk] for pk in self.cleaned_data["autonomies"]]
-
-
 # --- the principal's steps ------------------------------------------------------------------------
 
 
-class AutonomiesForm(FieldErrorsMixin, forms.Form):
+class AutonomiesForm(AccessibleFormMixin, forms.Form):
     autonomies = forms.TypedMultipleChoiceField(
         label="Autonomies your school asks for", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -96,7 +39,7 @@ class AutonomiesForm(FieldErrorsMixin, forms.Form):
         return set(self.initial.get("autonomies", []))
 
 
-class ReasonsForm(FieldErrorsMixin, forms.Form):
+class ReasonsForm(AccessibleFormMixin, forms.Form):
     """For each chosen autonomy: why the school needs it, and the barrier it meets today."""
 
     def __init__(self, *args, items, **kwargs):
@@ -131,7 +74,7 @@ class ReasonsForm(FieldErrorsMixin, forms.Form):
         }
 
 
-class PlanForm(FieldErrorsMixin, forms.Form):
+class PlanForm(AccessibleFormMixin, forms.Form):
     plan = forms.CharField(
         label="Your school's plan",
         required=False,
@@ -157,7 +100,7 @@ class PlanForm(FieldErrorsMixin, forms.Form):
         return {q.pk: self.cleaned_data[f"answer-{q.pk}"] for q in self.questions}
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(AccessibleFormMixin, forms.Form):
     metric = forms.ChoiceField(label="Measure")
     baseline = forms.DecimalField(
         label="Where you are now (optional)",
@@ -169,13 +112,7 @@ class OutcomeForm(forms.Form):
     target = forms.DecimalField(
         label="Target", max_digits=14, decimal_places=4, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    by_period = forms.RegexField(
-        label="By school year",
-        regex=PERIOD_PATTERN,
-        max_length=7,
-        help_text="As 2027-28.",
-        error_messages={"invalid": "Write the school year as 2027-28."},
-    )
+    by_period = forms.CharField(label="By school year", help_text="As 2027-28.", validators=[validate_school_year])
 
     def __init__(self, *args, metrics, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +130,7 @@ class BaseOutcomeFormSet(forms.BaseFormSet):
             if (index < self.initial_form_count() or form.has_changed()) and not self._should_delete_form(form)
         ]
 
-    def add_service_errors(self, fields: dict[str, list[str]]) -> None:
+    def add_field_errors(self, fields: dict[str, list[str]]) -> None:
         kept = self.kept_forms()
         for key, messages in fields.items():
             parts = key.split("-")
@@ -214,7 +151,7 @@ OutcomeFormSet = forms.formset_factory(
 # --- review and decision --------------------------------------------------------------------------
 
 
-class CommentForm(FieldErrorsMixin, forms.Form):
+class CommentForm(AccessibleFormMixin, forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}))
     to_school = forms.BooleanField(
         label="Visible to the school", required=False, help_text="Leave unticked for a note only central office sees."
@@ -222,7 +159,7 @@ class CommentForm(FieldErrorsMixin, forms.Form):
     recommendation = forms.ChoiceField(label="Your recommendation", choices=Recommendation.choices, required=False)
 
 
-class ClarifyForm(FieldErrorsMixin, forms.Form):
+class ClarifyForm(AccessibleFormMixin, forms.Form):
     explanation = forms.CharField(
         label="Explain what schools may already do",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -230,7 +167,7 @@ class ClarifyForm(FieldErrorsMixin, forms.Form):
     )
 
 
-class ActionNoteForm(FieldErrorsMixin, ExpectedStatusForm):
+class ActionNoteForm(AccessibleFormMixin, ExpectedStatusForm):
     """Return for changes or decline: the note the school will read."""
 
     note = forms.CharField(label="Note to the school", widget=forms.Textarea(attrs=NOTE_ROWS))
@@ -243,7 +180,7 @@ ITEM_DECISIONS = [
 ]
 
 
-class DecideForm(FieldErrorsMixin, ExpectedStatusForm):
+class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
     """One decision per requested autonomy, plus a note to the school."""
 
     note = forms.CharField(
@@ -289,7 +226,7 @@ class DecideForm(FieldErrorsMixin, ExpectedStatusForm):
         }
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *RequestStatus.choices])
     call = forms.ModelChoiceField(label="Call", required=False, queryset=None, empty_label="Every call")
 

@@ -1,0 +1,1 @@
+"""The forms of the autonomy pages: calls, requests and their review, and the grants ledger."""

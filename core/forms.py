@@ -1,0 +1,49 @@
+"""The one form mixin every page form uses: inputs tied to their help and errors, and a service's refusal
+put next to the fields it names."""
+
+from django.forms import BoundField
+
+from core.errors import ApplicationError
+
+
+class DescribedBoundField(BoundField):
+    """Points the input at its help and error as templates/partials/field.html renders them, under the ids
+    `<auto_id>_help` and `<auto_id>_error`; Django adds aria-invalid when the field has errors."""
+
+    @property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id or self.is_hidden:
+            return None
+        ids = [f"{self.auto_id}_help"] if self.help_text else []
+        if self.errors:
+            ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        # Django leaves the inputs of a fieldset (radios, checkbox lists) undescribed; here each choice
+        # names the help and the error too, so a screen reader hears them on whichever choice has focus.
+        if self.use_fieldset and not attrs.get("aria-describedby") and (described := self.aria_describedby):
+            attrs["aria-describedby"] = described
+        return attrs
+
+
+class AccessibleFormMixin:
+    """Put before `forms.Form`: renders every field as a DescribedBoundField."""
+
+    bound_field_class = DescribedBoundField
+
+    def add_application_error(self, error: ApplicationError) -> None:
+        """Each message next to the field it names. When the refusal names no field, or a row the form
+        does not show (a template benchmark's key), its whole message goes on top, so the row is still named."""
+        if not error.fields or any(name not in self.fields for name in error.fields):
+            self.add_error(None, error.message)
+        for name, messages in error.fields.items():
+            if name in self.fields:
+                self.add_error(name, messages)
+
+    def add_field_errors(self, fields: dict[str, list[str]]) -> None:
+        """Each message next to the field it names; those naming no field go on top. For pages that show
+        the refusal's message elsewhere (as a flash message)."""
+        for name, messages in fields.items():
+            self.add_error(name if name in self.fields else None, messages)

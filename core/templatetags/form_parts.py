@@ -1,0 +1,54 @@
+"""The two pieces every form page draws the same way: a field, and the summary of what went wrong."""
+
+from django import template
+
+register = template.Library()
+
+SAVED_NOTHING = "Nothing was saved: please check"
+
+
+@register.inclusion_tag("partials/field.html")
+def field(bound_field, label=None, hide_label=False):
+    """A label, the help and the error, tied to the input (see core.forms.DescribedBoundField)."""
+    return {
+        "field": bound_field,
+        "label": label or bound_field.label,
+        "hide_label": hide_label,
+        "is_checkbox": bound_field.widget_type == "checkbox",
+    }
+
+
+@register.inclusion_tag("partials/error_summary.html")
+def error_summary(*forms, title=SAVED_NOTHING, message=""):
+    """Every error of these forms (or formsets) in one list, each naming its field and linking to it;
+    or, with `message`, a refusal that is about no field."""
+    rows = []
+    for form in forms:
+        if form is None:
+            continue
+        if hasattr(form, "forms"):  # a formset: its own errors, then each row's
+            rows += [{"href": "", "text": error} for error in form.non_form_errors()]
+            for row in form.forms:
+                rows += _form_rows(row, prefix=f"Outcome {row.number}, " if getattr(row, "number", None) else "")
+        else:
+            rows += _form_rows(form)
+    return {"rows": rows, "title": title, "message": message}
+
+
+def _form_rows(form, prefix=""):
+    if not form.is_bound or not form.errors:
+        return []
+    rows = [{"href": "", "text": f"{prefix}{error}"} for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        if bound.is_hidden:  # the state the page was drawn from, not something the person typed
+            rows += [{"href": "", "text": f"{prefix}{error} Reload the page and try again."} for error in errors]
+            continue
+        label = bound.label
+        rows += [
+            {"href": f"#{bound.auto_id}", "text": f"{prefix}{label.lower() if prefix else label}: {error}"}
+            for error in errors
+        ]
+    return rows
