@@ -17,10 +17,16 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="insecure-development-key-set-SECRET_KEY-in-production-0123456789abcdefghij",
-)
+# Only a developer's machine (DEBUG on) may fall back to a known key: a deployment that forgot its own
+# would sign sessions and password-reset links with a key anyone can read here.
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment (a long random string); "
+            "only DEBUG=true runs without one."
+        )
+    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production-0123456789abcdefghij"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
