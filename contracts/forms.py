@@ -138,5 +138,5 @@ class BenchmarkRemoveForm(AccessibleFormMixin, forms.Form):
     expected_status = _expected_status()
 
 
-class ContractFilterForm(forms.Form):
+class ContractFilterForm(AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *ContractStatus.choices])

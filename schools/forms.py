@@ -1,9 +1,10 @@
 from django import forms
 
+from core.forms import AccessibleFormMixin
 from schools.models import Network
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label="Search by name or code", required=False, max_length=100)
     network = forms.ModelChoiceField(
         label="Network", queryset=Network.objects.none(), required=False, empty_label="All networks"
