@@ -1,5 +1,6 @@
 """Checks of the parts the portal cannot run without: the database and the Celery broker."""
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
@@ -17,10 +18,9 @@ def database_status() -> str:
 def broker_status() -> str:
     if not settings.CELERY_BROKER_URL:
         return "not configured (tasks run in-process)"
-    from sgs_portal.celery import app
-
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        # The project's app (sgs_portal.celery) is the current one; core does not import the project.
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # kombu raises many transport-specific errors
         return f"error: {exc.__class__.__name__}"

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from core.notifications import outbox_send_pending
+from core.outbox import outbox_send_pending
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)

@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from core.models import Notification, OutboxEmail, OutboxStatus
-from core.notifications import notify, notify_many, outbox_send_pending
+from core.notifications import notify, notify_many
+from core.outbox import outbox_send_pending
 from core.tasks import outbox_send
 from sgs_portal.celery import app
 from tests.factories import UserFactory
