@@ -21,7 +21,6 @@ from accountability.models import (
     FlagEvent,
     InterventionFlag,
     ResultStatus,
-    RunStatus,
 )
 from accountability.policies import flags_visible_to
 from accountability.services.measures import previous_periods
@@ -183,11 +182,6 @@ def school_results(*, school: School) -> SchoolResults:
 
 def runs_recent(*, limit: int = 20) -> list[EvaluationRun]:
     return list(EvaluationRun.objects.order_by("-started_at", "-pk")[:limit])
-
-
-def run_in_progress(*, as_of) -> EvaluationRun | None:
-    """The run for the date if it is running (requested, or a worker is at it)."""
-    return EvaluationRun.objects.filter(as_of=as_of, status=RunStatus.RUNNING).first()
 
 
 def eligibility_findings_open() -> QuerySet[EligibilityFinding]:

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from accountability.models import RunStatus
-from accountability.services import RunInProgress, evaluation_run
+from accountability.services import RunInProgress, RunTrigger, evaluation_run
 
 
 @shared_task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
-def evaluate_benchmarks_nightly(self, as_of: str | None = None, trigger: str = "nightly") -> dict:
+def evaluate_benchmarks_nightly(self, as_of: str | None = None, trigger: str = RunTrigger.NIGHTLY) -> dict:
     """Beat runs this at 02:00 district time; `as_of` (ISO date) defaults to the district's today.
-    The evaluation page starts it too, as trigger "manual".
+    The runs page and the API start it too (accountability.services.evaluation_run_request).
 
     Idempotent, so acks_late redelivery after a lost worker is safe; a duplicate trigger while a run
     for the same date holds the lock does nothing. A redelivered task (its worker was lost) waits a

@@ -5,12 +5,9 @@ A refusal re-renders the page: field errors 400, not yours 403, somebody-acted-f
 school the user may not see is 404.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -29,16 +26,14 @@ from accountability.services import (
     SUMMARY_KEYS,
     RunInProgress,
     eligibility_invite,
-    evaluation_run,
     evaluation_run_confirm,
     evaluation_run_discard,
-    evaluation_run_mark_requested,
+    evaluation_run_request,
     flag_acknowledge,
     flag_escalate,
     flag_resolve,
     flag_submit_plan,
 )
-from accountability.tasks import evaluate_benchmarks_nightly
 from accountability.wording import rung_words, when_words
 from accountability.workflows import FLAG_ACTIONS
 from autonomy.selectors_grants import evidence_summary
@@ -226,21 +221,18 @@ def evaluation_runs(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            as_of = form.cleaned_data["as_of"]
-            if "preview" in request.POST:
-                try:
-                    preview = evaluation_run(as_of=as_of, trigger="manual", dry_run=True)
-                except RunInProgress as busy:
-                    status, refusal = 409, f"{busy} Try the preview again when it has finished."
-                else:
-                    status = 200
+            as_of, dry_run = form.cleaned_data["as_of"], "preview" in request.POST
+            # The API starts a run through the same service, with the same answer to a run in progress.
+            try:
+                run = evaluation_run_request(actor=request.user, as_of=as_of, dry_run=dry_run)
+            except RunInProgress as busy:
+                hint = " Try the preview again when it has finished." if dry_run else ""
+                status, refusal = 409, busy.message + hint
             else:
-                evaluation_run_mark_requested(as_of=as_of, trigger="manual")
-                # With no broker the task runs here and now; a failure is on the run's row, not a 500.
-                task = partial(evaluate_benchmarks_nightly.delay, as_of.isoformat(), trigger="manual")
-                transaction.on_commit(task, robust=True)
-                messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
-                return redirect("evaluation_runs")
+                if not dry_run:
+                    messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
+                    return redirect("evaluation_runs")
+                status, preview = 200, run
     return _render_runs(request, form=form, preview=preview, refusal=refusal, status=status)
 
 

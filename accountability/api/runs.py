@@ -1,20 +1,18 @@
 """Evaluation runs through the API, for the autonomy office as on the runs page: list and read them with
-their progress and counts, and start one. A started run works in the background (the task is enqueued
-when the request's writes are committed): the answer is 202 with the run's URL to poll. A dry run is the
-page's preview: worked out, answered, and rolled back.
+their progress and counts, and start one, through the same service as the runs page
+(evaluation_run_request). A started run works in the background (the task is enqueued when the
+request's writes are committed): the answer is 202 with the run's URL to poll; a run for the date still
+in progress is 409. A dry run is the page's preview: worked out, answered, and rolled back.
 """
 
 import django_filters
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
 from accountability.models import EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
-from accountability.selectors import run_in_progress
-from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run, evaluation_run_mark_requested
-from accountability.tasks import evaluate_benchmarks_nightly
+from accountability.services import SUMMARY_KEYS, RunInProgress, RunTrigger, evaluation_run_request
 from core.api.errors import ErrorSerializer
 from core.api.fields import EnumField, StrictBooleanField
 from core.errors import Conflict
@@ -138,24 +136,21 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = RunCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         as_of, dry_run = serializer.validated_data["as_of"], serializer.validated_data["dry_run"]
+        try:
+            run = evaluation_run_request(actor=request.user, as_of=as_of, trigger=RunTrigger.API, dry_run=dry_run)
+        except RunInProgress as busy:
+            raise Conflict(self._in_progress(busy, dry_run=dry_run)) from None
         if dry_run:
-            return self._preview(as_of)
-        running = run_in_progress(as_of=as_of)
-        if running is not None:
-            url = self.reverse_action("detail", args=[running.pk])
-            raise Conflict(f"A run as of {as_of} is in progress; follow it at {url}.")
-        # As the runs page does: the run is recorded as requested now, and the task enqueued once that is
-        # committed. Without a broker the task runs here and now; a failure is on the run's row.
-        run = evaluation_run_mark_requested(as_of=as_of, trigger="api")
-        transaction.on_commit(lambda: evaluate_benchmarks_nightly.delay(as_of.isoformat(), trigger="api"), robust=True)
+            body = {"as_of": as_of, "dry_run": True, "status": run.status, "counts": run.counts}
+            return Response(RunPreviewSerializer({**body, "held_reason": run.held_reason}).data)
         run = self.get_queryset().get(pk=run.pk)
         body = self.get_serializer(run).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
-    def _preview(self, as_of) -> Response:
-        try:
-            run = evaluation_run(as_of=as_of, trigger="api", dry_run=True)
-        except RunInProgress as busy:
-            raise Conflict(f"{busy} Try the preview again when it has finished.") from None
-        body = {"as_of": as_of, "dry_run": True, "status": run.status, "counts": run.counts}
-        return Response(RunPreviewSerializer({**body, "held_reason": run.held_reason}).data)
+    def _in_progress(self, busy: RunInProgress, *, dry_run: bool) -> str:
+        """The service's words, as the runs page shows them, and where to follow the run when it is known."""
+        if dry_run:
+            return f"{busy.message} Try the preview again when it has finished."
+        if busy.run is None:
+            return busy.message
+        return f"{busy.message} Follow it at {self.reverse_action('detail', args=[busy.run.pk])}."

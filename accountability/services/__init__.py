@@ -7,6 +7,7 @@ from accountability.services.evaluation import (
     evaluation_run_confirm,
     evaluation_run_discard,
     evaluation_run_mark_requested,
+    evaluation_run_request,
     notice_text,
 )
 from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
@@ -21,6 +22,7 @@ __all__ = [
     "eligibility_findings_record",
     "eligibility_invite",
     "evaluation_run_mark_requested",
+    "evaluation_run_request",
     "flag_acknowledge",
     "flag_escalate",
     "flag_resolve",

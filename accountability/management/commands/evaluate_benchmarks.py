@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accountability.models import RunStatus
-from accountability.services import SUMMARY_KEYS, RunInProgress, evaluation_run
+from accountability.services import SUMMARY_KEYS, RunInProgress, RunTrigger, evaluation_run
 
 
 def _date(value: str) -> datetime.date:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, as_of=None, as_json=False, dry_run=False, **options):
         day = _date(as_of) if as_of else timezone.localdate()
         try:
-            run = evaluation_run(as_of=day, trigger="manual", dry_run=dry_run)
+            run = evaluation_run(as_of=day, trigger=RunTrigger.MANUAL, dry_run=dry_run)
         except RunInProgress as busy:
             raise CommandError(str(busy)) from None
         if run.status == RunStatus.FAILED:  # attempts kept dying with their worker: the run says why

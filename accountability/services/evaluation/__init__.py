@@ -12,7 +12,7 @@ from accountability.services.evaluation.ladder import (
     rung_is_top,
 )
 from accountability.services.evaluation.lock import RunInProgress
-from accountability.services.evaluation.run_request import evaluation_run_mark_requested
+from accountability.services.evaluation.run_request import evaluation_run_mark_requested, evaluation_run_request
 from accountability.services.evaluation.runs import (
     RunTrigger,
     evaluation_run,
@@ -30,6 +30,7 @@ __all__ = [
     "evaluation_run_confirm",
     "evaluation_run_discard",
     "evaluation_run_mark_requested",
+    "evaluation_run_request",
     "grants_apply_rung",
     "notice_text",
     "rung_is_top",
