@@ -50,7 +50,8 @@ def school_year_problem(label: str) -> str:
 def validate_school_year(value: str) -> None:
     """The model and form field validator."""
     if problem := school_year_problem(value):
-        raise ValidationError(problem, code="school_year")
+        # As a parameter: the message quotes the value, and a % in it must not be read as a placeholder.
+        raise ValidationError("%(problem)s", code="school_year", params={"problem": problem})
 
 
 @lru_cache(maxsize=256)

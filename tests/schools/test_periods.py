@@ -37,6 +37,7 @@ def test_a_school_year_is_four_digits_a_hyphen_and_the_next_year(label):
         (" 2025-26", "' 2025-26' is not a school year written as 2025-26 with the digits 0-9"),
         ("2025-2026", "'2025-2026' is not a school year written as 2025-26 with the digits 0-9"),
         ("x" * 50, f"'{'x' * 39}…' is not a school year written as 2025-26 with the digits 0-9"),
+        ("%s-%(x)s", "'%s-%(x)s' is not a school year written as 2025-26 with the digits 0-9"),
     ],
 )
 def test_each_wrong_label_is_refused_saying_what_is_wrong(label, problem):
