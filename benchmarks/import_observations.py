@@ -59,6 +59,7 @@ def main() -> int:
     args = _arguments()
     database_url = f"{args.postgres}/{args.database}"
     os.environ.update(DATABASE_URL=database_url, DEBUG="False", DJANGO_SETTINGS_MODULE="sgs_portal.settings")
+    os.environ.setdefault("SECRET_KEY", server.BENCHMARK_SECRET_KEY)
     os.environ.pop("CELERY_BROKER_URL", None)
     server.RUN_DIR.mkdir(exist_ok=True)
     if not args.reuse_database:

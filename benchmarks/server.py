@@ -19,9 +19,14 @@ PYTHON = PROJECT_DIR / ".venv" / "bin" / "python"
 GUNICORN = PROJECT_DIR / ".venv" / "bin" / "gunicorn"
 
 
+# A throwaway key for a local measurement (settings refuse to start without one when DEBUG is off).
+BENCHMARK_SECRET_KEY = "benchmark-only-key-never-used-for-anything-served-0123456789abcdefghij"
+
+
 def server_environment(*, database_url: str) -> dict:
     env = dict(os.environ)
     env.pop("CELERY_BROKER_URL", None)  # no broker: the pages measured enqueue nothing
+    env.setdefault("SECRET_KEY", BENCHMARK_SECRET_KEY)  # DEBUG is off: the settings require a key
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="benchmarks.settings",
