@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from core.models import TimeStampedModel
+from core.models import StatusEvent, TimeStampedModel
 
 
 class RunStatus(models.TextChoices):
@@ -123,17 +123,14 @@ class InterventionFlag(models.Model):
         return f"{self.school_id} {self.rule_key} ({self.status})"
 
 
-class FlagEvent(models.Model):
-    flag = models.ForeignKey(InterventionFlag, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
+class FlagEvent(StatusEvent):
+    """The flag's case history: the run that opened it, each rung, each person's step; append-only."""
 
-    class Meta:
-        ordering = ["at", "pk"]
+    subject_field = "flag"
+    flag = models.ForeignKey(InterventionFlag, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        pass
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"

@@ -3,34 +3,29 @@
 A flag is a case the nightly evaluation opens when a contract's rule holds. People move it along:
 the liaison acknowledges it, the principal answers with an improvement plan, the autonomy office
 resolves it or raises it one rung of the ladder. Raising a rung keeps the case where it is (the
-school still owes a remedy, now by a new deadline), so its entries lead back to the same state.
-`escalated` is a closed state no person's step reaches; resolved and escalated flags take no steps.
+school still owes a remedy, now by a new deadline), so its entries lead back to the same state; the
+nightly job raises an overdue flag the same way. `escalated` is a closed state no person's step
+reaches; resolved and escalated flags take no steps.
 """
 
+from accountability.models import FlagEvent, InterventionFlag
 from accountability.models import FlagStatus as F
-from autonomy.workflows import ADMIN, PRINCIPAL, Transition
+from core.workflows import Actor, Transition, Workflow
 
-LIAISON = "liaison"  # the school's liaison (the autonomy office may stand in)
-
-FLAG_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (F.OPEN, "acknowledge"): Transition(F.ACKNOWLEDGED, LIAISON, "Acknowledge"),
-    (F.OPEN, "submit_plan"): Transition(F.PLAN_SUBMITTED, PRINCIPAL, "Submit an improvement plan"),
-    (F.ACKNOWLEDGED, "submit_plan"): Transition(F.PLAN_SUBMITTED, PRINCIPAL, "Submit an improvement plan"),
-    (F.OPEN, "resolve"): Transition(F.RESOLVED, ADMIN, "Resolve"),
-    (F.ACKNOWLEDGED, "resolve"): Transition(F.RESOLVED, ADMIN, "Resolve"),
-    (F.PLAN_SUBMITTED, "resolve"): Transition(F.RESOLVED, ADMIN, "Resolve"),
-    (F.OPEN, "escalate"): Transition(F.OPEN, ADMIN, "Raise one level"),
-    (F.ACKNOWLEDGED, "escalate"): Transition(F.ACKNOWLEDGED, ADMIN, "Raise one level"),
-    (F.PLAN_SUBMITTED, "escalate"): Transition(F.PLAN_SUBMITTED, ADMIN, "Raise one level"),
-}
-
-FLAG_ACTIONS = ("acknowledge", "submit_plan", "resolve", "escalate")
-
-
-def flag_transition(status: str, action: str) -> Transition | None:
-    return FLAG_TRANSITIONS.get((status, action))
-
-
-def flag_actor(action: str) -> str | None:
-    """Who may take an action, whatever the state: each action has one kind of actor."""
-    return next((t.who for (_, name), t in FLAG_TRANSITIONS.items() if name == action), None)
+T = Transition
+FLAG_WORKFLOW = Workflow(
+    noun="flag",
+    model=InterventionFlag,
+    event_model=FlagEvent,
+    transitions=[
+        T(F.OPEN, "acknowledge", F.ACKNOWLEDGED, Actor.LIAISON, "Acknowledge"),
+        T(F.OPEN, "submit_plan", F.PLAN_SUBMITTED, Actor.PRINCIPAL, "Submit an improvement plan"),
+        T(F.ACKNOWLEDGED, "submit_plan", F.PLAN_SUBMITTED, Actor.PRINCIPAL, "Submit an improvement plan"),
+        T(F.OPEN, "resolve", F.RESOLVED, Actor.ADMIN, "Resolve"),
+        T(F.ACKNOWLEDGED, "resolve", F.RESOLVED, Actor.ADMIN, "Resolve"),
+        T(F.PLAN_SUBMITTED, "resolve", F.RESOLVED, Actor.ADMIN, "Resolve"),
+        T(F.OPEN, "escalate", F.OPEN, Actor.ADMIN, "Raise one level"),
+        T(F.ACKNOWLEDGED, "escalate", F.ACKNOWLEDGED, Actor.ADMIN, "Raise one level"),
+        T(F.PLAN_SUBMITTED, "escalate", F.PLAN_SUBMITTED, Actor.ADMIN, "Raise one level"),
+    ],
+)

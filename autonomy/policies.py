@@ -4,10 +4,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 
 from autonomy.models import AutonomyGrant, AutonomyRequest, RequestRoute, RequestStatus
-from autonomy.workflows import ADMIN, PRINCIPAL, REQUEST_TRANSITIONS, REVIEWER, SCHOOL_STAFF, request_transition
+from autonomy.workflows import GRANT_WORKFLOW, REQUEST_WORKFLOW
 from core.policies import ALLOW, Decision, deny
+from core.workflows import Actor, Transition, transition_attempt_decide, transition_decide
 from schools.models import Role
-from schools.policies import roles_of, schools_visible_to
+from schools.policies import acts_at_school_as, roles_of, schools_visible_to
 
 
 def requests_visible_to(user: AbstractBaseUser) -> QuerySet[AutonomyRequest]:
@@ -39,58 +40,64 @@ def _acts_for_school(user, school_id) -> bool:
     return school_id in roles_of(user).school_ids
 
 
-def can_actor(user: AbstractBaseUser, request: AutonomyRequest, who: str) -> Decision:
-    """Whether the user is the kind of actor a transition names, for this request."""
-    roles = roles_of(user)
-    if who == PRINCIPAL:
-        if request.school_id in roles.principal_of:
-            return ALLOW
-        return deny("Only the school's principal can do this.")
-    if who == SCHOOL_STAFF:
-        return (
-            ALLOW
-            if _acts_for_school(user, request.school_id)
-            else deny("Only the school's staff can do this.")
-        )
-    # Separation of duties: nobody reviews or decides a request of a school they lead or work in.
-    if _acts_for_school(user, request.school_id):
-        return deny("You work at this school, so you cannot review or decide its request.")
-    if who == REVIEWER:
+def request_acts_as(user: AbstractBaseUser, request: AutonomyRequest, who: Actor) -> Decision:
+    """Whether the user is the kind of actor a request step names, for this request."""
+    if who == Actor.REVIEWER:
+        # Separation of duties: nobody reviews a request of a school they lead or work in.
+        if _acts_for_school(user, request.school_id):
+            return deny(SEPARATION)
+        roles = roles_of(user)
         routed = {route.function for route in request.routes.all()}
         if roles.is_admin or roles.functions & routed:
             return ALLOW
         return deny("This request is not routed to your function.")
-    if who == ADMIN:
-        return ALLOW if roles.is_admin else deny("Only the autonomy office decides requests.")
-    return deny("Nobody may do this by hand.")
+    return acts_at_school_as(
+        user,
+        school_id=request.school_id,
+        who=who,
+        admin_refusal="Only the autonomy office decides requests.",
+        separation_refusal=SEPARATION,
+    )
+
+
+SEPARATION = "You work at this school, so you cannot review or decide its request."
 
 
 def can_take_request_action(user: AbstractBaseUser, request: AutonomyRequest, action: str) -> Decision:
-    transition = request_transition(request.status, action)
-    if transition is None:
-        return deny(f"This request is {request.get_status_display().lower()}: that step is not open now.")
-    return can_actor(user, request, transition.who)
+    return transition_decide(REQUEST_WORKFLOW, user, request, action, request_acts_as)
 
 
 def can_attempt_request_action(user: AbstractBaseUser, request: AutonomyRequest, action: str) -> Decision:
-    """Whether the user is the kind of actor the action needs, whatever state the request is in now.
+    """Whether the user is the kind of actor the action needs, whatever state the request is in now."""
+    return transition_attempt_decide(REQUEST_WORKFLOW, user, request, action, request_acts_as)
 
-    Views ask this before validating a form, so that a role that may never take the step is refused
-    outright; whether the step is open in the current state is for the service to say under its lock.
-    """
-    actors = {transition.who for (_, name), transition in REQUEST_TRANSITIONS.items() if name == action}
-    if not actors:
-        return deny("No such step.")
-    for who in actors:
-        if decision := can_actor(user, request, who):
-            return decision
-    return decision
+
+def grant_acts_as(user: AbstractBaseUser, grant: AutonomyGrant, who: Actor) -> Decision:
+    """A grant's steps are the autonomy office's (by hand, or carrying out a contract's rule)."""
+    return acts_at_school_as(
+        user,
+        school_id=grant.school_id,
+        who=who,
+        admin_refusal="Only the autonomy office can do this.",
+        separation_refusal="You work at this school, so you cannot change its autonomy.",
+    )
+
+
+def can_take_grant_action(user: AbstractBaseUser, grant: AutonomyGrant, action: str) -> Decision:
+    return transition_decide(GRANT_WORKFLOW, user, grant, action, grant_acts_as)
+
+
+def grant_steps_for(user: AbstractBaseUser, grant: AutonomyGrant) -> list[Transition]:
+    """The steps a page or the API offers this person on this grant: the table's, less what they may not take."""
+    return [
+        t for t in GRANT_WORKFLOW.person_steps_from(grant.status) if can_take_grant_action(user, grant, t.action)
+    ]
 
 
 def can_edit_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if not request.is_editable:
         return deny("The request is with the central office; it can be changed again only if it is returned.")
-    return can_actor(user, request, SCHOOL_STAFF)
+    return request_acts_as(user, request, Actor.SCHOOL_STAFF)
 
 
 def can_start_request(user: AbstractBaseUser, school_id: int) -> Decision:
@@ -102,13 +109,13 @@ def can_start_request(user: AbstractBaseUser, school_id: int) -> Decision:
 def can_comment_on_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
         return deny("Comments are taken while the request is under review.")
-    return can_actor(user, request, REVIEWER)
+    return request_acts_as(user, request, Actor.REVIEWER)
 
 
 def can_decide_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
         return deny("Only a submitted request can be decided.")
-    return can_actor(user, request, ADMIN)
+    return request_acts_as(user, request, Actor.ADMIN)
 
 
 def can_manage_autonomy(user: AbstractBaseUser) -> Decision:

@@ -1,72 +1,61 @@
 """The workflows of requests and grants, each as one table: (state, action) → (next state, who may).
 
-Services look transitions up here; nothing else decides whether a state may change.
+Services move objects through core.workflows.transition_apply with these tables; nothing else decides
+whether a state may change. Pages and the API offer a person exactly `person_steps_from(status)`.
 """
 
-from dataclasses import dataclass
-
+from autonomy.models import AutonomyGrant, AutonomyRequest, GrantEvent, RequestEvent
 from autonomy.models import GrantStatus as G
 from autonomy.models import RequestStatus as R
+from core.workflows import Actor, Transition, Workflow
 
-PRINCIPAL = "principal"  # the principal of the request's school
-SCHOOL_STAFF = "school_staff"  # the principal or a school-team member of the school
-REVIEWER = "reviewer"  # a reviewer whose function the request touches
-ADMIN = "admin"  # the autonomy office
-SYSTEM = "system"  # the nightly evaluation, acting on a contract's rule
+T = Transition
+REQUEST_WORKFLOW = Workflow(
+    noun="request",
+    model=AutonomyRequest,
+    event_model=RequestEvent,
+    transitions=[
+        T(R.DRAFT, "submit", R.SUBMITTED, Actor.PRINCIPAL, "Submit"),
+        T(R.CHANGES_REQUESTED, "submit", R.SUBMITTED, Actor.PRINCIPAL, "Resubmit"),
+        # The first reviewer to comment or recommend opens the review.
+        T(R.SUBMITTED, "review", R.UNDER_REVIEW, Actor.REVIEWER, "Start review"),
+        T(R.SUBMITTED, "return", R.CHANGES_REQUESTED, Actor.ADMIN, "Return for changes"),
+        T(R.UNDER_REVIEW, "return", R.CHANGES_REQUESTED, Actor.ADMIN, "Return for changes"),
+        T(R.SUBMITTED, "approve", R.APPROVED, Actor.ADMIN, "Decide"),
+        T(R.UNDER_REVIEW, "approve", R.APPROVED, Actor.ADMIN, "Decide"),
+        T(R.SUBMITTED, "decline", R.DECLINED, Actor.ADMIN, "Decline"),
+        T(R.UNDER_REVIEW, "decline", R.DECLINED, Actor.ADMIN, "Decline"),
+        T(R.DRAFT, "withdraw", R.WITHDRAWN, Actor.PRINCIPAL, "Withdraw"),
+        T(R.SUBMITTED, "withdraw", R.WITHDRAWN, Actor.PRINCIPAL, "Withdraw"),
+        T(R.UNDER_REVIEW, "withdraw", R.WITHDRAWN, Actor.PRINCIPAL, "Withdraw"),
+        T(R.CHANGES_REQUESTED, "withdraw", R.WITHDRAWN, Actor.PRINCIPAL, "Withdraw"),
+    ],
+)
 
-
-@dataclass(frozen=True)
-class Transition:
-    to: str
-    who: str
-    label: str
-
-
-REQUEST_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (R.DRAFT, "submit"): Transition(R.SUBMITTED, PRINCIPAL, "Submit"),
-    (R.CHANGES_REQUESTED, "submit"): Transition(R.SUBMITTED, PRINCIPAL, "Resubmit"),
-    # The first reviewer to comment or recommend opens the review.
-    (R.SUBMITTED, "review"): Transition(R.UNDER_REVIEW, REVIEWER, "Start review"),
-    (R.SUBMITTED, "return"): Transition(R.CHANGES_REQUESTED, ADMIN, "Return for changes"),
-    (R.UNDER_REVIEW, "return"): Transition(R.CHANGES_REQUESTED, ADMIN, "Return for changes"),
-    (R.SUBMITTED, "approve"): Transition(R.APPROVED, ADMIN, "Decide"),
-    (R.UNDER_REVIEW, "approve"): Transition(R.APPROVED, ADMIN, "Decide"),
-    (R.SUBMITTED, "decline"): Transition(R.DECLINED, ADMIN, "Decline"),
-    (R.UNDER_REVIEW, "decline"): Transition(R.DECLINED, ADMIN, "Decline"),
-    (R.DRAFT, "withdraw"): Transition(R.WITHDRAWN, PRINCIPAL, "Withdraw"),
-    (R.SUBMITTED, "withdraw"): Transition(R.WITHDRAWN, PRINCIPAL, "Withdraw"),
-    (R.UNDER_REVIEW, "withdraw"): Transition(R.WITHDRAWN, PRINCIPAL, "Withdraw"),
-    (R.CHANGES_REQUESTED, "withdraw"): Transition(R.WITHDRAWN, PRINCIPAL, "Withdraw"),
-}
-
-GRANT_TRANSITIONS: dict[tuple[str, str], Transition] = {
-    (G.ACTIVE, "put_at_risk"): Transition(G.AT_RISK, SYSTEM, "Put at risk"),
-    (G.AT_RISK, "cure"): Transition(G.ACTIVE, ADMIN, "Mark cured"),
-    (G.ACTIVE, "suspend"): Transition(G.SUSPENDED, ADMIN, "Suspend"),
-    (G.AT_RISK, "suspend"): Transition(G.SUSPENDED, ADMIN, "Suspend"),
-    (G.SUSPENDED, "restore"): Transition(G.ACTIVE, ADMIN, "Restore"),
-    (G.ACTIVE, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
-    (G.AT_RISK, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
-    (G.SUSPENDED, "revoke"): Transition(G.REVOKED, ADMIN, "Revoke"),
-    # The nightly evaluation carrying out a contract's rule, with the evaluation as evidence.
-    (G.ACTIVE, "suspend_by_rule"): Transition(G.SUSPENDED, SYSTEM, "Suspended under the contract"),
-    (G.AT_RISK, "suspend_by_rule"): Transition(G.SUSPENDED, SYSTEM, "Suspended under the contract"),
-    (G.ACTIVE, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
-    (G.AT_RISK, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
-    (G.SUSPENDED, "revoke_by_rule"): Transition(G.REVOKED, SYSTEM, "Revoked under the contract"),
-    (G.ACTIVE, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),
-    (G.AT_RISK, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),
-    (G.SUSPENDED, "expire"): Transition(G.EXPIRED, SYSTEM, "Expire"),
-}
-
-
-def request_transition(status: str, action: str) -> Transition | None:
-    return REQUEST_TRANSITIONS.get((status, action))
-
-
-def grant_transition(status: str, action: str) -> Transition | None:
-    return GRANT_TRANSITIONS.get((status, action))
-
-
-def request_actions_from(status: str) -> list[str]:
-    return [action for (state, action) in REQUEST_TRANSITIONS if state == status]
+# A grant is issued (no row before it) by grants_issue; from then on it moves only through this table.
+GRANT_WORKFLOW = Workflow(
+    noun="grant",
+    model=AutonomyGrant,
+    event_model=GrantEvent,
+    transitions=[
+        T(G.ACTIVE, "suspend", G.SUSPENDED, Actor.ADMIN, "Suspend"),
+        T(G.AT_RISK, "suspend", G.SUSPENDED, Actor.ADMIN, "Suspend"),
+        T(G.AT_RISK, "cure", G.ACTIVE, Actor.ADMIN, "Mark cured"),
+        T(G.SUSPENDED, "restore", G.ACTIVE, Actor.ADMIN, "Restore"),
+        T(G.ACTIVE, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),
+        T(G.AT_RISK, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),
+        T(G.SUSPENDED, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),
+        # A contract's intervention rule carried out, by the nightly evaluation or by the autonomy office
+        # raising a flag, with the flag and its evaluation as evidence.
+        T(G.ACTIVE, "put_at_risk", G.AT_RISK, Actor.RULE, "Put at risk under the contract"),
+        T(G.ACTIVE, "suspend_by_rule", G.SUSPENDED, Actor.RULE, "Suspended under the contract"),
+        T(G.AT_RISK, "suspend_by_rule", G.SUSPENDED, Actor.RULE, "Suspended under the contract"),
+        T(G.ACTIVE, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
+        T(G.AT_RISK, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
+        T(G.SUSPENDED, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
+        # The end of the term, reached by the nightly job.
+        T(G.ACTIVE, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),
+        T(G.AT_RISK, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),
+        T(G.SUSPENDED, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),
+    ],
+)

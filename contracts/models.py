@@ -10,9 +10,10 @@ from django.db import models
 from django.db.models import Q
 
 from autonomy.models import Autonomy, AutonomyGrant, Comparator
-from core.models import TimeStampedModel
-from metrics.models import Metric, period_validator
+from core.models import StatusEvent, TimeStampedModel
+from metrics.models import Metric
 from schools.models import School, SchoolYear
+from schools.periods import validate_school_year
 
 
 class BenchmarkKind(models.TextChoices):
@@ -233,7 +234,7 @@ class Benchmark(BenchmarkFields):
     contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="benchmarks")
     target = models.DecimalField(max_digits=14, decimal_places=4)
     baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    baseline_period = models.CharField(max_length=7, blank=True, validators=[period_validator])
+    baseline_period = models.CharField(max_length=7, blank=True, validators=[validate_school_year])
     binding_grant = models.ForeignKey(
         AutonomyGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="binding_benchmarks"
     )
@@ -266,19 +267,11 @@ class InterventionRule(RuleFields):
         return f"{self.get_condition_display()} → {self.get_level_display()}"
 
 
-class ContractEvent(models.Model):
+class ContractEvent(StatusEvent):
     """The contract's audit trail: who did what, when; append-only."""
 
+    subject_field = "contract"
     contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12, choices=ContractStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=ContractStatus.choices)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.action}: {self.from_status} → {self.to_status}"
+    class Meta(StatusEvent.Meta):
+        pass

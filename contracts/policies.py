@@ -1,11 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from autonomy.workflows import ADMIN, PRINCIPAL, SYSTEM
 from contracts.models import ContractStatus, PerformanceContract
-from contracts.workflows import contract_transition
-from core.policies import ALLOW, Decision, deny
-from schools.policies import roles_of, schools_visible_to
+from contracts.workflows import CONTRACT_WORKFLOW
+from core.policies import ALLOW, Decision, conflict, deny
+from core.workflows import Actor, transition_decide
+from schools.policies import acts_at_school_as, roles_of, schools_visible_to
 
 
 def contracts_visible_to(user: AbstractBaseUser) -> QuerySet[PerformanceContract]:
@@ -16,20 +16,19 @@ def contracts_visible_to(user: AbstractBaseUser) -> QuerySet[PerformanceContract
     return contracts.exclude(status=ContractStatus.DRAFT)
 
 
-def can_take_contract_action(user: AbstractBaseUser, contract: PerformanceContract, action: str) -> Decision:
-    transition = contract_transition(contract.status, action)
-    if transition is None:
-        return deny(f"The contract is {contract.get_status_display().lower()}: that step is not open now.")
-    roles = roles_of(user)
-    if transition.who == PRINCIPAL:
-        if contract.school_id in roles.principal_of:
-            return ALLOW
+def contract_acts_as(user: AbstractBaseUser, contract: PerformanceContract, who: Actor) -> Decision:
+    if who == Actor.PRINCIPAL and contract.school_id not in roles_of(user).principal_of:
         return deny("Only the school's principal signs its contract.")
-    if transition.who in (ADMIN, SYSTEM):
-        if contract.school_id in roles.school_ids:
-            return deny("You work at this school, so you cannot act for the district on its contract.")
-        return ALLOW if roles.is_admin else deny("Only the autonomy office does this.")
-    return deny("Nobody may do this by hand.")
+    return acts_at_school_as(
+        user,
+        school_id=contract.school_id,
+        who=who,
+        separation_refusal="You work at this school, so you cannot act for the district on its contract.",
+    )
+
+
+def can_take_contract_action(user: AbstractBaseUser, contract: PerformanceContract, action: str) -> Decision:
+    return transition_decide(CONTRACT_WORKFLOW, user, contract, action, contract_acts_as)
 
 
 def can_edit_contract(user: AbstractBaseUser, contract: PerformanceContract) -> Decision:
@@ -46,5 +45,5 @@ def can_amend_contract(user: AbstractBaseUser, contract: PerformanceContract) ->
     if not roles_of(user).is_admin:
         return deny("Only the autonomy office drafts and amends contracts.")
     if contract.status != ContractStatus.ACTIVE:
-        return deny("Only the version in force is amended; edit this version instead.")
+        return conflict("Only the version in force is amended; edit this version instead.")
     return ALLOW

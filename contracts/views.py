@@ -44,7 +44,7 @@ from contracts.selectors import (
     metrics_for_benchmarks,
 )
 from contracts.wording import contract_sections, describe_diff
-from contracts.workflows import contract_transition
+from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.querystring import query_without
 
@@ -166,8 +166,7 @@ def contract_from_request(request, request_pk):
     try:
         amendment = services.contract_amend_from_request(actor=request.user, request_id=request_pk)
     except ApplicationError as error:
-        status = 409 if isinstance(error, Conflict) else 403 if isinstance(error, NotPermitted) else 400
-        return render(request, "contracts/refused.html", {"message": error.message}, status=status)
+        return render(request, "contracts/refused.html", {"message": error.message}, status=error.http_status)
     messages.success(request, f"Version {amendment.version} drafted with the request's outcomes as benchmarks. "
                      "Check the targets, then propose it to the school.")
     return redirect("contract_edit", amendment.pk)
@@ -274,7 +273,7 @@ def _render_edit(request, contract, add_form, remove_form, *, status=200, refusa
         "can_edit": bool(can_edit_contract(request.user, contract)),
         "can_amend": bool(can_amend_contract(request.user, contract)),
         # A change to a proposed or signed contract sends it back for a new signature.
-        "needs_new_signature": contract_transition(contract.status, "revise") is not None,
+        "needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None,
         "refusal": refusal,
     }
     return render(request, "contracts/edit.html", context, status=status)
@@ -293,8 +292,7 @@ def contract_amend(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     decision = can_amend_contract(request.user, contract)
     if not decision:
-        return _render_detail(request, contract, status=409 if can_manage_contracts(request.user) else 403,
-                              refusal=decision.reason)
+        return _render_detail(request, contract, status=decision.http_status, refusal=decision.reason)
     form = _amend_form(contract, request.POST)
     if not form.is_valid():
         return _render_detail(request, contract, bound={"amend": form}, status=400)
@@ -323,9 +321,7 @@ def contract_action(request, pk, action):
         raise Http404("No such step.")
     decision = can_take_contract_action(request.user, contract, action)
     if not decision:
-        # A step that is no longer open means the contract moved on; one that is open is somebody else's.
-        moved_on = contract_transition(contract.status, action) is None
-        return _render_detail(request, contract, status=409 if moved_on else 403, refusal=decision.reason)
+        return _render_detail(request, contract, status=decision.http_status, refusal=decision.reason)
     form = _step_form(action, contract, request.POST)
     if not form.is_valid():
         return _render_detail(request, contract, bound={action: form}, status=400)

@@ -12,6 +12,40 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StatusEvent(models.Model):
+    """One step of a workflow, append-only: who (null: the nightly job), when, which action, from what
+    to what, why and on which evidence. Each app's event model extends it with a foreign key to its
+    subject, named by `subject_field`; core.workflows writes every row.
+    """
+
+    subject_field: str = ""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+
+    def _status_label(self, value: str) -> str:
+        subject = self._meta.get_field(self.subject_field).related_model
+        return dict(subject._meta.get_field("status").choices).get(value, value)
+
+    def get_from_status_display(self) -> str:
+        return self._status_label(self.from_status) if self.from_status else ""
+
+    def get_to_status_display(self) -> str:
+        return self._status_label(self.to_status)
+
+
 class Notification(models.Model):
     """A message in a user's in-app inbox; also sent by email. One per (user, key): retries add none."""
 
@@ -42,7 +76,7 @@ class OutboxEmail(models.Model):
     """An email waiting to be sent, written in the same transaction as the event it tells of.
 
     One per (key, recipient): the key is the notification's event key (`flag:<id>:level:<rung>` for a
-    flag a run opened or escalated, `grant:<id>:<status>:<n>` for a grant's n-th change, …), so it names
+    flag a run opened or escalated, `grant:<id>:event:<event id>` for a change of a grant, …), so it names
     the run or event and the kind of message; a retried or redelivered run writes no second row. Rows
     are sent by core.tasks.outbox_send after commit, and by its periodic sweep when that enqueue was lost.
     """

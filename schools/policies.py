@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from core.policies import ALLOW, Decision, deny
+from core.workflows import Actor
 from schools.models import DISTRICT_ROLES, SCHOOL_ROLES, Membership, Role, School
 
 
@@ -96,3 +97,37 @@ def can_view_district_overview(user: AbstractBaseUser) -> Decision:
     if roles.is_central_office or Role.LIAISON in roles.district:
         return ALLOW
     return deny("The district overview is for central-office staff and liaisons.")
+
+
+def acts_at_school_as(
+    user: AbstractBaseUser,
+    *,
+    school_id: int,
+    who: Actor,
+    liaison_id: int | None = None,
+    admin_refusal: str = "Only the autonomy office does this.",
+    separation_refusal: str = "You work at this school, so you cannot act for the district on it.",
+) -> Decision:
+    """Whether the user is the kind of actor a workflow step names, for one school's object.
+
+    The one meaning of each kind every workflow shares: the principal is the school's principal; the
+    school's staff are its principal and team; the liaison is the school's (the autonomy office may
+    stand in); the autonomy office acts for the district — never on a school its member works at.
+    Kinds particular to one workflow (a request's reviewer) are answered by that app's policy.
+    """
+    roles = roles_of(user)
+    if who == Actor.PRINCIPAL:
+        return ALLOW if school_id in roles.principal_of else deny("Only the school's principal can do this.")
+    if who == Actor.SCHOOL_STAFF:
+        return ALLOW if school_id in roles.school_ids else deny("Only the school's staff can do this.")
+    if who == Actor.LIAISON:
+        if Role.LIAISON in roles.district and liaison_id == user.pk:
+            return ALLOW
+        if roles.is_admin and school_id not in roles.school_ids:
+            return ALLOW  # the autonomy office standing in, never at a school its member works at
+        return deny("Only the school's liaison can do this.")
+    if who == Actor.ADMIN:
+        if school_id in roles.school_ids:
+            return deny(separation_refusal)
+        return ALLOW if roles.is_admin else deny(admin_refusal)
+    return deny("Nobody may do this by hand.")

@@ -15,9 +15,10 @@ from accountability.models import LIVE_FLAG_STATUSES, FlagEvent, FlagStatus, Int
 from accountability.policies import can_attempt_flag_action, can_take_flag_action, can_view_flags
 from accountability.services import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
 from accountability.wording import rung_words
-from accountability.workflows import FLAG_ACTIONS
+from accountability.workflows import FLAG_WORKFLOW
 from contracts.models import Level
 from contracts.wording import rule_sentence
+from core.api.events import status_event_serializer
 from core.api.fields import EnumField, StrictCharField
 from core.policies import require
 
@@ -76,17 +77,7 @@ class EvidenceLineSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="An exception that applied, e.g. a new school's target.")
 
 
-class FlagEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True, help_text="Null: the nightly evaluation."
-    )
-    from_status = serializers.CharField(read_only=True, help_text="The status before; empty when it was opened.")
-    to_status = EnumField(FlagStatus, read_only=True)
-
-    class Meta:
-        model = FlagEvent
-        fields = ["at", "actor", "action", "from_status", "to_status", "note"]
-        read_only_fields = fields
+FlagEventSerializer = status_event_serializer(FlagEvent, FlagStatus, created="the flag was opened")
 
 
 class FlagDetailSerializer(FlagSerializer):
@@ -108,7 +99,7 @@ class FlagDetailSerializer(FlagSerializer):
 
     def get_actions(self, flag: InterventionFlag) -> list[str]:
         user = self.context["request"].user
-        return [name for name in FLAG_ACTIONS if can_take_flag_action(user, flag, name)]
+        return [name for name in FLAG_WORKFLOW.person_actions if can_take_flag_action(user, flag, name)]
 
 
 # --- what a user may send ---------------------------------------------------------------------------

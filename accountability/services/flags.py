@@ -1,35 +1,29 @@
 """People's steps on a flag: the liaison acknowledges it, the principal answers with an improvement plan,
 the autonomy office resolves it or raises it one rung of the ladder.
 
-Each step follows accountability.workflows.FLAG_TRANSITIONS: inside one transaction it locks the flag,
-checks who may (NotPermitted) and that the step is open from the state the person saw (Conflict),
-writes the flag and a FlagEvent, and notifies the school's principal and liaison.
+Each step is a row of accountability.workflows.FLAG_WORKFLOW taken through the transition kernel
+(core.workflows.transition_apply): the flag locked, who may and what the person saw checked, the flag
+and its event written, the school's principal and liaison told after commit.
 """
 
-from collections.abc import Callable
-
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accountability.models import FlagEvent, InterventionFlag
-from accountability.policies import can_attempt_flag_action
-from accountability.services.evaluation.ladder import escalated_deadline, grants_apply_rung, notice_text
-from accountability.workflows import flag_transition
+from accountability.policies import flag_acts_as
+from accountability.services.evaluation.ladder import (
+    TOP_RUNG_REFUSAL,
+    escalated_deadline,
+    grants_apply_rung,
+    notice_text,
+    rung_is_top,
+)
+from accountability.workflows import FLAG_WORKFLOW
 from contracts.models import Level
-from core.errors import ApplicationError, Conflict, NotPermitted
 from core.notifications import notify
+from core.workflows import raise_conflict, required_text, transition_apply
 from schools.selectors import principals_of
-
-# What changed on the flag besides its status, and the note its event records.
-Change = Callable[[InterventionFlag], tuple[list[str], str]]
-
-
-def _required(value: str, field: str, message: str) -> str:
-    if not (value or "").strip():
-        raise ApplicationError(message, fields={field: ["This field is required."]})
-    return value.strip()
 
 
 def flag_acknowledge(
@@ -37,7 +31,7 @@ def flag_acknowledge(
 ) -> InterventionFlag:
     """The liaison has seen the notice and taken up the case with the school."""
     return _flag_step(
-        actor=actor, flag_id=flag_id, action="acknowledge", note=(note or "").strip(), expected_status=expected_status
+        actor=actor, flag_id=flag_id, action="acknowledge", reason=(note or "").strip(), expected_status=expected_status
     )
 
 
@@ -45,14 +39,21 @@ def flag_submit_plan(
     *, actor: AbstractBaseUser, flag_id: int, plan: str, expected_status: str | None = None
 ) -> InterventionFlag:
     """The principal answers the notice with the school's improvement plan."""
-    plan = _required(plan, "plan", "Write the improvement plan: what the school will do, and by when.")
+    plan = required_text(
+        plan, field="plan", message="Write the improvement plan: what the school will do, and by when."
+    )
 
-    def keep_plan(flag: InterventionFlag) -> tuple[list[str], str]:
+    def keep_plan(flag: InterventionFlag) -> list[str]:
         flag.plan = plan
-        return ["plan"], plan
+        return ["plan"]
 
     return _flag_step(
-        actor=actor, flag_id=flag_id, action="submit_plan", note=plan, expected_status=expected_status, change=keep_plan
+        actor=actor,
+        flag_id=flag_id,
+        action="submit_plan",
+        reason=plan,
+        expected_status=expected_status,
+        change=keep_plan,
     )
 
 
@@ -60,8 +61,8 @@ def flag_resolve(
     *, actor: AbstractBaseUser, flag_id: int, note: str, expected_status: str | None = None
 ) -> InterventionFlag:
     """The autonomy office closes the case; the evaluation never does (a cleared condition is only marked)."""
-    note = _required(note, "note", "Say why the case is resolved: the school reads this.")
-    return _flag_step(actor=actor, flag_id=flag_id, action="resolve", note=note, expected_status=expected_status)
+    note = required_text(note, field="note", message="Say why the case is resolved: the school reads this.")
+    return _flag_step(actor=actor, flag_id=flag_id, action="resolve", reason=note, expected_status=expected_status)
 
 
 def flag_escalate(
@@ -78,23 +79,23 @@ def flag_escalate(
     `expected_level` is the rung the person saw: raising keeps the status, so two people raising at
     once are told apart by the level.
     """
-    note = _required(note, "note", "Say why the flag is raised: the school reads this.")
+    note = required_text(note, field="note", message="Say why the flag is raised: the school reads this.")
     today = timezone.localdate()
 
-    def raise_one_rung(flag: InterventionFlag) -> tuple[list[str], str]:
+    def raise_one_rung(flag: InterventionFlag) -> list[str]:
         if expected_level is not None and flag.level != expected_level:
-            raise Conflict(f"Somebody else changed this flag first: it is now at {_rung(flag.level)}.")
-        if flag.level >= Level.REVOKED:
-            raise Conflict("This flag is on the last rung of the ladder already.")
+            raise_conflict(f"Somebody else changed this flag first: it is now at {_rung(flag.level)}.")
+        if rung_is_top(flag.level):
+            raise_conflict(TOP_RUNG_REFUSAL)
         flag.level += 1
         flag.deadline = escalated_deadline(today, flag.rule.deadline_days)
-        return ["level", "deadline"], f"Raised to {_rung(flag.level)}. {note}"
+        return ["level", "deadline"]
 
     flag = _flag_step(
         actor=actor,
         flag_id=flag_id,
         action="escalate",
-        note=note,
+        reason=lambda flag: f"Raised to {_rung(flag.level)}. {note}",
         expected_status=expected_status,
         change=raise_one_rung,
     )
@@ -105,44 +106,24 @@ def _rung(level: int) -> str:
     return f"level {level}, {Level(level).label.lower()}"
 
 
-def _flag_step(
-    *,
-    actor: AbstractBaseUser,
-    flag_id: int,
-    action: str,
-    note: str,
-    expected_status: str | None,
-    change: Change | None = None,
-) -> InterventionFlag:
-    with transaction.atomic():
-        flag = (
-            InterventionFlag.objects.select_for_update(of=("self",))
-            .select_related("school__liaison", "rule")
-            .get(pk=flag_id)
-        )
-        if not (decision := can_attempt_flag_action(actor, flag, action)):
-            raise NotPermitted(decision.reason)
-        if expected_status and flag.status != expected_status:
-            raise Conflict(f"Somebody else changed this flag first: it is now {flag.get_status_display().lower()}.")
-        transition = flag_transition(flag.status, action)
-        if transition is None:
-            raise Conflict(f"This flag is {flag.get_status_display().lower()}: that step is not open now.")
-        previous = flag.status
-        flag.status = transition.to
-        fields, event_note = change(flag) if change else ([], note)
-        flag.save(update_fields=["status", *fields])
-        event = FlagEvent.objects.create(
-            flag=flag,
-            actor=actor,
-            at=timezone.now(),
-            action=action,
-            from_status=previous,
-            to_status=flag.status,
-            note=event_note,
-        )
+def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status: str | None, change=None):
+    def carry_out(flag: InterventionFlag, event: FlagEvent) -> None:
         if action == "escalate":
             grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor)
         _notify_step(flag=flag, event=event, actor=actor)
+
+    flag, _ = transition_apply(
+        FLAG_WORKFLOW,
+        pk=flag_id,
+        action=action,
+        user=actor,
+        acts_as=flag_acts_as,
+        reason=reason,
+        expected_status=expected_status,
+        related=("school__liaison", "rule"),
+        change=change,
+        notify=carry_out,
+    )
     return flag
 
 
@@ -160,9 +141,9 @@ def _notify_step(*, flag: InterventionFlag, event: FlagEvent, actor: AbstractBas
     if school.liaison_id:
         users.append(school.liaison)
     if event.action == "escalate":
-        title, body = f"{school.name}: {Level(flag.level).label.lower()}", f"{notice_text(flag)}\n\n{event.note}"
+        title, body = f"{school.name}: {Level(flag.level).label.lower()}", f"{notice_text(flag)}\n\n{event.reason}"
     else:
-        title, body = f"{school.name}: {TITLES[event.action]}", event.note
+        title, body = f"{school.name}: {TITLES[event.action]}", event.reason
     notify(
         users=[user for user in users if user.pk != actor.pk],
         key=f"flag:{flag.pk}:event:{event.pk}",

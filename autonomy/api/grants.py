@@ -8,16 +8,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from autonomy.models import AccountabilityModel, AutonomyGrant, Domain, GrantEvent, GrantStatus
-from autonomy.policies import can_manage_autonomy, grants_visible_to
+from autonomy.policies import can_manage_autonomy, grant_steps_for, grants_visible_to
 from autonomy.selectors_grants import evidence_summary, grant_get_for_change
 from autonomy.services import grant_change
-from autonomy.workflows import grant_transition
+from autonomy.workflows import GRANT_WORKFLOW
+from core.api.events import status_event_serializer
 from core.api.fields import ID_REGEX, NOTE_TEXT, EnumField, StrictInputSerializer, text
-from core.errors import Conflict
 from core.policies import require
 
-# The changes a person makes through the API; the nightly evaluation's own steps stay its own.
-GRANT_STEPS = ["suspend", "revoke", "restore"]
+# The changes a person makes through the API: the table's steps for a person; the rule's stay the rule's.
+GRANT_STEPS = GRANT_WORKFLOW.person_actions
 
 
 class GrantRowSerializer(serializers.ModelSerializer):
@@ -60,20 +60,7 @@ class GrantRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GrantEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        allow_null=True,
-        help_text="Null when the nightly evaluation acted on a contract rule.",
-    )
-    from_status = EnumField(GrantStatus, allow_blank=True, read_only=True, help_text="Empty when the grant was issued.")
-    to_status = EnumField(GrantStatus, read_only=True)
-
-    class Meta:
-        model = GrantEvent
-        fields = ["at", "actor", "from_status", "to_status", "reason", "evidence"]
-        read_only_fields = fields
+GrantEventSerializer = status_event_serializer(GrantEvent, GrantStatus, created="the grant was issued")
 
 
 class GrantDetailSerializer(GrantRowSerializer):
@@ -91,9 +78,7 @@ class GrantDetailSerializer(GrantRowSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=GRANT_STEPS)))
     def get_allowed_actions(self, grant: AutonomyGrant) -> list[str]:
-        if not can_manage_autonomy(self.context["request"].user):
-            return []
-        return [step for step in GRANT_STEPS if grant_transition(grant.status, step)]
+        return [step.action for step in grant_steps_for(self.context["request"].user, grant)]
 
 
 class GrantChangeInput(StrictInputSerializer):
@@ -142,8 +127,6 @@ class GrantViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         expected = values.get("expected_status") or grant.status
-        if expected == grant.status and grant_transition(grant.status, step) is None:
-            raise Conflict(f"A grant that is {grant.get_status_display().lower()} cannot be changed that way.")
         note = values.get("evidence_note", "").strip()
         grant_change(
             actor=self.request.user,
@@ -156,20 +139,22 @@ class GrantViewSet(viewsets.ReadOnlyModelViewSet):
         fresh = grant_get_for_change(user=self.request.user, pk=grant.pk)
         return Response(GrantDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=GrantChangeInput, responses={200: GrantDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def suspend(self, request, pk=None):
-        """Suspend an active or at-risk grant: the central office makes the decision until it is restored."""
-        return self._change("suspend")
 
-    @extend_schema(request=GrantChangeInput, responses={200: GrantDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        """Revoke a live grant for good."""
-        return self._change("revoke")
+def _step_endpoint(step: str):
+    """One POST route per step of the grants table a person may take (suspend, cure, restore, revoke)."""
+    sources = [t for t in GRANT_WORKFLOW.transitions if t.action == step]
+    states = ", ".join(dict.fromkeys(GrantStatus(t.source).label.lower() for t in sources))
 
-    @extend_schema(request=GrantChangeInput, responses={200: GrantDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
-        """Restore a suspended grant."""
-        return self._change("restore")
+    def endpoint(self, request, pk=None):
+        return self._change(step)
+
+    # The router maps the route to the method by its name: name it before decorating.
+    endpoint.__name__ = step
+    endpoint.__doc__ = f"{sources[0].label}: open from a grant that is {states}; the grant becomes {sources[0].target}."
+    endpoint = action(detail=True, methods=["post"], url_path=step, url_name=step)(endpoint)
+    endpoint = extend_schema(request=GrantChangeInput, responses={200: GrantDetailSerializer})(endpoint)
+    return endpoint
+
+
+for _step in GRANT_STEPS:
+    setattr(GrantViewSet, _step, _step_endpoint(_step))

@@ -29,9 +29,10 @@ from autonomy.policies import (
 )
 from autonomy.selectors import request_answers
 from autonomy.services import request_missing
+from core.api.events import status_event_serializer
 from core.api.fields import LONG_TEXT, NOTE_TEXT, EnumField, StrictCharField, StrictInputSerializer, text
-from metrics.models import PERIOD_PATTERN
 from schools.models import ReviewFunction
+from schools.periods import validate_school_year
 
 MAX_ID = 2**63 - 1
 STEPS = ["edit", "submit", "withdraw", "comment", "recommend", "approve", "decline", "return"]
@@ -81,17 +82,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequestEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    from_status = EnumField(
-        RequestStatus, allow_blank=True, read_only=True, help_text="Empty when the draft was started."
-    )
-    to_status = EnumField(RequestStatus, read_only=True)
-
-    class Meta:
-        model = RequestEvent
-        fields = ["at", "actor", "action", "from_status", "to_status", "note"]
-        read_only_fields = fields
+RequestEventSerializer = status_event_serializer(RequestEvent, RequestStatus, created="the draft was started")
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -228,9 +219,7 @@ class OutcomeInputSerializer(StrictInputSerializer):
     metric = StrictCharField(max_length=60, help_text="The metric's code.")
     baseline = serializers.DecimalField(max_digits=14, decimal_places=4, required=False, allow_null=True)
     target = serializers.DecimalField(max_digits=14, decimal_places=4)
-    by_period = serializers.RegexField(
-        PERIOD_PATTERN, max_length=7, help_text="A school year, as 2027-28.", error_messages={"invalid": "As 2027-28."}
-    )
+    by_period = StrictCharField(help_text="A school year, as 2027-28.", validators=[validate_school_year])
 
 
 def _named_twice(rows: list[dict], key: str) -> list[dict]:

@@ -35,12 +35,12 @@ from autonomy.api.request_serializers import (
 )
 from autonomy.models import AutonomyRequest, RequestItem, RequestStatus
 from autonomy.policies import (
-    can_actor,
     can_attempt_request_action,
     can_comment_on_request,
     can_edit_request,
     can_start_request,
     can_take_request_action,
+    request_acts_as,
     requests_visible_to,
     reviewing_function,
 )
@@ -60,10 +60,10 @@ from autonomy.services import (
     request_update_plan,
     request_withdraw,
 )
-from autonomy.workflows import SCHOOL_STAFF
 from core.api.fields import ID_REGEX
 from core.errors import ApplicationError, Conflict
 from core.policies import require
+from core.workflows import Actor
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -166,7 +166,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     def partial_update(self, request, *args, **kwargs):
         current = self.get_object()
-        require(can_actor(request.user, current, SCHOOL_STAFF))
+        require(request_acts_as(request.user, current, Actor.SCHOOL_STAFF))
         if not (decision := can_edit_request(request.user, current)):
             raise Conflict(decision.reason)
         data = DraftInput(data=request.data)

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from autonomy.models.catalog import AccountabilityModel, Autonomy
-from core.models import TimeStampedModel
+from core.models import StatusEvent, TimeStampedModel
 from schools.models import School
 
 
@@ -63,19 +63,11 @@ class AutonomyGrant(TimeStampedModel):
         return self.status in HELD_STATUSES
 
 
-class GrantEvent(models.Model):
+class GrantEvent(StatusEvent):
     """Who changed a grant, when, from what to what, why, on which evidence."""
 
+    subject_field = "grant"
     grant = models.ForeignKey(AutonomyGrant, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField()
-    from_status = models.CharField(max_length=10, choices=GrantStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=GrantStatus.choices)
-    reason = models.TextField()
-    evidence = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.grant}: {self.from_status or '—'} → {self.to_status}"
+    class Meta(StatusEvent.Meta):
+        pass

@@ -4,9 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from autonomy.models.catalog import Autonomy, Domain
-from core.models import TimeStampedModel
-from metrics.models import Metric, period_validator
+from core.models import StatusEvent, TimeStampedModel
+from metrics.models import Metric
 from schools.models import ReviewFunction, School
+from schools.periods import validate_school_year
 
 
 class CallForProposals(TimeStampedModel):
@@ -179,7 +180,7 @@ class TargetOutcome(TimeStampedModel):
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(max_digits=14, decimal_places=4)
-    by_period = models.CharField(max_length=7, validators=[period_validator])
+    by_period = models.CharField(max_length=7, validators=[validate_school_year])
 
     class Meta:
         ordering = ["request", "pk"]
@@ -188,22 +189,14 @@ class TargetOutcome(TimeStampedModel):
         return f"{self.metric.name}: {self.target.normalize()} by {self.by_period}"
 
 
-class RequestEvent(models.Model):
+class RequestEvent(StatusEvent):
     """The audit trail of a request: append-only, shown as its timeline."""
 
+    subject_field = "request"
     request = models.ForeignKey(AutonomyRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=RequestStatus.choices)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.action}: {self.from_status} → {self.to_status}"
+    class Meta(StatusEvent.Meta):
+        pass
 
 
 class Recommendation(models.TextChoices):

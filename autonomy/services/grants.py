@@ -16,18 +16,13 @@ from autonomy.models import (
     GrantEvent,
     GrantStatus,
 )
-from autonomy.policies import can_manage_autonomy
-from autonomy.workflows import SYSTEM, grant_transition
-from core.errors import ApplicationError, Conflict, NotPermitted
+from autonomy.policies import can_manage_autonomy, grant_acts_as
+from autonomy.workflows import GRANT_WORKFLOW
+from core.errors import ApplicationError, NotPermitted
 from core.notifications import notify
+from core.workflows import required_text, transition_apply
 from schools.models import Cohort, School
 from schools.selectors import principals_of
-
-
-def _required(value: str, field: str, message: str) -> str:
-    if not (value or "").strip():
-        raise ApplicationError(message, fields={field: ["This field is required."]})
-    return value.strip()
 
 
 def grants_issue(
@@ -47,7 +42,7 @@ def grants_issue(
     Schools that already hold a live grant of the autonomy are left as they are. Trusted: callers
     have checked the actor's right to grant.
     """
-    reason = _required(reason, "reason", "Say why the autonomy is granted.")
+    reason = required_text(reason, field="reason", message="Say why the autonomy is granted.")
     if ends_on is not None and ends_on <= starts_on:
         raise ApplicationError(
             "A grant must end after it starts.", fields={"ends_on": ["Must be after the start date."]}
@@ -82,6 +77,7 @@ def grants_issue(
                 grant=grant,
                 actor=actor,
                 at=now,
+                action="issue",
                 from_status="",
                 to_status=GrantStatus.ACTIVE,
                 reason=reason,
@@ -111,8 +107,8 @@ def grants_issue_to_scope(
             f"{autonomy.name} is offered as {autonomy.get_model_display().lower()}, not granted up front.",
             fields={"autonomy": ["Choose an autonomy offered as full autonomy with expectations."]},
         )
-    retention_benchmarks = _required(
-        retention_benchmarks, "retention_benchmarks", "Name the benchmarks a school must meet to keep it."
+    retention_benchmarks = required_text(
+        retention_benchmarks, field="retention_benchmarks", message="Name the benchmarks a school must meet to keep it."
     )
     schools = School.objects.filter(cohort=cohort) if cohort else School.objects.all()
     scope = f"the {cohort.name} cohort" if cohort else "every school in the district"
@@ -145,44 +141,29 @@ def grant_change(
     evidence: dict | None = None,
     expected_status: str | None = None,
 ) -> AutonomyGrant:
-    """Move a grant along its table (GRANT_TRANSITIONS), recording the event and notifying the school.
+    """Move a grant along its table (autonomy.workflows.GRANT_WORKFLOW), recording the event and telling the school.
 
-    `actor` None means the nightly evaluation acting on a contract rule; a person must be an admin.
-    `expected_status` is the status the person saw: if the grant changed since, they are told.
+    `actor` None is the nightly evaluation; a person takes the table's steps for the autonomy office,
+    and a contract rule's steps only while carrying out that rule (raising a flag). `expected_status`
+    is the status the person saw: if the grant changed since, they are told.
     """
-    reason = _required(reason, "reason", "Say why.")
-    with transaction.atomic():
-        grant = AutonomyGrant.objects.select_for_update().select_related("school", "autonomy").get(pk=grant_id)
-        if expected_status and grant.status != expected_status:
-            raise Conflict(f"Somebody else changed this grant first: it is now {grant.get_status_display().lower()}.")
-        transition = grant_transition(grant.status, action)
-        if transition is None:
-            raise ApplicationError(
-                f"A grant that is {grant.get_status_display().lower()} cannot be changed that way.",
-                fields={"action": ["Choose one of the steps open from the grant's current status."]},
-            )
-        if actor is None:
-            if transition.who != SYSTEM:
-                raise NotPermitted("A person from the autonomy office must do this.")
-        elif not (decision := can_manage_autonomy(actor)):
-            raise NotPermitted(decision.reason)
-        previous = grant.status
-        grant.status = transition.to
-        grant.save(update_fields=["status", "updated_at"])
-        GrantEvent.objects.create(
-            grant=grant,
-            actor=actor,
-            at=timezone.now(),
-            from_status=previous,
-            to_status=grant.status,
-            reason=reason,
-            evidence=evidence or {},
-        )
-        _notify_grant_change(grant=grant, reason=reason)
+    reason = required_text(reason, field="reason", message="Say why.")
+    grant, _ = transition_apply(
+        GRANT_WORKFLOW,
+        pk=grant_id,
+        action=action,
+        user=actor,
+        acts_as=grant_acts_as,
+        reason=reason,
+        evidence=evidence,
+        expected_status=expected_status,
+        related=("school__liaison", "autonomy"),
+        notify=lambda grant, event: _notify_grant_change(grant=grant, event=event),
+    )
     return grant
 
 
-def _notify_grant_change(*, grant: AutonomyGrant, reason: str) -> None:
+def _notify_grant_change(*, grant: AutonomyGrant, event: GrantEvent) -> None:
     notice = GRANT_NOTICES.get(grant.status)
     if notice is None:
         return
@@ -192,8 +173,8 @@ def _notify_grant_change(*, grant: AutonomyGrant, reason: str) -> None:
         users.append(school.liaison)
     notify(
         users=users,
-        key=f"grant:{grant.pk}:{grant.status}:{grant.events.count()}",
+        key=f"grant:{grant.pk}:event:{event.pk}",
         title=f"{school.name}: “{grant.autonomy.name}” {notice}",
-        body=reason,
+        body=event.reason,
         url=reverse("school_grants", args=[school.code]),
     )

@@ -1,6 +1,5 @@
 """The school drafts its request: autonomies, reasons and barriers, plan and answers, outcomes."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -20,13 +19,12 @@ from autonomy.models import (
 from autonomy.policies import (
     can_start_request,
 )
-from autonomy.services.request_locks import (
-    _editable,
-)
+from autonomy.services.request_steps import request_lock_editable
 from core.errors import ApplicationError
 from core.policies import require
-from metrics.models import PERIOD_PATTERN, Metric
+from metrics.models import Metric
 from schools.models import School
+from schools.periods import school_year_problem
 
 
 def request_create(*, actor: AbstractBaseUser, school: School, call: CallForProposals) -> AutonomyRequest:
@@ -52,7 +50,7 @@ def request_create(*, actor: AbstractBaseUser, school: School, call: CallForProp
 def request_set_autonomies(*, actor: AbstractBaseUser, request_id: int, autonomy_ids: list[int]) -> AutonomyRequest:
     """Choose which of the call's autonomies to ask for; keeps what was written for those still chosen."""
     with transaction.atomic():
-        request = _editable(actor, request_id)
+        request = request_lock_editable(actor, request_id)
         offered = set(request.call.autonomies.values_list("pk", flat=True))
         chosen = set(autonomy_ids)
         if not chosen:
@@ -76,7 +74,7 @@ def request_update_items(
 ) -> AutonomyRequest:
     """Save each requested autonomy's justification and the barrier the school names (drafts may be partial)."""
     with transaction.atomic():
-        request = _editable(actor, request_id)
+        request = request_lock_editable(actor, request_id)
         rows = {item.pk: item for item in request.items.all()}
         unknown = set(items) - set(rows)
         if unknown:
@@ -93,7 +91,7 @@ def request_update_plan(
     *, actor: AbstractBaseUser, request_id: int, plan: str, answers: dict[int, str]
 ) -> AutonomyRequest:
     with transaction.atomic():
-        request = _editable(actor, request_id)
+        request = request_lock_editable(actor, request_id)
         questions = set(request.call.questions.values_list("pk", flat=True))
         if set(answers) - questions:
             raise ApplicationError(
@@ -130,14 +128,6 @@ def _decimal(value: str, field: str, *, required: bool) -> Decimal | None:
     return number
 
 
-def _range_text(metric: Metric) -> str:
-    """A metric's range in plain words: "between 0 and 100", never Decimal's "1E+2"; either bound may be open."""
-    low, high = (None if v is None else format(v.normalize(), "f") for v in (metric.min_value, metric.max_value))
-    if low is not None and high is not None:
-        return f"between {low} and {high}"
-    return f"at least {low}" if low is not None else f"at most {high}"
-
-
 def request_set_outcomes(*, actor: AbstractBaseUser, request_id: int, outcomes: list[OutcomeInput]) -> AutonomyRequest:
     """Replace the request's target outcomes; every row is checked before anything is saved."""
     metrics = {m.code: m for m in Metric.objects.all()}
@@ -153,23 +143,17 @@ def request_set_outcomes(*, actor: AbstractBaseUser, request_id: int, outcomes: 
         target = _decimal(outcome.target, f"{prefix}-target", required=True)
         baseline = _decimal(outcome.baseline, f"{prefix}-baseline", required=False)
         for label, number in (("target", target), ("baseline", baseline)):
-            if number is None:
-                continue
-            if (metric.min_value is not None and number < metric.min_value) or (
-                metric.max_value is not None and number > metric.max_value
-            ):
+            if number is not None and (problem := metric.range_problem(number)):
                 raise ApplicationError(
-                    f"Outcome {index + 1}: the {label} must be {_range_text(metric)} for {metric.name}.",
-                    fields={f"{prefix}-{label}": ["Out of range."]},
+                    f"Outcome {index + 1}: the {label} {problem}.", fields={f"{prefix}-{label}": ["Out of range."]}
                 )
-        if not re.fullmatch(PERIOD_PATTERN, outcome.by_period or ""):
+        if problem := school_year_problem(outcome.by_period or ""):
             raise ApplicationError(
-                f"Outcome {index + 1}: write the period as a school year, e.g. 2027-28.",
-                fields={f"{prefix}-by_period": ["Write it as 2027-28."]},
+                f"Outcome {index + 1}: the period {problem}.", fields={f"{prefix}-by_period": [problem]}
             )
         rows.append((metric, baseline, target, outcome.by_period))
     with transaction.atomic():
-        request = _editable(actor, request_id)
+        request = request_lock_editable(actor, request_id)
         request.outcomes.all().delete()
         TargetOutcome.objects.bulk_create(
             TargetOutcome(request=request, metric=m, baseline=b, target=t, by_period=p) for m, b, t, p in rows

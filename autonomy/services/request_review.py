@@ -21,18 +21,16 @@ from autonomy.models import (
 )
 from autonomy.policies import (
     can_comment_on_request,
-    can_decide_request,
 )
 from autonomy.selectors import eligibility_for
 from autonomy.services.grants import grants_issue
 from autonomy.services.request_drafting import request_missing
-from autonomy.services.request_locks import (
-    _check_action,
-    _expect,
-    _locked,
-    _move,
-    _notify_school,
-    _request_url,
+from autonomy.services.request_steps import (
+    notify_school_of_step,
+    request_check,
+    request_lock,
+    request_step,
+    request_url,
 )
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
@@ -42,9 +40,8 @@ from schools.selectors import principals_of, reviewers_for
 
 def request_submit(*, actor: AbstractBaseUser, request_id: int, expected_status: str | None = None) -> AutonomyRequest:
     with transaction.atomic():
-        request = _locked(request_id)
-        _expect(request, expected_status)
-        _check_action(actor, request, "submit")
+        request = request_lock(request_id)
+        request_check(request, actor=actor, action="submit", expected_status=expected_status)
         today = timezone.localdate()
         if not request.call.is_open_on(today):
             raise ApplicationError(
@@ -56,7 +53,7 @@ def request_submit(*, actor: AbstractBaseUser, request_id: int, expected_status:
         if missing:
             raise ApplicationError("The request is not complete yet.", fields=missing)
         request.submitted_at = timezone.now()
-        event = _move(request, actor=actor, action="submit")
+        event = request_step(request, actor=actor, action="submit", fields=["submitted_at"])
         functions = sorted(
             {f for item in request.items.select_related("autonomy") for f in REVIEW_FUNCTIONS[item.autonomy.domain]}
         )
@@ -67,7 +64,7 @@ def request_submit(*, actor: AbstractBaseUser, request_id: int, expected_status:
             key=f"request:{request.pk}:event:{event.pk}",
             title=f"New autonomy request from {request.school.name}",
             body=f"{request.school.name} submitted a request in “{request.call.title}”.",
-            url=_request_url(request),
+            url=request_url(request),
         )
     return request
 
@@ -76,10 +73,8 @@ def request_withdraw(
     *, actor: AbstractBaseUser, request_id: int, expected_status: str | None = None
 ) -> AutonomyRequest:
     with transaction.atomic():
-        request = _locked(request_id)
-        _expect(request, expected_status)
-        _check_action(actor, request, "withdraw")
-        _move(request, actor=actor, action="withdraw")
+        request = request_lock(request_id)
+        request_step(request, actor=actor, action="withdraw", expected_status=expected_status)
     return request
 
 
@@ -99,10 +94,10 @@ def request_comment(
     if recommendation not in Recommendation.values:
         raise ApplicationError("Unknown recommendation.", fields={"recommendation": ["Choose one of the options."]})
     with transaction.atomic():
-        request = _locked(request_id)
+        request = request_lock(request_id)
         require(can_comment_on_request(actor, request))
         if request.status == RequestStatus.SUBMITTED:
-            _move(request, actor=actor, action="review")
+            request_step(request, actor=actor, action="review")
         comment = ReviewComment.objects.create(
             request=request,
             author=actor,
@@ -117,7 +112,7 @@ def request_comment(
                 key=f"request:{request.pk}:comment:{comment.pk}",
                 title=f"A reviewer commented on your request in “{request.call.title}”",
                 body=body,
-                url=_request_url(request),
+                url=request_url(request),
             )
     return comment
 
@@ -129,11 +124,9 @@ def request_return(
     if not note:
         raise ApplicationError("Say what the school should change.", fields={"note": ["This field is required."]})
     with transaction.atomic():
-        request = _locked(request_id)
-        _expect(request, expected_status)
-        _check_action(actor, request, "return")
-        event = _move(request, actor=actor, action="return", note=note)
-        _notify_school(request, event, f"Your request in “{request.call.title}” was returned for changes", note)
+        request = request_lock(request_id)
+        event = request_step(request, actor=actor, action="return", reason=note, expected_status=expected_status)
+        notify_school_of_step(request, event, f"Your request in “{request.call.title}” was returned for changes", note)
     return request
 
 
@@ -144,14 +137,16 @@ def request_decline(
     if not note:
         raise ApplicationError("Give the school a reason.", fields={"note": ["This field is required."]})
     with transaction.atomic():
-        request = _locked(request_id)
-        _expect(request, expected_status)
-        _check_action(actor, request, "decline")
+        request = request_lock(request_id)
+        request_check(request, actor=actor, action="decline", expected_status=expected_status)
         request.items.filter(decision=ItemDecision.PENDING).update(decision=ItemDecision.DECLINED, decision_note=note)
         request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
-        event = _move(request, actor=actor, action="decline", note=note)
-        _notify_school(request, event, f"Your request in “{request.call.title}” was declined", note)
+        event = request_step(request, actor=actor, action="decline", reason=note, fields=DECIDED)
+        notify_school_of_step(request, event, f"Your request in “{request.call.title}” was declined", note)
     return request
+
+
+DECIDED = ["decided_at", "decided_by", "decision_note"]
 
 
 @dataclass(frozen=True)
@@ -176,9 +171,8 @@ def request_decide(
     reason; the criteria evidence is stored on the item and on the grant either way.
     """
     with transaction.atomic():
-        request = _locked(request_id)
-        _expect(request, expected_status)
-        require(can_decide_request(actor, request))
+        request = request_lock(request_id)
+        request_check(request, actor=actor, action="approve", expected_status=expected_status)
         items = {item.pk: item for item in request.items.select_related("autonomy")}
         errors = _decision_errors(items, choices)
         if errors:
@@ -227,9 +221,9 @@ def request_decide(
             "approve" if approved or any(i.decision == ItemDecision.CLARIFIED for i in items.values()) else "decline"
         )
         request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note.strip()
-        event = _move(request, actor=actor, action=action, note=note.strip())
+        event = request_step(request, actor=actor, action=action, reason=note.strip(), fields=DECIDED)
         summary = ", ".join(f"{i.autonomy.name}: {i.get_decision_display().lower()}" for i in items.values())
-        _notify_school(request, event, f"Decision on your request in “{request.call.title}”", summary)
+        notify_school_of_step(request, event, f"Decision on your request in “{request.call.title}”", summary)
     return request
 
 
@@ -270,7 +264,7 @@ def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: 
         )
     with transaction.atomic():
         item = RequestItem.objects.select_related("autonomy").get(pk=item_id)
-        request = _locked(item.request_id)
+        request = request_lock(item.request_id)
         require(can_comment_on_request(actor, request))
         item = RequestItem.objects.select_for_update().select_related("autonomy").get(pk=item_id)
         if item.decision != ItemDecision.PENDING:
@@ -279,5 +273,5 @@ def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: 
         item.save(update_fields=["decision", "decision_note", "updated_at"])
         _record_clarification(actor=actor, item=item, explanation=explanation)
         if request.status == RequestStatus.SUBMITTED:
-            _move(request, actor=actor, action="review")
+            request_step(request, actor=actor, action="review")
     return item

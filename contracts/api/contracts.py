@@ -5,10 +5,7 @@ countersign) go through the same services, with the same roles, as the buttons o
 A contract the user may not see (another school's, or a draft for anyone but the autonomy office) is 404.
 """
 
-import re
-
 import django_filters
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,14 +23,11 @@ from contracts.models import (
 )
 from contracts.policies import can_amend_contract, can_manage_contracts, can_take_contract_action
 from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
-from contracts.workflows import contract_transition
+from core.api.events import status_event_serializer
 from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField
-from core.errors import Conflict
 from core.policies import require
 from schools.models import School, SchoolYear
-
-YEAR = re.compile(r"^\d{4}-\d{2}$")
-
+from schools.periods import validate_school_year
 
 # --- what the API answers -------------------------------------------------------------------------
 
@@ -127,15 +121,7 @@ class ContractGrantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContractEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    from_status = serializers.CharField(read_only=True, help_text="The status before; empty when it was created.")
-    to_status = EnumField(ContractStatus, read_only=True)
-
-    class Meta:
-        model = ContractEvent
-        fields = ["at", "actor", "action", "from_status", "to_status", "note"]
-        read_only_fields = fields
+ContractEventSerializer = status_event_serializer(ContractEvent, ContractStatus, created="the contract was drafted")
 
 
 class ContractDetailSerializer(ContractSerializer):
@@ -216,17 +202,12 @@ class CountersignSerializer(serializers.Serializer):
 # --- filters ---------------------------------------------------------------------------------------
 
 
-def _school_year(value: str) -> None:
-    if not YEAR.fullmatch(value or ""):
-        raise ValidationError("Write the school year as 2026-27.")
-
-
 class ContractFilter(django_filters.FilterSet):
     school = django_filters.CharFilter(field_name="school__code", max_length=20, help_text="The school's code.")
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
     term = django_filters.CharFilter(
         method="filter_term",
-        validators=[_school_year],
+        validators=[validate_school_year],
         help_text="A school year, as 2026-27: contracts whose term includes it.",
     )
 
@@ -297,10 +278,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def amend(self, request, pk=None):
         contract = self.get_object()
-        if not (decision := can_amend_contract(request.user, contract)):
-            if can_manage_contracts(request.user):
-                raise Conflict(decision.reason)
-            require(decision)
+        require(can_amend_contract(request.user, contract))
         data = self._valid(ReasonSerializer, request)
         amendment = services.contract_amend(actor=request.user, contract_id=contract.pk, **data)
         return self._detail(amendment.pk, code=status.HTTP_201_CREATED, created=True)
@@ -325,11 +303,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _step(self, request, name: str) -> Response:
         contract = self.get_object()
-        if not (decision := can_take_contract_action(request.user, contract, name)):
-            # As on the page: a step no longer open means the contract moved on; one still open is not yours.
-            if contract_transition(contract.status, name) is None:
-                raise Conflict(decision.reason)
-            require(decision)
+        require(can_take_contract_action(request.user, contract, name))
         input_serializer, service, fields = STEPS[name]
         data = self._valid(input_serializer, request)
         service(

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ApplicationError, Conflict, NotPermitted
+from core.errors import ApplicationError
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -55,12 +55,8 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, NotPermitted):
-        return _respond(status.HTTP_403_FORBIDDEN, error_body("not_permitted", exc.message, exc.fields))
-    if isinstance(exc, Conflict):
-        return _respond(status.HTTP_409_CONFLICT, error_body("conflict", exc.message, exc.fields))
     if isinstance(exc, ApplicationError):
-        return _respond(status.HTTP_400_BAD_REQUEST, error_body("invalid", exc.message, exc.fields))
+        return _respond(exc.http_status, error_body(exc.code, exc.message, exc.fields))
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge("The request body is too large; send fewer rows per request.")
     elif isinstance(exc, Http404):

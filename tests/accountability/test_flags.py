@@ -21,7 +21,7 @@ from accountability.services import (
     flag_resolve,
     flag_submit_plan,
 )
-from accountability.workflows import FLAG_TRANSITIONS
+from accountability.workflows import FLAG_WORKFLOW
 from autonomy.models import GrantStatus
 from contracts.models import TemplateBenchmark
 from core.errors import ApplicationError, Conflict, NotPermitted
@@ -85,7 +85,7 @@ def test_the_table_walk_every_state_and_action(people, status, action):
     service, who, fields = SERVICES[action]
     actor = people[who]
     events = FlagEvent.objects.count()
-    transition = FLAG_TRANSITIONS.get((status, action))
+    transition = FLAG_WORKFLOW.step(status, action)
     if transition is None:
         with pytest.raises(Conflict):
             service(actor=actor, flag_id=flag.pk, expected_status=status, **fields)
@@ -94,9 +94,9 @@ def test_the_table_walk_every_state_and_action(people, status, action):
         return
     done = service(actor=actor, flag_id=flag.pk, expected_status=status, **fields)
     flag.refresh_from_db()
-    assert flag.status == done.status == transition.to
+    assert flag.status == done.status == transition.target
     event = flag.events.latest("pk")
-    assert (event.actor, event.action, event.from_status, event.to_status) == (actor, action, status, transition.to)
+    assert (event.actor, event.action, event.from_status, event.to_status) == (actor, action, status, transition.target)
     # The principal and the liaison hear of it, except whoever took the step; once per event.
     told = set(Notification.objects.filter(key=f"flag:{flag.pk}:event:{event.pk}").values_list("user", flat=True))
     assert told == {people["principal"].pk, people["liaison"].pk} - {actor.pk}
@@ -104,9 +104,9 @@ def test_the_table_walk_every_state_and_action(people, status, action):
 
 def test_the_table_names_every_live_state_and_nothing_leaves_a_closed_one():
     closed = {FlagStatus.RESOLVED, FlagStatus.ESCALATED}
-    assert not [key for key in FLAG_TRANSITIONS if key[0] in closed]
+    assert not [t for t in FLAG_WORKFLOW.transitions if t.source in closed]
     for action in SERVICES:
-        assert {s for (s, a) in FLAG_TRANSITIONS if a == action} <= set(STATES)
+        assert {t.source for t in FLAG_WORKFLOW.transitions if t.action == action} <= set(STATES)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_raising_a_flag_climbs_one_rung_keeps_it_live_and_sets_a_new_deadline(pe
     assert (raised.level, raised.status) == (2, "open")
     assert raised.deadline == timezone.localdate() + datetime.timedelta(days=30)
     event = raised.events.latest("pk")
-    assert event.action == "escalate" and "corrective action plan required" in event.note
+    assert event.action == "escalate" and "corrective action plan required" in event.reason
     with pytest.raises(Conflict, match="level 2"):  # a second person who also saw level 1
         flag_escalate(actor=people["admin"], flag_id=flag.pk, note="No reply.", expected_level=1)
     InterventionFlag.objects.filter(pk=flag.pk).update(level=6)

@@ -312,10 +312,12 @@ def test_change_page_offers_only_the_steps_open_from_the_status(school, make_mem
     response = client_for(admin).get(reverse("grant_change", args=[the_grant.pk]))
     assert response.status_code == 200
     offered = [value for value, _ in response.context["form"].fields["action"].choices]
-    assert offered == ["put_at_risk", "suspend", "revoke", "expire"]
+    # A person's steps only: putting at risk and the steps "under the contract" are a contract rule's,
+    # expiry the nightly job's.
+    assert offered == ["suspend", "revoke"]
     _suspend(the_grant, admin)
     response = client_for(admin).get(reverse("grant_change", args=[the_grant.pk]))
-    assert [value for value, _ in response.context["form"].fields["action"].choices] == ["restore", "revoke", "expire"]
+    assert [value for value, _ in response.context["form"].fields["action"].choices] == ["restore", "revoke"]
 
 
 def test_admin_suspends_a_grant_and_the_school_is_told(make_member, client_for):
@@ -382,13 +384,13 @@ def test_a_stale_page_is_told_somebody_else_changed_the_grant(school, make_membe
     response = _change(client_for(admin), the_grant, action="revoke", expected_status="active")
 
     assert response.status_code == 409
-    assert "Somebody else changed this grant first" in response.content.decode()
+    assert "Somebody acted on this grant first" in response.content.decode()
     the_grant.refresh_from_db()
     assert the_grant.status == GrantStatus.SUSPENDED
     assert the_grant.events.count() == 2
     # The page offers the steps open now, and keeps what the admin wrote.
     form = response.context["form"]
-    assert [value for value, _ in form.fields["action"].choices] == ["restore", "revoke", "expire"]
+    assert [value for value, _ in form.fields["action"].choices] == ["restore", "revoke"]
     assert form.initial["reason"] == "Five teacher vacancies on the first day of school."
 
 

@@ -33,7 +33,7 @@ from autonomy.services import (
     request_update_plan,
     request_withdraw,
 )
-from autonomy.workflows import REQUEST_TRANSITIONS
+from autonomy.workflows import REQUEST_WORKFLOW
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.models import Notification
 from metrics.models import Metric, Observation
@@ -112,7 +112,7 @@ def earned_budget():
 
 def test_every_transition_in_the_table_is_reachable_by_its_actor():
     # The table is the contract: every open state can be withdrawn, every review state decided.
-    actions = {(state, action) for state, action in REQUEST_TRANSITIONS}
+    actions = {(t.source, t.action) for t in REQUEST_WORKFLOW.transitions}
     for state in (
         RequestStatus.DRAFT,
         RequestStatus.SUBMITTED,

@@ -459,7 +459,7 @@ def test_target_out_of_the_metric_range_is_refused_by_the_service(draft, people,
     )
     assert response.status_code == 400
     assert response.context["form"].forms[1].errors["target"] == ["Out of range."]
-    assert "Outcome 2: the target must be between 0 and 100" in response.content.decode()
+    assert "Outcome 2: the target 150 is outside Proficiency in math" in response.content.decode()
     assert TargetOutcome.objects.filter(request=draft).count() == 1
 
 

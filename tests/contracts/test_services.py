@@ -119,7 +119,7 @@ def test_terminate_ends_an_active_contract_with_a_reason(admin, principal, activ
     assert "reason" in refused.value.fields
     contract_terminate(actor=admin, contract_id=active.pk, reason="The school closes.", expected_status=S.ACTIVE)
     assert _reload(active).status == S.TERMINATED
-    assert ContractEvent.objects.get(contract=active, action="terminate").note == "The school closes."
+    assert ContractEvent.objects.get(contract=active, action="terminate").reason == "The school closes."
     assert Notification.objects.filter(user=principal, title__contains="terminated").exists()
 
 

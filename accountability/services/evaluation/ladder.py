@@ -57,7 +57,7 @@ def flags_escalate_overdue(live, holding, *, as_of, now) -> list[InterventionFla
             action="escalate",
             from_status=f.status,
             to_status=f.status,
-            note=f"The deadline passed without a remedy: now {Level(f.level).label.lower()}.",
+            reason=f"The deadline passed without a remedy: now {Level(f.level).label.lower()}.",
         )
         for f in due
     )

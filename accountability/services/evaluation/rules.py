@@ -74,7 +74,7 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
     ]
     new_flags = _flags_insert(new_flags, now=now)
     FlagEvent.objects.bulk_create(
-        FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, note=f.deficiency) for f in new_flags
+        FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags
     )
     counts["flags_opened"] = len(new_flags)
     cleared = [f.pk for key, f in live.items() if key not in holding and f.condition_cleared_at is None]

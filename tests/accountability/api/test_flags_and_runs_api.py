@@ -44,7 +44,7 @@ FLAG_KEYS = {
 }
 FLAG_DETAIL_KEYS = FLAG_KEYS | {"rule", "evidence", "events", "actions"}
 EVIDENCE_KEYS = {"key", "sentence", "status", "status_words", "value", "target", "period", "note"}
-EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "note"}
+EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "reason", "evidence"}
 RUN_KEYS = {
     "id",
     "url",

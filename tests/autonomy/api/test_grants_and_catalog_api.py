@@ -173,7 +173,7 @@ GRANT_ROW_KEYS = {
     "updated_at",
 }
 GRANT_DETAIL_KEYS = GRANT_ROW_KEYS | {"evidence", "evidence_summary", "events", "allowed_actions"}
-GRANT_EVENT_KEYS = {"at", "actor", "from_status", "to_status", "reason", "evidence"}
+GRANT_EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "reason", "evidence"}
 
 
 @pytest.fixture
@@ -247,7 +247,7 @@ def test_the_autonomy_office_suspends_restores_and_revokes_with_a_reason(clients
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["status"] == "suspended" and body["allowed_actions"] == ["revoke", "restore"]
+    assert body["status"] == "suspended" and body["allowed_actions"] == ["restore", "revoke"]
     last = body["events"][-1]
     assert last["actor"] == people["admin"].username and last["from_status"] == "active"
     assert last["to_status"] == "suspended" and last["reason"] == "Vacancies above the limit."
@@ -281,7 +281,7 @@ def test_a_step_not_open_from_the_grants_status_or_a_stale_view_is_a_conflict(cl
     body = _error(client.post(f"/api/v1/grants/{pk}/restore/", {"reason": "Back."}, format="json"), 409)
     assert "active" in body["detail"]
     stale = client.post(f"/api/v1/grants/{pk}/suspend/", {"reason": "x", "expected_status": "suspended"}, format="json")
-    assert "Somebody else changed this grant first" in _error(stale, 409)["detail"]
+    assert "Somebody acted on this grant first" in _error(stale, 409)["detail"]
     assert AutonomyGrant.objects.get(pk=pk).status == "active"
     assert GrantEvent.objects.filter(grant_id=pk).count() == 1
 

@@ -136,7 +136,7 @@ def test_a_draft_refused_in_any_part_is_not_created_at_all(clients, call):
         "outcomes": [{"metric": "ela_proficiency", "target": 150, "by_period": "2027-28"}],
     }
     refused = _error(clients["principal"].post("/api/v1/requests/", body, format="json"), 400)
-    assert list(refused["fields"]) == ["outcomes.0.target"] and "between 0 and 100" in refused["detail"]
+    assert list(refused["fields"]) == ["outcomes.0.target"] and "outside Proficiency in ELA's range 0–100" in refused["detail"]
     assert not AutonomyRequest.objects.exists()
 
 
@@ -361,7 +361,7 @@ ITEM_KEYS = {
     "eligibility",
 }
 COMMENT_KEYS = {"id", "created_at", "author", "function", "body", "to_school", "recommendation"}
-EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "note"}
+EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "reason", "evidence"}
 
 
 @pytest.fixture
@@ -522,7 +522,7 @@ def test_the_autonomy_office_returns_for_changes_and_the_school_resubmits(client
         "Only the autonomy office decides requests."
     )
     returned = _ok(clients["admin"].post(url, {"note": "Add a budget."}, format="json"))
-    assert returned["status"] == "changes_requested" and returned["events"][-1]["note"] == "Add a budget."
+    assert returned["status"] == "changes_requested" and returned["events"][-1]["reason"] == "Add a budget."
     school_view = _ok(clients["principal"].get(f"/api/v1/requests/{submitted.pk}/"))
     assert set(school_view["allowed_actions"]) == {"edit", "submit", "withdraw"}
     _ok(clients["principal"].patch(f"/api/v1/requests/{submitted.pk}/", {"plan": "With a budget."}))

@@ -53,7 +53,7 @@ BENCHMARK_KEYS = {
 }
 RULE_KEYS = {"key", "condition", "count", "level", "deadline_days", "remedy", "provision", "benchmark", "position"}
 GRANT_KEYS = {"id", "autonomy", "autonomy_name", "model", "status", "starts_on", "ends_on"}
-EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "note"}
+EVENT_KEYS = {"at", "actor", "action", "from_status", "to_status", "reason", "evidence"}
 
 
 @pytest.fixture

@@ -1,0 +1,233 @@
+"""The transition kernel: every workflow (request, grant, contract, flag, …) moves through here.
+
+A workflow is one table of `Transition` rows — (from state, action) → (to state, who may, label). A
+service moves an object with `transition_apply`, which inside one transaction
+
+1. re-reads the row with select_for_update (so of two people acting at once exactly one wins),
+2. checks the status the person saw (`expected_status`; a difference is a Conflict),
+3. checks that the step is open from the current state (else a Conflict: somebody moved it),
+4. checks who may (the table's actor kind, answered by the app's policy; else NotPermitted, with the reason),
+5. lets the caller change other fields (`change`), writes the status and one event row, and
+6. lets the caller notify (`notify`), whose messages go out only after commit (core.notifications).
+
+Actor kinds have one meaning each. `SYSTEM` is the nightly job and never a person. `RULE` is a step
+that carries out something else: a contract's intervention rule (applied by the nightly job, or by the
+autonomy office raising a flag by hand) or another workflow's step (countersigning an amendment
+supersedes the version in force). A `RULE` step is never offered as a step of its own on a page or in
+the API; the nightly job may take it, and so may a person the policy lets act as the autonomy office.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from core.errors import ApplicationError, NotFound
+from core.policies import ALLOW, Decision, conflict, deny, require
+
+
+class Actor(StrEnum):
+    PRINCIPAL = "principal"  # the principal of the object's school
+    SCHOOL_STAFF = "school_staff"  # the principal or a school-team member of the object's school
+    REVIEWER = "reviewer"  # a central-office reviewer whose function the object is routed to
+    LIAISON = "liaison"  # the school's liaison (the autonomy office may stand in)
+    ADMIN = "admin"  # the autonomy office, acting by hand
+    RULE = "rule"  # carrying out a contract's rule or another step: the nightly job or the autonomy office
+    SYSTEM = "system"  # the nightly job alone
+
+
+PERSON_KINDS = frozenset(Actor) - {Actor.RULE, Actor.SYSTEM}
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    who: Actor
+    label: str
+
+
+# Whether a user (None: the nightly job) is the kind of actor a step names, for this object.
+ActsAs = Callable[[Any, Any, Actor], Decision]
+
+
+class Workflow:
+    """One table of transitions over a model's `status`, with its event model and the noun it speaks of."""
+
+    def __init__(self, *, noun: str, model: type[models.Model], event_model, transitions: Iterable[Transition]):
+        self.noun = noun
+        self.model = model
+        self.event_model = event_model
+        self.transitions = tuple(transitions)
+        self._table = {(t.source, t.action): t for t in self.transitions}
+        if len(self._table) != len(self.transitions):
+            raise ValueError(f"The {noun} workflow names a (state, action) twice.")
+
+    def step(self, status: str, action: str) -> Transition | None:
+        return self._table.get((status, action))
+
+    def steps_from(self, status: str) -> list[Transition]:
+        return [t for t in self.transitions if t.source == status]
+
+    def person_steps_from(self, status: str) -> list[Transition]:
+        """The steps a page or the API may offer: taken by a person on their own account."""
+        return [t for t in self.steps_from(status) if t.who in PERSON_KINDS]
+
+    @property
+    def actions(self) -> list[str]:
+        return list(dict.fromkeys(t.action for t in self.transitions))
+
+    @property
+    def person_actions(self) -> list[str]:
+        return list(dict.fromkeys(t.action for t in self.transitions if t.who in PERSON_KINDS))
+
+    def actors_of(self, action: str) -> list[Actor]:
+        return list(dict.fromkeys(t.who for t in self.transitions if t.action == action))
+
+    def states(self) -> list[str]:
+        return [value for value, _ in self.model._meta.get_field("status").choices]
+
+    def status_words(self, obj) -> str:
+        return obj.get_status_display().lower()
+
+    def not_open(self, obj) -> Decision:
+        return conflict(f"This {self.noun} is {self.status_words(obj)}: that step is not open now.")
+
+
+def _acts_as(user, obj, who: Actor, acts_as: ActsAs) -> Decision:
+    if who == Actor.SYSTEM:
+        return ALLOW if user is None else deny("Only the nightly evaluation does this.")
+    if user is None:
+        return ALLOW if who == Actor.RULE else deny("A person must do this.")
+    return acts_as(user, obj, Actor.ADMIN if who == Actor.RULE else who)
+
+
+def transition_decide(workflow: Workflow, user, obj, action: str, acts_as: ActsAs) -> Decision:
+    """May this user take this step on this object now? A step not open now is a conflict, not a prohibition."""
+    transition = workflow.step(obj.status, action)
+    if transition is None:
+        return workflow.not_open(obj)
+    return _acts_as(user, obj, transition.who, acts_as)
+
+
+def transition_attempt_decide(workflow: Workflow, user, obj, action: str, acts_as: ActsAs) -> Decision:
+    """Whether the user is an actor the step ever needs, whatever state the object is in now.
+
+    Views ask this before validating a form, so that a role that may never take the step is refused
+    outright; whether the step is open in the current state is for the service to say under its lock.
+    """
+    actors = workflow.actors_of(action)
+    if not actors:
+        return deny("No such step.")
+    decision = deny("No such step.")
+    for who in actors:
+        if decision := _acts_as(user, obj, who, acts_as):
+            return decision
+    return decision
+
+
+def transition_lock(workflow: Workflow, pk, *, related: Iterable[str] = ()):
+    """Re-read the row for update; an id that names nothing is NotFound."""
+    queryset = workflow.model.objects.select_for_update(of=("self",)).select_related(*related)
+    try:
+        return queryset.get(pk=pk)
+    except (workflow.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(f"No such {workflow.noun}.") from None
+
+
+def transition_check(
+    workflow: Workflow, obj, *, action: str, user, acts_as: ActsAs, expected_status: str | None = None
+) -> Transition:
+    """Check what a person saw, that the step is open, and who may — on a row the caller has locked."""
+    require(transition_attempt_decide(workflow, user, obj, action, acts_as))
+    transition_expect(workflow, obj, expected_status)
+    require(transition_decide(workflow, user, obj, action, acts_as))
+    return workflow.step(obj.status, action)
+
+
+def transition_expect(workflow: Workflow, obj, expected_status: str | None) -> None:
+    """The person acted on the status they saw; if the row has moved on since, they are told (Conflict)."""
+    if expected_status and obj.status != expected_status:
+        raise_conflict(
+            f"Somebody acted on this {workflow.noun} first: it is now {workflow.status_words(obj)}. "
+            "Reload the page to see what changed."
+        )
+
+
+def transition_write(
+    workflow: Workflow,
+    obj,
+    *,
+    transition: Transition,
+    user,
+    reason: str = "",
+    evidence: dict | None = None,
+    fields: Iterable[str] = (),
+):
+    """Write the new status (and the fields the caller changed) and its event. The caller holds the lock."""
+    previous = obj.status
+    obj.status = transition.target
+    update = ["status", *fields]
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        update.append("updated_at")
+    obj.save(update_fields=list(dict.fromkeys(update)))
+    return workflow.event_model.objects.create(
+        **{workflow.event_model.subject_field: obj},
+        actor=user,
+        at=timezone.now(),
+        action=transition.action,
+        from_status=previous,
+        to_status=obj.status,
+        reason=reason,
+        evidence=evidence or {},
+    )
+
+
+def transition_apply(
+    workflow: Workflow,
+    *,
+    pk,
+    action: str,
+    user,
+    acts_as: ActsAs,
+    reason: str | Callable[[Any], str] = "",
+    evidence: dict | None = None,
+    expected_status: str | None = None,
+    related: Iterable[str] = (),
+    change: Callable[[Any], Iterable[str]] | None = None,
+    notify: Callable[[Any, Any], None] | None = None,
+):
+    """Lock, check, change, write status and event, notify — in one transaction. Returns (object, event).
+
+    `change(obj)` may alter other fields of the locked row (returning their names) or raise an
+    ApplicationError to refuse; `reason` may be a function of the changed row (a rung raised names the
+    new rung); `notify(obj, event)` writes the messages, sent after commit.
+    """
+    with transaction.atomic():
+        obj = transition_lock(workflow, pk, related=related)
+        transition = transition_check(
+            workflow, obj, action=action, user=user, acts_as=acts_as, expected_status=expected_status
+        )
+        fields = list(change(obj) or ()) if change else []
+        said = reason(obj) if callable(reason) else reason
+        event = transition_write(
+            workflow, obj, transition=transition, user=user, reason=said, evidence=evidence, fields=fields
+        )
+        if notify:
+            notify(obj, event)
+    return obj, event
+
+
+def raise_conflict(message: str) -> None:
+    require(conflict(message))
+
+
+def required_text(value: str | None, *, field: str, message: str) -> str:
+    """A reason, note or plan a step cannot be taken without: refused naming the field when blank."""
+    if not (value or "").strip():
+        raise ApplicationError(message, fields={field: ["This field is required."]})
+    return value.strip()
