@@ -4,10 +4,10 @@ whether each intervention rule holds. No database access here, so an oracle test
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from functools import lru_cache
 from typing import NamedTuple
 
 from autonomy.models import compare
+from schools.periods import previous_school_years
 
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 
@@ -45,14 +45,7 @@ class Outcome(NamedTuple):
 
 def previous_periods(period: str, count: int) -> list[str]:
     """The `count` school years ending with `period`, oldest first: 2025-26, 3 → 2023-24 … 2025-26."""
-    return list(_window(period, count))
-
-
-@lru_cache(maxsize=256)
-def _window(period: str, count: int) -> tuple[str, ...]:
-    # The same few windows are asked for once per benchmark: worked out once each.
-    start = int(period[:4])
-    return tuple(f"{year}-{(year + 1) % 100:02d}" for year in range(start - count + 1, start + 1))
+    return list(previous_school_years(period, count))
 
 
 def percentile_standing(value: Decimal, ranked: Sequence[Decimal], higher_is_better: bool) -> Decimal:
@@ -99,11 +92,11 @@ def measure(
         value = None if current is None or spec.baseline is None else current - spec.baseline
         inputs["value"], inputs["baseline"] = _s(current), _s(spec.baseline)
     elif kind == "aggregate":
-        window = [values.get(p) for p in _window(period, spec.periods)]
+        window = [values.get(p) for p in previous_school_years(period, spec.periods)]
         inputs["values"] = [_s(v) for v in window]
         value = None if None in window else (sum(window) / len(window)).quantize(Decimal("0.0001"))
     elif kind == "trend":
-        window = [values.get(p) for p in _window(period, spec.periods)]
+        window = [values.get(p) for p in previous_school_years(period, spec.periods)]
         inputs["values"] = [_s(v) for v in window]
         if None in window or len(window) < 2:
             value = None
