@@ -8,7 +8,7 @@ from accountability.workflows import FLAG_WORKFLOW
 from core.policies import ALLOW, Decision, conflict, deny
 from core.workflows import Actor, transition_attempt_decide, transition_decide
 from schools.models import Role
-from schools.policies import acts_at_school_as, roles_of, schools_visible_to
+from schools.policies import acts_at_school_as, autonomy_office, roles_of, schools_visible_to
 
 
 def flags_visible_to(user: AbstractBaseUser) -> QuerySet[InterventionFlag]:
@@ -69,7 +69,7 @@ def can_escalate_flag(user: AbstractBaseUser, flag: InterventionFlag) -> Decisio
 
 def can_run_evaluation(user: AbstractBaseUser) -> Decision:
     """Start or preview an evaluation, and see the runs: the autonomy office."""
-    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office runs the evaluation.")
+    return autonomy_office(user, "Only the autonomy office runs the evaluation.")
 
 
 def can_invite_eligible_school(user: AbstractBaseUser) -> Decision:

@@ -8,7 +8,7 @@ from autonomy.workflows import GRANT_WORKFLOW, REQUEST_WORKFLOW
 from core.policies import ALLOW, Decision, deny
 from core.workflows import Actor, Transition, transition_attempt_decide, transition_decide
 from schools.models import Role
-from schools.policies import acts_at_school_as, roles_of, schools_visible_to
+from schools.policies import acts_at_school_as, autonomy_office, roles_of, schools_visible_to
 
 
 def requests_visible_to(user: AbstractBaseUser) -> QuerySet[AutonomyRequest]:
@@ -120,7 +120,7 @@ def can_decide_request(user: AbstractBaseUser, request: AutonomyRequest) -> Deci
 
 def can_manage_autonomy(user: AbstractBaseUser) -> Decision:
     """Open calls, grant to cohorts, suspend, revoke and restore grants: the autonomy office."""
-    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office can do this.")
+    return autonomy_office(user, "Only the autonomy office can do this.")
 
 
 def can_view_district_grants(user: AbstractBaseUser) -> Decision:

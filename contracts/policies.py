@@ -5,7 +5,7 @@ from contracts.models import ContractStatus, PerformanceContract
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.policies import ALLOW, Decision, conflict, deny
 from core.workflows import Actor, transition_decide
-from schools.policies import acts_at_school_as, roles_of, schools_visible_to
+from schools.policies import acts_at_school_as, autonomy_office, roles_of, schools_visible_to
 
 
 def contracts_visible_to(user: AbstractBaseUser) -> QuerySet[PerformanceContract]:
@@ -34,11 +34,11 @@ def can_take_contract_action(user: AbstractBaseUser, contract: PerformanceContra
 def can_edit_contract(user: AbstractBaseUser, contract: PerformanceContract) -> Decision:
     if not contract.is_editable:
         return deny("An active contract is never edited in place: amend it to create the next version.")
-    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office edits contracts.")
+    return autonomy_office(user, "Only the autonomy office edits contracts.")
 
 
 def can_manage_contracts(user: AbstractBaseUser) -> Decision:
-    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office drafts and amends contracts.")
+    return autonomy_office(user, "Only the autonomy office drafts and amends contracts.")
 
 
 def can_amend_contract(user: AbstractBaseUser, contract: PerformanceContract) -> Decision:

@@ -28,6 +28,12 @@ class DescribedBoundField(BoundField):
         return attrs
 
 
+def form_field_name(key: str) -> str:
+    """Services name what they refuse by domain names (`items.7.justification`, `outcomes.0.target`); a
+    form field for it is named the same with dashes, as Django names formset fields."""
+    return key.replace(".", "-")
+
+
 class AccessibleFormMixin:
     """Put before `forms.Form`: renders every field as a DescribedBoundField."""
 
@@ -36,14 +42,16 @@ class AccessibleFormMixin:
     def add_application_error(self, error: ApplicationError) -> None:
         """Each message next to the field it names. When the refusal names no field, or a row the form
         does not show (a template benchmark's key), its whole message goes on top, so the row is still named."""
-        if not error.fields or any(name not in self.fields for name in error.fields):
+        names = {key: form_field_name(key) for key in error.fields}
+        if not error.fields or any(name not in self.fields for name in names.values()):
             self.add_error(None, error.message)
-        for name, messages in error.fields.items():
-            if name in self.fields:
-                self.add_error(name, messages)
+        for key, messages in error.fields.items():
+            if names[key] in self.fields:
+                self.add_error(names[key], messages)
 
     def add_field_errors(self, fields: dict[str, list[str]]) -> None:
         """Each message next to the field it names; those naming no field go on top. For pages that show
         the refusal's message elsewhere (as a flash message)."""
-        for name, messages in fields.items():
+        for key, messages in fields.items():
+            name = form_field_name(key)
             self.add_error(name if name in self.fields else None, messages)

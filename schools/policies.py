@@ -99,6 +99,11 @@ def can_view_district_overview(user: AbstractBaseUser) -> Decision:
     return deny("The district overview is for central-office staff and liaisons.")
 
 
+def autonomy_office(user: AbstractBaseUser, refusal: str = "Only the autonomy office can do this.") -> Decision:
+    """The autonomy office (the district's admins): the one answer every app's "only the office may" asks."""
+    return ALLOW if roles_of(user).is_admin else deny(refusal)
+
+
 def acts_at_school_as(
     user: AbstractBaseUser,
     *,

@@ -7,7 +7,6 @@ most once), so a client that just chose its autonomies needs no item ids to writ
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from autonomy.api.common import api_fields
 from autonomy.models import (
     AccountabilityModel,
     Autonomy,
@@ -28,7 +27,7 @@ from autonomy.policies import (
     can_take_request_action,
 )
 from autonomy.selectors import request_answers
-from autonomy.services import request_missing
+from autonomy.services import fields_at_places, request_missing
 from core.api.events import status_event_serializer
 from core.api.fields import LONG_TEXT, NOTE_TEXT, EnumField, StrictCharField, StrictInputSerializer, text
 from schools.models import ReviewFunction
@@ -131,13 +130,13 @@ class RequestRowSerializer(serializers.ModelSerializer):
         return [item.autonomy.code for item in request.items.all()]
 
 
-def item_places(request: AutonomyRequest) -> dict[int, str]:
-    """Item id → its place in the request's `items` as the API shows them."""
-    return {item.pk: f"items.{index}" for index, item in enumerate(request.items.all())}
-
-
-def answer_places(request: AutonomyRequest) -> dict[int, str]:
-    return {answer.question.pk: f"answers.{index}" for index, answer in enumerate(request_answers(request=request))}
+def api_places(fields: dict[str, list[str]], request: AutonomyRequest) -> dict[str, list[str]]:
+    """A refusal's items and answers named by their place in the request as the API shows it."""
+    return fields_at_places(
+        fields,
+        items={str(item.pk): str(index) for index, item in enumerate(request.items.all())},
+        answers={str(a.question.pk): str(index) for index, a in enumerate(request_answers(request=request))},
+    )
 
 
 class RequestDetailSerializer(RequestRowSerializer):
@@ -181,7 +180,7 @@ class RequestDetailSerializer(RequestRowSerializer):
     def get_missing(self, request: AutonomyRequest) -> dict[str, list[str]]:
         if not request.is_editable:
             return {}
-        return api_fields(request_missing(request=request), items=item_places(request), answers=answer_places(request))
+        return api_places(request_missing(request=request), request)
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=STEPS)))
     def get_allowed_actions(self, request: AutonomyRequest) -> list[str]:

@@ -18,7 +18,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from autonomy.api.common import renamed_error
 from autonomy.api.request_serializers import (
     MAX_ID,
     ApproveInput,
@@ -30,8 +29,7 @@ from autonomy.api.request_serializers import (
     RequestCreateInput,
     RequestDetailSerializer,
     RequestRowSerializer,
-    answer_places,
-    item_places,
+    api_places,
 )
 from autonomy.models import AutonomyRequest, RequestItem, RequestStatus
 from autonomy.policies import (
@@ -47,17 +45,16 @@ from autonomy.policies import (
 from autonomy.selectors import call_get, request_get_for_user, schools_user_acts_for
 from autonomy.services import (
     ItemChoice,
+    ItemText,
     OutcomeInput,
+    fields_at_places,
     request_comment,
     request_create,
     request_decide,
     request_decline,
     request_return,
-    request_set_autonomies,
-    request_set_outcomes,
     request_submit,
-    request_update_items,
-    request_update_plan,
+    request_update_draft,
     request_withdraw,
 )
 from core.api.fields import ID_REGEX
@@ -176,24 +173,15 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._answer(current.pk)
 
     def _write_draft(self, pk: int, values: dict) -> None:
-        """The page's steps in its order, each through its service; the caller holds the transaction."""
-        actor = self.request.user
-        if "autonomies" in values:
-            request_set_autonomies(actor=actor, request_id=pk, autonomy_ids=values["autonomies"])
-        if "items" in values:
-            # Read after the autonomies step: its items are the ones the reasons are for.
-            self._write_items(request_get_for_user(user=actor, pk=pk), values["items"])
-        if "plan" in values or "answers" in values:
-            rows = values.get("answers", [])
-            plan = values["plan"] if "plan" in values else request_get_for_user(user=actor, pk=pk).plan
-            try:
-                request_update_plan(
-                    actor=actor, request_id=pk, plan=plan, answers={row["question"]: row["text"] for row in rows}
-                )
-            except ApplicationError as error:
-                raise renamed_error(error, items={}) from None
-        if "outcomes" in values:
-            outcomes = [
+        """The parts sent, through the one service that writes a draft's parts (all or nothing)."""
+        request_update_draft(
+            actor=self.request.user,
+            request_id=pk,
+            autonomy_ids=values.get("autonomies"),
+            items=[ItemText(**row) for row in values["items"]] if "items" in values else None,
+            plan=values.get("plan"),
+            answers={row["question"]: row["text"] for row in values["answers"]} if "answers" in values else None,
+            outcomes=[
                 OutcomeInput(
                     metric=row["metric"],
                     baseline="" if row.get("baseline") is None else str(row["baseline"]),
@@ -202,40 +190,16 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 )
                 for row in values["outcomes"]
             ]
-            try:
-                request_set_outcomes(actor=actor, request_id=pk, outcomes=outcomes)
-            except ApplicationError as error:
-                raise renamed_error(error, items={}) from None
-
-    def _write_items(self, draft: AutonomyRequest, rows: list[dict]) -> None:
-        by_code = {item.autonomy.code: item for item in draft.items.all()}
-        errors = {
-            f"items.{i}.autonomy": ["The request does not ask for this autonomy: choose it first."]
-            for i, row in enumerate(rows)
-            if row["autonomy"] not in by_code
-        }
-        if errors:
-            raise ApplicationError("Reasons were sent for an autonomy the request does not ask for.", fields=errors)
-        values = {}
-        for row in rows:
-            item = by_code[row["autonomy"]]
-            values[item.pk] = {
-                "justification": row.get("justification", item.justification),
-                "barrier": row.get("barrier", item.barrier),
-            }
-        places = {by_code[row["autonomy"]].pk: f"items.{i}" for i, row in enumerate(rows)}
-        try:
-            request_update_items(actor=self.request.user, request_id=draft.pk, items=values)
-        except ApplicationError as error:
-            raise renamed_error(error, items=places) from None
+            if "outcomes" in values
+            else None,
+        )
 
     # --- the workflow's steps ---------------------------------------------------------------------
 
     def _require_step(self, current: AutonomyRequest, step: str) -> None:
         """403 if the user is never the kind of actor the step needs; 409 if the step is not open now."""
         require(can_attempt_request_action(self.request.user, current, step))
-        if not (decision := can_take_request_action(self.request.user, current, step)):
-            raise Conflict(decision.reason)
+        require(can_take_request_action(self.request.user, current, step))
 
     def _take_step(self, step: str, service, input_class, **arguments) -> Response:
         current = self.get_object()
@@ -248,7 +212,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         try:
             service(actor=self.request.user, request_id=current.pk, expected_status=expected, **values, **arguments)
         except ApplicationError as error:
-            raise renamed_error(error, items=item_places(current), answers=answer_places(current)) from None
+            raise type(error)(error.message, fields=api_places(error.fields, current)) from None
         return self._answer(current.pk)
 
     @extend_schema(request=ExpectedStatusInput, responses={200: RequestDetailSerializer})
@@ -301,7 +265,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             choices[item.pk] = ItemChoice(
                 decision=row["decision"], note=row.get("note", ""), override_reason=row.get("override_reason", "")
             )
-            places[item.pk] = f"items.{i}"
+            places[str(item.pk)] = str(i)
         try:
             request_decide(
                 actor=request.user,
@@ -311,7 +275,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 expected_status=values.get("expected_status") or current.status,
             )
         except ApplicationError as error:
-            raise renamed_error(error, items=places) from None
+            raise type(error)(error.message, fields=fields_at_places(error.fields, items=places)) from None
         return self._answer(current.pk)
 
     def _comment(self, input_class) -> Response:

@@ -1,8 +1,8 @@
 """Forms for requests and their review: they check the shape of input; the services check the rules.
 
-Field names match the keys services use in ApplicationError.fields (`item-<pk>-justification`,
-`answer-<pk>`, `outcomes-<n>-target`, `item-<pk>-override_reason`…), so a refusal lands next to
-the field it is about.
+Field names are the keys services use in ApplicationError.fields with dashes for dots
+(`items.<pk>.justification` → `items-<pk>-justification`; `answers.<pk>`, `outcomes.<n>.target`,
+`items.<pk>.override_reason`…), so a refusal lands next to the field it is about.
 """
 
 from django import forms
@@ -46,14 +46,14 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
-            self.fields[f"item-{item.pk}-justification"] = forms.CharField(
+            self.fields[f"items-{item.pk}-justification"] = forms.CharField(
                 label="Why does your school need this?",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 initial=item.justification,
                 help_text="What you would decide differently, and what it would change for students.",
             )
-            self.fields[f"item-{item.pk}-barrier"] = forms.CharField(
+            self.fields[f"items-{item.pk}-barrier"] = forms.CharField(
                 label="What stands in the way today? (optional)",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -62,13 +62,13 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
             )
 
     def rows(self):
-        return [(item, self[f"item-{item.pk}-justification"], self[f"item-{item.pk}-barrier"]) for item in self.items]
+        return [(item, self[f"items-{item.pk}-justification"], self[f"items-{item.pk}-barrier"]) for item in self.items]
 
     def values(self) -> dict[int, dict[str, str]]:
         return {
             item.pk: {
-                "justification": self.cleaned_data[f"item-{item.pk}-justification"],
-                "barrier": self.cleaned_data[f"item-{item.pk}-barrier"],
+                "justification": self.cleaned_data[f"items-{item.pk}-justification"],
+                "barrier": self.cleaned_data[f"items-{item.pk}-barrier"],
             }
             for item in self.items
         }
@@ -86,7 +86,7 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = [a.question for a in answered]
         for answer in answered:
-            self.fields[f"answer-{answer.question.pk}"] = forms.CharField(
+            self.fields[f"answers-{answer.question.pk}"] = forms.CharField(
                 label=answer.question.text,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -94,10 +94,10 @@ class PlanForm(AccessibleFormMixin, forms.Form):
             )
 
     def answer_fields(self):
-        return [self[f"answer-{q.pk}"] for q in self.questions]
+        return [self[f"answers-{q.pk}"] for q in self.questions]
 
     def answers(self) -> dict[int, str]:
-        return {q.pk: self.cleaned_data[f"answer-{q.pk}"] for q in self.questions}
+        return {q.pk: self.cleaned_data[f"answers-{q.pk}"] for q in self.questions}
 
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):
@@ -133,7 +133,7 @@ class BaseOutcomeFormSet(forms.BaseFormSet):
     def add_field_errors(self, fields: dict[str, list[str]]) -> None:
         kept = self.kept_forms()
         for key, messages in fields.items():
-            parts = key.split("-")
+            parts = key.split(".")
             if len(parts) == 3 and parts[0] == "outcomes" and parts[1].isdigit() and int(parts[1]) < len(kept):
                 form = kept[int(parts[1])]
                 form.add_error(parts[2] if parts[2] in form.fields else None, messages)
@@ -191,20 +191,20 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
-            self.fields[f"item-{item.pk}-decision"] = forms.ChoiceField(
+            self.fields[f"items-{item.pk}-decision"] = forms.ChoiceField(
                 label="Decision",
                 choices=ITEM_DECISIONS,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Approve, decline or clarify “{item.autonomy.name}”."},
             )
-            self.fields[f"item-{item.pk}-note"] = forms.CharField(
+            self.fields[f"items-{item.pk}-note"] = forms.CharField(
                 label="Note on this item",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Required when you clarify: every school will see it.",
             )
             if item.autonomy.model == AccountabilityModel.EARNED:
-                self.fields[f"item-{item.pk}-override_reason"] = forms.CharField(
+                self.fields[f"items-{item.pk}-override_reason"] = forms.CharField(
                     label="Override reason",
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 2}),
@@ -213,14 +213,14 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
 
     def item_fields(self, item):
         names = ("decision", "note", "override_reason")
-        return {n: self[f"item-{item.pk}-{n}"] for n in names if f"item-{item.pk}-{n}" in self.fields}
+        return {n: self[f"items-{item.pk}-{n}"] for n in names if f"items-{item.pk}-{n}" in self.fields}
 
     def choices(self):
         return {
             item.pk: ItemChoice(
-                decision=self.cleaned_data[f"item-{item.pk}-decision"],
-                note=self.cleaned_data[f"item-{item.pk}-note"],
-                override_reason=self.cleaned_data.get(f"item-{item.pk}-override_reason", ""),
+                decision=self.cleaned_data[f"items-{item.pk}-decision"],
+                note=self.cleaned_data[f"items-{item.pk}-note"],
+                override_reason=self.cleaned_data.get(f"items-{item.pk}-override_reason", ""),
             )
             for item in self.items
         }

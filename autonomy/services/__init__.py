@@ -1,11 +1,14 @@
 from autonomy.services.calls import call_create
 from autonomy.services.grants import grant_change, grants_issue, grants_issue_to_scope
 from autonomy.services.request_drafting import (
+    ItemText,
     OutcomeInput,
+    fields_at_places,
     request_create,
     request_missing,
     request_set_autonomies,
     request_set_outcomes,
+    request_update_draft,
     request_update_items,
     request_update_plan,
 )
@@ -22,7 +25,9 @@ from autonomy.services.request_review import (
 
 __all__ = [
     "ItemChoice",
+    "ItemText",
     "OutcomeInput",
+    "fields_at_places",
     "call_create",
     "grant_change",
     "grants_issue",
@@ -37,6 +42,7 @@ __all__ = [
     "request_set_autonomies",
     "request_set_outcomes",
     "request_submit",
+    "request_update_draft",
     "request_update_items",
     "request_update_plan",
     "request_withdraw",

@@ -133,23 +133,23 @@ def request_set_outcomes(*, actor: AbstractBaseUser, request_id: int, outcomes: 
     metrics = {m.code: m for m in Metric.objects.all()}
     rows = []
     for index, outcome in enumerate(outcomes):
-        prefix = f"outcomes-{index}"
+        prefix = f"outcomes.{index}"
         metric = metrics.get(outcome.metric)
         if metric is None:
             raise ApplicationError(
                 f"Outcome {index + 1}: choose a metric from the catalog.",
-                fields={f"{prefix}-metric": ["Unknown metric."]},
+                fields={f"{prefix}.metric": ["Unknown metric."]},
             )
-        target = _decimal(outcome.target, f"{prefix}-target", required=True)
-        baseline = _decimal(outcome.baseline, f"{prefix}-baseline", required=False)
+        target = _decimal(outcome.target, f"{prefix}.target", required=True)
+        baseline = _decimal(outcome.baseline, f"{prefix}.baseline", required=False)
         for label, number in (("target", target), ("baseline", baseline)):
             if number is not None and (problem := metric.range_problem(number)):
                 raise ApplicationError(
-                    f"Outcome {index + 1}: the {label} {problem}.", fields={f"{prefix}-{label}": ["Out of range."]}
+                    f"Outcome {index + 1}: the {label} {problem}.", fields={f"{prefix}.{label}": ["Out of range."]}
                 )
         if problem := school_year_problem(outcome.by_period or ""):
             raise ApplicationError(
-                f"Outcome {index + 1}: the period {problem}.", fields={f"{prefix}-by_period": [problem]}
+                f"Outcome {index + 1}: the period {problem}.", fields={f"{prefix}.by_period": [problem]}
             )
         rows.append((metric, baseline, target, outcome.by_period))
     with transaction.atomic():
@@ -170,13 +170,90 @@ def request_missing(*, request: AutonomyRequest) -> dict[str, list[str]]:
         missing["autonomies"] = ["Choose at least one autonomy."]
     for item in items:
         if not item.justification:
-            missing[f"item-{item.pk}-justification"] = [f"Say why your school needs “{item.autonomy.name}”."]
+            missing[f"items.{item.pk}.justification"] = [f"Say why your school needs “{item.autonomy.name}”."]
     if not request.plan:
         missing["plan"] = ["Describe the school's plan."]
     answered = {a.question_id for a in request.answers.all() if a.text}
     for question in request.call.questions.all():
         if question.pk not in answered:
-            missing[f"answer-{question.pk}"] = [f"Answer: {question.text}"]
+            missing[f"answers.{question.pk}"] = [f"Answer: {question.text}"]
     if not request.outcomes.exists():
         missing["outcomes"] = ["Add at least one measurable target outcome."]
     return missing
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """What the school writes for one autonomy it asks for, named by the autonomy's code."""
+
+    autonomy: str
+    justification: str | None = None
+    barrier: str | None = None
+
+
+def request_update_draft(
+    *,
+    actor: AbstractBaseUser,
+    request_id: int,
+    autonomy_ids: list[int] | None = None,
+    items: list[ItemText] | None = None,
+    plan: str | None = None,
+    answers: dict[int, str] | None = None,
+    outcomes: list[OutcomeInput] | None = None,
+) -> AutonomyRequest:
+    """Write any parts of a draft at once, in the page's order, each through its step; all or nothing.
+
+    A part left as None is kept. Items are named by their autonomy's code, and refusals about them by
+    their place in `items` (`items.<n>.justification`), which is how the caller sent them.
+    """
+    with transaction.atomic():
+        if autonomy_ids is not None:
+            request_set_autonomies(actor=actor, request_id=request_id, autonomy_ids=autonomy_ids)
+        if items is not None:
+            _update_items_by_code(actor=actor, request_id=request_id, items=items)
+        if plan is not None or answers is not None:
+            kept = plan if plan is not None else AutonomyRequest.objects.get(pk=request_id).plan
+            request_update_plan(actor=actor, request_id=request_id, plan=kept, answers=answers or {})
+        if outcomes is not None:
+            request_set_outcomes(actor=actor, request_id=request_id, outcomes=outcomes)
+        return AutonomyRequest.objects.get(pk=request_id)
+
+
+def _update_items_by_code(*, actor, request_id: int, items: list[ItemText]) -> None:
+    by_code = {
+        item.autonomy.code: item
+        for item in RequestItem.objects.filter(request_id=request_id).select_related("autonomy")
+    }
+    unknown = {
+        f"items.{place}.autonomy": ["The request does not ask for this autonomy: choose it first."]
+        for place, text in enumerate(items)
+        if text.autonomy not in by_code
+    }
+    if unknown:
+        raise ApplicationError("Reasons were sent for an autonomy the request does not ask for.", fields=unknown)
+    values, places = {}, {}
+    for place, text in enumerate(items):
+        item = by_code[text.autonomy]
+        values[item.pk] = {
+            "justification": item.justification if text.justification is None else text.justification,
+            "barrier": item.barrier if text.barrier is None else text.barrier,
+        }
+        places[str(item.pk)] = str(place)
+    try:
+        request_update_items(actor=actor, request_id=request_id, items=values)
+    except ApplicationError as error:
+        raise type(error)(error.message, fields=fields_at_places(error.fields, items=places)) from None
+
+
+def fields_at_places(fields: dict[str, list[str]], **places: dict[str, str]) -> dict[str, list[str]]:
+    """A refusal's fields with each item or answer named by its place in what the caller sent or sees
+    (`items.7.justification` → `items.0.justification`); one the caller did not send names the whole list."""
+    named: dict[str, list[str]] = {}
+    for key, messages in fields.items():
+        kind, _, rest = key.partition(".")
+        if kind in places and rest:
+            object_id, _, field = rest.partition(".")
+            place = places[kind].get(object_id)
+            key = kind if place is None else ".".join(part for part in (kind, place, field) if part)
+        named.setdefault(key, []).extend(messages)
+    return named

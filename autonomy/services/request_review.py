@@ -187,7 +187,7 @@ def request_decide(
             evidence = [c.as_evidence() for c in checks.get(item.autonomy_id, [])]
             unmet = [c for c in checks.get(item.autonomy_id, []) if not c.holds]
             if choice.decision == ItemDecision.APPROVED and unmet and not choice.override_reason.strip():
-                errors[f"item-{pk}-override_reason"] = [
+                errors[f"items.{pk}.override_reason"] = [
                     f"“{item.autonomy.name}” is earned: {c.criterion} is required; the school's latest value is "
                     f"{c.value if c.value is not None else 'missing'}"
                     f"{f' ({c.period})' if c.period else ''}. Decline it, or record why you override."
@@ -233,9 +233,9 @@ def _decision_errors(items: dict[int, RequestItem], choices: dict[int, ItemChoic
     for pk, item in items.items():
         choice = choices.get(pk)
         if choice is None or choice.decision not in allowed:
-            errors[f"item-{pk}-decision"] = [f"Approve, decline or clarify “{item.autonomy.name}”."]
+            errors[f"items.{pk}.decision"] = [f"Approve, decline or clarify “{item.autonomy.name}”."]
         elif choice.decision == ItemDecision.CLARIFIED and not choice.note.strip():
-            errors[f"item-{pk}-note"] = ["Explain why no rule prevents this; every school will see it."]
+            errors[f"items.{pk}.note"] = ["Explain why no rule prevents this; every school will see it."]
     if set(choices) - set(items):
         errors["items"] = ["A decision names an item that is not part of this request."]
     return errors

@@ -128,8 +128,8 @@ def _decide_initial(autonomy_request, items) -> dict:
     initial = {"expected_status": autonomy_request.status}
     for item in items:
         if item.decision == ItemDecision.CLARIFIED:
-            initial[f"item-{item.pk}-decision"] = ItemDecision.CLARIFIED
-            initial[f"item-{item.pk}-note"] = item.decision_note
+            initial[f"items-{item.pk}-decision"] = ItemDecision.CLARIFIED
+            initial[f"items-{item.pk}-note"] = item.decision_note
     return initial
 
 

@@ -49,7 +49,7 @@ def test_the_service_refuses_a_wrong_school_year_naming_the_outcome(draft, by_pe
     with pytest.raises(ApplicationError) as refused:
         request_set_outcomes(actor=principal, request_id=request.pk, outcomes=outcomes)
     assert refused.value.message == f"Outcome 2: the period {problem}."
-    assert refused.value.fields == {"outcomes-1-by_period": [problem]}
+    assert refused.value.fields == {"outcomes.1.by_period": [problem]}
     assert not request.outcomes.exists()
     request_set_outcomes(actor=principal, request_id=request.pk, outcomes=outcomes[:1])
     assert request.outcomes.get().by_period == "2025-26"

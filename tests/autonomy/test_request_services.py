@@ -188,7 +188,7 @@ def test_earned_autonomy_refused_when_criteria_do_not_hold_naming_criterion_and_
         request_decide(
             actor=people["admin"], request_id=request.pk, choices={item.pk: ItemChoice("approved")}
         )
-    message = " ".join(refused.value.fields[f"item-{item.pk}-override_reason"])
+    message = " ".join(refused.value.fields[f"items.{item.pk}.override_reason"])
     assert "Finance evaluation rating at least 4" in message and "2 (2025-26)" in message
     assert not AutonomyGrant.objects.exists()
     request.refresh_from_db()
@@ -238,7 +238,7 @@ def test_submit_without_required_answers_names_each_missing_field(people, school
     with pytest.raises(ApplicationError) as refused:
         request_submit(actor=people["principal"], request_id=request.pk)
     assert {"autonomies", "plan", "outcomes"} <= set(refused.value.fields)
-    assert any(key.startswith("answer-") for key in refused.value.fields)
+    assert any(key.startswith("answers.") for key in refused.value.fields)
     request.refresh_from_db()
     assert request.status == RequestStatus.DRAFT
 
@@ -246,12 +246,12 @@ def test_submit_without_required_answers_names_each_missing_field(people, school
 @pytest.mark.parametrize(
     ("outcome", "field"),
     [
-        (OutcomeInput("ela_proficiency", "40", "", "2027-28"), "outcomes-0-target"),
-        (OutcomeInput("ela_proficiency", "40", "lots", "2027-28"), "outcomes-0-target"),
-        (OutcomeInput("ela_proficiency", "40", "140", "2027-28"), "outcomes-0-target"),
-        (OutcomeInput("no_such_metric", "40", "50", "2027-28"), "outcomes-0-metric"),
-        (OutcomeInput("ela_proficiency", "x", "50", "2027-28"), "outcomes-0-baseline"),
-        (OutcomeInput("ela_proficiency", "40", "50", "next year"), "outcomes-0-by_period"),
+        (OutcomeInput("ela_proficiency", "40", "", "2027-28"), "outcomes.0.target"),
+        (OutcomeInput("ela_proficiency", "40", "lots", "2027-28"), "outcomes.0.target"),
+        (OutcomeInput("ela_proficiency", "40", "140", "2027-28"), "outcomes.0.target"),
+        (OutcomeInput("no_such_metric", "40", "50", "2027-28"), "outcomes.0.metric"),
+        (OutcomeInput("ela_proficiency", "x", "50", "2027-28"), "outcomes.0.baseline"),
+        (OutcomeInput("ela_proficiency", "40", "50", "next year"), "outcomes.0.by_period"),
     ],
 )
 def test_bad_outcomes_are_refused_naming_the_field_and_nothing_saved(people, school, call, outcome, field):

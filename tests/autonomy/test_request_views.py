@@ -111,10 +111,10 @@ def test_journey_from_call_to_grants(school, people, client_for):
     response = principal.post(
         _edit(request.pk, "reasons"),
         {
-            f"item-{budget.pk}-justification": "Fund a reading interventionist.",
-            f"item-{budget.pk}-barrier": "",
-            f"item-{curriculum.pk}-justification": "Adopt a knowledge-rich ELA curriculum.",
-            f"item-{curriculum.pk}-barrier": "Board policy 6.1 requires the district list.",
+            f"items-{budget.pk}-justification": "Fund a reading interventionist.",
+            f"items-{budget.pk}-barrier": "",
+            f"items-{curriculum.pk}-justification": "Adopt a knowledge-rich ELA curriculum.",
+            f"items-{curriculum.pk}-barrier": "Board policy 6.1 requires the district list.",
             "intent": "draft",
         },
     )
@@ -128,8 +128,8 @@ def test_journey_from_call_to_grants(school, people, client_for):
         _edit(request.pk, "plan"),
         {
             "plan": "Phase in over two years.",
-            f"answer-{questions[0].pk}": "Family nights.",
-            f"answer-{questions[1].pk}": "The ELA lead.",
+            f"answers-{questions[0].pk}": "Family nights.",
+            f"answers-{questions[1].pk}": "The ELA lead.",
             "intent": "continue",
         },
     )
@@ -197,8 +197,8 @@ def test_journey_from_call_to_grants(school, people, client_for):
         _edit(request.pk, "plan"),
         {
             "plan": "Phase in over two years; year 3 from the general fund.",
-            f"answer-{questions[0].pk}": "Family nights.",
-            f"answer-{questions[1].pk}": "The ELA lead.",
+            f"answers-{questions[0].pk}": "Family nights.",
+            f"answers-{questions[1].pk}": "The ELA lead.",
             "intent": "continue",
         },
     )
@@ -213,11 +213,11 @@ def test_journey_from_call_to_grants(school, people, client_for):
         reverse("request_decide", args=[request.pk]),
         {
             "expected_status": "submitted",
-            f"item-{curriculum.pk}-decision": "approved",
-            f"item-{curriculum.pk}-note": "",
-            f"item-{budget.pk}-decision": "declined",
-            f"item-{budget.pk}-note": "Not this year.",
-            f"item-{budget.pk}-override_reason": "",
+            f"items-{curriculum.pk}-decision": "approved",
+            f"items-{curriculum.pk}-note": "",
+            f"items-{budget.pk}-decision": "declined",
+            f"items-{budget.pk}-note": "Not this year.",
+            f"items-{budget.pk}-override_reason": "",
             "note": "Good proposal.",
         },
     )
@@ -284,7 +284,7 @@ def test_reviewer_cannot_decide_return_or_decline(submitted, people, client_for)
     assert (
         client.post(
             reverse("request_decide", args=[submitted.pk]),
-            {"expected_status": "submitted", f"item-{item.pk}-decision": "approved"},
+            {"expected_status": "submitted", f"items-{item.pk}-decision": "approved"},
         ).status_code
         == 403
     )
@@ -318,7 +318,7 @@ def test_nobody_at_the_school_recommends_or_decides_on_its_request(submitted, sc
     assert client.get(reverse("request_decide", args=[submitted.pk])).status_code == 403
     response = client.post(
         reverse("request_decide", args=[submitted.pk]),
-        {"expected_status": "submitted", f"item-{item.pk}-decision": "approved"},
+        {"expected_status": "submitted", f"items-{item.pk}-decision": "approved"},
     )
     assert response.status_code == 403
     assert (
@@ -515,16 +515,16 @@ def test_approving_an_unmet_earned_autonomy_needs_an_override_reason(school, peo
     assert [(c.value, c.period, c.holds) for c in checks] == [("3", "2025-26", False)]
     data = {
         "expected_status": "submitted",
-        f"item-{item.pk}-decision": "approved",
-        f"item-{item.pk}-note": "",
-        f"item-{item.pk}-override_reason": "",
+        f"items-{item.pk}-decision": "approved",
+        f"items-{item.pk}-note": "",
+        f"items-{item.pk}-override_reason": "",
     }
     response = admin.post(reverse("request_decide", args=[request.pk]), data)
     assert response.status_code == 400
     assert "is earned: Finance evaluation rating at least 4 is required" in response.content.decode()
-    assert response.context["form"].errors[f"item-{item.pk}-override_reason"]
+    assert response.context["form"].errors[f"items-{item.pk}-override_reason"]
     assert not AutonomyGrant.objects.exists()
-    data[f"item-{item.pk}-override_reason"] = "New business manager; audit clean."
+    data[f"items-{item.pk}-override_reason"] = "New business manager; audit clean."
     assert admin.post(reverse("request_decide", args=[request.pk]), data).status_code == 302
     assert AutonomyGrant.objects.get(school=school).autonomy.code == "money.budget"
 
@@ -544,7 +544,7 @@ def test_double_submit_makes_one_transition_and_one_conflict(draft, people, clie
 
 def test_two_decisions_at_once_make_one_and_a_conflict(submitted, people, client_for, make_member):
     item = submitted.items.get()
-    data = {"expected_status": "submitted", f"item-{item.pk}-decision": "approved", f"item-{item.pk}-note": ""}
+    data = {"expected_status": "submitted", f"items-{item.pk}-decision": "approved", f"items-{item.pk}-note": ""}
     first = client_for(people["admin"]).post(reverse("request_decide", args=[submitted.pk]), data)
     second = client_for(make_member(Role.ADMIN)).post(
         _action(submitted.pk, "decline"), {"decline-expected_status": "submitted", "decline-note": "No."}
