@@ -14,7 +14,7 @@ from autonomy.models import (
     ReviewComment,
     TargetOutcome,
 )
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
 
 
 class EligibilityCriterionInline(admin.TabularInline):
@@ -32,9 +32,8 @@ class AutonomyAdmin(admin.ModelAdmin):
     inlines = [EligibilityCriterionInline]
 
 
-class GrantEventInline(ReadOnlyInline):
+class GrantEventInline(StatusEventInline):
     model = GrantEvent
-    fields = readonly_fields = ["at", "actor", "from_status", "to_status", "reason", "evidence"]
 
 
 @admin.register(AutonomyGrant)
@@ -84,9 +83,8 @@ class TargetOutcomeInline(ReadOnlyInline):
     fields = readonly_fields = ["metric", "baseline", "target", "by_period"]
 
 
-class RequestEventInline(ReadOnlyInline):
+class RequestEventInline(StatusEventInline):
     model = RequestEvent
-    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason", "evidence"]
 
 
 class ReviewCommentInline(ReadOnlyInline):

@@ -9,7 +9,7 @@ from contracts.models import (
     TemplateBenchmark,
     TemplateRule,
 )
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
 
 
 class TemplateBenchmarkInline(admin.StackedInline):
@@ -39,9 +39,8 @@ class RuleInline(ReadOnlyInline):
     fields = readonly_fields = ["key", "condition", "count", "level", "deadline_days", "provision"]
 
 
-class EventInline(ReadOnlyInline):
+class EventInline(StatusEventInline):
     model = ContractEvent
-    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason", "evidence"]
 
 
 @admin.register(PerformanceContract)

@@ -30,6 +30,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class StatusEventInline(ReadOnlyInline):
+    """A workflow's history (rows of a core.models.StatusEvent subclass): who took which step, when, and why."""
+
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason", "evidence"]
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created_at", "read_at"]
