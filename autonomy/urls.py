@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autonomy.views import grants, requests, schools
+from autonomy.views import calls, grants, requests, review, schools
 
 urlpatterns = [
     path("schools/", schools.district_overview, name="district_overview"),
@@ -11,13 +11,13 @@ urlpatterns = [
     path("requests/new/<int:call_id>/", requests.request_start, name="request_start"),
     path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/<slug:step>/", requests.request_edit, name="request_edit"),
-    path("requests/<int:pk>/comment/", requests.request_comment, name="request_comment"),
-    path("requests/<int:pk>/items/<int:item_pk>/clarify/", requests.request_item_clarify, name="request_item_clarify"),
-    path("requests/<int:pk>/decide/", requests.request_decide, name="request_decide"),
+    path("requests/<int:pk>/comment/", review.request_comment, name="request_comment"),
+    path("requests/<int:pk>/items/<int:item_pk>/clarify/", review.request_item_clarify, name="request_item_clarify"),
+    path("requests/<int:pk>/decide/", review.request_decide, name="request_decide"),
     path("requests/<int:pk>/<slug:action>/", requests.request_action, name="request_action"),
-    path("review/", requests.review_queue, name="review_queue"),
-    path("calls/", requests.call_list, name="call_list"),
-    path("calls/new/", requests.call_create, name="call_create"),
+    path("review/", review.review_queue, name="review_queue"),
+    path("calls/", calls.call_list, name="call_list"),
+    path("calls/new/", calls.call_create, name="call_create"),
     # The grants ledger
     path("grants/", grants.grants_matrix, name="grants_matrix"),
     path("grants/export.csv", grants.grants_matrix_csv, name="grants_matrix_csv"),

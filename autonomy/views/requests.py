@@ -56,7 +56,7 @@ from autonomy.services import (
     request_update_plan,
     request_withdraw,
 )
-from autonomy.views.calls import call_create, call_list, render_call_list
+from autonomy.views.calls import render_call_list
 from autonomy.views.request_pages import (
     STEP_SLUGS,
     STEPS,
@@ -65,24 +65,9 @@ from autonomy.views.request_pages import (
     refused,
     render_detail,
 )
-from autonomy.views.review import request_comment, request_decide, request_item_clarify, review_queue
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.querystring import query_without
 from schools.policies import roles_of
-
-__all__ = [
-    "call_create",
-    "call_list",
-    "request_action",
-    "request_comment",
-    "request_decide",
-    "request_detail",
-    "request_edit",
-    "request_item_clarify",
-    "request_list",
-    "request_start",
-    "review_queue",
-]
 
 LIST_PAGE_SIZE = 25
 
