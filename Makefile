@@ -35,8 +35,11 @@ test: $(VENV)/.installed-test
 	@$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 
+# What CI checks before the suite: lint rules, formatting, and no model change without its migration.
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(VENV)/bin/python manage.py makemigrations --check --dry-run
 
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A sgs_portal worker --loglevel=INFO

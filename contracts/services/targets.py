@@ -11,16 +11,9 @@ from metrics.models import Direction, Metric, Observation
 
 
 def check_target_in_range(*, metric: Metric, value: Decimal, field: str) -> None:
-    low, high = metric.min_value, metric.max_value
-    if (low is not None and value < low) or (high is not None and value > high):
-        if low is not None and high is not None:
-            allowed = f"runs from {low.normalize():f} to {high.normalize():f}"
-        elif low is not None:
-            allowed = f"is at least {low.normalize():f}"
-        else:
-            allowed = f"is at most {high.normalize():f}"
-        message = f"{metric.name} {allowed}; {value.normalize():f} is outside that range."
-        raise ApplicationError(message, fields={field: [message]})
+    """A target, baseline or new school's target outside the metric's range, refused in the metric's words."""
+    if problem := metric.range_problem(value):
+        raise ApplicationError(f"{problem}.", fields={field: [problem]})
 
 
 def check_benchmark_target(*, metric: Metric, kind: str, target: Decimal, field: str = "target") -> None:

@@ -325,7 +325,7 @@ def test_a_target_outside_the_metrics_range_is_refused_naming_the_field(admin, p
         contract_benchmark_add(actor=admin, contract_id=proposed.pk,
                                benchmark=_input(metrics, code="ela_proficiency", target="140"))
     assert list(refused.value.fields) == ["target"]
-    assert "140" in refused.value.message and "0 to 100" in refused.value.message
+    assert "140" in refused.value.message and "range 0–100" in refused.value.message
     assert not proposed.benchmarks.filter(key="family-satisfaction").exists()
     assert ContractEvent.objects.count() == events
     assert _reload(proposed).status == S.PROPOSED

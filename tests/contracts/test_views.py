@@ -284,7 +284,7 @@ def test_a_target_outside_the_range_is_refused_by_the_field(client_for, admin, d
     assert response.status_code == 400
     page = _text(response)
     assert "Nothing was saved" in page
-    assert 'id="add_target_error"' in page and "140 is outside that range" in page
+    assert 'id="add_target_error"' in page and "140 is outside Proficiency in ELA" in page
     assert not draft.benchmarks.filter(key="ela-2").exists()
 
 
