@@ -89,9 +89,7 @@ def can_take_grant_action(user: AbstractBaseUser, grant: AutonomyGrant, action: 
 
 def grant_steps_for(user: AbstractBaseUser, grant: AutonomyGrant) -> list[Transition]:
     """The steps a page or the API offers this person on this grant: the table's, less what they may not take."""
-    return [
-        t for t in GRANT_WORKFLOW.person_steps_from(grant.status) if can_take_grant_action(user, grant, t.action)
-    ]
+    return [t for t in GRANT_WORKFLOW.person_steps_from(grant.status) if can_take_grant_action(user, grant, t.action)]
 
 
 def can_edit_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:

@@ -55,9 +55,7 @@ def decision_rights_for_school(*, school: School) -> list[DomainRow]:
     """The matrix domain × autonomy for one school: which it holds, under which model. Two queries."""
     live = {
         grant.autonomy_id: grant
-        for grant in AutonomyGrant.objects.filter(
-            school=school, status__in=(*HELD_STATUSES, GrantStatus.SUSPENDED)
-        )
+        for grant in AutonomyGrant.objects.filter(school=school, status__in=(*HELD_STATUSES, GrantStatus.SUSPENDED))
     }
     catalog = list(Autonomy.objects.all())
     return [

@@ -25,8 +25,13 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5562"))
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=LETTER, leftMargin=0.8 * inch, rightMargin=0.8 * inch, topMargin=0.8 * inch,
-        bottomMargin=0.8 * inch, title=f"Performance contract — {contract.school.name}",
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.8 * inch,
+        rightMargin=0.8 * inch,
+        topMargin=0.8 * inch,
+        bottomMargin=0.8 * inch,
+        title=f"Performance contract — {contract.school.name}",
         author="SGS Portal",
     )
     school = contract.school
@@ -62,19 +67,31 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
         story.append(_p(f"• {rule_sentence(rule)} ({rule.provision})", body))
     local = timezone.localtime
     # The heading and the signature table stay on one page.
-    story.append(KeepTogether([
-        _p("Signatures", styles["Heading2"]),
-        _table(
+    story.append(
+        KeepTogether(
             [
-                ["", "Name", "Signed"],
-                ["Principal", contract.signed_name or "not signed",
-                 f"{local(contract.signed_at):%B %-d, %Y %H:%M}" if contract.signed_at else "—"],
-                ["District", contract.countersigned_name or "not countersigned",
-                 f"{local(contract.countersigned_at):%B %-d, %Y %H:%M}" if contract.countersigned_at else "—"],
-            ],
-            [1.2 * inch, 2.8 * inch, 2.8 * inch],
-        ),
-    ]))
+                _p("Signatures", styles["Heading2"]),
+                _table(
+                    [
+                        ["", "Name", "Signed"],
+                        [
+                            "Principal",
+                            contract.signed_name or "not signed",
+                            f"{local(contract.signed_at):%B %-d, %Y %H:%M}" if contract.signed_at else "—",
+                        ],
+                        [
+                            "District",
+                            contract.countersigned_name or "not countersigned",
+                            f"{local(contract.countersigned_at):%B %-d, %Y %H:%M}"
+                            if contract.countersigned_at
+                            else "—",
+                        ],
+                    ],
+                    [1.2 * inch, 2.8 * inch, 2.8 * inch],
+                ),
+            ]
+        )
+    )
     story.append(Spacer(1, 10))
     story.append(_p(f"Printed {local():%B %-d, %Y} from SGS Portal.", small))
     document.build(story)

@@ -10,8 +10,18 @@ from metrics.models import Metric
 from schools.models import SchoolYear
 from schools.policies import schools_visible_to
 
-BENCHMARK_FIELDS = ["metric_id", "kind", "comparator", "target", "baseline", "periods", "new_school_target",
-                    "binding_grant_id", "exceeds_margin", "far_below_margin"]
+BENCHMARK_FIELDS = [
+    "metric_id",
+    "kind",
+    "comparator",
+    "target",
+    "baseline",
+    "periods",
+    "new_school_target",
+    "binding_grant_id",
+    "exceeds_margin",
+    "far_below_margin",
+]
 RULE_FIELDS = ["condition", "count", "level", "deadline_days", "remedy", "provision", "benchmark_key"]
 
 
@@ -44,9 +54,7 @@ def contract_versions_for_user(*, user: AbstractBaseUser, contract: PerformanceC
     )
 
 
-def contract_previous_for_user(
-    *, user: AbstractBaseUser, contract: PerformanceContract
-) -> PerformanceContract | None:
+def contract_previous_for_user(*, user: AbstractBaseUser, contract: PerformanceContract) -> PerformanceContract | None:
     """The version this one amends, with its parts, for the changes page; None for a first version."""
     if contract.previous_id is None:
         return None
@@ -67,8 +75,10 @@ def metrics_for_benchmarks() -> QuerySet[Metric]:
 
 
 def contract_list_for_user(*, user: AbstractBaseUser, status: str = "") -> QuerySet[PerformanceContract]:
-    contracts = contracts_visible_to(user).select_related("school", "term_start", "term_end").order_by(
-        "school__name", "-version"
+    contracts = (
+        contracts_visible_to(user)
+        .select_related("school", "term_start", "term_end")
+        .order_by("school__name", "-version")
     )
     return contracts.filter(status=status) if status else contracts
 

@@ -148,8 +148,10 @@ def _value(name: str, value, names) -> str:
 
 def change_lines(changes, labels, names) -> list[str]:
     """[(field, old, new)] as lines such as "Target: 45 → 48"."""
-    return [f"{labels.get(name, name)}: {_value(name, before, names)} → {_value(name, after, names)}"
-            for name, before, after in changes]
+    return [
+        f"{labels.get(name, name)}: {_value(name, before, names)} → {_value(name, after, names)}"
+        for name, before, after in changes
+    ]
 
 
 def describe_diff(*, diff: dict, old, new) -> dict:
@@ -230,18 +232,22 @@ def contract_sections(contract) -> dict[str, list]:
     return {
         "grants": [
             GrantLine(
-                name=grant.autonomy.name, domain=grant.autonomy.domain,
-                domain_label=grant.autonomy.get_domain_display(), model_label=grant.get_model_display(),
-                status_label=grant.get_status_display(), depends_on=depends.get(grant.pk, []),
+                name=grant.autonomy.name,
+                domain=grant.autonomy.domain,
+                domain_label=grant.autonomy.get_domain_display(),
+                model_label=grant.get_model_display(),
+                status_label=grant.get_status_display(),
+                depends_on=depends.get(grant.pk, []),
             )
             for grant in sorted(contract.grants.all(), key=lambda g: (g.autonomy.domain, g.autonomy.name))
         ],
         "benchmarks": [
             BenchmarkLine(
-                key=benchmark.key, sentence=benchmark_sentence(benchmark), metric=benchmark.metric.name,
+                key=benchmark.key,
+                sentence=benchmark_sentence(benchmark),
+                metric=benchmark.metric.name,
                 kind_label=benchmark.get_kind_display(),
-                baseline=_amount(benchmark.baseline, benchmark) if benchmark.kind != BenchmarkKind.RELATIVE
-                else "",
+                baseline=_amount(benchmark.baseline, benchmark) if benchmark.kind != BenchmarkKind.RELATIVE else "",
                 baseline_period=benchmark.baseline_period,
                 target=_amount(benchmark.target, benchmark),
                 binding_autonomy=benchmark.binding_grant.autonomy.name if benchmark.binding_grant_id else "",
@@ -249,8 +255,12 @@ def contract_sections(contract) -> dict[str, list]:
             for benchmark in benchmarks
         ],
         "rules": [
-            RuleLine(sentence=rule_sentence(rule), provision=rule.provision, level=rule.level,
-                     level_label=rule.get_level_display())
+            RuleLine(
+                sentence=rule_sentence(rule),
+                provision=rule.provision,
+                level=rule.level,
+                level_label=rule.get_level_display(),
+            )
             for rule in contract.rules.all()
         ],
     }

@@ -24,9 +24,11 @@ def networks_for_user(*, user: AbstractBaseUser) -> QuerySet[Network]:
 
 def principals_of(*, school_ids) -> dict[int, list]:
     """The principal(s) of each school, for notifications: one query."""
-    users = get_user_model().objects.filter(
-        memberships__role=Role.PRINCIPAL, memberships__school_id__in=school_ids
-    ).annotate(for_school=models.F("memberships__school_id"))
+    users = (
+        get_user_model()
+        .objects.filter(memberships__role=Role.PRINCIPAL, memberships__school_id__in=school_ids)
+        .annotate(for_school=models.F("memberships__school_id"))
+    )
     result: dict[int, list] = {}
     for user in users:
         result.setdefault(user.for_school, []).append(user)

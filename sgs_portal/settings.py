@@ -23,8 +23,7 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (a long random string); "
-            "only DEBUG=true runs without one."
+            "SECRET_KEY is not set. Set it in the environment (a long random string); only DEBUG=true runs without one."
         )
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production-0123456789abcdefghij"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -96,9 +95,7 @@ TEMPLATES = [
             "loaders": [
                 (
                     "template_partials.loader.Loader",
-                    _template_loaders
-                    if DEBUG
-                    else [("django.template.loaders.cached.Loader", _template_loaders)],
+                    _template_loaders if DEBUG else [("django.template.loaders.cached.Loader", _template_loaders)],
                 )
             ],
             "builtins": ["template_partials.templatetags.partials"],

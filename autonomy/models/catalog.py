@@ -63,9 +63,7 @@ class Autonomy(TimeStampedModel):
         verbose_name_plural = "autonomies"
         constraints = [
             models.CheckConstraint(condition=Q(domain__in=Domain.values), name="autonomy_domain_valid"),
-            models.CheckConstraint(
-                condition=Q(model__in=AccountabilityModel.values), name="autonomy_model_valid"
-            ),
+            models.CheckConstraint(condition=Q(model__in=AccountabilityModel.values), name="autonomy_model_valid"),
         ]
 
     def __str__(self):
@@ -77,9 +75,7 @@ class Autonomy(TimeStampedModel):
 
     def clean(self):
         if self.code and self.domain and not self.code.startswith(f"{self.domain}."):
-            raise ValidationError(
-                {"code": f"The code of a {self.domain} autonomy starts with '{self.domain}.'."}
-            )
+            raise ValidationError({"code": f"The code of a {self.domain} autonomy starts with '{self.domain}.'."})
 
 
 class Comparator(models.TextChoices):
@@ -113,9 +109,7 @@ class EligibilityCriterion(TimeStampedModel):
         ordering = ["autonomy", "metric"]
         constraints = [
             models.UniqueConstraint(fields=["autonomy", "metric"], name="criterion_one_per_metric"),
-            models.CheckConstraint(
-                condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"
-            ),
+            models.CheckConstraint(condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"),
         ]
 
     def __str__(self):

@@ -29,9 +29,7 @@ class AutonomyGrant(TimeStampedModel):
     status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.TextField()
     evidence = models.JSONField(default=dict, blank=True)
     retention_benchmarks = models.TextField(

@@ -25,9 +25,7 @@ class CallForProposals(TimeStampedModel):
         verbose_name = "call for proposals"
         verbose_name_plural = "calls for proposals"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")), name="call_closes_after_opening"
-            )
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="call_closes_after_opening")
         ]
 
     def __str__(self):
@@ -150,9 +148,7 @@ class RequestItem(TimeStampedModel):
         ordering = ["request", "autonomy__domain", "autonomy__display_order"]
         constraints = [
             models.UniqueConstraint(fields=["request", "autonomy"], name="request_item_unique_autonomy"),
-            models.CheckConstraint(
-                condition=Q(decision__in=ItemDecision.values), name="request_item_decision_valid"
-            ),
+            models.CheckConstraint(condition=Q(decision__in=ItemDecision.values), name="request_item_decision_valid"),
         ]
 
     def __str__(self):
@@ -165,9 +161,7 @@ class RequestAnswer(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["request", "question"], name="answer_one_per_question")
-        ]
+        constraints = [models.UniqueConstraint(fields=["request", "question"], name="answer_one_per_question")]
 
     def __str__(self):
         return self.text[:60]

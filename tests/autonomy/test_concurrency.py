@@ -89,9 +89,7 @@ def test_two_admins_deciding_at_once_one_wins_one_is_told(school, make_member):
             choices={item.pk: ItemChoice("approved")},
             expected_status="submitted",
         ),
-        lambda: request_decline(
-            actor=second, request_id=request.pk, note="Not now.", expected_status="submitted"
-        ),
+        lambda: request_decline(actor=second, request_id=request.pk, note="Not now.", expected_status="submitted"),
     )
 
     assert sorted(o == "won" for o in outcomes) == [False, True]

@@ -63,9 +63,7 @@ def call(people):
         title="Spring 2027 call",
         opens_on=TODAY() - datetime.timedelta(days=5),
         closes_on=TODAY() + datetime.timedelta(days=30),
-        autonomies=list(
-            Autonomy.objects.filter(code__in=["money.budget", "program.curriculum", "people.hiring"])
-        ),
+        autonomies=list(Autonomy.objects.filter(code__in=["money.budget", "program.curriculum", "people.hiring"])),
         questions=["How will you involve families?"],
     )
 
@@ -84,9 +82,7 @@ def _complete_draft(people, school, call, codes=("money.budget", "program.curric
         },
     )
     question = call.questions.get()
-    request_update_plan(
-        actor=principal, request_id=request.pk, plan="Our plan.", answers={question.pk: "Monthly."}
-    )
+    request_update_plan(actor=principal, request_id=request.pk, plan="Our plan.", answers={question.pk: "Monthly."})
     request_set_outcomes(
         actor=principal,
         request_id=request.pk,
@@ -123,8 +119,7 @@ def test_every_transition_in_the_table_is_reachable_by_its_actor():
     for state in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
         assert {(state, "approve"), (state, "decline"), (state, "return")} <= actions
     assert not any(
-        state in (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
-        for state, _ in actions
+        state in (RequestStatus.APPROVED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN) for state, _ in actions
     )
 
 
@@ -151,9 +146,7 @@ def test_full_walk_draft_submit_review_return_resubmit_decide(people, school, ca
     request_return(actor=people["admin"], request_id=request.pk, note="Add the budget detail.")
     request.refresh_from_db()
     assert request.status == RequestStatus.CHANGES_REQUESTED and request.is_editable
-    request_update_plan(
-        actor=people["principal"], request_id=request.pk, plan="Our plan, with a budget.", answers={}
-    )
+    request_update_plan(actor=people["principal"], request_id=request.pk, plan="Our plan, with a budget.", answers={})
     request_submit(actor=people["principal"], request_id=request.pk)
 
     items = {item.autonomy.code: item for item in request.items.select_related("autonomy")}
@@ -185,9 +178,7 @@ def test_earned_autonomy_refused_when_criteria_do_not_hold_naming_criterion_and_
     request_submit(actor=people["principal"], request_id=request.pk)
     item = request.items.get()
     with pytest.raises(ApplicationError) as refused:
-        request_decide(
-            actor=people["admin"], request_id=request.pk, choices={item.pk: ItemChoice("approved")}
-        )
+        request_decide(actor=people["admin"], request_id=request.pk, choices={item.pk: ItemChoice("approved")})
     message = " ".join(refused.value.fields[f"items.{item.pk}.override_reason"])
     assert "Finance evaluation rating at least 4" in message and "2 (2025-26)" in message
     assert not AutonomyGrant.objects.exists()
@@ -214,9 +205,7 @@ def test_clarified_barrier_closes_the_item_and_joins_the_public_list(people, sch
     request = _complete_draft(people, school, call, codes=("program.curriculum",))
     request_submit(actor=people["principal"], request_id=request.pk)
     item = request.items.get()
-    request_item_clarify(
-        actor=people["academics"], item_id=item.pk, explanation="Policy 3.4 allows supplements."
-    )
+    request_item_clarify(actor=people["academics"], item_id=item.pk, explanation="Policy 3.4 allows supplements.")
     item.refresh_from_db()
     assert item.decision == ItemDecision.CLARIFIED
     flexibility = ClarifiedFlexibility.objects.get()

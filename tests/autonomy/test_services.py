@@ -31,9 +31,7 @@ def test_grants_issue_records_who_when_why_for_each_school():
 def test_grants_issue_leaves_schools_already_holding_it_alone():
     schools = SchoolFactory.create_batch(2)
     hiring = Autonomy.objects.get(code="people.hiring")
-    grants_issue(
-        schools=schools[:1], autonomy=hiring, actor=None, reason="First", starts_on=datetime.date(2026, 7, 1)
-    )
+    grants_issue(schools=schools[:1], autonomy=hiring, actor=None, reason="First", starts_on=datetime.date(2026, 7, 1))
     second = grants_issue(
         schools=schools, autonomy=hiring, actor=None, reason="Second", starts_on=datetime.date(2026, 7, 1)
     )

@@ -117,9 +117,7 @@ def test_overview_query_count_does_not_grow_with_schools(make_member, client_for
     assert response.context["page"].paginator.count == 200
 
 
-def test_principal_page_query_count_does_not_grow_with_schools(
-    make_member, client_for, django_assert_num_queries
-):
+def test_principal_page_query_count_does_not_grow_with_schools(make_member, client_for, django_assert_num_queries):
     schools = _schools_with_grants(10)
     principal = make_member(Role.PRINCIPAL, school=schools[0])
     client = client_for(principal)

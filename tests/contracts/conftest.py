@@ -62,14 +62,32 @@ def observe(metrics):
 # (key, metric, kind, comparator, target mode, target value, fallback, periods, binding autonomy)
 STANDARD_BENCHMARKS = [
     ("ela-proficiency", "ela_proficiency", BenchmarkKind.VALUE, ">=", TargetMode.BASELINE_PLUS, "3", None, 1, None),
-    ("math-proficiency", "math_proficiency", BenchmarkKind.VALUE, ">=", TargetMode.DISTRICT_MEDIAN, None, None, 1,
-     None),
+    (
+        "math-proficiency",
+        "math_proficiency",
+        BenchmarkKind.VALUE,
+        ">=",
+        TargetMode.DISTRICT_MEDIAN,
+        None,
+        None,
+        1,
+        None,
+    ),
     ("growth", "growth_percentile", BenchmarkKind.GROWTH, ">=", TargetMode.FIXED, "2", None, 1, None),
     ("absenteeism-trend", "chronic_absenteeism", BenchmarkKind.TREND, ">=", TargetMode.FIXED, "1", None, 3, None),
     ("retention-average", "teacher_retention", BenchmarkKind.AGGREGATE, ">=", TargetMode.FIXED, "80", None, 3, None),
     ("family-standing", "family_satisfaction", BenchmarkKind.RELATIVE, ">=", TargetMode.FIXED, "50", None, 1, None),
-    ("first-day-vacancies", "teacher_vacancies_first_day", BenchmarkKind.VALUE, "<=", TargetMode.FIXED, "3", None, 1,
-     "people.hiring"),
+    (
+        "first-day-vacancies",
+        "teacher_vacancies_first_day",
+        BenchmarkKind.VALUE,
+        "<=",
+        TargetMode.FIXED,
+        "3",
+        None,
+        1,
+        "people.hiring",
+    ),
 ]
 
 STANDARD_RULES = [
@@ -86,9 +104,17 @@ def template(metrics):
     autonomies = {a.code: a for a in Autonomy.objects.all()}
     TemplateBenchmark.objects.bulk_create(
         TemplateBenchmark(
-            template=template, key=key, metric=metrics[metric], kind=kind, comparator=comparator, target_mode=mode,
-            target_value=Decimal(value) if value else None, fallback_target=Decimal(fallback) if fallback else None,
-            periods=periods, binding_autonomy=autonomies.get(binding), position=position,
+            template=template,
+            key=key,
+            metric=metrics[metric],
+            kind=kind,
+            comparator=comparator,
+            target_mode=mode,
+            target_value=Decimal(value) if value else None,
+            fallback_target=Decimal(fallback) if fallback else None,
+            periods=periods,
+            binding_autonomy=autonomies.get(binding),
+            position=position,
         )
         for position, (key, metric, kind, comparator, mode, value, fallback, periods, binding) in enumerate(
             STANDARD_BENCHMARKS
@@ -96,8 +122,15 @@ def template(metrics):
     )
     TemplateRule.objects.bulk_create(
         TemplateRule(
-            template=template, key=key, condition=condition, count=count, level=level, benchmark_key=benchmark_key,
-            remedy="Meet with the liaison and agree on a plan.", provision=provision, position=position,
+            template=template,
+            key=key,
+            condition=condition,
+            count=count,
+            level=level,
+            benchmark_key=benchmark_key,
+            remedy="Meet with the liaison and agree on a plan.",
+            provision=provision,
+            position=position,
         )
         for position, (key, condition, count, level, benchmark_key, provision) in enumerate(STANDARD_RULES)
     )

@@ -42,8 +42,15 @@ def _reload(contract) -> PerformanceContract:
     return PerformanceContract.objects.get(pk=contract.pk)
 
 
-def _input(metrics, *, key="family-satisfaction", code="family_satisfaction", comparator=">=", target="85",
-           kind=BenchmarkKind.VALUE) -> BenchmarkInput:
+def _input(
+    metrics,
+    *,
+    key="family-satisfaction",
+    code="family_satisfaction",
+    comparator=">=",
+    target="85",
+    kind=BenchmarkKind.VALUE,
+) -> BenchmarkInput:
     return BenchmarkInput(key=key, metric=metrics[code], kind=kind, comparator=comparator, target=Decimal(target))
 
 
@@ -179,8 +186,9 @@ def test_a_principal_cannot_propose_draft_or_amend(principal, school, template, 
     with pytest.raises(NotPermitted):
         contract_propose(actor=principal, contract_id=draft.pk)
     with pytest.raises(NotPermitted):
-        contract_create_from_template(actor=principal, school=school, template=template, term_start=term[0],
-                                      term_end=term[1])
+        contract_create_from_template(
+            actor=principal, school=school, template=template, term_start=term[0], term_end=term[1]
+        )
 
 
 def test_only_an_active_version_is_amended_once(admin, draft, active):
@@ -209,9 +217,16 @@ def amended(admin, principal, active, metrics):
     math = active.benchmarks.get(key="math-proficiency")
     contract_benchmark_remove(actor=admin, contract_id=amendment.pk, key="math-proficiency")
     contract_benchmark_add(
-        actor=admin, contract_id=amendment.pk,
-        benchmark=BenchmarkInput(key="math-proficiency", metric=math.metric, kind=math.kind,
-                                 comparator=math.comparator, target=math.target + 3, baseline=math.baseline),
+        actor=admin,
+        contract_id=amendment.pk,
+        benchmark=BenchmarkInput(
+            key="math-proficiency",
+            metric=math.metric,
+            kind=math.kind,
+            comparator=math.comparator,
+            target=math.target + 3,
+            baseline=math.baseline,
+        ),
     )
     contract_benchmark_remove(actor=admin, contract_id=amendment.pk, key="growth")
     contract_benchmark_add(actor=admin, contract_id=amendment.pk, benchmark=_input(metrics))
@@ -219,8 +234,13 @@ def amended(admin, principal, active, metrics):
     InterventionRule.objects.filter(contract=amendment, key="three-missed").update(level=Level.INTENSIFIED_SUPPORT)
     InterventionRule.objects.filter(contract=amendment, key="no-data").delete()
     InterventionRule.objects.create(
-        contract=amendment, key="program-check", condition="n_missed", count=2, level=Level.NOTICE,
-        remedy="Review the program.", provision="Amendment 1",
+        contract=amendment,
+        key="program-check",
+        condition="n_missed",
+        count=2,
+        level=Level.NOTICE,
+        remedy="Review the program.",
+        provision="Amendment 1",
     )
     return _activate(amendment, admin=admin, principal=principal)
 
@@ -230,8 +250,13 @@ def test_an_amendment_keeps_the_old_version_intact_and_readable(principal, activ
     assert old.status == S.SUPERSEDED
     assert old.version == 1
     assert {b.key for b in old.benchmarks.all()} == {
-        "ela-proficiency", "math-proficiency", "growth", "absenteeism-trend", "retention-average",
-        "family-standing", "first-day-vacancies",
+        "ela-proficiency",
+        "math-proficiency",
+        "growth",
+        "absenteeism-trend",
+        "retention-average",
+        "family-standing",
+        "first-day-vacancies",
     }
     assert old.benchmarks.get(key="math-proficiency").target == Decimal("60.0")
     assert {r.key for r in old.rules.all()} == {"binding", "three-missed", "ela-twice", "no-data"}
@@ -252,9 +277,7 @@ def test_contract_diff_lists_added_removed_and_changed_benchmarks_and_rules(prin
 
     words = describe_diff(diff=diff, old=old, new=new)
     assert words["benchmarks"]["changed"] == [("Proficiency in math", ["Target: 60 → 63"])]
-    assert words["rules"]["changed"][0][1] == [
-        "What happens: Corrective action plan required → Intensified support"
-    ]
+    assert words["rules"]["changed"][0][1] == ["What happens: Corrective action plan required → Intensified support"]
     assert words["benchmarks"]["added"] == ["Family satisfaction is at least 85%."]
 
 
@@ -274,14 +297,14 @@ def test_targets_are_computed_from_the_schools_baselines(draft):
     assert draft.rules.get(key="ela-twice").benchmark == ela
 
 
-def test_a_school_without_a_baseline_is_refused_naming_the_benchmark(admin, template, term, baselines,
-                                                                       make_member):
+def test_a_school_without_a_baseline_is_refused_naming_the_benchmark(admin, template, term, baselines, make_member):
     from tests.factories import SchoolFactory
 
     newcomer = SchoolFactory()
     with pytest.raises(ApplicationError) as refused:
-        contract_create_from_template(actor=admin, school=newcomer, template=template, term_start=term[0],
-                                      term_end=term[1])
+        contract_create_from_template(
+            actor=admin, school=newcomer, template=template, term_start=term[0], term_end=term[1]
+        )
     assert "ela-proficiency" in refused.value.message
     assert "ela-proficiency" in refused.value.fields
     assert not PerformanceContract.objects.filter(school=newcomer).exists()
@@ -302,8 +325,9 @@ def test_the_fallback_target_is_used_when_the_school_has_no_baseline(admin, temp
 
 def test_a_term_ending_before_it_starts_is_refused(admin, school, template, years, baselines):
     with pytest.raises(ApplicationError) as refused:
-        contract_create_from_template(actor=admin, school=school, template=template, term_start=years["2027-28"],
-                                      term_end=years["2026-27"])
+        contract_create_from_template(
+            actor=admin, school=school, template=template, term_start=years["2027-28"], term_end=years["2026-27"]
+        )
     assert "term_end" in refused.value.fields
 
 
@@ -312,7 +336,8 @@ def test_a_term_ending_before_it_starts_is_refused(admin, school, template, year
 
 def test_a_comparator_against_the_metrics_direction_is_warned_about(admin, draft, metrics):
     warnings = contract_benchmark_add(
-        actor=admin, contract_id=draft.pk,
+        actor=admin,
+        contract_id=draft.pk,
         benchmark=_input(metrics, key="absence", code="chronic_absenteeism", comparator=">=", target="20"),
     )
     assert warnings == ["For Chronic absenteeism lower is better, but this benchmark asks for >= the target."]
@@ -322,8 +347,9 @@ def test_a_comparator_against_the_metrics_direction_is_warned_about(admin, draft
 def test_a_target_outside_the_metrics_range_is_refused_naming_the_field(admin, proposed, metrics):
     events = ContractEvent.objects.count()
     with pytest.raises(ApplicationError) as refused:
-        contract_benchmark_add(actor=admin, contract_id=proposed.pk,
-                               benchmark=_input(metrics, code="ela_proficiency", target="140"))
+        contract_benchmark_add(
+            actor=admin, contract_id=proposed.pk, benchmark=_input(metrics, code="ela_proficiency", target="140")
+        )
     assert list(refused.value.fields) == ["target"]
     assert "140" in refused.value.message and "range 0–100" in refused.value.message
     assert not proposed.benchmarks.filter(key="family-satisfaction").exists()
@@ -343,16 +369,24 @@ def test_a_key_already_used_is_refused(admin, draft, metrics):
 )
 def test_targets_are_checked_for_what_their_kind_means(admin, draft, metrics, kind, code, target):
     with pytest.raises(ApplicationError) as refused:
-        contract_benchmark_add(actor=admin, contract_id=draft.pk,
-                               benchmark=_input(metrics, code=code, kind=kind, target=target))
+        contract_benchmark_add(
+            actor=admin, contract_id=draft.pk, benchmark=_input(metrics, code=code, kind=kind, target=target)
+        )
     assert "target" in refused.value.fields
 
 
 def test_a_negative_growth_target_is_allowed_where_lower_is_better(admin, draft, metrics):
     contract_benchmark_add(
-        actor=admin, contract_id=draft.pk,
-        benchmark=_input(metrics, key="fewer-absences", code="chronic_absenteeism", comparator="<=", target="-2",
-                         kind=BenchmarkKind.GROWTH),
+        actor=admin,
+        contract_id=draft.pk,
+        benchmark=_input(
+            metrics,
+            key="fewer-absences",
+            code="chronic_absenteeism",
+            comparator="<=",
+            target="-2",
+            kind=BenchmarkKind.GROWTH,
+        ),
     )
     assert draft.benchmarks.get(key="fewer-absences").target == Decimal("-2")
 

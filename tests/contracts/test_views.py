@@ -175,14 +175,12 @@ def test_drafting_is_404_for_a_principal(client_for, principal):
     assert client_for(principal).get(reverse("contract_new")).status_code == 404
 
 
-def test_editing_is_refused_to_a_principal_who_may_read_the_contract(client_for, principal, other_principal,
-                                                                     proposed):
+def test_editing_is_refused_to_a_principal_who_may_read_the_contract(client_for, principal, other_principal, proposed):
     assert client_for(principal).get(_url("contract_edit", proposed)).status_code == 403
     assert client_for(other_principal).get(_url("contract_edit", proposed)).status_code == 404
 
 
-def test_the_list_shows_a_principal_only_their_schools_contracts(client_for, principal, proposed, other_draft,
-                                                                 admin):
+def test_the_list_shows_a_principal_only_their_schools_contracts(client_for, principal, proposed, other_draft, admin):
     contract_propose(actor=admin, contract_id=other_draft.pk)
     page = _text(client_for(principal).get(reverse("contract_list")))
     assert proposed.school.name in page
@@ -217,13 +215,21 @@ def test_the_print_view_uses_the_print_stylesheet(client_for, principal, propose
 def test_the_changes_page_reads_plainly(client_for, admin, principal, active):
     amendment = contract_amend(actor=admin, contract_id=active.pk, reason="Raise ELA.")
     client = client_for(admin)
-    client.post(_url("contract_edit", amendment), {"intent": "remove", "key": "ela-proficiency",
-                                                   "expected_status": "draft"})
+    client.post(
+        _url("contract_edit", amendment), {"intent": "remove", "key": "ela-proficiency", "expected_status": "draft"}
+    )
     ela = active.benchmarks.get(key="ela-proficiency")
     contract_benchmark_add(
-        actor=admin, contract_id=amendment.pk,
-        benchmark=BenchmarkInput(key="ela-proficiency", metric=ela.metric, kind=ela.kind, comparator=">=",
-                                 target=Decimal("48"), baseline=ela.baseline),
+        actor=admin,
+        contract_id=amendment.pk,
+        benchmark=BenchmarkInput(
+            key="ela-proficiency",
+            metric=ela.metric,
+            kind=ela.kind,
+            comparator=">=",
+            target=Decimal("48"),
+            baseline=ela.baseline,
+        ),
     )
     page = _text(client.get(_url("contract_diff", amendment)))
     assert "Target: 43 → 48" in page
@@ -245,9 +251,15 @@ def test_a_first_version_says_there_is_nothing_to_compare(client_for, admin, dra
 def test_the_admin_drafts_a_contract_from_a_template(client_for, admin, school, template, term, baselines):
     client = client_for(admin)
     assert client.get(reverse("contract_new")).status_code == 200
-    response = client.post(reverse("contract_new"), {
-        "school": school.pk, "template": template.pk, "term_start": term[0].pk, "term_end": term[1].pk,
-    })
+    response = client.post(
+        reverse("contract_new"),
+        {
+            "school": school.pk,
+            "template": template.pk,
+            "term_start": term[0].pk,
+            "term_end": term[1].pk,
+        },
+    )
     assert response.status_code == 302
     contract = PerformanceContract.objects.get(school=school)
     assert response.url == reverse("contract_edit", args=[contract.pk])
@@ -256,9 +268,15 @@ def test_the_admin_drafts_a_contract_from_a_template(client_for, admin, school, 
 
 def test_drafting_for_a_school_without_a_baseline_names_the_benchmark(client_for, admin, template, term, baselines):
     newcomer = SchoolFactory()
-    response = client_for(admin).post(reverse("contract_new"), {
-        "school": newcomer.pk, "template": template.pk, "term_start": term[0].pk, "term_end": term[1].pk,
-    })
+    response = client_for(admin).post(
+        reverse("contract_new"),
+        {
+            "school": newcomer.pk,
+            "template": template.pk,
+            "term_start": term[0].pk,
+            "term_end": term[1].pk,
+        },
+    )
     assert response.status_code == 400
     assert "Benchmark “ela-proficiency”" in _text(response)
     assert not PerformanceContract.objects.filter(school=newcomer).exists()
@@ -266,10 +284,20 @@ def test_drafting_for_a_school_without_a_baseline_names_the_benchmark(client_for
 
 def test_adding_a_benchmark_shows_the_comparator_warning(client_for, admin, draft, metrics):
     client = client_for(admin)
-    response = client.post(_url("contract_edit", draft), {
-        "intent": "add", "key": "absence", "metric": metrics["chronic_absenteeism"].pk, "kind": "value",
-        "comparator": ">=", "target": "20", "periods": "1", "expected_status": "draft",
-    }, follow=True)
+    response = client.post(
+        _url("contract_edit", draft),
+        {
+            "intent": "add",
+            "key": "absence",
+            "metric": metrics["chronic_absenteeism"].pk,
+            "kind": "value",
+            "comparator": ">=",
+            "target": "20",
+            "periods": "1",
+            "expected_status": "draft",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     page = _text(response)
     assert "For Chronic absenteeism lower is better" in page
@@ -277,10 +305,18 @@ def test_adding_a_benchmark_shows_the_comparator_warning(client_for, admin, draf
 
 
 def test_a_target_outside_the_range_is_refused_by_the_field(client_for, admin, draft, metrics):
-    response = client_for(admin).post(_url("contract_edit", draft), {
-        "intent": "add", "key": "ela-2", "metric": metrics["ela_proficiency"].pk, "kind": "value",
-        "comparator": ">=", "target": "140", "expected_status": "draft",
-    })
+    response = client_for(admin).post(
+        _url("contract_edit", draft),
+        {
+            "intent": "add",
+            "key": "ela-2",
+            "metric": metrics["ela_proficiency"].pk,
+            "kind": "value",
+            "comparator": ">=",
+            "target": "140",
+            "expected_status": "draft",
+        },
+    )
     assert response.status_code == 400
     page = _text(response)
     assert "Nothing was saved" in page
@@ -292,8 +328,9 @@ def test_removing_a_benchmark_from_a_signed_contract_needs_a_new_signature(clien
     client = client_for(admin)
     page = _text(client.get(_url("contract_edit", signed)))
     assert "takes it back to the principal for a new signature" in page
-    response = client.post(_url("contract_edit", signed), {"intent": "remove", "key": "growth",
-                                                           "expected_status": "signed"})
+    response = client.post(
+        _url("contract_edit", signed), {"intent": "remove", "key": "growth", "expected_status": "signed"}
+    )
     assert response.status_code == 302
     contract = PerformanceContract.objects.get(pk=signed.pk)
     assert (contract.status, contract.signed_at) == (S.PROPOSED, None)
@@ -306,12 +343,14 @@ def test_an_active_contract_is_not_edited_through_the_page(client_for, admin, ac
     page = _text(response)
     assert "amend it" in page
     assert "Add the benchmark" not in page
-    response = client.post(_url("contract_edit", active), {"intent": "remove", "key": "growth",
-                                                           "expected_status": "active"})
+    response = client.post(
+        _url("contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "active"}
+    )
     assert response.status_code == 403
     # A form from when the contract was still being signed: it moved on meanwhile.
-    response = client.post(_url("contract_edit", active), {"intent": "remove", "key": "growth",
-                                                           "expected_status": "signed"})
+    response = client.post(
+        _url("contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "signed"}
+    )
     assert response.status_code == 409
     assert active.benchmarks.filter(key="growth").exists()
 
@@ -344,8 +383,11 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
     assert response.status_code == 400
     assert "Only an approved request" in _text(response)
 
-    request_decide(actor=admin, request_id=autonomy_request.pk,
-                   choices={item.pk: ItemChoice("approved") for item in autonomy_request.items.all()})
+    request_decide(
+        actor=admin,
+        request_id=autonomy_request.pk,
+        choices={item.pk: ItemChoice("approved") for item in autonomy_request.items.all()},
+    )
     detail = client.get(reverse("request_detail", args=[autonomy_request.pk]))
     assert "Prepare the contract amendment" in _text(detail)
     assert "Prepare the contract amendment" not in _text(client_for(principal).get(detail.request["PATH_INFO"]))
@@ -378,24 +420,32 @@ def test_the_contract_page_costs_the_same_with_more_benchmarks(client_for, admin
     before = _count_queries(client, url)
     for index in range(15):
         contract_benchmark_add(
-            actor=admin, contract_id=proposed.pk,
-            benchmark=BenchmarkInput(key=f"extra-{index}", metric=metrics["family_satisfaction"], kind="value",
-                                     comparator=">=", target=Decimal(50 + index)),
+            actor=admin,
+            contract_id=proposed.pk,
+            benchmark=BenchmarkInput(
+                key=f"extra-{index}",
+                metric=metrics["family_satisfaction"],
+                kind="value",
+                comparator=">=",
+                target=Decimal(50 + index),
+            ),
         )
     after = _count_queries(client, url)
     assert before == after == 9
 
 
-def test_the_contract_list_costs_the_same_with_more_contracts(client_for, admin, template, term, baselines,
-                                                              observe, draft):
+def test_the_contract_list_costs_the_same_with_more_contracts(
+    client_for, admin, template, term, baselines, observe, draft
+):
     client = client_for(admin)
     url = reverse("contract_list")
     before = _count_queries(client, url)
     for _ in range(20):
         school = SchoolFactory()
         observe(school, "ela_proficiency", "2025-26", "50")
-        contract_create_from_template(actor=admin, school=school, template=template, term_start=term[0],
-                                      term_end=term[1])
+        contract_create_from_template(
+            actor=admin, school=school, template=template, term_start=term[0], term_end=term[1]
+        )
     after = _count_queries(client, url)
     assert before == after == 3
     assert PerformanceContract.objects.count() == 21

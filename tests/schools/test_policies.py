@@ -31,9 +31,7 @@ def test_who_sees_which_school(two_schools, make_member, role, function, sees_ow
     if role == Role.LIAISON:
         user = liaison
     else:
-        user = make_member(
-            role, school=own if role in (Role.PRINCIPAL, Role.SCHOOL_TEAM) else None, function=function
-        )
+        user = make_member(role, school=own if role in (Role.PRINCIPAL, Role.SCHOOL_TEAM) else None, function=function)
     assert bool(can_view_school(user, own)) is sees_own
     assert bool(can_view_school(user, other)) is sees_other
     assert bool(can_view_district_overview(user)) is sees_overview

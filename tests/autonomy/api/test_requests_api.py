@@ -136,7 +136,10 @@ def test_a_draft_refused_in_any_part_is_not_created_at_all(clients, call):
         "outcomes": [{"metric": "ela_proficiency", "target": 150, "by_period": "2027-28"}],
     }
     refused = _error(clients["principal"].post("/api/v1/requests/", body, format="json"), 400)
-    assert list(refused["fields"]) == ["outcomes.0.target"] and "outside Proficiency in ELA's range 0–100" in refused["detail"]
+    assert (
+        list(refused["fields"]) == ["outcomes.0.target"]
+        and "outside Proficiency in ELA's range 0–100" in refused["detail"]
+    )
     assert not AutonomyRequest.objects.exists()
 
 
