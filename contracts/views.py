@@ -290,24 +290,15 @@ def _render_conflict_edit(request, pk, message):
 @login_required
 def contract_amend(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
-    decision = can_amend_contract(request.user, contract)
-    if not decision:
-        return _render_detail(request, contract, status=decision.http_status, refusal=decision.reason)
     form = _amend_form(contract, request.POST)
-    if not form.is_valid():
-        return _render_detail(request, contract, bound={"amend": form}, status=400)
-    try:
-        amendment = services.contract_amend(
-            actor=request.user, contract_id=contract.pk, reason=form.cleaned_data["reason"],
-            expected_status=form.cleaned_data["expected_status"],
-        )
-    except Conflict as error:
-        return _render_conflict(request, pk, error.message)
-    except NotPermitted as error:
-        return _render_detail(request, contract, status=403, refusal=error.message)
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return _render_detail(request, contract, bound={"amend": form}, status=400)
+    amendment, refused = _take_step(
+        request, contract, name="amend", decision=can_amend_contract(request.user, contract), form=form,
+        service=lambda data: services.contract_amend(
+            actor=request.user, contract_id=contract.pk, reason=data["reason"], expected_status=data["expected_status"]
+        ),
+    )
+    if refused:
+        return refused
     messages.success(request, f"Version {amendment.version} drafted. Version {contract.version} stays in force "
                      "until the new one is signed and countersigned.")
     return redirect("contract_edit", amendment.pk)
@@ -319,24 +310,34 @@ def contract_action(request, pk, action):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     if action not in STEPS:
         raise Http404("No such step.")
-    decision = can_take_contract_action(request.user, contract, action)
-    if not decision:
-        return _render_detail(request, contract, status=decision.http_status, refusal=decision.reason)
-    form = _step_form(action, contract, request.POST)
-    if not form.is_valid():
-        return _render_detail(request, contract, bound={action: form}, status=400)
     step = STEPS[action]
-    try:
-        step.service(
-            actor=request.user, contract_id=contract.pk, expected_status=form.cleaned_data["expected_status"],
-            **{name: form.cleaned_data[name] for name in step.fields},
-        )
-    except Conflict as error:
-        return _render_conflict(request, pk, error.message)
-    except NotPermitted as error:
-        return _render_detail(request, contract, status=403, refusal=error.message)
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return _render_detail(request, contract, bound={action: form}, status=400)
+    _done, refused = _take_step(
+        request, contract, name=action, decision=can_take_contract_action(request.user, contract, action),
+        form=_step_form(action, contract, request.POST),
+        service=lambda data: step.service(
+            actor=request.user, contract_id=contract.pk, expected_status=data["expected_status"],
+            **{name: data[name] for name in step.fields},
+        ),
+    )
+    if refused:
+        return refused
     messages.success(request, step.done)
     return redirect("contract_detail", contract.pk)
+
+
+def _take_step(request, contract, *, name: str, decision, form, service):
+    """A step of the detail page: the policy's answer, then the form's, then the service's (called with the
+    cleaned data). Returns (what the service returned, None), or (None, the detail page saying why not)."""
+    if not decision:
+        return None, _render_detail(request, contract, status=decision.http_status, refusal=decision.reason)
+    if not form.is_valid():
+        return None, _render_detail(request, contract, bound={name: form}, status=400)
+    try:
+        return service(form.cleaned_data), None
+    except Conflict as error:
+        return None, _render_conflict(request, contract.pk, error.message)
+    except NotPermitted as error:
+        return None, _render_detail(request, contract, status=403, refusal=error.message)
+    except ApplicationError as error:
+        form.add_application_error(error)
+        return None, _render_detail(request, contract, bound={name: form}, status=400)
