@@ -4,7 +4,7 @@ pages record who did what; the admin is for looking things up."""
 from django.contrib import admin
 
 from accountability.models import BenchmarkResult, EligibilityFinding, EvaluationRun, FlagEvent, InterventionFlag
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, StatusEventInline
 
 
 @admin.register(EvaluationRun)
@@ -21,7 +21,7 @@ class BenchmarkResultAdmin(ReadOnlyAdmin):
     raw_id_fields = ["benchmark", "run"]
 
 
-class FlagEventInline(ReadOnlyInline):
+class FlagEventInline(StatusEventInline):
     model = FlagEvent
 
 
