@@ -35,7 +35,7 @@ from accountability.services import (
     flag_submit_plan,
 )
 from accountability.wording import rung_words, when_words
-from accountability.workflows import FLAG_ACTIONS
+from accountability.workflows import FLAG_WORKFLOW
 from autonomy.selectors_grants import evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
@@ -102,7 +102,7 @@ def _render_detail(request, flag, *, bound: dict | None = None, status: int = 20
     bound = bound or {}
     forms = {
         action: bound.get(action) or _flag_form(action, flag)
-        for action in FLAG_ACTIONS
+        for action in FLAG_WORKFLOW.person_actions
         if can_take_flag_action(request.user, flag, action)
     }
     rule = flag.evidence.get("rule", {})
