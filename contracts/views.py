@@ -64,20 +64,34 @@ class Step:
 
 STEPS = {
     "propose": Step(StepForm, services.contract_propose, (), "The contract was proposed; the principal has been told."),
-    "sign": Step(SignForm, services.contract_sign, ("signed_name",), "You signed the contract. The district "
-                 "countersigns it next; you will be told when it is in force."),
-    "countersign": Step(CountersignForm, services.contract_countersign, ("countersigned_name",),
-                        "The contract is countersigned and now in force."),
+    "sign": Step(
+        SignForm,
+        services.contract_sign,
+        ("signed_name",),
+        "You signed the contract. The district countersigns it next; you will be told when it is in force.",
+    ),
+    "countersign": Step(
+        CountersignForm,
+        services.contract_countersign,
+        ("countersigned_name",),
+        "The contract is countersigned and now in force.",
+    ),
     "recall": Step(StepForm, services.contract_recall, (), "The contract is back to draft."),
-    "terminate": Step(ReasonForm, services.contract_terminate, ("reason",), "The contract was terminated.",
-                      (("label", "Why terminate it"),)),
+    "terminate": Step(
+        ReasonForm,
+        services.contract_terminate,
+        ("reason",),
+        "The contract was terminated.",
+        (("label", "Why terminate it"),),
+    ),
 }
 
 
 def _step_form(action: str, contract, data=None):
     step = STEPS[action]
-    return step.form(data, auto_id=f"{action}_%s", initial={"expected_status": contract.status},
-                     **dict(step.form_kwargs))
+    return step.form(
+        data, auto_id=f"{action}_%s", initial={"expected_status": contract.status}, **dict(step.form_kwargs)
+    )
 
 
 def _amend_form(contract, data=None):
@@ -89,8 +103,11 @@ def _render_detail(request, contract, *, bound: dict | None = None, status: int 
     user = request.user
     versions = contract_versions_for_user(user=user, contract=contract)
     next_version = next((v for v in versions if v.previous_id == contract.pk), None)
-    forms = {action: bound.get(action) or _step_form(action, contract)
-             for action in STEPS if can_take_contract_action(user, contract, action)}
+    forms = {
+        action: bound.get(action) or _step_form(action, contract)
+        for action in STEPS
+        if can_take_contract_action(user, contract, action)
+    }
     if can_amend_contract(user, contract) and next_version is None:
         forms["amend"] = bound.get("amend") or _amend_form(contract)
     context = {
@@ -143,8 +160,12 @@ def contract_new(request):
             data = form.cleaned_data
             try:
                 contract = services.contract_create_from_template(
-                    actor=request.user, school=data["school"], template=data["template"],
-                    term_start=data["term_start"], term_end=data["term_end"], summary=data["summary"],
+                    actor=request.user,
+                    school=data["school"],
+                    template=data["template"],
+                    term_start=data["term_start"],
+                    term_end=data["term_end"],
+                    summary=data["summary"],
                 )
             except NotPermitted as error:
                 form.add_application_error(error)
@@ -152,8 +173,11 @@ def contract_new(request):
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
-                messages.success(request, f"Draft contract for {contract.school.name} created. Review its "
-                                 "benchmarks, then propose it to the school.")
+                messages.success(
+                    request,
+                    f"Draft contract for {contract.school.name} created. Review its "
+                    "benchmarks, then propose it to the school.",
+                )
                 return redirect("contract_edit", contract.pk)
     return render(request, "contracts/new.html", {"form": form}, status=status)
 
@@ -167,8 +191,11 @@ def contract_from_request(request, request_pk):
         amendment = services.contract_amend_from_request(actor=request.user, request_id=request_pk)
     except ApplicationError as error:
         return render(request, "contracts/refused.html", {"message": error.message}, status=error.http_status)
-    messages.success(request, f"Version {amendment.version} drafted with the request's outcomes as benchmarks. "
-                     "Check the targets, then propose it to the school.")
+    messages.success(
+        request,
+        f"Version {amendment.version} drafted with the request's outcomes as benchmarks. "
+        "Check the targets, then propose it to the school.",
+    )
     return redirect("contract_edit", amendment.pk)
 
 
@@ -218,8 +245,9 @@ def contract_edit(request, pk):
         # Whoever may read the contract is told it is not theirs to edit; others never learn it exists.
         return render(request, "contracts/refused.html", {"message": decision.reason}, status=403)
     metrics = metrics_for_benchmarks()
-    add_form = BenchmarkForm(initial={"expected_status": contract.status, "periods": 1}, metrics=metrics,
-                             auto_id="add_%s")
+    add_form = BenchmarkForm(
+        initial={"expected_status": contract.status, "periods": 1}, metrics=metrics, auto_id="add_%s"
+    )
     remove_form = None
     status, refusal = 200, ""
     if not decision:
@@ -240,13 +268,17 @@ def contract_edit(request, pk):
             try:
                 if removing:
                     services.contract_benchmark_remove(
-                        actor=request.user, contract_id=contract.pk, key=data["key"],
+                        actor=request.user,
+                        contract_id=contract.pk,
+                        key=data["key"],
                         expected_status=data["expected_status"],
                     )
                     warnings, done = [], f"Benchmark “{data['key']}” removed."
                 else:
                     warnings = services.contract_benchmark_add(
-                        actor=request.user, contract_id=contract.pk, benchmark=form.to_input(),
+                        actor=request.user,
+                        contract_id=contract.pk,
+                        benchmark=form.to_input(),
                         expected_status=data["expected_status"],
                     )
                     done = f"Benchmark “{data['key']}” added."
@@ -281,8 +313,9 @@ def _render_edit(request, contract, add_form, remove_form, *, status=200, refusa
 
 def _render_conflict_edit(request, pk, message):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
-    add_form = BenchmarkForm(initial={"expected_status": contract.status, "periods": 1},
-                             metrics=metrics_for_benchmarks(), auto_id="add_%s")
+    add_form = BenchmarkForm(
+        initial={"expected_status": contract.status, "periods": 1}, metrics=metrics_for_benchmarks(), auto_id="add_%s"
+    )
     return _render_edit(request, contract, add_form, None, status=409, refusal=message)
 
 
@@ -292,15 +325,22 @@ def contract_amend(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     form = _amend_form(contract, request.POST)
     amendment, refused = _take_step(
-        request, contract, name="amend", decision=can_amend_contract(request.user, contract), form=form,
+        request,
+        contract,
+        name="amend",
+        decision=can_amend_contract(request.user, contract),
+        form=form,
         service=lambda data: services.contract_amend(
             actor=request.user, contract_id=contract.pk, reason=data["reason"], expected_status=data["expected_status"]
         ),
     )
     if refused:
         return refused
-    messages.success(request, f"Version {amendment.version} drafted. Version {contract.version} stays in force "
-                     "until the new one is signed and countersigned.")
+    messages.success(
+        request,
+        f"Version {amendment.version} drafted. Version {contract.version} stays in force "
+        "until the new one is signed and countersigned.",
+    )
     return redirect("contract_edit", amendment.pk)
 
 
@@ -312,10 +352,15 @@ def contract_action(request, pk, action):
         raise Http404("No such step.")
     step = STEPS[action]
     _done, refused = _take_step(
-        request, contract, name=action, decision=can_take_contract_action(request.user, contract, action),
+        request,
+        contract,
+        name=action,
+        decision=can_take_contract_action(request.user, contract, action),
         form=_step_form(action, contract, request.POST),
         service=lambda data: step.service(
-            actor=request.user, contract_id=contract.pk, expected_status=data["expected_status"],
+            actor=request.user,
+            contract_id=contract.pk,
+            expected_status=data["expected_status"],
             **{name: data[name] for name in step.fields},
         ),
     )
