@@ -347,8 +347,16 @@ def _snapshot() -> dict[str, list]:
         for pk, code, rule in InterventionFlag.objects.values_list("pk", "school__code", "rule_key")
     }
 
+    grants = {
+        pk: f"{code}/{autonomy}"
+        for pk, code, autonomy in AutonomyGrant.objects.values_list("pk", "school__code", "autonomy__code")
+    }
+
     def named(key: str) -> str:
-        return re.sub(r"^flag:(\d+):", lambda m: f"flag:{flags[int(m[1])]}:", key)
+        """Keys name rows by id; the same event in two runs has other ids, so name them by what they are."""
+        key = re.sub(r"^flag:(\d+):", lambda m: f"flag:{flags[int(m[1])]}:", key)
+        key = re.sub(r"^grant:(\d+):", lambda m: f"grant:{grants.get(int(m[1]), m[1])}:", key)
+        return re.sub(r":event:\d+$", ":event", key)
 
     def rows(queryset, *drop, **rename) -> list:
         out = []
