@@ -2,6 +2,8 @@ from django.urls import path
 
 from accountability import views
 
+app_name = "accountability"
+
 urlpatterns = [
     path("flags/", views.flag_list, name="flag_list"),
     path("flags/<int:pk>/", views.flag_detail, name="flag_detail"),

@@ -177,7 +177,7 @@ def flag_action(request, pk, action):
         form.add_application_error(error)
         return _render_detail(request, flag, bound={action: form}, status=400)
     messages.success(request, DONE[action])
-    return redirect("flag_detail", flag.pk)
+    return redirect("accountability:flag_detail", flag.pk)
 
 
 # --- a school's results ---------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def evaluation_runs(request):
             else:
                 if not dry_run:
                     messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
-                    return redirect("evaluation_runs")
+                    return redirect("accountability:evaluation_runs")
                 status, preview = 200, run
     return _render_runs(request, form=form, preview=preview, refusal=refusal, status=status)
 
@@ -279,7 +279,7 @@ def evaluation_run_decide(request, decision):
     except NotPermitted as error:
         return _render_runs(request, refusal=error.message, status=403)
     messages.success(request, done.format(as_of))
-    return redirect("evaluation_runs")
+    return redirect("accountability:evaluation_runs")
 
 
 # --- schools newly eligible for an earned autonomy ---------------------------------------------------
@@ -327,4 +327,4 @@ def eligibility_finding_invite(request, pk):
     messages.success(
         request, f"{finding.school.name} was invited to request “{finding.autonomy.name}”; its principal has been told."
     )
-    return redirect("eligibility_findings")
+    return redirect("accountability:eligibility_findings")

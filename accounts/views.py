@@ -55,6 +55,6 @@ def api_token_revoke_view(request, pk: int):
         raise Http404 from None
     except Conflict as conflict:
         messages.error(request, conflict.message)
-        return redirect("profile")
+        return redirect("accounts:profile")
     messages.success(request, f"“{token.name}” is revoked: it no longer works.")
-    return redirect("profile")
+    return redirect("accounts:profile")

@@ -2,6 +2,8 @@ from django.urls import path
 
 from contracts import views
 
+app_name = "contracts"
+
 urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_new, name="contract_new"),
@@ -11,6 +13,6 @@ urlpatterns = [
     path("contracts/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/changes/", views.contract_diff, name="contract_diff"),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
-    path("contracts/<int:pk>/amend/", views.contract_amend, name="contract_amend"),
+    path("contracts/<int:pk>/amend/", views.contract_amend_view, name="contract_amend"),
     path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
 ]

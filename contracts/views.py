@@ -178,7 +178,7 @@ def contract_new(request):
                     f"Draft contract for {contract.school.name} created. Review its "
                     "benchmarks, then propose it to the school.",
                 )
-                return redirect("contract_edit", contract.pk)
+                return redirect("contracts:contract_edit", contract.pk)
     return render(request, "contracts/new.html", {"form": form}, status=status)
 
 
@@ -196,7 +196,7 @@ def contract_from_request(request, request_pk):
         f"Version {amendment.version} drafted with the request's outcomes as benchmarks. "
         "Check the targets, then propose it to the school.",
     )
-    return redirect("contract_edit", amendment.pk)
+    return redirect("contracts:contract_edit", amendment.pk)
 
 
 @require_safe
@@ -292,7 +292,7 @@ def contract_edit(request, pk):
                 messages.success(request, done)
                 for warning in warnings:
                     messages.warning(request, f"Check this benchmark: {warning}")
-                return redirect("contract_edit", contract.pk)
+                return redirect("contracts:contract_edit", contract.pk)
     return _render_edit(request, contract, add_form, remove_form, status=status, refusal=refusal)
 
 
@@ -321,7 +321,7 @@ def _render_conflict_edit(request, pk, message):
 
 @require_POST
 @login_required
-def contract_amend(request, pk):
+def contract_amend_view(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     form = _amend_form(contract, request.POST)
     amendment, refused = _take_step(
@@ -341,7 +341,7 @@ def contract_amend(request, pk):
         f"Version {amendment.version} drafted. Version {contract.version} stays in force "
         "until the new one is signed and countersigned.",
     )
-    return redirect("contract_edit", amendment.pk)
+    return redirect("contracts:contract_edit", amendment.pk)
 
 
 @require_POST
@@ -367,7 +367,7 @@ def contract_action(request, pk, action):
     if refused:
         return refused
     messages.success(request, step.done)
-    return redirect("contract_detail", contract.pk)
+    return redirect("contracts:contract_detail", contract.pk)
 
 
 def _take_step(request, contract, *, name: str, decision, form, service):

@@ -13,19 +13,19 @@ def navigation(request):
         return {}
     roles = roles_of(user)
     links = [("home", "Home")]
-    links.append(("request_list", "Requests"))
+    links.append(("autonomy:request_list", "Requests"))
     if roles.functions or roles.is_admin:
-        links.append(("review_queue", "Review queue"))
-    links.append(("grants_matrix", "Decision rights"))
-    links.append(("contract_list", "Contracts"))
+        links.append(("autonomy:review_queue", "Review queue"))
+    links.append(("autonomy:grants_matrix", "Decision rights"))
+    links.append(("contracts:contract_list", "Contracts"))
     if can_view_flags(user):
-        links.append(("flag_list", "Flags"))
+        links.append(("accountability:flag_list", "Flags"))
     if can_run_evaluation(user):
-        links.append(("evaluation_runs", "Evaluation"))
+        links.append(("accountability:evaluation_runs", "Evaluation"))
     if can_import_observations(user):
-        links.append(("observation_import", "Import data"))
-    links.append(("call_list", "Calls"))
-    links.append(("flexibility_list", "Clarified flexibilities"))
+        links.append(("metrics:observation_import", "Import data"))
+    links.append(("autonomy:call_list", "Calls"))
+    links.append(("autonomy:flexibility_list", "Clarified flexibilities"))
     return {
         "nav_links": links,
         "nav_is_admin": roles.is_admin,

@@ -13,10 +13,10 @@ from schools.policies import roles_of
 def home(request):
     roles = roles_of(request.user)
     if roles.is_central_office or Role.LIAISON in roles.district:
-        return redirect("district_overview")
+        return redirect("autonomy:district_overview")
     if roles.school_ids:
         school = School.objects.filter(pk__in=roles.school_ids).order_by("name").only("code").first()
-        return redirect("school_detail", code=school.code)
+        return redirect("autonomy:school_detail", code=school.code)
     return render(request, "home_no_role.html")
 
 

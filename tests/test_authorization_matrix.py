@@ -99,9 +99,9 @@ PAGES = {
     "healthz": Page(table(others=200)),
     "inbox": Page(EVERYONE),
     "inbox_mark_read": Page(login_or(others=302), method="post"),
-    "profile": Page(EVERYONE),
+    "accounts:profile": Page(EVERYONE),
     # Only its owner revokes a token: the own school's principal holds one, the other school's another.
-    "api_token_revoke": Page(
+    "accounts:api_token_revoke": Page(
         login_or(others=404, principal=(302, 404)),
         kwargs=lambda world, own: {"pk": world["tokens"][own].pk},
         method="post",
@@ -109,33 +109,33 @@ PAGES = {
     # The API's description is public, as its docs are; the API itself is in tests/api/test_api_matrix.py.
     "api-schema": Page(table(others=200)),
     "api-docs": Page(table(others=200)),
-    "district_overview": Page(login_or(others=404, liaison=200, **dict.fromkeys(CENTRAL, 200))),
-    "school_detail": Page(SCHOOL_PAGE, kwargs=school_code),
-    "school_grants": Page(SCHOOL_PAGE, kwargs=school_code),
+    "autonomy:district_overview": Page(login_or(others=404, liaison=200, **dict.fromkeys(CENTRAL, 200))),
+    "autonomy:school_detail": Page(SCHOOL_PAGE, kwargs=school_code),
+    "autonomy:school_grants": Page(SCHOOL_PAGE, kwargs=school_code),
     # Metrics: the autonomy office loads the district's data.
-    "observation_import": Page(ADMIN_ONLY),
+    "metrics:observation_import": Page(ADMIN_ONLY),
     # Requests
-    "request_list": Page(EVERYONE),
-    "review_queue": Page(login_or(others=404, reviewer=200, admin=200)),
-    "call_list": Page(EVERYONE),
-    "call_create": Page(ADMIN_ONLY),
+    "autonomy:request_list": Page(EVERYONE),
+    "autonomy:review_queue": Page(login_or(others=404, reviewer=200, admin=200)),
+    "autonomy:call_list": Page(EVERYONE),
+    "autonomy:call_create": Page(ADMIN_ONLY),
     # A fresh call: the principal starts a draft; the team's try then finds it (one open request per
     # call); nobody may start one for a school they do not work at.
-    "request_start": Page(
+    "autonomy:request_start": Page(
         login_or(others=403, principal=(302, 403), school_team=(400, 403)),
         kwargs=lambda world, own: {"call_id": world["fresh_call"].pk},
         method="post",
         data={"school": "own-or-other"},
     ),
-    "request_detail": Page(REQUEST_PAGE, kwargs=request_pk),
-    "request_edit": Page(
+    "autonomy:request_detail": Page(REQUEST_PAGE, kwargs=request_pk),
+    "autonomy:request_edit": Page(
         # A submitted request is read-only: whoever may see it is sent back to the request page.
         login_or(
             others=404, principal=(302, 404), school_team=(302, 404), liaison=(302, 404), **dict.fromkeys(CENTRAL, 302)
         ),
         kwargs=lambda world, own: {**request_pk(world, own), "step": "plan"},
     ),
-    "request_comment": Page(
+    "autonomy:request_comment": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -148,7 +148,7 @@ PAGES = {
         kwargs=request_pk,
         method="post",
     ),
-    "request_item_clarify": Page(
+    "autonomy:request_item_clarify": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -161,7 +161,7 @@ PAGES = {
         kwargs=lambda world, own: {**request_pk(world, own), "item_pk": world["requests"][own].items.first().pk},
         method="post",
     ),
-    "request_decide": Page(
+    "autonomy:request_decide": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -173,7 +173,7 @@ PAGES = {
         ),
         kwargs=request_pk,
     ),
-    "request_action": Page(
+    "autonomy:request_action": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -187,19 +187,21 @@ PAGES = {
         method="post",
     ),
     # The grants ledger
-    "grants_matrix": Page(login_or(others=200, no_role=404)),
-    "grants_matrix_csv": Page(login_or(others=200, no_role=404)),
-    "grants_issue_scope": Page(ADMIN_ONLY),
-    "grant_change": Page(login_or(others=404, admin=200), kwargs=lambda world, own: {"pk": world["grants"][own].pk}),
-    "flexibility_list": Page(EVERYONE),
+    "autonomy:grants_matrix": Page(login_or(others=200, no_role=404)),
+    "autonomy:grants_matrix_csv": Page(login_or(others=200, no_role=404)),
+    "autonomy:grants_issue_scope": Page(ADMIN_ONLY),
+    "autonomy:grant_change": Page(
+        login_or(others=404, admin=200), kwargs=lambda world, own: {"pk": world["grants"][own].pk}
+    ),
+    "autonomy:flexibility_list": Page(EVERYONE),
     # Contracts
-    "contract_list": Page(EVERYONE),
-    "contract_new": Page(ADMIN_ONLY),
-    "contract_detail": Page(SCHOOL_PAGE, kwargs=contract_pk),
-    "contract_print": Page(SCHOOL_PAGE, kwargs=contract_pk),
-    "contract_pdf": Page(SCHOOL_PAGE, kwargs=contract_pk),
-    "contract_diff": Page(SCHOOL_PAGE, kwargs=contract_pk),
-    "contract_edit": Page(
+    "contracts:contract_list": Page(EVERYONE),
+    "contracts:contract_new": Page(ADMIN_ONLY),
+    "contracts:contract_detail": Page(SCHOOL_PAGE, kwargs=contract_pk),
+    "contracts:contract_print": Page(SCHOOL_PAGE, kwargs=contract_pk),
+    "contracts:contract_pdf": Page(SCHOOL_PAGE, kwargs=contract_pk),
+    "contracts:contract_diff": Page(SCHOOL_PAGE, kwargs=contract_pk),
+    "contracts:contract_edit": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -211,7 +213,7 @@ PAGES = {
         ),
         kwargs=contract_pk,
     ),
-    "contract_amend": Page(
+    "contracts:contract_amend": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -224,7 +226,7 @@ PAGES = {
         kwargs=contract_pk,
         method="post",
     ),
-    "contract_action": Page(
+    "contracts:contract_action": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -237,16 +239,16 @@ PAGES = {
         kwargs=lambda world, own: {**contract_pk(world, own), "action": "terminate"},
         method="post",
     ),
-    "contract_from_request": Page(
+    "contracts:contract_from_request": Page(
         login_or(others=404, admin=400),
         kwargs=lambda world, own: {"request_pk": world["requests"][own].pk},
         method="post",
     ),
     # Accountability: flags of the school's own, the liaison's caseload; the autonomy office runs the evaluation.
-    "flag_list": Page(login_or(others=200, no_role=404)),
-    "flag_detail": Page(SCHOOL_PAGE, kwargs=flag_pk),
+    "accountability:flag_list": Page(login_or(others=200, no_role=404)),
+    "accountability:flag_detail": Page(SCHOOL_PAGE, kwargs=flag_pk),
     # Acknowledging is the liaison's (or the office's) step; an empty form is refused naming the field.
-    "flag_action": Page(
+    "accountability:flag_action": Page(
         login_or(
             others=404,
             principal=(403, 404),
@@ -259,18 +261,20 @@ PAGES = {
         kwargs=lambda world, own: {**flag_pk(world, own), "action": "acknowledge"},
         method="post",
     ),
-    "school_results": Page(SCHOOL_PAGE, kwargs=school_code),
-    "evaluation_runs": Page(ADMIN_ONLY),
+    "accountability:school_results": Page(SCHOOL_PAGE, kwargs=school_code),
+    "accountability:evaluation_runs": Page(ADMIN_ONLY),
     # Confirming a held run: only the autonomy office; with no run held for the date it is told so.
-    "evaluation_run_decide": Page(
+    "accountability:evaluation_run_decide": Page(
         login_or(others=404, admin=409),
         kwargs=lambda world, own: {"decision": "confirm"},
         method="post",
         data={"as_of": "2026-11-01"},
     ),
     # Schools newly eligible for an earned autonomy: the autonomy office lists and invites them.
-    "eligibility_findings": Page(ADMIN_ONLY),
-    "eligibility_invite": Page(login_or(others=404, admin=302), kwargs=eligibility_finding_pk, method="post"),
+    "accountability:eligibility_findings": Page(ADMIN_ONLY),
+    "accountability:eligibility_invite": Page(
+        login_or(others=404, admin=302), kwargs=eligibility_finding_pk, method="post"
+    ),
 }
 
 

@@ -166,7 +166,7 @@ def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
             key=f"eligibility:{finding.pk}:invite",
             title=f"Your school now meets the criteria for “{autonomy.name}”",
             body=_invitation_text(finding),
-            url=reverse("request_list"),
+            url=reverse("autonomy:request_list"),
         )
     return finding
 

@@ -149,5 +149,5 @@ def _notify_step(*, flag: InterventionFlag, event: FlagEvent, actor: AbstractBas
         key=f"flag:{flag.pk}:event:{event.pk}",
         title=title,
         body=body,
-        url=reverse("flag_detail", args=[flag.pk]),
+        url=reverse("accountability:flag_detail", args=[flag.pk]),
     )

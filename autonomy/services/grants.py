@@ -176,5 +176,5 @@ def _notify_grant_change(*, grant: AutonomyGrant, event: GrantEvent) -> None:
         key=f"grant:{grant.pk}:event:{event.pk}",
         title=f"{school.name}: “{grant.autonomy.name}” {notice}",
         body=event.reason,
-        url=reverse("school_grants", args=[school.code]),
+        url=reverse("autonomy:school_grants", args=[school.code]),
     )

@@ -52,7 +52,7 @@ def request_lock_editable(actor, request_id: int) -> AutonomyRequest:
 
 
 def request_url(request: AutonomyRequest) -> str:
-    return reverse("request_detail", args=[request.pk])
+    return reverse("autonomy:request_detail", args=[request.pk])
 
 
 def notify_school_of_step(request: AutonomyRequest, event: RequestEvent, title: str, body: str = "") -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from autonomy.forms.calls import CallForm
 from autonomy.policies import can_manage_autonomy
 from autonomy.selectors import autonomies_by_domain, calls_for_board, schools_user_acts_for
-from autonomy.services import call_create as call_create_service
+from autonomy.services import call_create
 from core.errors import ApplicationError, NotPermitted
 
 
@@ -29,7 +29,7 @@ def render_call_list(request, *, status=200):
 
 
 @login_required
-def call_create(request):
+def call_create_view(request):
     if not can_manage_autonomy(request.user):
         raise Http404("No such page.")
     groups = autonomies_by_domain()
@@ -41,7 +41,7 @@ def call_create(request):
         return _render_form(request, form, groups, status=400)
     data = form.cleaned_data
     try:
-        call = call_create_service(
+        call = call_create(
             actor=request.user,
             title=data["title"],
             opens_on=data["opens_on"],
@@ -59,7 +59,7 @@ def call_create(request):
     messages.success(
         request, f"The call “{call.title}” is saved. Schools can start requests from {call.opens_on:%B %-d}."
     )
-    return redirect("call_list")
+    return redirect("autonomy:call_list")
 
 
 def _render_form(request, form, groups, status=200):

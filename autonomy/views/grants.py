@@ -29,7 +29,7 @@ from autonomy.selectors_grants import (
     matrix_rows_in_batches,
     matrix_schools,
 )
-from autonomy.services import grants as grant_services
+from autonomy.services import grant_change, grants_issue_to_scope
 from core.errors import ApplicationError, Conflict
 from core.querystring import query_without
 from schools.selectors import networks_for_user, school_get_for_user
@@ -131,7 +131,7 @@ def grants_matrix_csv(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def grant_change(request, pk):
+def grant_change_view(request, pk):
     if not can_manage_autonomy(request.user):
         raise Http404("No such page.")
     grant = grant_get_for_change(user=request.user, pk=pk)
@@ -141,7 +141,7 @@ def grant_change(request, pk):
         status = 400
         if form.is_valid():
             try:
-                changed = grant_services.grant_change(
+                changed = grant_change(
                     actor=request.user,
                     grant_id=grant.pk,
                     action=form.cleaned_data["action"],
@@ -158,7 +158,7 @@ def grant_change(request, pk):
             else:
                 now = changed.get_status_display().lower()
                 messages.success(request, f"“{changed.autonomy.name}” at {changed.school.name} is now {now}.")
-                return redirect("school_grants", changed.school.code)
+                return redirect("autonomy:school_grants", changed.school.code)
     context = {"grant": grant, "form": form, "conflict": conflict}
     return render(request, "autonomy/grants/grant_change.html", context, status=status)
 
@@ -175,7 +175,7 @@ def grants_issue_scope(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                created = grant_services.grants_issue_to_scope(
+                created = grants_issue_to_scope(
                     actor=request.user,
                     autonomy=data["autonomy"],
                     cohort=form.cohort,
@@ -193,7 +193,7 @@ def grants_issue_scope(request):
                     f"Granted to {granted} school{'s' if granted != 1 else ''} "
                     f"({form.scope_size - granted} already held it).",
                 )
-                return redirect(f"{reverse('grants_matrix')}?domain={data['autonomy'].domain}")
+                return redirect(f"{reverse('autonomy:grants_matrix')}?domain={data['autonomy'].domain}")
     return render(request, "autonomy/grants/issue_scope.html", {"form": form}, status=status)
 
 

@@ -121,7 +121,7 @@ def request_start(request, call_id):
     messages.success(
         request, f"Your draft for “{call.title}” is started. Save as you go; nothing is sent until you submit."
     )
-    return redirect("request_edit", pk=autonomy_request.pk, step=STEP_SLUGS[0])
+    return redirect("autonomy:request_edit", pk=autonomy_request.pk, step=STEP_SLUGS[0])
 
 
 @login_required
@@ -217,7 +217,7 @@ def request_edit(request, pk, step):
     if not decision:
         if not autonomy_request.is_editable:
             messages.info(request, decision.reason)
-            return redirect("request_detail", pk=pk)
+            return redirect("autonomy:request_detail", pk=pk)
         return refused(request, autonomy_request, decision.reason)
     if step == "review":
         return render_review(request, autonomy_request)
@@ -240,8 +240,8 @@ def request_edit(request, pk, step):
         return _render_step(request, autonomy_request, step, form, extra, status=400)
     if request.POST.get("intent") == "draft":
         messages.success(request, "Draft saved.")
-        return redirect("request_edit", pk=pk, step=step)
-    return redirect("request_edit", pk=pk, step=STEP_SLUGS[STEP_SLUGS.index(step) + 1])
+        return redirect("autonomy:request_edit", pk=pk, step=step)
+    return redirect("autonomy:request_edit", pk=pk, step=STEP_SLUGS[STEP_SLUGS.index(step) + 1])
 
 
 def _step_context(autonomy_request, step: str) -> dict:
@@ -331,4 +331,4 @@ def request_action(request, pk, action):
         form.add_field_errors(error.fields)
         return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
     messages.success(request, ACTION_DONE[action])
-    return redirect("request_detail", pk=pk)
+    return redirect("autonomy:request_detail", pk=pk)

@@ -16,9 +16,7 @@ from autonomy.policies import (
     reviewing_function,
 )
 from autonomy.selectors import eligibility_for, request_get_for_user, requests_for_queue
-from autonomy.services import request_comment as comment_service
-from autonomy.services import request_decide as decide_service
-from autonomy.services import request_item_clarify as clarify_service
+from autonomy.services import request_comment, request_decide, request_item_clarify
 from autonomy.views.request_pages import conflict, refused, render_detail
 from core.errors import ApplicationError, Conflict, NotPermitted
 
@@ -35,7 +33,7 @@ def review_queue(request):
 
 @login_required
 @require_POST
-def request_comment(request, pk):
+def request_comment_view(request, pk):
     autonomy_request = request_get_for_user(user=request.user, pk=pk)
     if not (decision := can_comment_on_request(request.user, autonomy_request)):
         return refused(request, autonomy_request, decision.reason)
@@ -43,7 +41,7 @@ def request_comment(request, pk):
     if not form.is_valid():
         return render_detail(request, autonomy_request, status=400, comment_form=form)
     try:
-        comment_service(
+        request_comment(
             actor=request.user,
             request_id=pk,
             body=form.cleaned_data["body"],
@@ -60,12 +58,12 @@ def request_comment(request, pk):
     messages.success(
         request, "Comment sent to the school." if form.cleaned_data["to_school"] else "Internal comment saved."
     )
-    return redirect("request_detail", pk=pk)
+    return redirect("autonomy:request_detail", pk=pk)
 
 
 @login_required
 @require_POST
-def request_item_clarify(request, pk, item_pk):
+def request_item_clarify_view(request, pk, item_pk):
     """A reviewer answers a barrier the school named: no rule prevents this; the school already may."""
     autonomy_request = request_get_for_user(user=request.user, pk=pk)
     item = next((i for i in autonomy_request.items.all() if i.pk == item_pk), None)
@@ -78,7 +76,7 @@ def request_item_clarify(request, pk, item_pk):
         messages.error(request, f"“{item.autonomy.name}”: explain what schools may already do.")
         return render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form})
     try:
-        clarify_service(actor=request.user, item_id=item.pk, explanation=form.cleaned_data["explanation"])
+        request_item_clarify(actor=request.user, item_id=item.pk, explanation=form.cleaned_data["explanation"])
     except Conflict as error:
         return conflict(request, pk, error.message)
     except NotPermitted as error:
@@ -88,11 +86,11 @@ def request_item_clarify(request, pk, item_pk):
         messages.error(request, error.message)
         return render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form})
     messages.success(request, f"“{item.autonomy.name}” is marked as already allowed; every school can see why.")
-    return redirect("request_detail", pk=pk)
+    return redirect("autonomy:request_detail", pk=pk)
 
 
 @login_required
-def request_decide(request, pk):
+def request_decide_view(request, pk):
     autonomy_request = request_get_for_user(user=request.user, pk=pk)
     if not (decision := can_decide_request(request.user, autonomy_request)):
         return refused(request, autonomy_request, decision.reason)
@@ -104,7 +102,7 @@ def request_decide(request, pk):
     if not form.is_valid():
         return _render_decide(request, autonomy_request, form, status=400)
     try:
-        decide_service(
+        request_decide(
             actor=request.user,
             request_id=pk,
             choices=form.choices(),
@@ -120,7 +118,7 @@ def request_decide(request, pk):
         messages.error(request, error.message)
         return _render_decide(request, autonomy_request, form, status=400)
     messages.success(request, "The decision is recorded and the school has been told.")
-    return redirect("request_detail", pk=pk)
+    return redirect("autonomy:request_detail", pk=pk)
 
 
 def _decide_initial(autonomy_request, items) -> dict:

@@ -58,7 +58,7 @@ def _notify_school(contract: PerformanceContract, event: ContractEvent, title: s
         users=principals_of(school_ids=[contract.school_id]).get(contract.school_id, []),
         key=f"contract:{contract.pk}:event:{event.pk}",
         title=title,
-        url=reverse("contract_detail", args=[contract.pk]),
+        url=reverse("contracts:contract_detail", args=[contract.pk]),
     )
 
 

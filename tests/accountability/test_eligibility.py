@@ -234,7 +234,7 @@ def test_an_invitation_tells_the_principal_once_and_records_who_and_when(found, 
     (note,) = Notification.objects.filter(user=found["principal"])
     assert note.title == "Your school now meets the criteria for “Set the salary budget line”"
     assert "You are invited to request it" in note.body and "Finance evaluation rating at least 4: 4.5" in note.body
-    assert note.url == reverse("request_list") and note.key == f"eligibility:{finding.pk}:invite"
+    assert note.url == reverse("autonomy:request_list") and note.key == f"eligibility:{finding.pk}:invite"
 
 
 def test_a_second_invitation_is_refused_naming_when_the_first_was_sent(found):
@@ -268,7 +268,7 @@ def test_a_school_that_has_since_been_granted_it_is_not_invited(found):
 
 def test_the_page_lists_the_school_the_evidence_in_words_and_invites_it(found, client_for):
     client = client_for(found["admin"])
-    page = client.get(reverse("eligibility_findings")).content.decode()
+    page = client.get(reverse("accountability:eligibility_findings")).content.decode()
     for words in (
         found["school"].name,
         "Set the salary budget line",
@@ -276,52 +276,56 @@ def test_the_page_lists_the_school_the_evidence_in_words_and_invites_it(found, c
         "Audit findings at most 1: 0 in 2026-27 (met).",
         "Nov 1, 2026",
         "csrfmiddlewaretoken",
-        reverse("eligibility_invite", args=[found["finding"].pk]),
+        reverse("accountability:eligibility_invite", args=[found["finding"].pk]),
     ):
         assert words in page, words
-    response = client.post(reverse("eligibility_invite", args=[found["finding"].pk]))
-    assert response.status_code == 302 and response.url == reverse("eligibility_findings")
-    page = client.get(reverse("eligibility_findings")).content.decode()
+    response = client.post(reverse("accountability:eligibility_invite", args=[found["finding"].pk]))
+    assert response.status_code == 302 and response.url == reverse("accountability:eligibility_findings")
+    page = client.get(reverse("accountability:eligibility_findings")).content.decode()
     assert "was invited to request" in page and "Invited" in page and "by Ada Office" in page
-    assert reverse("eligibility_invite", args=[found["finding"].pk]) not in page
-    again = client.post(reverse("eligibility_invite", args=[found["finding"].pk]))
+    assert reverse("accountability:eligibility_invite", args=[found["finding"].pk]) not in page
+    again = client.post(reverse("accountability:eligibility_invite", args=[found["finding"].pk]))
     assert again.status_code == 409 and "already invited" in again.content.decode()
     assert Notification.objects.filter(user=found["principal"]).count() == 1
 
 
 def test_the_page_and_the_invitation_are_the_admins_alone(found, client_for, make_member):
-    url = reverse("eligibility_invite", args=[found["finding"].pk])
+    url = reverse("accountability:eligibility_invite", args=[found["finding"].pk])
     for user in (found["principal"], make_member(Role.REVIEWER, function="finance"), make_member(Role.VIEWER)):
         client = client_for(user)
-        assert client.get(reverse("eligibility_findings")).status_code == 404
+        assert client.get(reverse("accountability:eligibility_findings")).status_code == 404
         assert client.post(url).status_code == 404
-    assert client_for(found["admin"]).post(reverse("eligibility_invite", args=[999999])).status_code == 404
+    assert (
+        client_for(found["admin"]).post(reverse("accountability:eligibility_invite", args=[999999])).status_code == 404
+    )
     assert EligibilityFinding.objects.get().invited_at is None
 
 
 def test_the_runs_page_counts_the_newly_eligible_and_links_the_list(found, client_for):
-    page = client_for(found["admin"]).get(reverse("evaluation_runs")).content.decode()
+    page = client_for(found["admin"]).get(reverse("accountability:evaluation_runs")).content.decode()
     assert "Newly eligible for an earned autonomy: <strong>1</strong>" in page
-    assert reverse("eligibility_findings") in page
+    assert reverse("accountability:eligibility_findings") in page
 
 
 def test_the_page_answers_htmx_with_the_table_only(found, client_for):
-    partial = client_for(found["admin"]).get(reverse("eligibility_findings"), HTTP_HX_REQUEST="true")
+    partial = client_for(found["admin"]).get(reverse("accountability:eligibility_findings"), HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode() and found["school"].name in partial.content.decode()
 
 
 def test_the_page_query_count_does_not_grow_with_the_findings(found, client_for, django_assert_num_queries):
     client = client_for(found["admin"])
-    client.get(reverse("eligibility_findings"))  # warm: session, roles and unread count are cached from here on
+    client.get(
+        reverse("accountability:eligibility_findings")
+    )  # warm: session, roles and unread count are cached from here on
     with django_assert_num_queries(PAGE_QUERIES):
-        assert client.get(reverse("eligibility_findings")).status_code == 200
+        assert client.get(reverse("accountability:eligibility_findings")).status_code == 200
     _districts(25)
     evaluation_run(as_of=NEXT_NIGHT)
     eligibility_invite(actor=found["admin"], finding_id=EligibilityFinding.objects.order_by("pk").last().pk)
     assert EligibilityFinding.objects.count() == 21
-    client.get(reverse("eligibility_findings"))
+    client.get(reverse("accountability:eligibility_findings"))
     with django_assert_num_queries(PAGE_QUERIES):
-        page = client.get(reverse("eligibility_findings")).content.decode()
+        page = client.get(reverse("accountability:eligibility_findings")).content.decode()
     assert page.count("<tr>") == 22 and "Invited" in page
 
 

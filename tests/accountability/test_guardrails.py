@@ -153,30 +153,39 @@ def test_the_page_offers_confirm_and_discard_to_the_admin_alone(district, admin,
     _import_all_zero(district)
     evaluation_run(as_of=AS_OF)
     client = client_for(admin)
-    page = client.get(reverse("evaluation_runs")).content.decode()
+    page = client.get(reverse("accountability:evaluation_runs")).content.decode()
     assert "Held for review" in page and "finance_rating" in page and "Would have:" in page
     for decision in ("confirm", "discard"):
-        assert reverse("evaluation_run_decide", args=[decision]) in page
+        assert reverse("accountability:evaluation_run_decide", args=[decision]) in page
     assert 'name="as_of" value="2026-11-01"' in page
     outsider = client_for(make_member(Role.LIAISON))
     for decision in ("confirm", "discard"):
-        response = outsider.post(reverse("evaluation_run_decide", args=[decision]), {"as_of": "2026-11-01"})
+        response = outsider.post(
+            reverse("accountability:evaluation_run_decide", args=[decision]), {"as_of": "2026-11-01"}
+        )
         assert response.status_code == 404
     assert EvaluationRun.objects.get().status == RunStatus.HELD
 
-    response = client.post(reverse("evaluation_run_decide", args=["confirm"]), {"as_of": "2026-11-01"})
+    response = client.post(reverse("accountability:evaluation_run_decide", args=["confirm"]), {"as_of": "2026-11-01"})
     assert response.status_code == 302
     assert EvaluationRun.objects.get().status == RunStatus.SUCCEEDED
     assert AutonomyGrant.objects.filter(status="revoked").count() == 6
-    response = client.post(reverse("evaluation_run_decide", args=["discard"]), {"as_of": "2026-11-01"})
+    response = client.post(reverse("accountability:evaluation_run_decide", args=["discard"]), {"as_of": "2026-11-01"})
     assert response.status_code == 409 and "no longer held" in response.content.decode()
-    assert client.post(reverse("evaluation_run_decide", args=["other"]), {"as_of": "2026-11-01"}).status_code == 404
+    assert (
+        client.post(
+            reverse("accountability:evaluation_run_decide", args=["other"]), {"as_of": "2026-11-01"}
+        ).status_code
+        == 404
+    )
     assert datetime.date(2026, 11, 1) == EvaluationRun.objects.get().as_of
 
 
 def test_the_preview_says_the_run_would_be_held_and_records_nothing(district, admin, client_for):
     _import_all_zero(district)
-    response = client_for(admin).post(reverse("evaluation_runs"), {"as_of": "2026-11-01", "preview": "1"})
+    response = client_for(admin).post(
+        reverse("accountability:evaluation_runs"), {"as_of": "2026-11-01", "preview": "1"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "It would stop, held for review" in page and "finance_rating" in page
     assert not EvaluationRun.objects.exists()

@@ -27,7 +27,7 @@ def admin(make_member):
 
 
 def _page_start(client):
-    return client.post(reverse("evaluation_runs"), {"as_of": DAY.isoformat(), "start": "1"})
+    return client.post(reverse("accountability:evaluation_runs"), {"as_of": DAY.isoformat(), "start": "1"})
 
 
 def _api_start(api):

@@ -33,7 +33,7 @@ def setting(make_member):
 
 
 def _post(client, flag, action, **data):
-    return client.post(reverse("flag_action", args=[flag.pk, action]), data)
+    return client.post(reverse("accountability:flag_action", args=[flag.pk, action]), data)
 
 
 # --- flag detail and its steps ---------------------------------------------------------------------
@@ -41,7 +41,7 @@ def _post(client, flag, action, **data):
 
 def test_the_principal_reads_the_notice_evidence_and_history_and_may_submit_a_plan(setting, client_for):
     flag = flag_of(setting["own"])
-    response = client_for(setting["principal"]).get(reverse("flag_detail", args=[flag.pk]))
+    response = client_for(setting["principal"]).get(reverse("accountability:flag_detail", args=[flag.pk]))
     page = response.content.decode()
     assert response.status_code == 200
     for words in (
@@ -57,14 +57,16 @@ def test_the_principal_reads_the_notice_evidence_and_history_and_may_submit_a_pl
     ):
         assert words in page, words
     assert 'name="plan"' in page and 'name="expected_status"' in page
-    assert reverse("flag_action", args=[flag.pk, "resolve"]) not in page  # only the steps the viewer may take
+    assert (
+        reverse("accountability:flag_action", args=[flag.pk, "resolve"]) not in page
+    )  # only the steps the viewer may take
 
 
 def test_another_schools_principal_gets_404_for_the_flag_its_steps_and_the_results(setting, client_for):
     client, flag = client_for(setting["other_principal"]), flag_of(setting["own"])
-    assert client.get(reverse("flag_detail", args=[flag.pk])).status_code == 404
+    assert client.get(reverse("accountability:flag_detail", args=[flag.pk])).status_code == 404
     assert _post(client, flag, "submit_plan", plan="Ours", expected_status="open").status_code == 404
-    assert client.get(reverse("school_results", args=[setting["own"].code])).status_code == 404
+    assert client.get(reverse("accountability:school_results", args=[setting["own"].code])).status_code == 404
     assert InterventionFlag.objects.get(pk=flag.pk).status == "open"
 
 
@@ -80,10 +82,12 @@ def test_an_empty_plan_is_400_naming_the_plan_and_saves_nothing(setting, client_
 def test_a_plan_is_submitted_and_the_liaison_is_told(setting, client_for):
     flag = flag_of(setting["own"])
     response = _post(client_for(setting["principal"]), flag, "submit_plan", plan="Tutoring.", expected_status="open")
-    assert response.status_code == 302 and response.url == reverse("flag_detail", args=[flag.pk])
+    assert response.status_code == 302 and response.url == reverse("accountability:flag_detail", args=[flag.pk])
     flag.refresh_from_db()
     assert (flag.status, flag.plan) == ("plan_submitted", "Tutoring.")
-    assert Notification.objects.filter(user=setting["liaison"], url=reverse("flag_detail", args=[flag.pk])).exists()
+    assert Notification.objects.filter(
+        user=setting["liaison"], url=reverse("accountability:flag_detail", args=[flag.pk])
+    ).exists()
 
 
 def test_a_stale_expected_status_is_409_and_shows_the_flag_as_it_is(setting, client_for):
@@ -123,22 +127,22 @@ def test_an_unknown_step_is_404(setting, client_for):
 
 
 def test_a_liaison_lists_only_the_caseload_and_filters_narrow_it(setting, client_for):
-    page = client_for(setting["liaison"]).get(reverse("flag_list")).content.decode()
+    page = client_for(setting["liaison"]).get(reverse("accountability:flag_list")).content.decode()
     assert setting["own"].name in page and setting["other"].name not in page
     admin = client_for(setting["admin"])
-    both = admin.get(reverse("flag_list")).content.decode()
+    both = admin.get(reverse("accountability:flag_list")).content.decode()
     assert setting["own"].name in both and setting["other"].name in both
-    narrowed = admin.get(reverse("flag_list"), {"liaison": setting["liaison"].pk}).content.decode()
+    narrowed = admin.get(reverse("accountability:flag_list"), {"liaison": setting["liaison"].pk}).content.decode()
     assert setting["own"].name in narrowed and setting["other"].name not in narrowed
-    assert "No flag matches" in admin.get(reverse("flag_list"), {"level": 3}).content.decode()
-    assert "No flag matches" in admin.get(reverse("flag_list"), {"status": "resolved"}).content.decode()
-    assert setting["own"].name in admin.get(reverse("flag_list"), {"status": "live"}).content.decode()
+    assert "No flag matches" in admin.get(reverse("accountability:flag_list"), {"level": 3}).content.decode()
+    assert "No flag matches" in admin.get(reverse("accountability:flag_list"), {"status": "resolved"}).content.decode()
+    assert setting["own"].name in admin.get(reverse("accountability:flag_list"), {"status": "live"}).content.decode()
 
 
 def test_the_list_marks_a_cleared_condition_and_answers_htmx_with_the_table_only(setting, client_for):
     observe(setting["own"], "2026-27", 55)
     evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
-    response = client_for(setting["admin"]).get(reverse("flag_list"), HTTP_HX_REQUEST="true")
+    response = client_for(setting["admin"]).get(reverse("accountability:flag_list"), HTTP_HX_REQUEST="true")
     page = response.content.decode()
     assert "Cleared" in page and "<html" not in page and "hx-swap-oob" in page
 
@@ -149,7 +153,10 @@ def _district(count, admin):
 
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
-    [("flag_list", lambda school: [], 5), ("school_results", lambda school: [school.code], 7)],
+    [
+        ("accountability:flag_list", lambda school: [], 5),
+        ("accountability:school_results", lambda school: [school.code], 7),
+    ],
 )
 def test_query_counts_do_not_grow_with_schools(make_member, client_for, django_assert_num_queries, name, args, queries):
     admin = make_member(Role.ADMIN)
@@ -172,19 +179,25 @@ def test_query_counts_do_not_grow_with_schools(make_member, client_for, django_a
 def test_the_results_page_says_each_benchmark_its_status_in_words_its_trend_and_links_the_open_flag(
     setting, client_for
 ):
-    response = client_for(setting["principal"]).get(reverse("school_results", args=[setting["own"].code]))
+    response = client_for(setting["principal"]).get(
+        reverse("accountability:school_results", args=[setting["own"].code])
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Proficiency in ELA is at least 50%." in page
     assert "Not met" in page and "does not meet" in page
     assert "<svg" in page and 'role="img"' in page and "2025-26: 45; 2026-27: 40 (not met). Target: 50." in page
-    assert reverse("flag_detail", args=[flag_of(setting["own"]).pk]) in page
+    assert reverse("accountability:flag_detail", args=[flag_of(setting["own"]).pk]) in page
     assert "<script" not in page.split("<body")[1] and "style=" not in page
 
 
 def test_the_decision_rights_page_links_to_the_results(setting, client_for):
-    page = client_for(setting["principal"]).get(reverse("school_detail", args=[setting["own"].code])).content.decode()
-    assert reverse("school_results", args=[setting["own"].code]) in page
+    page = (
+        client_for(setting["principal"])
+        .get(reverse("autonomy:school_detail", args=[setting["own"].code]))
+        .content.decode()
+    )
+    assert reverse("accountability:school_results", args=[setting["own"].code]) in page
 
 
 # --- evaluation runs -----------------------------------------------------------------------------
@@ -192,9 +205,14 @@ def test_the_decision_rights_page_links_to_the_results(setting, client_for):
 
 def test_the_runs_page_is_the_admins_alone(setting, client_for):
     for who in ("principal", "liaison", "reviewer"):
-        assert client_for(setting[who]).get(reverse("evaluation_runs")).status_code == 404
-        assert client_for(setting[who]).post(reverse("evaluation_runs"), {"as_of": "2026-11-02"}).status_code == 404
-    page = client_for(setting["admin"]).get(reverse("evaluation_runs")).content.decode()
+        assert client_for(setting[who]).get(reverse("accountability:evaluation_runs")).status_code == 404
+        assert (
+            client_for(setting[who])
+            .post(reverse("accountability:evaluation_runs"), {"as_of": "2026-11-02"})
+            .status_code
+            == 404
+        )
+    page = client_for(setting["admin"]).get(reverse("accountability:evaluation_runs")).content.decode()
     assert "Nov 1, 2026" in page and "Succeeded" in page and "Flags opened: <strong>2</strong>" in page
 
 
@@ -206,7 +224,9 @@ def test_the_preview_shows_the_counts_and_changes_nothing(setting, client_for):
         FlagEvent.objects.count(),
         Notification.objects.count(),
     )
-    response = client_for(setting["admin"]).post(reverse("evaluation_runs"), {"as_of": "2026-11-05", "preview": "1"})
+    response = client_for(setting["admin"]).post(
+        reverse("accountability:evaluation_runs"), {"as_of": "2026-11-05", "preview": "1"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Preview as of November 5, 2026" in page and "<dt>Conditions cleared</dt><dd>1</dd>" in page
@@ -224,7 +244,7 @@ def test_starting_a_run_creates_the_run_for_the_date_and_a_second_start_updates_
 ):
     client = client_for(setting["admin"])
     with django_capture_on_commit_callbacks() as enqueued:
-        response = client.post(reverse("evaluation_runs"), {"as_of": "2026-11-05", "start": "1"})
+        response = client.post(reverse("accountability:evaluation_runs"), {"as_of": "2026-11-05", "start": "1"})
     assert response.status_code == 302 and len(enqueued) == 1
     run = EvaluationRun.objects.get(as_of=datetime.date(2026, 11, 5))
     assert run.status == RunStatus.RUNNING  # asked for, not yet taken up: the page shows it running
@@ -232,21 +252,23 @@ def test_starting_a_run_creates_the_run_for_the_date_and_a_second_start_updates_
     run.refresh_from_db()
     assert (run.status, run.trigger, run.attempts, run.counts["schools"]) == ("succeeded", "manual", 1, 2)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("evaluation_runs"), {"as_of": "2026-11-05", "start": "1"})
+        client.post(reverse("accountability:evaluation_runs"), {"as_of": "2026-11-05", "start": "1"})
     run.refresh_from_db()
     assert run.attempts == 2 and EvaluationRun.objects.filter(as_of=datetime.date(2026, 11, 5)).count() == 1
 
 
 def test_a_bad_date_is_400_naming_the_field(setting, client_for):
-    response = client_for(setting["admin"]).post(reverse("evaluation_runs"), {"as_of": "2026-13-01", "start": "1"})
+    response = client_for(setting["admin"]).post(
+        reverse("accountability:evaluation_runs"), {"as_of": "2026-13-01", "start": "1"}
+    )
     assert response.status_code == 400 and "Evaluate as of" in response.content.decode()
     assert not EvaluationRun.objects.filter(as_of__gt=AS_OF).exists()
 
 
 def test_a_running_run_shows_progress_and_the_table_polls_only_while_it_runs(setting, client_for):
     client = client_for(setting["admin"])
-    assert 'hx-trigger="every 2s"' not in client.get(reverse("evaluation_runs")).content.decode()
+    assert 'hx-trigger="every 2s"' not in client.get(reverse("accountability:evaluation_runs")).content.decode()
     evaluation_run_mark_requested(as_of=datetime.date(2026, 11, 9))
-    partial = client.get(reverse("evaluation_runs"), HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("accountability:evaluation_runs"), HTTP_HX_REQUEST="true").content.decode()
     assert "<progress" in partial and 'hx-trigger="every 2s"' in partial and "<html" not in partial
     assert EvaluationRun.objects.get(as_of=datetime.date(2026, 11, 9)).status == RunStatus.RUNNING

@@ -108,7 +108,7 @@ def test_the_runs_page_shows_why_the_run_was_stopped(district, admin, client_for
     for _ in range(3):
         _lost_attempt()
     evaluation_run(as_of=AS_OF)
-    page = client_for(admin).get(reverse("evaluation_runs")).content.decode()
+    page = client_for(admin).get(reverse("accountability:evaluation_runs")).content.decode()
     assert "Failed" in page and "Stopped after 3 attempts that did not finish" in page
 
 

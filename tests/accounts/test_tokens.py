@@ -102,24 +102,24 @@ def test_an_inactive_users_token_does_not_work():
 def test_the_profile_page_creates_shows_once_and_revokes(client_for):
     user = UserFactory()
     client = client_for(user)
-    assert client.get(reverse("profile")).status_code == 200
-    created = client.post(reverse("profile"), {"name": "HR data push"})
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    created = client.post(reverse("accounts:profile"), {"name": "HR data push"})
     assert created.status_code == 201
     raw = created.context["new_token"]
     assert raw.startswith("sgs_") and raw in created.content.decode()
-    page = client.get(reverse("profile")).content.decode()
+    page = client.get(reverse("accounts:profile")).content.decode()
     assert "HR data push" in page and raw not in page and raw[:10] in page
     assert _bearer(raw).get("/api/v1/metrics/").status_code == 200
-    assert "Never" not in client.get(reverse("profile")).content.decode()  # its last use is shown
+    assert "Never" not in client.get(reverse("accounts:profile")).content.decode()  # its last use is shown
     token = ApiToken.objects.get(user=user)
-    assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 302
-    assert "Revoked" in client.get(reverse("profile")).content.decode()
+    assert client.post(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 302
+    assert "Revoked" in client.get(reverse("accounts:profile")).content.decode()
     assert _bearer(raw).get("/api/v1/metrics/").status_code == 401
 
 
 def test_the_profile_page_refuses_a_bad_name_naming_the_field(client_for):
     client = client_for(UserFactory())
-    response = client.post(reverse("profile"), {"name": ""})
+    response = client.post(reverse("accounts:profile"), {"name": ""})
     assert response.status_code == 400
     assert "Token name" in response.content.decode()
     assert not ApiToken.objects.exists()
@@ -127,7 +127,7 @@ def test_the_profile_page_refuses_a_bad_name_naming_the_field(client_for):
 
 def test_another_users_token_cannot_be_revoked(client_for):
     token, _ = api_token_create(user=UserFactory(), name="theirs")
-    response = client_for(UserFactory()).post(reverse("api_token_revoke", args=[token.pk]))
+    response = client_for(UserFactory()).post(reverse("accounts:api_token_revoke", args=[token.pk]))
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -137,10 +137,10 @@ def test_profile_query_count_does_not_grow_with_tokens(client_for, django_assert
     user = UserFactory()
     client = client_for(user)
     api_token_create(user=user, name="one")
-    client.get(reverse("profile"))
+    client.get(reverse("accounts:profile"))
     with django_assert_num_queries(3) as first:
-        client.get(reverse("profile"))
+        client.get(reverse("accounts:profile"))
     for index in range(10):
         api_token_create(user=user, name=f"more {index}")
     with django_assert_num_queries(len(first.captured_queries)):
-        client.get(reverse("profile"))
+        client.get(reverse("accounts:profile"))

@@ -155,7 +155,7 @@ def test_junk_and_overflowing_ids_answer_404(district, name):
 # A spreadsheet runs a cell starting with one of these as a formula (or, after a tab or a carriage
 # return, as whatever follows).
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
-CSV_EXPORTS = {"grants_matrix_csv"}
+CSV_EXPORTS = {"autonomy:grants_matrix_csv"}
 
 
 def _csv(response) -> list[list[str]]:
@@ -188,7 +188,7 @@ def test_grants_matrix_csv_neutralizes_every_cell_that_a_spreadsheet_would_run(c
         code=f"{start}C1", name=f'{start}HYPERLINK("http://x")', network=NetworkFactory(name=f"{start}North")
     )
     grant(school, "people.hiring")
-    rows = _csv(client_for(admin).get(reverse("grants_matrix_csv")))
+    rows = _csv(client_for(admin).get(reverse("autonomy:grants_matrix_csv")))
     header, body = rows[0], rows[1:]
     (row,) = [row for row in body if row[0].endswith("C1")]
     assert row[:3] == [f"'{start}C1", f'\'{start}HYPERLINK("http://x")', f"'{start}North"]

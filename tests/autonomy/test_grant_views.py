@@ -45,7 +45,7 @@ def test_school_history_shows_every_grant_with_its_timeline(school, make_member,
     grant_services.grant_change(actor=admin, grant_id=budget.pk, action="revoke", reason="Audit finding.")
     principal = make_member(Role.PRINCIPAL, school=school)
 
-    response = client_for(principal).get(reverse("school_grants", args=[school.code]))
+    response = client_for(principal).get(reverse("autonomy:school_grants", args=[school.code]))
 
     assert response.status_code == 200
     statuses = {r.grant.autonomy.code: r.grant.status for r in response.context["records"]}
@@ -55,7 +55,7 @@ def test_school_history_shows_every_grant_with_its_timeline(school, make_member,
     assert "Audit finding." in html
     assert "Ada Office" in html
     assert 'Active <span aria-hidden="true">→</span>' in html
-    assert reverse("grant_change", args=[hiring.pk]) not in html  # only the autonomy office changes grants
+    assert reverse("autonomy:grant_change", args=[hiring.pk]) not in html  # only the autonomy office changes grants
 
 
 def test_school_history_shows_retention_benchmarks_and_evidence_of_full_grants(school, make_member, client_for):
@@ -71,7 +71,7 @@ def test_school_history_shows_retention_benchmarks_and_evidence_of_full_grants(s
         retention_benchmarks="No more than 3 teacher vacancies on the first day of school.",
         starts_on=datetime.date(2026, 7, 1),
     )
-    html = client_for(admin).get(reverse("school_grants", args=[school.code])).content.decode()
+    html = client_for(admin).get(reverse("autonomy:school_grants", args=[school.code])).content.decode()
     assert "No more than 3 teacher vacancies on the first day of school." in html
     assert "Granted to the Pilot cohort." in html
 
@@ -81,23 +81,23 @@ def test_admin_sees_a_change_link_for_live_grants_only(school, make_member, clie
     live = grant(school, "people.hiring")
     revoked = grant(school, "money.budget")
     grant_services.grant_change(actor=admin, grant_id=revoked.pk, action="revoke", reason="Audit.")
-    html = client_for(admin).get(reverse("school_grants", args=[school.code])).content.decode()
-    assert reverse("grant_change", args=[live.pk]) in html
-    assert reverse("grant_change", args=[revoked.pk]) not in html
+    html = client_for(admin).get(reverse("autonomy:school_grants", args=[school.code])).content.decode()
+    assert reverse("autonomy:grant_change", args=[live.pk]) in html
+    assert reverse("autonomy:grant_change", args=[revoked.pk]) not in html
 
 
 def test_principal_gets_404_for_another_schools_history(school, other_school, make_member, client_for):
     grant(other_school, "people.hiring")
     principal = make_member(Role.PRINCIPAL, school=school)
-    assert client_for(principal).get(reverse("school_grants", args=[other_school.code])).status_code == 404
+    assert client_for(principal).get(reverse("autonomy:school_grants", args=[other_school.code])).status_code == 404
 
 
 def test_liaison_sees_the_caseload_history_only(make_member, client_for):
     liaison = make_member(Role.LIAISON)
     mine, theirs = SchoolFactory(liaison=liaison), SchoolFactory()
     client = client_for(liaison)
-    assert client.get(reverse("school_grants", args=[mine.code])).status_code == 200
-    assert client.get(reverse("school_grants", args=[theirs.code])).status_code == 404
+    assert client.get(reverse("autonomy:school_grants", args=[mine.code])).status_code == 200
+    assert client.get(reverse("autonomy:school_grants", args=[theirs.code])).status_code == 404
 
 
 def test_school_history_query_count_does_not_grow_with_grants(
@@ -105,7 +105,7 @@ def test_school_history_query_count_does_not_grow_with_grants(
 ):
     admin = make_member(Role.ADMIN)
     client = client_for(admin)
-    url = reverse("school_grants", args=[school.code])
+    url = reverse("autonomy:school_grants", args=[school.code])
     _suspend(grant(school, "people.hiring"), admin)
     client.get(url)  # warm: session, roles and unread count are cached from here on
     # user, school, grants, events with actors
@@ -128,7 +128,7 @@ def test_matrix_cells_say_held_at_risk_suspended_or_not_held_in_words(school, ma
     grant_services.grant_change(
         actor=None, grant_id=grant(school, "time.schedule").pk, action="put_at_risk", reason="Notice."
     )
-    response = client_for(admin).get(reverse("grants_matrix"))
+    response = client_for(admin).get(reverse("autonomy:grants_matrix"))
     (row,) = response.context["rows"]
     cells = {cell.autonomy.code: cell.short for cell in row.cells}
     assert cells["people.hiring"] == "Held"
@@ -147,7 +147,7 @@ def test_matrix_filters_by_network_and_search(make_member, client_for):
     SchoolFactory(code="A2", name="Lincoln High")
     SchoolFactory(code="A3", name="Carver Middle", network=north)
     client = client_for(admin)
-    url = reverse("grants_matrix")
+    url = reverse("autonomy:grants_matrix")
     assert _matrix_codes(client.get(url, {"network": north.pk})) == ["A3", "A1"]
     assert _matrix_codes(client.get(url, {"q": "lincoln"})) == ["A1", "A2"]
     assert _matrix_codes(client.get(url, {"q": "a3"})) == ["A3"]
@@ -157,7 +157,7 @@ def test_matrix_domain_and_model_limit_the_columns(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory()
     client = client_for(admin)
-    url = reverse("grants_matrix")
+    url = reverse("autonomy:grants_matrix")
     people = _columns(client.get(url, {"domain": "people"}))
     assert people and all(code.startswith("people.") for code in people)
     full = _columns(client.get(url, {"model": "full"}))
@@ -172,7 +172,7 @@ def test_matrix_status_keeps_schools_with_a_grant_in_that_status(make_member, cl
     grant(holding, "people.hiring")
     _suspend(grant(suspended, "money.budget"), admin)
     client = client_for(admin)
-    url = reverse("grants_matrix")
+    url = reverse("autonomy:grants_matrix")
     assert _matrix_codes(client.get(url, {"status": "suspended"})) == ["S1"]
     assert _matrix_codes(client.get(url, {"status": "active"})) == ["H1"]
     # The status counts among the columns shown: S1's suspended grant is a money one.
@@ -183,7 +183,7 @@ def test_matrix_status_keeps_schools_with_a_grant_in_that_status(make_member, cl
 def test_principal_sees_only_their_schools_row(school, make_member, client_for):
     SchoolFactory.create_batch(3)
     principal = make_member(Role.PRINCIPAL, school=school)
-    response = client_for(principal).get(reverse("grants_matrix"))
+    response = client_for(principal).get(reverse("autonomy:grants_matrix"))
     assert response.status_code == 200
     assert _matrix_codes(response) == [school.code]
 
@@ -192,20 +192,20 @@ def test_liaison_sees_the_caseload_rows(make_member, client_for):
     liaison = make_member(Role.LIAISON)
     mine = SchoolFactory.create_batch(2, liaison=liaison)
     SchoolFactory.create_batch(2)
-    response = client_for(liaison).get(reverse("grants_matrix"))
+    response = client_for(liaison).get(reverse("autonomy:grants_matrix"))
     assert set(_matrix_codes(response)) == {s.code for s in mine}
 
 
 def test_user_without_a_role_gets_404_for_the_matrix_and_export(client_for):
     client = client_for(UserFactory())
-    assert client.get(reverse("grants_matrix")).status_code == 404
-    assert client.get(reverse("grants_matrix_csv")).status_code == 404
+    assert client.get(reverse("autonomy:grants_matrix")).status_code == 404
+    assert client.get(reverse("autonomy:grants_matrix_csv")).status_code == 404
 
 
 def test_matrix_htmx_request_renders_only_the_table(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory(name="Lincoln Elementary")
-    response = client_for(admin).get(reverse("grants_matrix"), {"q": "linc"}, HTTP_HX_REQUEST="true")
+    response = client_for(admin).get(reverse("autonomy:grants_matrix"), {"q": "linc"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "Lincoln Elementary" in html
     assert "<html" not in html
@@ -224,13 +224,13 @@ def test_matrix_query_count_does_not_grow_with_schools(make_member, client_for, 
     admin = make_member(Role.ADMIN)
     client = client_for(admin)
     _schools_with_grants(10)
-    client.get(reverse("grants_matrix"), {"status": "active"})  # warm: session, roles, unread count cached
+    client.get(reverse("autonomy:grants_matrix"), {"status": "active"})  # warm: session, roles, unread count cached
     # user, networks, catalog, count, page of schools, their grants
     with django_assert_num_queries(6):
-        client.get(reverse("grants_matrix"), {"status": "active"})
+        client.get(reverse("autonomy:grants_matrix"), {"status": "active"})
     _schools_with_grants(50)
     with django_assert_num_queries(6):
-        response = client.get(reverse("grants_matrix"), {"status": "active"})
+        response = client.get(reverse("autonomy:grants_matrix"), {"status": "active"})
     assert response.context["page"].paginator.count == 60
     assert len(response.context["rows"]) == 50
 
@@ -252,7 +252,7 @@ def test_csv_export_lists_every_matching_school_with_a_column_per_autonomy(make_
     _suspend(grant(first, "money.budget"), admin)
     SchoolFactory.create_batch(59)
 
-    response = client_for(admin).get(reverse("grants_matrix_csv"))
+    response = client_for(admin).get(reverse("autonomy:grants_matrix_csv"))
 
     assert response["Content-Disposition"].startswith('attachment; filename="decision-rights-')
     rows = _csv(response)
@@ -275,7 +275,7 @@ def test_csv_export_applies_the_filters(make_member, client_for):
     north = NetworkFactory(name="North")
     SchoolFactory(code="N1", network=north)
     SchoolFactory(code="S1")
-    rows = _csv(client_for(admin).get(reverse("grants_matrix_csv"), {"network": north.pk, "domain": "money"}))
+    rows = _csv(client_for(admin).get(reverse("autonomy:grants_matrix_csv"), {"network": north.pk, "domain": "money"}))
     assert rows[0][3:] and all(code.startswith("money.") for code in rows[0][3:])
     assert [row[0] for row in rows[1:]] == ["N1"]
 
@@ -284,7 +284,7 @@ def test_csv_export_neutralizes_formulas(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory(code="X1", name="=cmd()", network=NetworkFactory(name="+North"))
     SchoolFactory(code="X2", name="@SUM(A1)")
-    rows = _csv(client_for(admin).get(reverse("grants_matrix_csv")))
+    rows = _csv(client_for(admin).get(reverse("autonomy:grants_matrix_csv")))
     exported = {row[0]: row for row in rows[1:]}
     assert exported["X1"][1:3] == ["'=cmd()", "'+North"]
     assert exported["X2"][1] == "'@SUM(A1)"
@@ -293,7 +293,7 @@ def test_csv_export_neutralizes_formulas(make_member, client_for):
 def test_principal_exports_only_their_school(school, make_member, client_for):
     SchoolFactory.create_batch(2)
     principal = make_member(Role.PRINCIPAL, school=school)
-    rows = _csv(client_for(principal).get(reverse("grants_matrix_csv")))
+    rows = _csv(client_for(principal).get(reverse("autonomy:grants_matrix_csv")))
     assert [row[0] for row in rows[1:]] == [school.code]
 
 
@@ -303,20 +303,20 @@ def test_principal_exports_only_their_school(school, make_member, client_for):
 def _change(client, the_grant, **data):
     data.setdefault("reason", "Five teacher vacancies on the first day of school.")
     data.setdefault("expected_status", the_grant.status)
-    return client.post(reverse("grant_change", args=[the_grant.pk]), data)
+    return client.post(reverse("autonomy:grant_change", args=[the_grant.pk]), data)
 
 
 def test_change_page_offers_only_the_steps_open_from_the_status(school, make_member, client_for):
     admin = make_member(Role.ADMIN)
     the_grant = grant(school, "people.hiring")
-    response = client_for(admin).get(reverse("grant_change", args=[the_grant.pk]))
+    response = client_for(admin).get(reverse("autonomy:grant_change", args=[the_grant.pk]))
     assert response.status_code == 200
     offered = [value for value, _ in response.context["form"].fields["action"].choices]
     # A person's steps only: putting at risk and the steps "under the contract" are a contract rule's,
     # expiry the nightly job's.
     assert offered == ["suspend", "revoke"]
     _suspend(the_grant, admin)
-    response = client_for(admin).get(reverse("grant_change", args=[the_grant.pk]))
+    response = client_for(admin).get(reverse("autonomy:grant_change", args=[the_grant.pk]))
     assert [value for value, _ in response.context["form"].fields["action"].choices] == ["restore", "revoke"]
 
 
@@ -330,7 +330,7 @@ def test_admin_suspends_a_grant_and_the_school_is_told(make_member, client_for):
     response = _change(client_for(admin), the_grant, action="suspend", evidence_note="HR vacancy report, Aug 17")
 
     assert response.status_code == 302
-    assert response.url == reverse("school_grants", args=[school.code])
+    assert response.url == reverse("autonomy:school_grants", args=[school.code])
     the_grant.refresh_from_db()
     assert the_grant.status == GrantStatus.SUSPENDED
     event = the_grant.events.order_by("-pk").first()
@@ -403,7 +403,7 @@ def test_only_the_autonomy_office_may_change_a_grant(school, make_member, client
     school.save()
     the_grant = grant(school, "people.hiring")
     client = client_for(user)
-    assert client.get(reverse("grant_change", args=[the_grant.pk])).status_code == 404
+    assert client.get(reverse("autonomy:grant_change", args=[the_grant.pk])).status_code == 404
     assert _change(client, the_grant, action="suspend").status_code == 404
     the_grant.refresh_from_db()
     assert the_grant.status == GrantStatus.ACTIVE
@@ -412,7 +412,7 @@ def test_only_the_autonomy_office_may_change_a_grant(school, make_member, client
 
 def test_change_of_an_unknown_grant_is_404(make_member, client_for):
     admin = make_member(Role.ADMIN)
-    assert client_for(admin).get(reverse("grant_change", args=[999999])).status_code == 404
+    assert client_for(admin).get(reverse("autonomy:grant_change", args=[999999])).status_code == 404
 
 
 # --- Granting to a cohort or the district ---------------------------------------------------------
@@ -426,7 +426,7 @@ def _issue(client, **data):
         "starts_on": "2026-07-01",
         **data,
     }
-    return client.post(reverse("grants_issue_scope"), data)
+    return client.post(reverse("autonomy:grants_issue_scope"), data)
 
 
 def test_issue_to_a_cohort_grants_exactly_its_schools(make_member, client_for):
@@ -488,7 +488,7 @@ def test_issue_refuses_an_end_before_the_start(make_member, client_for):
 def test_issue_form_offers_only_full_autonomies_and_every_cohort(make_member, client_for):
     admin = make_member(Role.ADMIN)
     Cohort.objects.create(name="Pilot")
-    form = client_for(admin).get(reverse("grants_issue_scope")).context["form"]
+    form = client_for(admin).get(reverse("autonomy:grants_issue_scope")).context["form"]
     assert {a.model for a in form.fields["autonomy"].queryset} == {"full"}
     assert [label.split(" (")[0] for _, label in form.fields["scope"].choices] == [
         "Every school in the district",
@@ -502,7 +502,7 @@ def test_only_the_autonomy_office_may_issue(school, make_member, client_for, rol
         role, school=school if role == Role.PRINCIPAL else None, function="hr" if role == Role.REVIEWER else ""
     )
     client = client_for(user)
-    assert client.get(reverse("grants_issue_scope")).status_code == 404
+    assert client.get(reverse("autonomy:grants_issue_scope")).status_code == 404
     assert _issue(client, scope="district").status_code == 404
     assert not AutonomyGrant.objects.exists()
 
@@ -525,7 +525,7 @@ def test_flexibility_list_is_newest_first_searchable_and_filterable(school, make
     field_trips = _clarify("program.offerings", "Field trips need board approval.", "Only overnight trips do.", 1)
     subs = _clarify("people.hiring", "We cannot pick substitutes.", "Principals may request named subs.", 3)
     client = client_for(make_member(Role.PRINCIPAL, school=school))
-    url = reverse("flexibility_list")
+    url = reverse("autonomy:flexibility_list")
 
     listed = lambda response: list(response.context["page"].object_list)  # noqa: E731
     assert listed(client.get(url)) == [field_trips, subs, bells]
@@ -537,6 +537,6 @@ def test_flexibility_list_is_newest_first_searchable_and_filterable(school, make
 
 
 def test_flexibility_list_needs_a_login(client):
-    response = client.get(reverse("flexibility_list"))
+    response = client.get(reverse("autonomy:flexibility_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

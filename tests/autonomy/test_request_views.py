@@ -44,11 +44,11 @@ def _outcome_post(rows, initial=0):
 
 
 def _edit(pk, step):
-    return reverse("request_edit", args=[pk, step])
+    return reverse("autonomy:request_edit", args=[pk, step])
 
 
 def _action(pk, action):
-    return reverse("request_action", args=[pk, action])
+    return reverse("autonomy:request_action", args=[pk, action])
 
 
 @pytest.fixture
@@ -69,9 +69,9 @@ def test_journey_from_call_to_grants(school, people, client_for):
     finance, academics = client_for(people["finance"]), client_for(people["academics"])
 
     # The autonomy office opens a call.
-    assert admin.get(reverse("call_create")).status_code == 200
+    assert admin.get(reverse("autonomy:call_create")).status_code == 200
     response = admin.post(
-        reverse("call_create"),
+        reverse("autonomy:call_create"),
         {
             "title": "Autonomy call 2026",
             "opens_on": (TODAY() - datetime.timedelta(days=1)).isoformat(),
@@ -89,12 +89,12 @@ def test_journey_from_call_to_grants(school, people, client_for):
     ]
 
     # The principal sees it open and starts a draft.
-    page = principal.get(reverse("call_list")).content.decode()
+    page = principal.get(reverse("autonomy:call_list")).content.decode()
     assert "Autonomy call 2026" in page and "Start a request" in page
-    response = principal.post(reverse("request_start", args=[call.pk]))
+    response = principal.post(reverse("autonomy:request_start", args=[call.pk]))
     request = AutonomyRequest.objects.get(school=school, call=call)
     assert response.url == _edit(request.pk, "autonomies")
-    assert "Continue your request" in principal.get(reverse("call_list")).content.decode()
+    assert "Continue your request" in principal.get(reverse("autonomy:call_list")).content.decode()
 
     # Step 1: the autonomies, grouped by domain with their accountability model.
     page = principal.get(_edit(request.pk, "autonomies")).content.decode()
@@ -158,12 +158,12 @@ def test_journey_from_call_to_grants(school, people, client_for):
     assert set(request.routes.values_list("function", flat=True)) == {"finance", "academics"}
     # Read-only now: the steps send the principal to the request page.
     response = principal.get(_edit(request.pk, "plan"))
-    assert response.status_code == 302 and response.url == reverse("request_detail", args=[request.pk])
+    assert response.status_code == 302 and response.url == reverse("autonomy:request_detail", args=[request.pk])
 
     # Reviewers find it in their queue; finance comments to the school and recommends.
-    assert [r.pk for r in finance.get(reverse("review_queue")).context["page"].object_list] == [request.pk]
+    assert [r.pk for r in finance.get(reverse("autonomy:review_queue")).context["page"].object_list] == [request.pk]
     response = finance.post(
-        reverse("request_comment", args=[request.pk]),
+        reverse("autonomy:request_comment", args=[request.pk]),
         {
             "body": "Please show how the interventionist is funded after year 2.",
             "to_school": "on",
@@ -171,17 +171,19 @@ def test_journey_from_call_to_grants(school, people, client_for):
         },
     )
     assert response.status_code == 302
-    academics.post(reverse("request_comment", args=[request.pk]), {"body": "Internal: curriculum list is fine."})
-    row = finance.get(reverse("review_queue")).context["page"].object_list[0]
+    academics.post(
+        reverse("autonomy:request_comment", args=[request.pk]), {"body": "Internal: curriculum list is fine."}
+    )
+    row = finance.get(reverse("autonomy:review_queue")).context["page"].object_list[0]
     assert (row.comment_count, row.viewer_commented) == (2, True)
     request.refresh_from_db()
     assert request.status == RequestStatus.UNDER_REVIEW
     assert ReviewComment.objects.get(author=people["finance"]).function == "finance"
 
     # The school sees only the comment sent to it; central office sees both, the internal one marked.
-    school_page = principal.get(reverse("request_detail", args=[request.pk])).content.decode()
+    school_page = principal.get(reverse("autonomy:request_detail", args=[request.pk])).content.decode()
     assert "interventionist is funded" in school_page and "curriculum list is fine" not in school_page
-    office_page = admin.get(reverse("request_detail", args=[request.pk])).content.decode()
+    office_page = admin.get(reverse("autonomy:request_detail", args=[request.pk])).content.decode()
     assert "curriculum list is fine" in office_page and "Internal" in office_page
 
     # The office returns it for changes; the principal edits and resubmits.
@@ -192,7 +194,10 @@ def test_journey_from_call_to_grants(school, people, client_for):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.CHANGES_REQUESTED
-    assert "Explain year-3 funding." in principal.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert (
+        "Explain year-3 funding."
+        in principal.get(reverse("autonomy:request_detail", args=[request.pk])).content.decode()
+    )
     response = principal.post(
         _edit(request.pk, "plan"),
         {
@@ -206,11 +211,11 @@ def test_journey_from_call_to_grants(school, people, client_for):
     assert principal.post(_action(request.pk, "submit"), {"expected_status": "changes_requested"}).status_code == 302
 
     # The office approves curriculum and declines budget.
-    page = admin.get(reverse("request_decide", args=[request.pk]))
+    page = admin.get(reverse("autonomy:request_decide", args=[request.pk]))
     assert page.status_code == 200
     assert "Recommend approval" in page.content.decode()
     response = admin.post(
-        reverse("request_decide", args=[request.pk]),
+        reverse("autonomy:request_decide", args=[request.pk]),
         {
             "expected_status": "submitted",
             f"items-{curriculum.pk}-decision": "approved",
@@ -231,7 +236,7 @@ def test_journey_from_call_to_grants(school, people, client_for):
     assert list(AutonomyGrant.objects.filter(school=school).values_list("autonomy__code", flat=True)) == [
         "program.curriculum"
     ]
-    rights = principal.get(reverse("school_detail", args=[school.code])).context["rows"]
+    rights = principal.get(reverse("autonomy:school_detail", args=[school.code])).context["rows"]
     held = {right.autonomy.code for row in rights for right in row.rights if right.held}
     assert held == {"program.curriculum"}
     assert Notification.objects.filter(user=people["principal"]).count() >= 3  # comment, return, decision
@@ -255,35 +260,40 @@ def test_principal_of_another_school_gets_404_everywhere(submitted, other_school
     client = client_for(make_member(Role.PRINCIPAL, school=other_school))
     pk = submitted.pk
     item = submitted.items.get()
-    assert client.get(reverse("request_detail", args=[pk])).status_code == 404
+    assert client.get(reverse("autonomy:request_detail", args=[pk])).status_code == 404
     assert client.get(_edit(pk, "plan")).status_code == 404
-    assert client.get(reverse("request_decide", args=[pk])).status_code == 404
+    assert client.get(reverse("autonomy:request_decide", args=[pk])).status_code == 404
     for action in ("submit", "withdraw", "return", "decline"):
         assert client.post(_action(pk, action), {"expected_status": "submitted"}).status_code == 404
-    assert client.post(reverse("request_comment", args=[pk]), {"body": "x"}).status_code == 404
-    assert client.post(reverse("request_item_clarify", args=[pk, item.pk]), {"explanation": "x"}).status_code == 404
-    assert pk not in [r.pk for r in client.get(reverse("request_list")).context["page"].object_list]
+    assert client.post(reverse("autonomy:request_comment", args=[pk]), {"body": "x"}).status_code == 404
+    assert (
+        client.post(reverse("autonomy:request_item_clarify", args=[pk, item.pk]), {"explanation": "x"}).status_code
+        == 404
+    )
+    assert pk not in [r.pk for r in client.get(reverse("autonomy:request_list")).context["page"].object_list]
     submitted.refresh_from_db()
     assert submitted.status == RequestStatus.SUBMITTED
 
 
 def test_reviewer_of_an_unrouted_function_gets_404(submitted, people, client_for):
     client = client_for(people["finance"])  # curriculum routes to academics only
-    assert client.get(reverse("request_detail", args=[submitted.pk])).status_code == 404
-    assert client.post(reverse("request_comment", args=[submitted.pk]), {"body": "x"}).status_code == 404
-    assert client.get(reverse("review_queue")).context["page"].paginator.count == 0
-    assert client_for(people["academics"]).get(reverse("request_detail", args=[submitted.pk])).status_code == 200
+    assert client.get(reverse("autonomy:request_detail", args=[submitted.pk])).status_code == 404
+    assert client.post(reverse("autonomy:request_comment", args=[submitted.pk]), {"body": "x"}).status_code == 404
+    assert client.get(reverse("autonomy:review_queue")).context["page"].paginator.count == 0
+    assert (
+        client_for(people["academics"]).get(reverse("autonomy:request_detail", args=[submitted.pk])).status_code == 200
+    )
 
 
 def test_reviewer_cannot_decide_return_or_decline(submitted, people, client_for):
     client = client_for(people["academics"])
-    response = client.get(reverse("request_decide", args=[submitted.pk]))
+    response = client.get(reverse("autonomy:request_decide", args=[submitted.pk]))
     assert response.status_code == 403
     assert "Only the autonomy office decides requests." in response.content.decode()
     item = submitted.items.get()
     assert (
         client.post(
-            reverse("request_decide", args=[submitted.pk]),
+            reverse("autonomy:request_decide", args=[submitted.pk]),
             {"expected_status": "submitted", f"items-{item.pk}-decision": "approved"},
         ).status_code
         == 403
@@ -293,7 +303,7 @@ def test_reviewer_cannot_decide_return_or_decline(submitted, people, client_for)
             _action(submitted.pk, action), {f"{action}-expected_status": "submitted", f"{action}-note": "no"}
         )
         assert response.status_code == 403
-    page = client.get(reverse("request_detail", args=[submitted.pk])).content.decode()
+    page = client.get(reverse("autonomy:request_detail", args=[submitted.pk])).content.decode()
     assert "Decide item by item" not in page and "Return to the school" not in page
     submitted.refresh_from_db()
     assert submitted.status == RequestStatus.SUBMITTED
@@ -310,25 +320,25 @@ def test_nobody_at_the_school_recommends_or_decides_on_its_request(submitted, sc
     MembershipFactory(user=insider, role=Role.REVIEWER, function="academics")
     client = client_for(insider)
     response = client.post(
-        reverse("request_comment", args=[submitted.pk]), {"body": "Looks great", "recommendation": "approve"}
+        reverse("autonomy:request_comment", args=[submitted.pk]), {"body": "Looks great", "recommendation": "approve"}
     )
     assert response.status_code == 403
     assert "You work at this school" in response.content.decode()
     item = submitted.items.get()
-    assert client.get(reverse("request_decide", args=[submitted.pk])).status_code == 403
+    assert client.get(reverse("autonomy:request_decide", args=[submitted.pk])).status_code == 403
     response = client.post(
-        reverse("request_decide", args=[submitted.pk]),
+        reverse("autonomy:request_decide", args=[submitted.pk]),
         {"expected_status": "submitted", f"items-{item.pk}-decision": "approved"},
     )
     assert response.status_code == 403
     assert (
         client.post(
-            reverse("request_item_clarify", args=[submitted.pk, item.pk]),
+            reverse("autonomy:request_item_clarify", args=[submitted.pk, item.pk]),
             {f"clarify-{item.pk}-explanation": "Allowed."},
         ).status_code
         == 403
     )
-    assert client.get(reverse("review_queue")).context["page"].paginator.count == 0
+    assert client.get(reverse("autonomy:review_queue")).context["page"].paginator.count == 0
     assert not ReviewComment.objects.exists()
     submitted.refresh_from_db()
     assert submitted.status == RequestStatus.SUBMITTED
@@ -350,21 +360,21 @@ def test_school_team_may_draft_but_only_the_principal_submits(school, people, ma
 def test_drafts_stay_with_the_school(school, people, client_for):
     call = CallFactory(created_by=people["admin"])
     draft = complete_request(principal=people["principal"], school=school, call=call)
-    assert client_for(people["admin"]).get(reverse("request_detail", args=[draft.pk])).status_code == 404
+    assert client_for(people["admin"]).get(reverse("autonomy:request_detail", args=[draft.pk])).status_code == 404
 
 
 def test_only_the_autonomy_office_opens_calls_and_only_reviewers_see_the_queue(school, people, client_for):
     principal = client_for(people["principal"])
-    assert principal.get(reverse("call_create")).status_code == 404
-    assert principal.post(reverse("call_create"), {"title": "x"}).status_code == 404
-    assert client_for(people["finance"]).get(reverse("call_create")).status_code == 404
-    assert principal.get(reverse("review_queue")).status_code == 404
+    assert principal.get(reverse("autonomy:call_create")).status_code == 404
+    assert principal.post(reverse("autonomy:call_create"), {"title": "x"}).status_code == 404
+    assert client_for(people["finance"]).get(reverse("autonomy:call_create")).status_code == 404
+    assert principal.get(reverse("autonomy:review_queue")).status_code == 404
     assert not CallForProposals.objects.exists()
 
 
 def test_a_reviewer_cannot_start_a_request(people, client_for):
     call = CallFactory(created_by=people["admin"])
-    response = client_for(people["finance"]).post(reverse("request_start", args=[call.pk]))
+    response = client_for(people["finance"]).post(reverse("autonomy:request_start", args=[call.pk]))
     assert response.status_code == 403
     assert not AutonomyRequest.objects.exists()
 
@@ -372,7 +382,7 @@ def test_a_reviewer_cannot_start_a_request(people, client_for):
 def test_reviewer_clarifies_a_barrier(submitted, people, client_for):
     item = submitted.items.get()
     client = client_for(people["academics"])
-    url = reverse("request_item_clarify", args=[submitted.pk, item.pk])
+    url = reverse("autonomy:request_item_clarify", args=[submitted.pk, item.pk])
     response = client.post(url, {f"clarify-{item.pk}-explanation": ""})
     assert response.status_code == 400
     response = client.post(
@@ -484,7 +494,7 @@ def test_choosing_no_autonomy_is_refused(draft, people, client_for):
 
 def test_call_that_closes_before_it_opens_is_refused(people, client_for):
     response = client_for(people["admin"]).post(
-        reverse("call_create"),
+        reverse("autonomy:call_create"),
         {
             "title": "Backwards",
             "opens_on": "2026-09-10",
@@ -509,7 +519,7 @@ def test_approving_an_unmet_earned_autonomy_needs_an_override_reason(school, peo
     )
     item = request.items.get()
     admin = client_for(people["admin"])
-    page = admin.get(reverse("request_decide", args=[request.pk]))
+    page = admin.get(reverse("autonomy:request_decide", args=[request.pk]))
     checks = page.context["rows"][0][2]
     assert page.context["rows"][0][3] is True  # unmet: the override reason is asked for
     assert [(c.value, c.period, c.holds) for c in checks] == [("3", "2025-26", False)]
@@ -519,13 +529,13 @@ def test_approving_an_unmet_earned_autonomy_needs_an_override_reason(school, peo
         f"items-{item.pk}-note": "",
         f"items-{item.pk}-override_reason": "",
     }
-    response = admin.post(reverse("request_decide", args=[request.pk]), data)
+    response = admin.post(reverse("autonomy:request_decide", args=[request.pk]), data)
     assert response.status_code == 400
     assert "is earned: Finance evaluation rating at least 4 is required" in response.content.decode()
     assert response.context["form"].errors[f"items-{item.pk}-override_reason"]
     assert not AutonomyGrant.objects.exists()
     data[f"items-{item.pk}-override_reason"] = "New business manager; audit clean."
-    assert admin.post(reverse("request_decide", args=[request.pk]), data).status_code == 302
+    assert admin.post(reverse("autonomy:request_decide", args=[request.pk]), data).status_code == 302
     assert AutonomyGrant.objects.get(school=school).autonomy.code == "money.budget"
 
 
@@ -545,7 +555,7 @@ def test_double_submit_makes_one_transition_and_one_conflict(draft, people, clie
 def test_two_decisions_at_once_make_one_and_a_conflict(submitted, people, client_for, make_member):
     item = submitted.items.get()
     data = {"expected_status": "submitted", f"items-{item.pk}-decision": "approved", f"items-{item.pk}-note": ""}
-    first = client_for(people["admin"]).post(reverse("request_decide", args=[submitted.pk]), data)
+    first = client_for(people["admin"]).post(reverse("autonomy:request_decide", args=[submitted.pk]), data)
     second = client_for(make_member(Role.ADMIN)).post(
         _action(submitted.pk, "decline"), {"decline-expected_status": "submitted", "decline-note": "No."}
     )
@@ -572,19 +582,19 @@ def test_review_queue_query_count(people, client_for, django_assert_num_queries)
     client = client_for(people["finance"])
     for request in _submitted_requests(2, people["admin"]):
         request_comment(actor=people["finance"], request_id=request.pk, body="Seen.", function="finance")
-    client.get(reverse("review_queue"))  # warm: session, roles and unread count are cached from here on
+    client.get(reverse("autonomy:review_queue"))  # warm: session, roles and unread count are cached from here on
     # user, count, page rows, items with autonomies
     with django_assert_num_queries(4):
-        assert client.get(reverse("review_queue")).context["page"].paginator.count == 2
+        assert client.get(reverse("autonomy:review_queue")).context["page"].paginator.count == 2
     _submitted_requests(18, people["admin"], codes=("money.budget", "people.hiring"))
-    client.get(reverse("review_queue"))  # the new requests notified the reviewer: re-cache the unread count
+    client.get(reverse("autonomy:review_queue"))  # the new requests notified the reviewer: re-cache the unread count
     with django_assert_num_queries(4):
-        assert client.get(reverse("review_queue")).context["page"].paginator.count == 20
+        assert client.get(reverse("autonomy:review_queue")).context["page"].paginator.count == 20
 
 
 def test_request_detail_query_count(people, client_for, django_assert_num_queries):
     request = _submitted_requests(2, people["admin"])[0]
-    url = reverse("request_detail", args=[request.pk])
+    url = reverse("autonomy:request_detail", args=[request.pk])
     client = client_for(people["admin"])
     request_comment(actor=people["finance"], request_id=request.pk, body="One", to_school=True, function="finance")
     client.get(url)  # warm: session, roles and unread count are cached from here on
@@ -603,30 +613,30 @@ def test_request_detail_query_count(people, client_for, django_assert_num_querie
 def test_request_list_query_count(people, client_for, django_assert_num_queries):
     client = client_for(people["admin"])
     _submitted_requests(2, people["admin"])
-    client.get(reverse("request_list"))  # warm: session, roles and unread count are cached from here on
+    client.get(reverse("autonomy:request_list"))  # warm: session, roles and unread count are cached from here on
     # user, count, page rows, calls for the filter
     with django_assert_num_queries(4):
-        assert client.get(reverse("request_list")).context["page"].paginator.count == 2
+        assert client.get(reverse("autonomy:request_list")).context["page"].paginator.count == 2
     _submitted_requests(18, people["admin"])
-    client.get(reverse("request_list"))  # re-cache what the new requests cleared
+    client.get(reverse("autonomy:request_list"))  # re-cache what the new requests cleared
     with django_assert_num_queries(4):
-        assert client.get(reverse("request_list")).context["page"].paginator.count == 20
+        assert client.get(reverse("autonomy:request_list")).context["page"].paginator.count == 20
 
 
 def test_school_request_list_query_count(school, people, client_for, django_assert_num_queries):
     client = client_for(people["principal"])
     calls = CallFactory.create_batch(2, created_by=people["admin"])
     complete_request(principal=people["principal"], school=school, call=calls[0])
-    client.get(reverse("request_list"))  # warm: session, roles and unread count are cached from here on
+    client.get(reverse("autonomy:request_list"))  # warm: session, roles and unread count are cached from here on
     # user, count, rows, calls, offered autonomies, open requests, schools
     with django_assert_num_queries(7):
-        response = client.get(reverse("request_list"))
+        response = client.get(reverse("autonomy:request_list"))
     assert len(response.context["board"].open) == 2
     for call in CallFactory.create_batch(18, created_by=people["admin"]):
         complete_request(principal=people["principal"], school=school, call=call)
-    client.get(reverse("request_list"))  # re-cache what the new requests cleared
+    client.get(reverse("autonomy:request_list"))  # re-cache what the new requests cleared
     with django_assert_num_queries(7):
-        response = client.get(reverse("request_list"))
+        response = client.get(reverse("autonomy:request_list"))
     assert response.context["page"].paginator.count == 19
 
 
@@ -637,9 +647,9 @@ def test_request_list_filters_by_status_and_call_and_answers_htmx_with_the_table
     requests = _submitted_requests(3, people["admin"])
     other_call = CallFactory(created_by=people["admin"])
     client = client_for(people["admin"])
-    response = client.get(reverse("request_list"), {"status": "submitted", "call": other_call.pk})
+    response = client.get(reverse("autonomy:request_list"), {"status": "submitted", "call": other_call.pk})
     assert response.context["page"].paginator.count == 0
-    response = client.get(reverse("request_list"), {"call": requests[0].call_id}, HTTP_HX_REQUEST="true")
+    response = client.get(reverse("autonomy:request_list"), {"call": requests[0].call_id}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="request-table"') and "<html" not in html
     assert response.context["page"].paginator.count == 3
@@ -670,7 +680,7 @@ def test_return_without_a_note_is_refused_next_to_the_field(submitted, people, c
 
 
 def test_starting_twice_in_a_call_is_refused(draft, people, client_for):
-    response = client_for(people["principal"]).post(reverse("request_start", args=[draft.call_id]))
+    response = client_for(people["principal"]).post(reverse("autonomy:request_start", args=[draft.call_id]))
     assert response.status_code == 400
     assert "already has an open request" in response.content.decode()
     assert AutonomyRequest.objects.count() == 1

@@ -11,13 +11,13 @@ def test_principal_home_redirects_to_their_school(school, make_member, client_fo
     principal = make_member(Role.PRINCIPAL, school=school)
     response = client_for(principal).get(reverse("home"))
     assert response.status_code == 302
-    assert response.url == reverse("school_detail", args=[school.code])
+    assert response.url == reverse("autonomy:school_detail", args=[school.code])
 
 
 def test_central_office_home_redirects_to_the_overview(make_member, client_for):
     admin = make_member(Role.ADMIN)
     response = client_for(admin).get(reverse("home"))
-    assert response.url == reverse("district_overview")
+    assert response.url == reverse("autonomy:district_overview")
 
 
 def test_anonymous_home_asks_for_login(client):
@@ -29,7 +29,7 @@ def test_anonymous_home_asks_for_login(client):
 def test_decision_rights_matrix_shows_held_and_not_held(school, make_member, client_for):
     grant(school, "people.hiring")
     principal = make_member(Role.PRINCIPAL, school=school)
-    response = client_for(principal).get(reverse("school_detail", args=[school.code]))
+    response = client_for(principal).get(reverse("autonomy:school_detail", args=[school.code]))
     assert response.status_code == 200
     rows = {right.autonomy.code: right.held for row in response.context["rows"] for right in row.rights}
     assert rows["people.hiring"] is True
@@ -41,20 +41,20 @@ def test_decision_rights_matrix_shows_held_and_not_held(school, make_member, cli
 
 def test_principal_of_school_a_gets_404_for_school_b(school, other_school, make_member, client_for):
     principal = make_member(Role.PRINCIPAL, school=school)
-    response = client_for(principal).get(reverse("school_detail", args=[other_school.code]))
+    response = client_for(principal).get(reverse("autonomy:school_detail", args=[other_school.code]))
     assert response.status_code == 404
 
 
 def test_principal_cannot_open_the_overview(school, make_member, client_for):
     principal = make_member(Role.PRINCIPAL, school=school)
-    assert client_for(principal).get(reverse("district_overview")).status_code == 404
+    assert client_for(principal).get(reverse("autonomy:district_overview")).status_code == 404
 
 
 def test_liaison_overview_lists_only_the_caseload(make_member, client_for):
     liaison = make_member(Role.LIAISON)
     mine = SchoolFactory.create_batch(3, liaison=liaison)
     SchoolFactory.create_batch(2)
-    response = client_for(liaison).get(reverse("district_overview"))
+    response = client_for(liaison).get(reverse("autonomy:district_overview"))
     assert {s.pk for s in response.context["page"].object_list} == {s.pk for s in mine}
 
 
@@ -66,11 +66,11 @@ def test_overview_filters_by_network_and_search(make_member, client_for):
     SchoolFactory(name="Carver Middle", network=north)
     client = client_for(admin)
     names = lambda r: [s.name for s in r.context["page"].object_list]  # noqa: E731
-    assert names(client.get(reverse("district_overview"), {"network": north.pk})) == [
+    assert names(client.get(reverse("autonomy:district_overview"), {"network": north.pk})) == [
         "Carver Middle",
         "Lincoln Elementary",
     ]
-    assert names(client.get(reverse("district_overview"), {"q": "lincoln"})) == [
+    assert names(client.get(reverse("autonomy:district_overview"), {"q": "lincoln"})) == [
         "Lincoln Elementary",
         "Lincoln High",
     ]
@@ -79,7 +79,7 @@ def test_overview_filters_by_network_and_search(make_member, client_for):
 def test_overview_refuses_an_unknown_network_with_a_field_message(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory()
-    response = client_for(admin).get(reverse("district_overview"), {"network": "99999"})
+    response = client_for(admin).get(reverse("autonomy:district_overview"), {"network": "99999"})
     assert response.status_code == 200
     assert "network" in response.context["form"].errors
 
@@ -87,7 +87,7 @@ def test_overview_refuses_an_unknown_network_with_a_field_message(make_member, c
 def test_overview_htmx_request_renders_only_the_table(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory(name="Lincoln Elementary")
-    response = client_for(admin).get(reverse("district_overview"), {"q": "linc"}, HTTP_HX_REQUEST="true")
+    response = client_for(admin).get(reverse("autonomy:district_overview"), {"q": "linc"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="school-table"')
     assert "Lincoln Elementary" in html
@@ -107,13 +107,13 @@ def test_overview_query_count_does_not_grow_with_schools(make_member, client_for
     user = make_member(role)
     client = client_for(user)
     _schools_with_grants(10, liaison=user)
-    client.get(reverse("district_overview"))  # warm: session, roles and unread count are cached from here on
+    client.get(reverse("autonomy:district_overview"))  # warm: session, roles and unread count are cached from here on
     # user, networks, count, schools, held grants, 2 totals
     with django_assert_num_queries(7):
-        client.get(reverse("district_overview"))
+        client.get(reverse("autonomy:district_overview"))
     _schools_with_grants(190, liaison=user)
     with django_assert_num_queries(7):
-        response = client.get(reverse("district_overview"))
+        response = client.get(reverse("autonomy:district_overview"))
     assert response.context["page"].paginator.count == 200
 
 
@@ -121,7 +121,7 @@ def test_principal_page_query_count_does_not_grow_with_schools(make_member, clie
     schools = _schools_with_grants(10)
     principal = make_member(Role.PRINCIPAL, school=schools[0])
     client = client_for(principal)
-    url = reverse("school_detail", args=[schools[0].code])
+    url = reverse("autonomy:school_detail", args=[schools[0].code])
     client.get(url)  # warm: session, roles and unread count are cached from here on
     # user, school, live grants, catalog
     with django_assert_num_queries(4):

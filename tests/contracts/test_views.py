@@ -34,7 +34,7 @@ def _text(response) -> str:
 
 
 def test_a_principal_reads_the_contract_at_a_glance(client_for, principal, proposed):
-    response = client_for(principal).get(_url("contract_detail", proposed))
+    response = client_for(principal).get(_url("contracts:contract_detail", proposed))
     assert response.status_code == 200
     page = _text(response)
     for heading in ("What your school may decide", "What your school must achieve", "What happens if it does not"):
@@ -51,7 +51,7 @@ def test_a_principal_reads_the_contract_at_a_glance(client_for, principal, propo
 
 def test_a_principal_signs_through_the_page(client_for, principal, proposed):
     client = client_for(principal)
-    url = _url("contract_action", proposed, "sign")
+    url = _url("contracts:contract_action", proposed, "sign")
 
     response = client.post(url, {"signed_name": "Pat Rivera", "expected_status": "proposed"})
     assert response.status_code == 400
@@ -71,10 +71,10 @@ def test_a_principal_signs_through_the_page(client_for, principal, proposed):
 
 def test_the_admin_countersigns_through_the_page(client_for, admin, signed):
     client = client_for(admin)
-    page = _text(client.get(_url("contract_detail", signed)))
+    page = _text(client.get(_url("contracts:contract_detail", signed)))
     assert "Countersign for the district" in page
     response = client.post(
-        _url("contract_action", signed, "countersign"),
+        _url("contracts:contract_action", signed, "countersign"),
         {"countersigned_name": "Ada Office", "expected_status": "signed"},
     )
     assert response.status_code == 302
@@ -83,14 +83,20 @@ def test_the_admin_countersigns_through_the_page(client_for, admin, signed):
 
 def test_the_admin_proposes_recalls_and_terminates_through_the_page(client_for, admin, draft, principal):
     client = client_for(admin)
-    assert client.post(_url("contract_action", draft, "propose"), {"expected_status": "draft"}).status_code == 302
-    assert client.post(_url("contract_action", draft, "recall"), {"expected_status": "proposed"}).status_code == 302
+    assert (
+        client.post(_url("contracts:contract_action", draft, "propose"), {"expected_status": "draft"}).status_code
+        == 302
+    )
+    assert (
+        client.post(_url("contracts:contract_action", draft, "recall"), {"expected_status": "proposed"}).status_code
+        == 302
+    )
     assert PerformanceContract.objects.get(pk=draft.pk).status == S.DRAFT
 
 
 def test_terminate_needs_a_reason(client_for, admin, active):
     client = client_for(admin)
-    url = _url("contract_action", active, "terminate")
+    url = _url("contracts:contract_action", active, "terminate")
     response = client.post(url, {"reason": "", "expected_status": "active"})
     assert response.status_code == 400
     assert "Say why." in _text(response)
@@ -100,7 +106,7 @@ def test_terminate_needs_a_reason(client_for, admin, active):
 
 def test_signing_twice_from_two_tabs_is_told_it_is_done(client_for, principal, proposed):
     client = client_for(principal)
-    url = _url("contract_action", proposed, "sign")
+    url = _url("contracts:contract_action", proposed, "sign")
     data = {"confirm": "on", "signed_name": "Pat Rivera", "expected_status": "proposed"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, data)
@@ -111,7 +117,7 @@ def test_signing_twice_from_two_tabs_is_told_it_is_done(client_for, principal, p
 def test_a_recalled_contract_is_no_longer_the_principals_to_sign(client_for, admin, principal, proposed):
     contract_recall(actor=admin, contract_id=proposed.pk)
     response = client_for(principal).post(
-        _url("contract_action", proposed, "sign"),
+        _url("contracts:contract_action", proposed, "sign"),
         {"confirm": "on", "signed_name": "Pat Rivera", "expected_status": "proposed"},
     )
     assert response.status_code == 404  # a draft stays with the autonomy office
@@ -120,7 +126,8 @@ def test_a_recalled_contract_is_no_longer_the_principals_to_sign(client_for, adm
 
 def test_a_signature_on_a_moved_contract_is_a_conflict(client_for, admin, principal, signed):
     response = client_for(admin).post(
-        _url("contract_action", signed, "countersign"), {"countersigned_name": "Ada", "expected_status": "proposed"}
+        _url("contracts:contract_action", signed, "countersign"),
+        {"countersigned_name": "Ada", "expected_status": "proposed"},
     )
     assert response.status_code == 409
     assert "Somebody acted on this contract first" in _text(response)
@@ -129,7 +136,8 @@ def test_a_signature_on_a_moved_contract_is_a_conflict(client_for, admin, princi
 
 def test_countersigning_before_the_principal_signs_is_refused_with_409(client_for, admin, proposed):
     response = client_for(admin).post(
-        _url("contract_action", proposed, "countersign"), {"countersigned_name": "Ada", "expected_status": "proposed"}
+        _url("contracts:contract_action", proposed, "countersign"),
+        {"countersigned_name": "Ada", "expected_status": "proposed"},
     )
     assert response.status_code == 409
     assert "not open now" in _text(response)
@@ -138,59 +146,61 @@ def test_countersigning_before_the_principal_signs_is_refused_with_409(client_fo
 def test_a_school_team_member_may_read_but_not_sign(client_for, make_member, school, proposed):
     member = make_member("school_team", school=school)
     client = client_for(member)
-    page = _text(client.get(_url("contract_detail", proposed)))
+    page = _text(client.get(_url("contracts:contract_detail", proposed)))
     assert "I have read this contract" not in page
     response = client.post(
-        _url("contract_action", proposed, "sign"), {"confirm": "on", "signed_name": "X", "expected_status": "proposed"}
+        _url("contracts:contract_action", proposed, "sign"),
+        {"confirm": "on", "signed_name": "X", "expected_status": "proposed"},
     )
     assert response.status_code == 403
     assert "Only the school&#x27;s principal signs" in _text(response)
 
 
 def test_an_unknown_step_is_404(client_for, admin, draft):
-    assert client_for(admin).post(_url("contract_action", draft, "shred"), {}).status_code == 404
+    assert client_for(admin).post(_url("contracts:contract_action", draft, "shred"), {}).status_code == 404
 
 
 # --- who sees what -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["contract_detail", "contract_print", "contract_pdf"])
+@pytest.mark.parametrize("name", ["contracts:contract_detail", "contracts:contract_print", "contracts:contract_pdf"])
 def test_another_schools_contract_is_404_for_a_principal(client_for, other_principal, proposed, name):
     assert client_for(other_principal).get(_url(name, proposed)).status_code == 404
 
 
 def test_another_principal_cannot_sign_by_posting(client_for, other_principal, proposed):
     response = client_for(other_principal).post(
-        _url("contract_action", proposed, "sign"), {"confirm": "on", "signed_name": "O", "expected_status": "proposed"}
+        _url("contracts:contract_action", proposed, "sign"),
+        {"confirm": "on", "signed_name": "O", "expected_status": "proposed"},
     )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["contract_detail", "contract_print", "contract_pdf"])
+@pytest.mark.parametrize("name", ["contracts:contract_detail", "contracts:contract_print", "contracts:contract_pdf"])
 def test_a_draft_is_404_for_the_principal(client_for, principal, draft, name):
     assert client_for(principal).get(_url(name, draft)).status_code == 404
 
 
 def test_drafting_is_404_for_a_principal(client_for, principal):
-    assert client_for(principal).get(reverse("contract_new")).status_code == 404
+    assert client_for(principal).get(reverse("contracts:contract_new")).status_code == 404
 
 
 def test_editing_is_refused_to_a_principal_who_may_read_the_contract(client_for, principal, other_principal, proposed):
-    assert client_for(principal).get(_url("contract_edit", proposed)).status_code == 403
-    assert client_for(other_principal).get(_url("contract_edit", proposed)).status_code == 404
+    assert client_for(principal).get(_url("contracts:contract_edit", proposed)).status_code == 403
+    assert client_for(other_principal).get(_url("contracts:contract_edit", proposed)).status_code == 404
 
 
 def test_the_list_shows_a_principal_only_their_schools_contracts(client_for, principal, proposed, other_draft, admin):
     contract_propose(actor=admin, contract_id=other_draft.pk)
-    page = _text(client_for(principal).get(reverse("contract_list")))
+    page = _text(client_for(principal).get(reverse("contracts:contract_list")))
     assert proposed.school.name in page
     assert other_draft.school.name not in page
-    admin_page = _text(client_for(admin).get(reverse("contract_list")))
+    admin_page = _text(client_for(admin).get(reverse("contracts:contract_list")))
     assert proposed.school.name in admin_page and other_draft.school.name in admin_page
 
 
 def test_the_list_filters_by_status(client_for, admin, proposed, other_draft):
-    page = _text(client_for(admin).get(reverse("contract_list"), {"status": "draft"}))
+    page = _text(client_for(admin).get(reverse("contracts:contract_list"), {"status": "draft"}))
     assert other_draft.school.name in page
     assert proposed.school.name not in page
 
@@ -199,7 +209,7 @@ def test_the_list_filters_by_status(client_for, admin, proposed, other_draft):
 
 
 def test_the_pdf_is_an_attachment(client_for, principal, proposed):
-    response = client_for(principal).get(_url("contract_pdf", proposed))
+    response = client_for(principal).get(_url("contracts:contract_pdf", proposed))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="contract-')
@@ -207,7 +217,7 @@ def test_the_pdf_is_an_attachment(client_for, principal, proposed):
 
 
 def test_the_print_view_uses_the_print_stylesheet(client_for, principal, proposed):
-    page = _text(client_for(principal).get(_url("contract_print", proposed)))
+    page = _text(client_for(principal).get(_url("contracts:contract_print", proposed)))
     assert 'css/print.css" media="print"' in page
     assert "What your school must achieve" in page
 
@@ -216,7 +226,8 @@ def test_the_changes_page_reads_plainly(client_for, admin, principal, active):
     amendment = contract_amend(actor=admin, contract_id=active.pk, reason="Raise ELA.")
     client = client_for(admin)
     client.post(
-        _url("contract_edit", amendment), {"intent": "remove", "key": "ela-proficiency", "expected_status": "draft"}
+        _url("contracts:contract_edit", amendment),
+        {"intent": "remove", "key": "ela-proficiency", "expected_status": "draft"},
     )
     ela = active.benchmarks.get(key="ela-proficiency")
     contract_benchmark_add(
@@ -231,16 +242,16 @@ def test_the_changes_page_reads_plainly(client_for, admin, principal, active):
             baseline=ela.baseline,
         ),
     )
-    page = _text(client.get(_url("contract_diff", amendment)))
+    page = _text(client.get(_url("contracts:contract_diff", amendment)))
     assert "Target: 43 → 48" in page
     assert "Proficiency in ELA" in page
-    detail = _text(client.get(_url("contract_detail", amendment)))
-    assert reverse("contract_diff", args=[amendment.pk]) in detail
-    assert reverse("contract_detail", args=[active.pk]) in detail
+    detail = _text(client.get(_url("contracts:contract_detail", amendment)))
+    assert reverse("contracts:contract_diff", args=[amendment.pk]) in detail
+    assert reverse("contracts:contract_detail", args=[active.pk]) in detail
 
 
 def test_a_first_version_says_there_is_nothing_to_compare(client_for, admin, draft):
-    response = client_for(admin).get(_url("contract_diff", draft))
+    response = client_for(admin).get(_url("contracts:contract_diff", draft))
     assert response.status_code == 200
     assert "This is the first version" in _text(response)
 
@@ -250,9 +261,9 @@ def test_a_first_version_says_there_is_nothing_to_compare(client_for, admin, dra
 
 def test_the_admin_drafts_a_contract_from_a_template(client_for, admin, school, template, term, baselines):
     client = client_for(admin)
-    assert client.get(reverse("contract_new")).status_code == 200
+    assert client.get(reverse("contracts:contract_new")).status_code == 200
     response = client.post(
-        reverse("contract_new"),
+        reverse("contracts:contract_new"),
         {
             "school": school.pk,
             "template": template.pk,
@@ -262,14 +273,14 @@ def test_the_admin_drafts_a_contract_from_a_template(client_for, admin, school, 
     )
     assert response.status_code == 302
     contract = PerformanceContract.objects.get(school=school)
-    assert response.url == reverse("contract_edit", args=[contract.pk])
+    assert response.url == reverse("contracts:contract_edit", args=[contract.pk])
     assert contract.benchmarks.count() == 7
 
 
 def test_drafting_for_a_school_without_a_baseline_names_the_benchmark(client_for, admin, template, term, baselines):
     newcomer = SchoolFactory()
     response = client_for(admin).post(
-        reverse("contract_new"),
+        reverse("contracts:contract_new"),
         {
             "school": newcomer.pk,
             "template": template.pk,
@@ -285,7 +296,7 @@ def test_drafting_for_a_school_without_a_baseline_names_the_benchmark(client_for
 def test_adding_a_benchmark_shows_the_comparator_warning(client_for, admin, draft, metrics):
     client = client_for(admin)
     response = client.post(
-        _url("contract_edit", draft),
+        _url("contracts:contract_edit", draft),
         {
             "intent": "add",
             "key": "absence",
@@ -306,7 +317,7 @@ def test_adding_a_benchmark_shows_the_comparator_warning(client_for, admin, draf
 
 def test_a_target_outside_the_range_is_refused_by_the_field(client_for, admin, draft, metrics):
     response = client_for(admin).post(
-        _url("contract_edit", draft),
+        _url("contracts:contract_edit", draft),
         {
             "intent": "add",
             "key": "ela-2",
@@ -326,10 +337,10 @@ def test_a_target_outside_the_range_is_refused_by_the_field(client_for, admin, d
 
 def test_removing_a_benchmark_from_a_signed_contract_needs_a_new_signature(client_for, admin, signed):
     client = client_for(admin)
-    page = _text(client.get(_url("contract_edit", signed)))
+    page = _text(client.get(_url("contracts:contract_edit", signed)))
     assert "takes it back to the principal for a new signature" in page
     response = client.post(
-        _url("contract_edit", signed), {"intent": "remove", "key": "growth", "expected_status": "signed"}
+        _url("contracts:contract_edit", signed), {"intent": "remove", "key": "growth", "expected_status": "signed"}
     )
     assert response.status_code == 302
     contract = PerformanceContract.objects.get(pk=signed.pk)
@@ -338,18 +349,18 @@ def test_removing_a_benchmark_from_a_signed_contract_needs_a_new_signature(clien
 
 def test_an_active_contract_is_not_edited_through_the_page(client_for, admin, active, metrics):
     client = client_for(admin)
-    response = client.get(_url("contract_edit", active))
+    response = client.get(_url("contracts:contract_edit", active))
     assert response.status_code == 403
     page = _text(response)
     assert "amend it" in page
     assert "Add the benchmark" not in page
     response = client.post(
-        _url("contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "active"}
+        _url("contracts:contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "active"}
     )
     assert response.status_code == 403
     # A form from when the contract was still being signed: it moved on meanwhile.
     response = client.post(
-        _url("contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "signed"}
+        _url("contracts:contract_edit", active), {"intent": "remove", "key": "growth", "expected_status": "signed"}
     )
     assert response.status_code == 409
     assert active.benchmarks.filter(key="growth").exists()
@@ -357,19 +368,21 @@ def test_an_active_contract_is_not_edited_through_the_page(client_for, admin, ac
 
 def test_the_admin_amends_an_active_contract(client_for, admin, active):
     client = client_for(admin)
-    url = _url("contract_amend", active)
+    url = _url("contracts:contract_amend", active)
     assert client.post(url, {"reason": "", "expected_status": "active"}).status_code == 400
     response = client.post(url, {"reason": "New program.", "expected_status": "active"})
     assert response.status_code == 302
     amendment = PerformanceContract.objects.get(previous=active)
-    assert response.url == reverse("contract_edit", args=[amendment.pk])
+    assert response.url == reverse("contracts:contract_edit", args=[amendment.pk])
     # Asked twice (a second tab): the second is told.
     response = client.post(url, {"reason": "Again.", "expected_status": "active"})
     assert response.status_code == 409
 
 
 def test_a_principal_cannot_amend(client_for, principal, active):
-    response = client_for(principal).post(_url("contract_amend", active), {"reason": "x", "expected_status": "active"})
+    response = client_for(principal).post(
+        _url("contracts:contract_amend", active), {"reason": "x", "expected_status": "active"}
+    )
     assert response.status_code == 403
     assert not PerformanceContract.objects.filter(previous=active).exists()
 
@@ -378,7 +391,7 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
     call = CallFactory(offers=["program.curriculum"])
     autonomy_request = complete_request(principal=principal, school=school, call=call, submit=True)
     client = client_for(admin)
-    url = reverse("contract_from_request", args=[autonomy_request.pk])
+    url = reverse("contracts:contract_from_request", args=[autonomy_request.pk])
     response = client.post(url)
     assert response.status_code == 400
     assert "Only an approved request" in _text(response)
@@ -388,7 +401,7 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
         request_id=autonomy_request.pk,
         choices={item.pk: ItemChoice("approved") for item in autonomy_request.items.all()},
     )
-    detail = client.get(reverse("request_detail", args=[autonomy_request.pk]))
+    detail = client.get(reverse("autonomy:request_detail", args=[autonomy_request.pk]))
     assert "Prepare the contract amendment" in _text(detail)
     assert "Prepare the contract amendment" not in _text(client_for(principal).get(detail.request["PATH_INFO"]))
     response = client.post(url)
@@ -396,7 +409,7 @@ def test_an_approved_request_becomes_an_amendment(client_for, admin, principal, 
     amendment = PerformanceContract.objects.get(previous=active)
     assert amendment.benchmarks.filter(key__startswith=f"request-{autonomy_request.pk}-").exists()
     assert client.post(url).status_code == 409
-    assert client.post(reverse("contract_from_request", args=[999999])).status_code == 400
+    assert client.post(reverse("contracts:contract_from_request", args=[999999])).status_code == 400
     assert client_for(principal).post(url).status_code == 404
 
 
@@ -416,7 +429,7 @@ def _count_queries(client, url) -> int:
 
 def test_the_contract_page_costs_the_same_with_more_benchmarks(client_for, admin, principal, proposed, metrics):
     client = client_for(principal)
-    url = _url("contract_detail", proposed)
+    url = _url("contracts:contract_detail", proposed)
     before = _count_queries(client, url)
     for index in range(15):
         contract_benchmark_add(
@@ -438,7 +451,7 @@ def test_the_contract_list_costs_the_same_with_more_contracts(
     client_for, admin, template, term, baselines, observe, draft
 ):
     client = client_for(admin)
-    url = reverse("contract_list")
+    url = reverse("contracts:contract_list")
     before = _count_queries(client, url)
     for _ in range(20):
         school = SchoolFactory()

@@ -23,13 +23,13 @@ def test_a_second_role_shows_in_the_navigation_on_the_next_request(school, make_
     assert "Review queue" not in _nav(client)  # now answered from the cache
     MembershipFactory(user=principal, role=Role.REVIEWER, function="finance")
     assert "Review queue" in _nav(client)
-    assert client.get(reverse("review_queue")).status_code == 200
+    assert client.get(reverse("autonomy:review_queue")).status_code == 200
 
 
 def test_a_removed_role_is_gone_on_the_next_request(school, make_member, client_for):
     principal = make_member(Role.PRINCIPAL, school=school)
     client = client_for(principal)
-    url = reverse("school_detail", args=[school.code])
+    url = reverse("autonomy:school_detail", args=[school.code])
     assert client.get(url).status_code == 200
     Membership.objects.get(user=principal).delete()
     assert client.get(url).status_code == 404

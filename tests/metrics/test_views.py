@@ -13,7 +13,7 @@ from schools.models import Role
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("observation_import")
+URL = reverse("metrics:observation_import")
 GOOD = (
     b"school,metric,period,value,source\nS0001,ela_proficiency,2025-26,41.5,state\nS0002,ela_proficiency,2025-26,5,\n"
 )

@@ -26,7 +26,7 @@ def flags_notify(flags: list[InterventionFlag]) -> None:
                 f"flag:{flag.pk}:level:{flag.level}",
                 f"{school.name}: {Level(flag.level).label.lower()}",
                 notice_text(flag),
-                reverse("school_detail", args=[school.code]),
+                reverse("autonomy:school_detail", args=[school.code]),
             )
         )
     notify_many(messages)

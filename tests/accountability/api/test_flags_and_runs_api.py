@@ -490,7 +490,7 @@ def test_the_run_list_costs_the_same_queries_for_2_and_30_runs(world, api_for, d
 
 
 def _token_from_profile(client) -> str:
-    response = client.post(reverse("profile"), {"name": "Nightly data push"})
+    response = client.post(reverse("accounts:profile"), {"name": "Nightly data push"})
     assert response.status_code == 201
     match = re.search(r'id="new-token"[^>]*value="(sgs_[^"]+)"', response.content.decode())
     assert match, "the profile page shows the new token"
