@@ -222,6 +222,52 @@ def transition_apply(
     return obj, event
 
 
+@dataclass(frozen=True)
+class Steps:
+    """A workflow bound to the policy that says who is which kind of actor: what an app's services move
+    its objects with. `related` are the relations a step's checks and notices read from the locked row."""
+
+    workflow: Workflow
+    acts_as: ActsAs
+    related: tuple[str, ...] = ()
+
+    def lock(self, pk):
+        """The row, re-read for update. Call inside a transaction."""
+        return transition_lock(self.workflow, pk, related=self.related)
+
+    def check(self, obj, *, actor, action: str, expected_status: str | None = None) -> Transition:
+        """Refuse now (before validating the rest) if the step is not this actor's or not open."""
+        return transition_check(
+            self.workflow, obj, action=action, user=actor, acts_as=self.acts_as, expected_status=expected_status
+        )
+
+    def take(self, obj, *, actor, action: str, reason: str = "", evidence=None, expected_status=None, fields=()):
+        """One step on a row the caller has locked; `fields` were changed too. Returns the event."""
+        transition = self.check(obj, actor=actor, action=action, expected_status=expected_status)
+        return transition_write(
+            self.workflow, obj, transition=transition, user=actor, reason=reason, evidence=evidence, fields=fields
+        )
+
+    def apply(self, *, pk, actor, action: str, **options):
+        """Lock, check, change, write and notify in one transaction (transition_apply). Returns (row, event)."""
+        return transition_apply(
+            self.workflow, pk=pk, action=action, user=actor, acts_as=self.acts_as, related=self.related, **options
+        )
+
+    def created(self, obj, *, actor, action: str, reason: str = "", evidence: dict | None = None, at=None):
+        """The (unsaved) event of a row just created in its first status: save it, or bulk_create many."""
+        return self.workflow.event_model(
+            **{self.workflow.event_model.subject_field: obj},
+            actor=actor,
+            at=at or timezone.now(),
+            action=action,
+            from_status="",
+            to_status=obj.status,
+            reason=reason,
+            evidence=evidence or {},
+        )
+
+
 def raise_conflict(message: str) -> None:
     require(conflict(message))
 

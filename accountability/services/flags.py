@@ -22,8 +22,10 @@ from accountability.services.evaluation.ladder import (
 from accountability.workflows import FLAG_WORKFLOW
 from contracts.models import Level
 from core.notifications import notify
-from core.workflows import raise_conflict, required_text, transition_apply
+from core.workflows import Steps, raise_conflict, required_text
 from schools.selectors import principals_of
+
+FLAG_STEPS = Steps(FLAG_WORKFLOW, flag_acts_as, related=("school__liaison", "rule"))
 
 
 def flag_acknowledge(
@@ -112,15 +114,12 @@ def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status
             grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor)
         _notify_step(flag=flag, event=event, actor=actor)
 
-    flag, _ = transition_apply(
-        FLAG_WORKFLOW,
+    flag, _ = FLAG_STEPS.apply(
         pk=flag_id,
+        actor=actor,
         action=action,
-        user=actor,
-        acts_as=flag_acts_as,
         reason=reason,
         expected_status=expected_status,
-        related=("school__liaison", "rule"),
         change=change,
         notify=carry_out,
     )

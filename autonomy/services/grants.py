@@ -20,7 +20,7 @@ from autonomy.policies import can_manage_autonomy, grant_acts_as
 from autonomy.workflows import GRANT_WORKFLOW
 from core.errors import ApplicationError, NotPermitted
 from core.notifications import notify
-from core.workflows import required_text, transition_apply
+from core.workflows import Steps, required_text
 from schools.models import Cohort, School
 from schools.selectors import principals_of
 
@@ -73,16 +73,7 @@ def grants_issue(
             if school.pk not in holding
         )
         GrantEvent.objects.bulk_create(
-            GrantEvent(
-                grant=grant,
-                actor=actor,
-                at=now,
-                action="issue",
-                from_status="",
-                to_status=GrantStatus.ACTIVE,
-                reason=reason,
-                evidence=evidence or {},
-            )
+            GRANT_STEPS.created(grant, actor=actor, action="issue", reason=reason, evidence=evidence, at=now)
             for grant in grants
         )
     return grants
@@ -124,6 +115,8 @@ def grants_issue_to_scope(
     )
 
 
+GRANT_STEPS = Steps(GRANT_WORKFLOW, grant_acts_as, related=("school__liaison", "autonomy"))
+
 GRANT_NOTICES = {
     GrantStatus.AT_RISK: "is at risk",
     GrantStatus.SUSPENDED: "has been suspended",
@@ -148,16 +141,13 @@ def grant_change(
     is the status the person saw: if the grant changed since, they are told.
     """
     reason = required_text(reason, field="reason", message="Say why.")
-    grant, _ = transition_apply(
-        GRANT_WORKFLOW,
+    grant, _ = GRANT_STEPS.apply(
         pk=grant_id,
+        actor=actor,
         action=action,
-        user=actor,
-        acts_as=grant_acts_as,
         reason=reason,
         evidence=evidence,
         expected_status=expected_status,
-        related=("school__liaison", "autonomy"),
         notify=lambda grant, event: _notify_grant_change(grant=grant, event=event),
     )
     return grant

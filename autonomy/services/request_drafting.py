@@ -11,15 +11,13 @@ from autonomy.models import (
     AutonomyRequest,
     CallForProposals,
     RequestAnswer,
-    RequestEvent,
     RequestItem,
-    RequestStatus,
     TargetOutcome,
 )
 from autonomy.policies import (
     can_start_request,
 )
-from autonomy.services.request_steps import request_lock_editable
+from autonomy.services.request_steps import REQUEST_STEPS, request_lock_editable
 from core.errors import ApplicationError
 from core.policies import require
 from metrics.models import Metric
@@ -36,9 +34,7 @@ def request_create(*, actor: AbstractBaseUser, school: School, call: CallForProp
     try:
         with transaction.atomic():
             request = AutonomyRequest.objects.create(school=school, call=call, created_by=actor)
-            RequestEvent.objects.create(
-                request=request, actor=actor, at=timezone.now(), action="create", to_status=RequestStatus.DRAFT
-            )
+            REQUEST_STEPS.created(request, actor=actor, action="create").save()
     except IntegrityError:
         raise ApplicationError(
             "Your school already has an open request in this call: continue that one.",

@@ -2,12 +2,11 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
 from autonomy.models import AutonomyGrant, AutonomyRequest, RequestStatus
-from contracts.models import Benchmark, BenchmarkKind, ContractEvent, ContractStatus, PerformanceContract
+from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.policies import can_manage_contracts
-from contracts.services.steps import contract_lock
+from contracts.services.steps import CONTRACT_STEPS, contract_lock
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict
 from core.policies import require
@@ -55,14 +54,7 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
         rule.pk, rule.contract = None, amendment
         rule.benchmark = copies.get(rule.benchmark_id)
         rule.save()
-    ContractEvent.objects.create(
-        contract=amendment,
-        actor=actor,
-        at=timezone.now(),
-        action="amend",
-        to_status=ContractStatus.DRAFT,
-        reason=reason,
-    )
+    CONTRACT_STEPS.created(amendment, actor=actor, action="amend", reason=reason).save()
     return amendment
 
 

@@ -19,7 +19,7 @@ from contracts.models import (
     PerformanceContract,
 )
 from contracts.policies import can_edit_contract, can_manage_contracts
-from contracts.services.steps import contract_lock, contract_revise
+from contracts.services.steps import CONTRACT_STEPS, contract_lock, contract_revise
 from contracts.services.targets import (
     check_benchmark_target,
     check_target_in_range,
@@ -74,14 +74,9 @@ def contract_create_from_template(
             held_by_school={school.pk: grants},
         )
         contract.grants.set(grants)
-        ContractEvent.objects.create(
-            contract=contract,
-            actor=actor,
-            at=timezone.now(),
-            action="create",
-            to_status=ContractStatus.DRAFT,
-            reason=f"Drafted from the template “{template.name}”.",
-        )
+        CONTRACT_STEPS.created(
+            contract, actor=actor, action="create", reason=f"Drafted from the template “{template.name}”."
+        ).save()
     return contract
 
 
@@ -259,18 +254,9 @@ def contracts_import_signed(
             medians=medians,
             held_by_school=held,
         )
+        paper = f"Signed on paper on {timezone.localtime(signed_at):%B %-d, %Y}; entered into the portal."
         ContractEvent.objects.bulk_create(
-            (
-                ContractEvent(
-                    contract=contract,
-                    actor=actor,
-                    at=timezone.now(),
-                    action="import",
-                    to_status=ContractStatus.ACTIVE,
-                    reason=f"Signed on paper on {timezone.localtime(signed_at):%B %-d, %Y}; entered into the portal.",
-                )
-                for contract in contracts
-            ),
+            (CONTRACT_STEPS.created(contract, actor=actor, action="import", reason=paper) for contract in contracts),
             batch_size=5000,
         )
     return contracts

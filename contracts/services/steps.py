@@ -3,8 +3,6 @@ contracts.workflows.CONTRACT_WORKFLOW taken through the transition kernel (core.
 locked, who may and what the person saw checked, status and event written, the school told on commit.
 """
 
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
@@ -15,42 +13,16 @@ from contracts.policies import contract_acts_as
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError
 from core.notifications import notify
-from core.workflows import required_text, transition_check, transition_lock, transition_write
+from core.workflows import Steps, required_text
 from schools.selectors import principals_of
 
 SIGNATURE = ["signed_by", "signed_at", "signed_name"]
 
 
-def contract_lock(contract_id: int) -> PerformanceContract:
-    """The contract, re-read for update. Call inside a transaction."""
-    return transition_lock(CONTRACT_WORKFLOW, contract_id, related=("school",))
-
-
-def contract_check(contract: PerformanceContract, *, actor, action: str, expected_status: str | None = None):
-    return transition_check(
-        CONTRACT_WORKFLOW,
-        contract,
-        action=action,
-        user=actor,
-        acts_as=contract_acts_as,
-        expected_status=expected_status,
-    )
-
-
-def contract_step(
-    contract: PerformanceContract,
-    *,
-    actor,
-    action: str,
-    reason: str = "",
-    expected_status: str | None = None,
-    fields: Iterable[str] = (),
-) -> ContractEvent:
-    """Take one step of the contract table on a contract the caller has locked; `fields` were changed too."""
-    transition = contract_check(contract, actor=actor, action=action, expected_status=expected_status)
-    return transition_write(
-        CONTRACT_WORKFLOW, contract, transition=transition, user=actor, reason=reason, fields=fields
-    )
+CONTRACT_STEPS = Steps(CONTRACT_WORKFLOW, contract_acts_as, related=("school",))
+contract_lock = CONTRACT_STEPS.lock
+contract_check = CONTRACT_STEPS.check
+contract_step = CONTRACT_STEPS.take
 
 
 def _notify_school(contract: PerformanceContract, event: ContractEvent, title: str) -> None:
