@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accountability.charts import TrendChart, TrendPoint, number, trend_chart
 from accountability.models import (
@@ -207,10 +208,7 @@ def eligibility_findings_open() -> QuerySet[EligibilityFinding]:
 
 
 def eligibility_finding_get(*, pk: int) -> EligibilityFinding:
-    finding = EligibilityFinding.objects.filter(pk=pk).first()
-    if finding is None:
-        raise Http404("No such finding.")
-    return finding
+    return get_object_or_404(EligibilityFinding, pk=pk)
 
 
 @dataclass(frozen=True)

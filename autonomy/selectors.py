@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from autonomy.models import (
     HELD_STATUSES,
@@ -273,10 +274,7 @@ def requests_for_list(
 
 
 def call_get(*, pk: int) -> CallForProposals:
-    call = CallForProposals.objects.filter(pk=pk).first()
-    if call is None:
-        raise Http404("No such call.")
-    return call
+    return get_object_or_404(CallForProposals, pk=pk)
 
 
 @dataclass(frozen=True)

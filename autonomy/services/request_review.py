@@ -35,6 +35,7 @@ from autonomy.services.request_steps import (
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
 from core.policies import require
+from core.workflows import required_text
 from schools.selectors import principals_of, reviewers_for
 
 
@@ -88,9 +89,7 @@ def request_comment(
     function: str = "",
 ) -> ReviewComment:
     """A reviewer's comment (internal or to the school) and optional recommendation; opens the review."""
-    body = (body or "").strip()
-    if not body:
-        raise ApplicationError("Write a comment.", fields={"body": ["This field is required."]})
+    body = required_text(body, field="body", message="Write a comment.")
     if recommendation not in Recommendation.values:
         raise ApplicationError("Unknown recommendation.", fields={"recommendation": ["Choose one of the options."]})
     with transaction.atomic():
@@ -120,9 +119,7 @@ def request_comment(
 def request_return(
     *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
 ) -> AutonomyRequest:
-    note = (note or "").strip()
-    if not note:
-        raise ApplicationError("Say what the school should change.", fields={"note": ["This field is required."]})
+    note = required_text(note, field="note", message="Say what the school should change.")
     with transaction.atomic():
         request = request_lock(request_id)
         event = request_step(request, actor=actor, action="return", reason=note, expected_status=expected_status)
@@ -133,9 +130,7 @@ def request_return(
 def request_decline(
     *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
 ) -> AutonomyRequest:
-    note = (note or "").strip()
-    if not note:
-        raise ApplicationError("Give the school a reason.", fields={"note": ["This field is required."]})
+    note = required_text(note, field="note", message="Give the school a reason.")
     with transaction.atomic():
         request = request_lock(request_id)
         request_check(request, actor=actor, action="decline", expected_status=expected_status)
@@ -257,11 +252,7 @@ def _record_clarification(*, actor, item: RequestItem, explanation: str) -> Clar
 
 def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: str) -> RequestItem:
     """A reviewer answers a named barrier: no rule prevents this. The item closes as clarified."""
-    explanation = (explanation or "").strip()
-    if not explanation:
-        raise ApplicationError(
-            "Explain why no rule prevents this.", fields={"explanation": ["This field is required."]}
-        )
+    explanation = required_text(explanation, field="explanation", message="Explain why no rule prevents this.")
     with transaction.atomic():
         item = RequestItem.objects.select_related("autonomy").get(pk=item_id)
         request = request_lock(item.request_id)
