@@ -6,7 +6,7 @@ from django.utils import timezone
 from accountability.models import FlagStatus
 from accountability.selectors import LIVE
 from contracts.models import Level
-from core.forms import AccessibleFormMixin
+from core.forms import AccessibleFormMixin, expected_status_field, text_area
 
 
 def _blank(label: str, choices) -> list[tuple]:
@@ -37,27 +37,25 @@ class FlagFilterForm(AccessibleFormMixin, forms.Form):
 
 
 def _expected_status() -> forms.ChoiceField:
-    """The status the person saw when the page was drawn; the service refuses if the flag moved on."""
-    return forms.ChoiceField(choices=FlagStatus.choices, widget=forms.HiddenInput)
+    return expected_status_field(FlagStatus.choices)
 
 
 class FlagAcknowledgeForm(AccessibleFormMixin, forms.Form):
-    note = forms.CharField(
-        label="Note for the school (optional)",
+    note = text_area(
+        "Note for the school (optional)",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, when you will meet the principal about it.",
     )
     expected_status = _expected_status()
 
 
 class FlagPlanForm(AccessibleFormMixin, forms.Form):
-    plan = forms.CharField(
-        label="Improvement plan",
+    plan = text_area(
+        "Improvement plan",
+        rows=8,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Write the improvement plan: what the school will do, and by when."},
+        required_message="Write the improvement plan: what the school will do, and by when.",
         help_text="What the school will do about each missed benchmark, who leads it, and by when. "
         "Your liaison and the autonomy office read it.",
     )
@@ -65,22 +63,20 @@ class FlagPlanForm(AccessibleFormMixin, forms.Form):
 
 
 class FlagResolveForm(AccessibleFormMixin, forms.Form):
-    note = forms.CharField(
-        label="Why the case is resolved",
+    note = text_area(
+        "Why the case is resolved",
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the case is resolved: the school reads this."},
+        required_message="Say why the case is resolved: the school reads this.",
         help_text="For example, the plan was carried out, or the results now meet the target.",
     )
     expected_status = _expected_status()
 
 
 class FlagEscalateForm(AccessibleFormMixin, forms.Form):
-    note = forms.CharField(
-        label="Why raise it",
+    note = text_area(
+        "Why raise it",
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the flag is raised: the school reads this."},
+        required_message="Say why the flag is raised: the school reads this.",
         help_text="The school gets a new notice with a new deadline.",
     )
     expected_status = _expected_status()

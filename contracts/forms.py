@@ -5,12 +5,22 @@ from django import forms
 from autonomy.models import Comparator
 from contracts.models import BenchmarkKind, ContractStatus
 from contracts.services import BenchmarkInput
-from core.forms import AccessibleFormMixin
+from core.forms import AccessibleFormMixin, expected_status_field, text_area
 
 
 def _expected_status() -> forms.ChoiceField:
-    """What the person saw when they opened the form; the service refuses if the contract moved on."""
-    return forms.ChoiceField(choices=ContractStatus.choices, widget=forms.HiddenInput)
+    return expected_status_field(ContractStatus.choices)
+
+
+def _full_name(*, help_text: str, required_message: str) -> forms.CharField:
+    """Typing one's full name is the signature, on both sides of a contract."""
+    return forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": required_message},
+    )
 
 
 class ContractNewForm(AccessibleFormMixin, forms.Form):
@@ -23,11 +33,10 @@ class ContractNewForm(AccessibleFormMixin, forms.Form):
     )
     term_start = forms.ModelChoiceField(label="First school year", queryset=None, empty_label="Choose a year")
     term_end = forms.ModelChoiceField(label="Last school year", queryset=None, empty_label="Choose a year")
-    summary = forms.CharField(
-        label="What this contract is for (optional)",
+    summary = text_area(
+        "What this contract is for (optional)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="In plain words; left empty, a standard sentence is used.",
     )
 
@@ -44,23 +53,15 @@ class SignForm(AccessibleFormMixin, forms.Form):
         label="I have read this contract",
         error_messages={"required": "Tick the box to confirm you have read the contract."},
     )
-    signed_name = forms.CharField(
-        label="Your full name",
-        max_length=200,
-        help_text="Typing your name is your signature.",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Type your full name to sign."},
+    signed_name = _full_name(
+        help_text="Typing your name is your signature.", required_message="Type your full name to sign."
     )
     expected_status = _expected_status()
 
 
 class CountersignForm(AccessibleFormMixin, forms.Form):
-    countersigned_name = forms.CharField(
-        label="Your full name",
-        max_length=200,
-        help_text="Countersigning puts the contract in force.",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Type your full name to countersign."},
+    countersigned_name = _full_name(
+        help_text="Countersigning puts the contract in force.", required_message="Type your full name to countersign."
     )
     expected_status = _expected_status()
 
@@ -74,12 +75,7 @@ class StepForm(AccessibleFormMixin, forms.Form):
 class ReasonForm(AccessibleFormMixin, forms.Form):
     """A step that must say why: amend, terminate."""
 
-    reason = forms.CharField(
-        label="Why",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why."},
-    )
+    reason = text_area("Why", max_length=2000, required_message="Say why.")
     expected_status = _expected_status()
 
     def __init__(self, *args, label: str = "Why", **kwargs):

@@ -1,6 +1,7 @@
 """The one form mixin every page form uses: inputs tied to their help and errors, and a service's refusal
 put next to the fields it names."""
 
+from django import forms
 from django.forms import BoundField
 
 from core.errors import ApplicationError
@@ -32,6 +33,35 @@ def form_field_name(key: str) -> str:
     """Services name what they refuse by domain names (`items.7.justification`, `outcomes.0.target`); a
     form field for it is named the same with dashes, as Django names formset fields."""
     return key.replace(".", "-")
+
+
+def text_area(
+    label: str,
+    *,
+    rows: int = 3,
+    required: bool = True,
+    max_length: int | None = None,
+    required_message: str | None = None,
+    help_text: str = "",
+    initial: str | None = None,
+) -> forms.CharField:
+    """A box for a sentence or a paragraph (a reason, a note, a plan), so every page's reason reads the
+    same way; `required_message` says what to write when it is left empty."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required_message} if required_message else None,
+        help_text=help_text,
+        initial=initial,
+    )
+
+
+def expected_status_field(choices) -> forms.ChoiceField:
+    """The status the person saw when the page was drawn, sent back hidden with a workflow step; the
+    service refuses the step as a conflict if the row has moved on since."""
+    return forms.ChoiceField(choices=choices, widget=forms.HiddenInput)
 
 
 class AccessibleFormMixin:

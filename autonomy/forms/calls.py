@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.forms import AccessibleFormMixin
+from core.forms import AccessibleFormMixin, text_area
 
 
 class CallForm(AccessibleFormMixin, forms.Form):
@@ -14,17 +14,11 @@ class CallForm(AccessibleFormMixin, forms.Form):
     autonomies = forms.TypedMultipleChoiceField(
         label="Autonomies this call offers", coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    guidance = forms.CharField(
-        label="Guidance for schools",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What the district hopes to see in proposals.",
+    guidance = text_area(
+        "Guidance for schools", rows=5, required=False, help_text="What the district hopes to see in proposals."
     )
-    questions = forms.CharField(
-        label="Questions every proposal must answer",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One question per line.",
+    questions = text_area(
+        "Questions every proposal must answer", rows=5, required=False, help_text="One question per line."
     )
 
     def __init__(self, *args, autonomies, **kwargs):

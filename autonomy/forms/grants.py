@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
 from autonomy.workflows import GRANT_WORKFLOW
-from core.forms import AccessibleFormMixin
+from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from schools.models import Cohort, Network
 
 DISTRICT_SCOPE = "district"
@@ -59,21 +59,21 @@ class GrantChangeForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": "That step is not open from the status you saw. Choose one of those listed.",
         },
     )
-    reason = forms.CharField(
-        label="Why",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = text_area(
+        "Why",
+        rows=4,
         max_length=4000,
-        error_messages={"required": "Say why: the school reads this."},
+        required_message="Say why: the school reads this.",
         help_text="The school's principal and liaison receive this in their inbox. Name the benchmark or rule.",
     )
-    evidence_note = forms.CharField(
-        label="Evidence (optional)",
+    evidence_note = text_area(
+        "Evidence (optional)",
+        rows=2,
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What you relied on: a report, a benchmark result, a date.",
     )
-    expected_status = forms.ChoiceField(choices=GrantStatus.choices, widget=forms.HiddenInput)
+    expected_status = expected_status_field(GrantStatus.choices)
 
     def __init__(self, *args, grant: AutonomyGrant, initial=None, **kwargs):
         super().__init__(*args, initial={**(initial or {}), "expected_status": grant.status}, **kwargs)
@@ -109,18 +109,16 @@ class GrantIssueScopeForm(AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a cohort or every school."},
     )
-    reason = forms.CharField(
-        label="Why",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text_area(
+        "Why",
         max_length=4000,
-        error_messages={"required": "Say why the autonomy is granted."},
+        required_message="Say why the autonomy is granted.",
         help_text="Recorded on every grant, as the first entry of each school's history.",
     )
-    retention_benchmarks = forms.CharField(
-        label="Retention benchmarks",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    retention_benchmarks = text_area(
+        "Retention benchmarks",
         max_length=4000,
-        error_messages={"required": "Name what a school must meet to keep it."},
+        required_message="Name what a school must meet to keep it.",
         help_text=(
             "What a school must meet to keep it, e.g. “No more than 3 teacher vacancies on the first day of school”."
         ),

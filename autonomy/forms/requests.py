@@ -6,19 +6,19 @@ Field names are the keys services use in ApplicationError.fields with dashes for
 """
 
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 
 from autonomy.models import AccountabilityModel, ItemDecision, Recommendation, RequestStatus
 from autonomy.services import ItemChoice
-from core.forms import AccessibleFormMixin
+from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.parsing import parse_ids
 from schools.periods import validate_school_year
-
-NOTE_ROWS = {"rows": 3}
 
 
 class ExpectedStatusForm(forms.Form):
     """Every POST that changes a request carries the status the user saw, so a stale click is a conflict."""
 
-    expected_status = forms.ChoiceField(choices=RequestStatus.choices, widget=forms.HiddenInput)
+    expected_status = expected_status_field(RequestStatus.choices)
 
 
 # --- the principal's steps ------------------------------------------------------------------------
@@ -35,7 +35,7 @@ class AutonomiesForm(AccessibleFormMixin, forms.Form):
 
     def chosen(self) -> set[int]:
         if self.is_bound:
-            return {int(v) for v in self.data.getlist("autonomies") if v.isdigit()}
+            return parse_ids(self.data.getlist("autonomies"))
         return set(self.initial.get("autonomies", []))
 
 
@@ -46,17 +46,16 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
-            self.fields[f"items-{item.pk}-justification"] = forms.CharField(
-                label="Why does your school need this?",
+            self.fields[f"items-{item.pk}-justification"] = text_area(
+                "Why does your school need this?",
+                rows=4,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
                 initial=item.justification,
                 help_text="What you would decide differently, and what it would change for students.",
             )
-            self.fields[f"items-{item.pk}-barrier"] = forms.CharField(
-                label="What stands in the way today? (optional)",
+            self.fields[f"items-{item.pk}-barrier"] = text_area(
+                "What stands in the way today? (optional)",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
                 initial=item.barrier,
                 help_text="The district policy, procedure or bargaining-agreement clause that stands in the way today.",
             )
@@ -75,10 +74,10 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
 
 
 class PlanForm(AccessibleFormMixin, forms.Form):
-    plan = forms.CharField(
-        label="Your school's plan",
+    plan = text_area(
+        "Your school's plan",
+        rows=8,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
         help_text="How your school will use these decisions, who leads the work, and when.",
     )
 
@@ -86,11 +85,8 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = [a.question for a in answered]
         for answer in answered:
-            self.fields[f"answers-{answer.question.pk}"] = forms.CharField(
-                label=answer.question.text,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                initial=answer.text,
+            self.fields[f"answers-{answer.question.pk}"] = text_area(
+                answer.question.text, rows=4, required=False, initial=answer.text
             )
 
     def answer_fields(self):
@@ -122,6 +118,19 @@ class OutcomeForm(AccessibleFormMixin, forms.Form):
 
 
 class BaseOutcomeFormSet(forms.BaseFormSet):
+    def clean(self):
+        """Refuse row counts the page did not send: a negative count reads as no rows at all, and a row
+        counted as new though it is saved reads as unchanged and left out, and either way as a removal."""
+        super().clean()
+        counts = self.management_form.cleaned_data
+        total, initial = counts.get(TOTAL_FORM_COUNT, 0), counts.get(INITIAL_FORM_COUNT, 0)
+        if not 0 <= initial <= total or initial != len(self.initial or []):
+            raise forms.ValidationError(
+                "The rows of this form do not match the page it came from (it was altered or is out of date). "
+                "Nothing was saved: reload the page and enter your changes again.",
+                code="row_counts_changed",
+            )
+
     def kept_forms(self) -> list[OutcomeForm]:
         """The rows to save: those already saved, and new ones filled in; less those marked for removal."""
         return [
@@ -152,7 +161,7 @@ OutcomeFormSet = forms.formset_factory(
 
 
 class CommentForm(AccessibleFormMixin, forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}))
+    body = text_area("Comment", rows=4)
     to_school = forms.BooleanField(
         label="Visible to the school", required=False, help_text="Leave unticked for a note only central office sees."
     )
@@ -160,9 +169,8 @@ class CommentForm(AccessibleFormMixin, forms.Form):
 
 
 class ClarifyForm(AccessibleFormMixin, forms.Form):
-    explanation = forms.CharField(
-        label="Explain what schools may already do",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    explanation = text_area(
+        "Explain what schools may already do",
         help_text="Every school will see this explanation in the clarified flexibilities list.",
     )
 
@@ -170,7 +178,7 @@ class ClarifyForm(AccessibleFormMixin, forms.Form):
 class ActionNoteForm(AccessibleFormMixin, ExpectedStatusForm):
     """Return for changes or decline: the note the school will read."""
 
-    note = forms.CharField(label="Note to the school", widget=forms.Textarea(attrs=NOTE_ROWS))
+    note = text_area("Note to the school")
 
 
 ITEM_DECISIONS = [
@@ -183,9 +191,7 @@ ITEM_DECISIONS = [
 class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
     """One decision per requested autonomy, plus a note to the school."""
 
-    note = forms.CharField(
-        label="Note to the school (optional)", required=False, widget=forms.Textarea(attrs=NOTE_ROWS)
-    )
+    note = text_area("Note to the school (optional)", required=False)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,17 +203,17 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Approve, decline or clarify “{item.autonomy.name}”."},
             )
-            self.fields[f"items-{item.pk}-note"] = forms.CharField(
-                label="Note on this item",
+            self.fields[f"items-{item.pk}-note"] = text_area(
+                "Note on this item",
+                rows=2,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Required when you clarify: every school will see it.",
             )
             if item.autonomy.model == AccountabilityModel.EARNED:
-                self.fields[f"items-{item.pk}-override_reason"] = forms.CharField(
-                    label="Override reason",
+                self.fields[f"items-{item.pk}-override_reason"] = text_area(
+                    "Override reason",
+                    rows=2,
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}),
                     help_text="Only if you approve although a criterion does not hold: say why.",
                 )
 

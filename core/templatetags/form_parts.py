@@ -1,4 +1,5 @@
-"""The two pieces every form page draws the same way: a field, and the summary of what went wrong."""
+"""The pieces every form page draws the same way: a field, the summary of what went wrong, and the form
+of a workflow step."""
 
 from django import template
 
@@ -52,3 +53,38 @@ def _form_rows(form, prefix=""):
             for error in errors
         ]
     return rows
+
+
+class StepFormNode(template.Node):
+    def __init__(self, form, options, intro):
+        self.form, self.options, self.intro = form, options, intro
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        values |= {"form": self.form.resolve(context), "intro": self.intro.render(context).strip()}
+        # As an inclusion tag does: the partial starts from a fresh context, with the page's CSRF token.
+        if (csrf_token := context.get("csrf_token")) is not None:
+            values["csrf_token"] = csrf_token
+        partial = context.template.engine.get_template("partials/step_form.html")
+        return partial.render(context.new(values))
+
+
+@register.tag
+def step_form(parser, token):
+    """The form of one workflow step, drawn by partials/step_form.html. What lies between the tags is the
+    sentence under the heading, so each page keeps its own words:
+
+        {% step_form form action=url heading="Resolve" button="Resolve the flag" %}
+          <p>Close the case.</p>
+        {% endstep_form %}
+
+    Also `heading_id` (for a link to the step) and `button_class` (`button-secondary`, `button-danger`)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("step_form takes a form, then action=, heading= and button=.")
+    options = template.base.token_kwargs(bits[2:], parser)
+    if len(options) != len(bits) - 2 or not {"action", "heading", "button"} <= options.keys():
+        raise template.TemplateSyntaxError("step_form takes a form, then action=, heading= and button=.")
+    intro = parser.parse(("endstep_form",))
+    parser.delete_first_token()
+    return StepFormNode(parser.compile_filter(bits[1]), options, intro)
