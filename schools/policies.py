@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
@@ -32,11 +33,12 @@ class Roles:
 
 NO_ROLES = Roles(frozenset(), frozenset(), frozenset(), frozenset())
 
-# Roles are read on every logged-in page (the navigation), so they are cached per user across
-# requests too. A membership saved or deleted clears them (schools/signals.py); is_superuser is part
-# of the key, so granting or revoking it is seen at once. The timeout bounds what a change made
-# without signals (bulk_create, queryset.update) could leave stale.
-ROLES_CACHE_TIMEOUT = 300
+# Roles are read on every logged-in page (the navigation), so they are kept on the user object for the
+# request and, with a shared cache (settings.ROLES_CACHE_TIMEOUT > 0), per user across requests too. A
+# membership saved or deleted clears them (schools/signals.py); is_superuser is part of the key, so
+# granting or revoking it is seen at once. The timeout bounds what a change made without signals
+# (bulk_create, queryset.update) could leave stale. A cache in one process's memory is never used:
+# another worker could not clear it, and a removed role would keep working there until it expired.
 
 
 def _roles_cache_key(user_id: int, is_superuser: bool) -> str:
@@ -50,27 +52,36 @@ def roles_cache_clear(user_id: int) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+def _roles_read(user: AbstractBaseUser) -> Roles:
+    rows = list(Membership.objects.filter(user=user).values_list("role", "school_id", "function"))
+    district = {role for role, _, _ in rows if role in DISTRICT_ROLES}
+    if user.is_superuser:
+        district.add(Role.ADMIN)
+    return Roles(
+        district=frozenset(district),
+        functions=frozenset(function for role, _, function in rows if role == Role.REVIEWER),
+        school_ids=frozenset(school for role, school, _ in rows if role in SCHOOL_ROLES),
+        principal_of=frozenset(school for role, school, _ in rows if role == Role.PRINCIPAL),
+    )
+
+
+def _roles_cached(user: AbstractBaseUser) -> Roles:
+    key = _roles_cache_key(user.pk, user.is_superuser)
+    roles = cache.get(key)
+    if roles is None:
+        roles = _roles_read(user)
+        cache.set(key, roles, settings.ROLES_CACHE_TIMEOUT)
+    return roles
+
+
 def roles_of(user: AbstractBaseUser) -> Roles:
     if not user.is_authenticated:
         return NO_ROLES
-    cached = getattr(user, "_sgs_roles", None)
-    if cached is None:
-        key = _roles_cache_key(user.pk, user.is_superuser)
-        cached = cache.get(key)
-    if cached is None:
-        rows = list(Membership.objects.filter(user=user).values_list("role", "school_id", "function"))
-        district = {role for role, _, _ in rows if role in DISTRICT_ROLES}
-        if user.is_superuser:
-            district.add(Role.ADMIN)
-        cached = Roles(
-            district=frozenset(district),
-            functions=frozenset(function for role, _, function in rows if role == Role.REVIEWER),
-            school_ids=frozenset(school for role, school, _ in rows if role in SCHOOL_ROLES),
-            principal_of=frozenset(school for role, school, _ in rows if role == Role.PRINCIPAL),
-        )
-        cache.set(key, cached, ROLES_CACHE_TIMEOUT)
-    user._sgs_roles = cached
-    return cached
+    roles = getattr(user, "_sgs_roles", None)
+    if roles is None:
+        roles = _roles_cached(user) if settings.ROLES_CACHE_TIMEOUT else _roles_read(user)
+        user._sgs_roles = roles
+    return roles
 
 
 def schools_visible_to(user: AbstractBaseUser) -> QuerySet[School]:

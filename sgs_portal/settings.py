@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -114,6 +115,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when configured (shared by gunicorn workers), else in-process -----------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A cache in each process's own memory cannot hear that another worker logged a user out or removed a
+# role, so what decides who a user is and what they may do is cached across requests only in a shared
+# cache; otherwise sessions are read from the database and roles once per request. core/checks.py
+# fails `check --deploy` without a shared cache: the API's throttles count in it too.
+SHARED_CACHE = CACHES["default"]["BACKEND"] not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 # --- Authentication -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -126,8 +135,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions are read from the cache and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the shared cache and written through to the database; without a shared
+# cache, from the database on every request, so that a logout is seen by every worker at once.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
+# Seconds a user's roles (schools.policies.roles_of) are kept in the shared cache; 0: read once per request.
+ROLES_CACHE_TIMEOUT = 300 if SHARED_CACHE else 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -275,8 +287,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiPagination",
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
-    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.throttling.api_exception_handler_counting_failed_authentication",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Proxies in front of the app whose X-Forwarded-For is trusted for the per-address limit; with 0 the
+    # address is the connection's, which a client cannot choose (it could any X-Forwarded-For it sends).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 # Requests per token (or per logged-in user, or per address when anonymous); empty turns it off.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="1200/min")

@@ -29,7 +29,15 @@ from autonomy.policies import (
 from autonomy.selectors import request_answers
 from autonomy.services import fields_at_places, request_missing
 from core.api.events import status_event_serializer
-from core.api.fields import LONG_TEXT, NOTE_TEXT, EnumField, StrictCharField, StrictInputSerializer, text
+from core.api.fields import (
+    LONG_TEXT,
+    NOTE_TEXT,
+    EnumField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictInputSerializer,
+    text,
+)
 from schools.models import ReviewFunction
 from schools.periods import validate_school_year
 
@@ -285,7 +293,7 @@ class NoteInput(ExpectedStatusInput):
 
 class CommentInput(StrictInputSerializer):
     body = text(max_length=LONG_TEXT, required=True)
-    to_school = serializers.BooleanField(default=False, help_text="Visible to the school; otherwise internal.")
+    to_school = StrictBooleanField(default=False, help_text="Visible to the school; otherwise internal.")
     recommendation = serializers.ChoiceField(choices=Recommendation.choices, default="", allow_blank=True)
 
 

@@ -1,5 +1,8 @@
 from django.conf import settings
+from rest_framework import exceptions
 from rest_framework.throttling import SimpleRateThrottle
+
+from core.api.errors import api_exception_handler
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -31,3 +34,19 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = f"address:{self.get_ident(request)}"
         return f"throttle:{self.scope}:{ident}"
+
+
+def api_exception_handler_counting_failed_authentication(exc, context):
+    """The API's exception handler, with a refused authentication counted against the address's limit.
+
+    DRF authenticates and checks permissions before it throttles, so a call with no credentials or a wrong
+    token is refused with 401 before any throttle sees it, and guessing tokens would never be slowed down.
+    Each such refusal is counted here, under the same per-address key (and rate) as anonymous calls; over
+    the limit the answer is 429 with Retry-After instead, in the one error shape.
+    """
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        throttle = TokenRateThrottle()
+        request, view = context["request"], context["view"]
+        if not throttle.allow_request(request, view):
+            exc = exceptions.Throttled(throttle.wait())
+    return api_exception_handler(exc, context)

@@ -26,6 +26,7 @@ def test_check_deploy_passes_with_a_production_environment(tmp_path):
         DEBUG="False",
         SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-9f8e7d6c5b4a",
         ALLOWED_HOSTS="portal.district.example",
+        CACHE_URL="redis://127.0.0.1:6379/1",  # not connected to by the checks
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
