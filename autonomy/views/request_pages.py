@@ -5,7 +5,10 @@ next to their fields), 403 when the user may see the request but not take this s
 somebody acted first.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from autonomy.forms.requests import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
@@ -17,6 +20,7 @@ from autonomy.policies import (
     can_take_request_action,
 )
 from autonomy.selectors import request_answers, request_get_for_user
+from core.errors import ApplicationError, Conflict, NotPermitted
 from schools.policies import autonomy_office
 
 # The steps of the principal's form, in order: (slug, title).
@@ -128,3 +132,29 @@ def conflict(http_request, pk: int, message: str):
     messages.error(http_request, message)
     fresh = request_get_for_user(user=http_request.user, pk=pk)
     return render_detail(http_request, fresh, status=409)
+
+
+def step_refusal(
+    http_request,
+    autonomy_request: AutonomyRequest,
+    step: Callable[[], object],
+    *,
+    form,
+    draw_again: Callable[[], HttpResponse],
+) -> HttpResponse | None:
+    """Takes a step on the request through its service and answers a refusal as every request page does:
+    somebody acted first, shown as a conflict; a prohibition, said on the request's page; any other
+    refusal, each message by the field it names (when there is a `form` to show it) and the page drawn
+    again. None when the step was taken."""
+    try:
+        step()
+    except Conflict as error:
+        return conflict(http_request, autonomy_request.pk, error.message)
+    except NotPermitted as error:
+        return refused(http_request, autonomy_request, error.message)
+    except ApplicationError as error:
+        if form is not None:
+            form.add_field_errors(error.fields)
+        messages.error(http_request, error.message)
+        return draw_again()
+    return None

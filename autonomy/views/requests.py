@@ -60,12 +60,12 @@ from autonomy.views.calls import render_call_list
 from autonomy.views.request_pages import (
     STEP_SLUGS,
     STEPS,
-    conflict,
     missing_rows,
     refused,
     render_detail,
+    step_refusal,
 )
-from core.errors import ApplicationError, Conflict, NotPermitted
+from core.errors import ApplicationError, NotPermitted
 from core.querystring import query_without
 from schools.policies import roles_of
 
@@ -228,16 +228,14 @@ def request_edit(request, pk, step):
     form, extra = handler.build(request.POST, autonomy_request)
     if not form.is_valid():
         return _render_step(request, autonomy_request, step, form, extra, status=400)
-    try:
-        handler.save(request.user, autonomy_request, form)
-    except NotPermitted as error:
-        return refused(request, autonomy_request, error.message)
-    except Conflict as error:
-        return conflict(request, pk, error.message)
-    except ApplicationError as error:
-        form.add_field_errors(error.fields)
-        messages.error(request, error.message)
-        return _render_step(request, autonomy_request, step, form, extra, status=400)
+    if refusal := step_refusal(
+        request,
+        autonomy_request,
+        lambda: handler.save(request.user, autonomy_request, form),
+        form=form,
+        draw_again=lambda: _render_step(request, autonomy_request, step, form, extra, status=400),
+    ):
+        return refusal
     if request.POST.get("intent") == "draft":
         messages.success(request, "Draft saved.")
         return redirect("autonomy:request_edit", pk=pk, step=step)
@@ -313,22 +311,21 @@ def request_action(request, pk, action):
             messages.error(request, "This page was out of date. Here is the request as it is now; try again.")
         return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
     arguments = {"note": form.cleaned_data["note"]} if with_note else {}
-    try:
-        ACTION_SERVICES[action](
-            actor=request.user,
-            request_id=pk,
-            expected_status=form.cleaned_data["expected_status"],
-            **arguments,
-        )
-    except Conflict as error:
-        return conflict(request, pk, error.message)
-    except NotPermitted as error:
-        return refused(request, autonomy_request, error.message)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        if action == "submit":
-            return render_review(request, autonomy_request, status=400)
-        form.add_field_errors(error.fields)
-        return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
+    if refusal := step_refusal(
+        request,
+        autonomy_request,
+        lambda: ACTION_SERVICES[action](
+            actor=request.user, request_id=pk, expected_status=form.cleaned_data["expected_status"], **arguments
+        ),
+        # A step with a note shows the refusal by the note; a submission refused for what is missing goes
+        # back to the review of the whole draft.
+        form=form if with_note else None,
+        draw_again=lambda: (
+            render_review(request, autonomy_request, status=400)
+            if action == "submit"
+            else render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
+        ),
+    ):
+        return refusal
     messages.success(request, ACTION_DONE[action])
     return redirect("autonomy:request_detail", pk=pk)

@@ -17,8 +17,8 @@ from autonomy.policies import (
 )
 from autonomy.selectors import eligibility_for, request_get_for_user, requests_for_queue
 from autonomy.services import request_comment, request_decide, request_item_clarify
-from autonomy.views.request_pages import conflict, refused, render_detail
-from core.errors import ApplicationError, Conflict, NotPermitted
+from autonomy.views.request_pages import refused, render_detail, step_refusal
+from core.errors import ApplicationError, NotPermitted
 
 QUEUE_PAGE_SIZE = 25
 
@@ -75,16 +75,14 @@ def request_item_clarify_view(request, pk, item_pk):
     if not form.is_valid():
         messages.error(request, f"“{item.autonomy.name}”: explain what schools may already do.")
         return render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form})
-    try:
-        request_item_clarify(actor=request.user, item_id=item.pk, explanation=form.cleaned_data["explanation"])
-    except Conflict as error:
-        return conflict(request, pk, error.message)
-    except NotPermitted as error:
-        return refused(request, autonomy_request, error.message)
-    except ApplicationError as error:
-        form.add_field_errors(error.fields)
-        messages.error(request, error.message)
-        return render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form})
+    if refusal := step_refusal(
+        request,
+        autonomy_request,
+        lambda: request_item_clarify(actor=request.user, item_id=item.pk, explanation=form.cleaned_data["explanation"]),
+        form=form,
+        draw_again=lambda: render_detail(request, autonomy_request, status=400, clarify_forms={item.pk: form}),
+    ):
+        return refusal
     messages.success(request, f"“{item.autonomy.name}” is marked as already allowed; every school can see why.")
     return redirect("autonomy:request_detail", pk=pk)
 
@@ -101,22 +99,20 @@ def request_decide_view(request, pk):
     form = DecideForm(request.POST, items=items)
     if not form.is_valid():
         return _render_decide(request, autonomy_request, form, status=400)
-    try:
-        request_decide(
+    if refusal := step_refusal(
+        request,
+        autonomy_request,
+        lambda: request_decide(
             actor=request.user,
             request_id=pk,
             choices=form.choices(),
             note=form.cleaned_data["note"],
             expected_status=form.cleaned_data["expected_status"],
-        )
-    except Conflict as error:
-        return conflict(request, pk, error.message)
-    except NotPermitted as error:
-        return refused(request, autonomy_request, error.message)
-    except ApplicationError as error:
-        form.add_field_errors(error.fields)
-        messages.error(request, error.message)
-        return _render_decide(request, autonomy_request, form, status=400)
+        ),
+        form=form,
+        draw_again=lambda: _render_decide(request, autonomy_request, form, status=400),
+    ):
+        return refusal
     messages.success(request, "The decision is recorded and the school has been told.")
     return redirect("autonomy:request_detail", pk=pk)
 
