@@ -129,12 +129,12 @@ def can_view_district_grants(user: AbstractBaseUser) -> Decision:
 
 
 def can_read_internal_comments(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
-    """Central office reads the whole review; the school (and anyone acting for it) reads what is sent to it."""
-    if _acts_for_school(user, request.school_id):
-        return deny("Internal review comments stay with the central office.")
-    if roles_of(user).is_central_office:
+    """Those who work the review (its reviewers and the autonomy office) read all of it; the school, its
+    liaison and read-only viewers (board members) read what is sent to the school."""
+    roles = roles_of(user)
+    if not _acts_for_school(user, request.school_id) and (roles.is_admin or roles.functions):
         return ALLOW
-    return deny("Internal review comments stay with the central office.")
+    return deny("Internal review comments stay with the central office's reviewers.")
 
 
 def reviewing_function(user: AbstractBaseUser, request: AutonomyRequest) -> str:

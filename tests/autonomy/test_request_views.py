@@ -64,7 +64,7 @@ def people(school, make_member):
 # --- 1. the whole journey -------------------------------------------------------------------------
 
 
-def test_journey_from_call_to_grants(school, people, client_for):
+def test_journey_from_call_to_grants(school, people, client_for, make_member):
     admin, principal = client_for(people["admin"]), client_for(people["principal"])
     finance, academics = client_for(people["finance"]), client_for(people["academics"])
 
@@ -185,6 +185,10 @@ def test_journey_from_call_to_grants(school, people, client_for):
     assert "interventionist is funded" in school_page and "curriculum list is fine" not in school_page
     office_page = admin.get(reverse("autonomy:request_detail", args=[request.pk])).content.decode()
     assert "curriculum list is fine" in office_page and "Internal" in office_page
+    # A viewer (a board member) reads what the school reads: the internal note stays with the reviewers.
+    viewer = client_for(make_member(Role.VIEWER))
+    board_page = viewer.get(reverse("autonomy:request_detail", args=[request.pk])).content.decode()
+    assert "interventionist is funded" in board_page and "curriculum list is fine" not in board_page
 
     # The office returns it for changes; the principal edits and resubmits.
     response = admin.post(

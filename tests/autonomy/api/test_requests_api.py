@@ -388,7 +388,7 @@ def reviewed(people, submitted):
         ("team", False, []),
         ("liaison", False, []),
         ("academics", True, ["comment", "recommend"]),
-        ("viewer", True, []),
+        ("viewer", False, []),  # board members read what the school reads
         ("admin", True, ["comment", "recommend", "approve", "decline", "return"]),
     ],
 )
