@@ -5,6 +5,8 @@ A refusal re-renders the page: field errors 400, not yours 403, somebody-acted-f
 school the user may not see is 404.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -46,11 +48,26 @@ from schools.selectors import networks_for_user, school_get_for_user
 FLAG_PAGE_SIZE = 50
 
 
+def _only_for(policy):
+    """A page that only those the policy allows find: for anyone else there is no such page (404).
+    Goes under login_required, so a visitor who is not logged in is sent to log in first."""
+
+    def decorate(view):
+        @wraps(view)
+        def view_if_allowed(request, *args, **kwargs):
+            if not policy(request.user):
+                raise Http404("No such page.")
+            return view(request, *args, **kwargs)
+
+        return view_if_allowed
+
+    return decorate
+
+
 @require_safe
 @login_required
+@_only_for(can_view_flags)
 def flag_list(request):
-    if not can_view_flags(request.user):
-        raise Http404("No such page.")
     user = request.user
     form = FlagFilterForm(
         request.GET or None,
@@ -213,9 +230,8 @@ def _counts(counts: dict) -> list[tuple[str, int]]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@_only_for(can_run_evaluation)
 def evaluation_runs(request):
-    if not can_run_evaluation(request.user):
-        raise Http404("No such page.")
     form = EvaluationRunForm(request.POST if request.method == "POST" else None)
     status, preview, refusal = 200, None, ""
     if request.method == "POST":
@@ -228,6 +244,8 @@ def evaluation_runs(request):
             except RunInProgress as busy:
                 hint = " Try the preview again when it has finished." if dry_run else ""
                 status, refusal = 409, busy.message + hint
+            except ApplicationError as error:
+                form.add_application_error(error)
             else:
                 if not dry_run:
                     messages.success(request, f"The evaluation as of {as_of:%B %-d, %Y} was started.")
@@ -289,9 +307,8 @@ ELIGIBLE_PAGE_SIZE = 50
 
 @require_safe
 @login_required
+@_only_for(can_run_evaluation)
 def eligibility_findings(request):
-    if not can_run_evaluation(request.user):
-        raise Http404("No such page.")
     return _render_eligible(request)
 
 
@@ -311,10 +328,9 @@ def _render_eligible(request, *, refusal: str = "", status: int = 200):
 
 @require_POST
 @login_required
+@_only_for(can_run_evaluation)
 def eligibility_finding_invite(request, pk):
     """Invite the school of a finding to request the autonomy; 409 naming when, if it was invited already."""
-    if not can_run_evaluation(request.user):
-        raise Http404("No such page.")
     finding = selectors.eligibility_finding_get(pk=pk)
     try:
         finding = eligibility_invite(actor=request.user, finding_id=finding.pk)

@@ -51,7 +51,10 @@ def school_grants(request, code):
 
 
 def _matrix_query(request):
-    """The filter form, the columns and the matching schools: shared by the page and its export."""
+    """The filter form, the columns and the matching schools: shared by the page and its export, which
+    only those who may see the whole district's grants find."""
+    if not can_view_district_grants(request.user):
+        raise Http404("No such page.")
     form = GrantMatrixFilterForm(request.GET or None, networks=networks_for_user(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     autonomies = matrix_autonomies(domain=filters.get("domain", ""), model=filters.get("model", ""))
@@ -68,8 +71,6 @@ def _matrix_query(request):
 @require_safe
 @login_required
 def grants_matrix(request):
-    if not can_view_district_grants(request.user):
-        raise Http404("No such page.")
     form, autonomies, schools = _matrix_query(request)
     page = Paginator(schools, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -117,8 +118,6 @@ def _matrix_csv_lines(*, autonomies, rows):
 @require_safe
 @login_required
 def grants_matrix_csv(request):
-    if not can_view_district_grants(request.user):
-        raise Http404("No such page.")
     _form, autonomies, schools = _matrix_query(request)
     rows = matrix_rows_in_batches(schools=schools, autonomies=autonomies)
     response = StreamingHttpResponse(
