@@ -120,3 +120,27 @@ def test_two_requests_at_the_same_instant_start_one_run(admin, monkeypatch, date
     assert sorted(answers) == ["in progress", "started"]
     assert len(enqueued) == 1
     assert EvaluationRun.objects.get(as_of=DAY).status == RunStatus.RUNNING
+
+
+@pytest.mark.django_db
+def test_a_date_after_today_is_refused_by_the_page_the_api_the_command_and_a_preview(
+    admin, client_for, api_for, django_capture_on_commit_callbacks
+):
+    from django.core.management import CommandError, call_command
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    page, api = client_for(admin), api_for(admin)
+    with django_capture_on_commit_callbacks() as enqueued:
+        on_page = page.post(reverse("accountability:evaluation_runs"), {"as_of": tomorrow.isoformat(), "start": "1"})
+        previewed = page.post(
+            reverse("accountability:evaluation_runs"), {"as_of": tomorrow.isoformat(), "preview": "1"}
+        )
+        by_api = api.post("/api/v1/evaluation-runs/", {"as_of": tomorrow.isoformat()}, format="json")
+    assert on_page.status_code == previewed.status_code == 400
+    assert "is after today" in on_page.content.decode() and "is after today" in previewed.content.decode()
+    assert by_api.status_code == 400 and "is after today" in by_api.json()["fields"]["as_of"][0]
+    with pytest.raises(CommandError, match="--as-of: .* is after today"):
+        call_command("evaluate_benchmarks", "--as-of", tomorrow.isoformat())
+    assert enqueued == [] and not EvaluationRun.objects.exists()
+    # Today is a date a run may judge.
+    assert evaluation_run_request(actor=admin, as_of=timezone.localdate(), dry_run=True).as_of == timezone.localdate()

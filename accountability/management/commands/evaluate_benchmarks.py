@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accountability.models import RunStatus
 from accountability.services import SUMMARY_KEYS, RunInProgress, RunTrigger, evaluation_run
+from core.errors import ApplicationError
 
 
 def _date(value: str) -> datetime.date:
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             run = evaluation_run(as_of=day, trigger=RunTrigger.MANUAL, dry_run=dry_run)
         except RunInProgress as busy:
             raise CommandError(str(busy)) from None
+        except ApplicationError as refused:
+            raise CommandError(f"--as-of: {refused.message}") from None
         if run.status == RunStatus.FAILED:  # attempts kept dying with their worker: the run says why
             raise CommandError(run.error)
         summary = {key: run.counts.get(key, 0) for key in SUMMARY_KEYS}

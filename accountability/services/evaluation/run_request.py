@@ -13,7 +13,7 @@ from django.utils import timezone
 from accountability.models import EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
 from accountability.services.evaluation.lock import RunInProgress
-from accountability.services.evaluation.runs import RunTrigger, evaluation_run
+from accountability.services.evaluation.runs import RunTrigger, as_of_check, evaluation_run
 from core.policies import require
 
 
@@ -31,6 +31,7 @@ def evaluation_run_request(
     preview is refused only while a worker holds the run's advisory lock, as evaluation_run says.
     """
     require(can_run_evaluation(actor))
+    as_of_check(as_of)
     if dry_run:
         return evaluation_run(as_of=as_of, trigger=trigger, dry_run=True)
     requested = _requested_fields(trigger)

@@ -24,7 +24,7 @@ from accountability.services.evaluation.evaluate import evaluation_compute
 from accountability.services.evaluation.guardrails import reason_to_hold
 from accountability.services.evaluation.lock import run_lock
 from autonomy.models import LIVE_STATUSES, AutonomyGrant
-from core.errors import Conflict
+from core.errors import ApplicationError, Conflict
 from core.policies import require
 
 
@@ -71,6 +71,7 @@ def evaluation_run(
     (the session notices when its current statement ends), a redelivered task passes `lock_wait`
     seconds to wait for it instead of giving up at once. SQLite has no such lock: one process, one run.
     """
+    as_of_check(as_of)
     with run_lock(as_of, wait=lock_wait):
         if dry_run:
             # A preview leaves no trace, not even of its failure.
@@ -90,6 +91,17 @@ def evaluation_run(
                 updated_at=timezone.now(),
             )
             raise
+
+
+def as_of_check(as_of: datetime.date) -> None:
+    """A run judges what has happened by a date: a date after today (in the district's time zone) would
+    find no data yet and clear every flag for lack of it, so it is refused, naming the field."""
+    today = timezone.localdate()
+    if as_of > today:
+        message = (
+            f"The evaluation date {as_of:%B %-d, %Y} is after today ({today:%B %-d, %Y}): choose today or earlier."
+        )
+        raise ApplicationError(message, fields={"as_of": [message]})
 
 
 def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple[EvaluationRun, bool]:
