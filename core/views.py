@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.health import broker_status, database_status
 from core.models import Notification
 from core.notifications import notification_mark_read, notifications_mark_all_read
+from core.parsing import parse_id
 
 
 @never_cache
@@ -19,17 +21,21 @@ def healthz(request):
 
 
 @login_required
-def inbox(request):
+def inbox(request, *, status=200):
     notifications = Notification.objects.filter(user=request.user)[:200]
-    return render(request, "core/inbox.html", {"notifications": notifications})
+    return render(request, "core/inbox.html", {"notifications": notifications}, status=status)
 
 
 @login_required
 @require_POST
 def inbox_mark_read(request):
-    notification_id = request.POST.get("notification")
-    if notification_id and notification_id.isdigit():
-        notification_mark_read(user=request.user, notification_id=int(notification_id))
-    else:
+    """One notification read, or all of them when none is named; a name that is not an id changes nothing."""
+    if "notification" not in request.POST:
         notifications_mark_all_read(user=request.user)
+        return redirect("inbox")
+    notification_id = parse_id(request.POST["notification"])
+    if notification_id is None:
+        messages.error(request, "That is not a notification of yours; nothing was marked read.")
+        return inbox(request, status=400)
+    notification_mark_read(user=request.user, notification_id=notification_id)
     return redirect("inbox")

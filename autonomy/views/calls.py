@@ -11,6 +11,7 @@ from autonomy.policies import can_manage_autonomy
 from autonomy.selectors import autonomies_by_domain, calls_for_board, schools_user_acts_for
 from autonomy.services import call_create
 from core.errors import ApplicationError, NotPermitted
+from core.parsing import parse_ids
 
 
 @login_required
@@ -63,7 +64,7 @@ def call_create_view(request):
 
 
 def _render_form(request, form, groups, status=200):
-    chosen = {int(v) for v in (form["autonomies"].value() or []) if str(v).isdigit()}
+    chosen = parse_ids([str(v) for v in form["autonomies"].value() or []])
     return render(
         request, "autonomy/calls/create.html", {"form": form, "groups": groups, "chosen": chosen}, status=status
     )
