@@ -63,14 +63,43 @@ class TooManyRows(Exception):
         self.error = RowError(row, f"there are more than {MAX_ROWS:,} rows; split them into smaller imports")
 
 
+class UnreadableRow(Exception):
+    """A row the CSV reader cannot split into fields: the import stops there and refuses the file."""
+
+    def __init__(self, row: int, error: csv.Error):
+        super().__init__(row)
+        self.error = RowError(row, unreadable_reason(error))
+
+
+# The csv module's own limit on one field; a longer one is refused, never read.
+MAX_FIELD_CHARS = csv.field_size_limit()
+
+
+def unreadable_reason(error: csv.Error) -> str:
+    """What a person can fix, for the csv module's errors: the module names no row and speaks of files."""
+    message = str(error)
+    if "new-line character" in message:
+        return (
+            "holds a carriage return (CR) outside quotes: a line ending in a bare CR or a stray CR inside a "
+            "field; save the file again as “CSV UTF-8”"
+        )
+    if "field larger than field limit" in message:
+        return f"has a field longer than {MAX_FIELD_CHARS:,} characters"
+    return f"cannot be read as CSV ({message})"
+
+
 def csv_header(text: str) -> tuple[RowError | None, Iterator[list[str]] | None, list[str]]:
     """The CSV reader positioned after the header, and the header's names; or what is wrong with the header."""
     text = text.removeprefix("\ufeff")
     if not text.strip():
         return RowError(1, "the file is empty"), None, []
     reader = csv.reader(io.StringIO(text))
+    try:
+        first = next(reader)
+    except csv.Error as error:
+        return RowError(1, unreadable_reason(error)), None, []
     # A blank name (a trailing comma, an empty spreadsheet column) marks cells that are not read.
-    header = [name.strip().lower() for name in next(reader)]
+    header = [name.strip().lower() for name in first]
     problems = []
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     unknown = [name for name in header if name and name not in COLUMNS]
@@ -92,19 +121,23 @@ def csv_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[Row]:
     school, metric, period, value = (header.index(column) for column in REQUIRED_COLUMNS)
     source = header.index("source") if "source" in header else None
     # Unrolled for the two shapes of header: this loop runs once per row of files of a million rows.
-    for line, record in enumerate(reader, 2):
-        if not record:
-            continue
-        if len(record) < width:
-            record.extend([""] * (width - len(record)))
-        yield (
-            line,
-            record[school].strip(),
-            record[metric].strip(),
-            record[period].strip(),
-            record[value].strip(),
-            "" if source is None else record[source].strip(),
-        )
+    line = 1
+    try:
+        for line, record in enumerate(reader, 2):
+            if not record:
+                continue
+            if len(record) < width:
+                record.extend([""] * (width - len(record)))
+            yield (
+                line,
+                record[school].strip(),
+                record[metric].strip(),
+                record[period].strip(),
+                record[value].strip(),
+                "" if source is None else record[source].strip(),
+            )
+    except csv.Error as error:  # raised reading the row after the last one read
+        raise UnreadableRow(line + 1, error) from None
 
 
 def record_rows(records: Iterable[Mapping[str, str | Decimal | None]], first_row: int) -> Iterator[Row]:

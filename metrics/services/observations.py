@@ -26,6 +26,7 @@ from metrics.services.import_rows import (
     RowError,
     Screen,
     TooManyRows,
+    UnreadableRow,
     csv_header,
     csv_rows,
     record_rows,
@@ -92,9 +93,9 @@ def _import(
     try:
         with transaction.atomic():
             path(screen, report=report, label=label, now=timezone.now())
-    except TooManyRows as too_many:
+    except (TooManyRows, UnreadableRow) as stopped:  # raised while reading: nothing is kept
         report = ImportReport(rows=screen.count)
-        report.refuse([too_many.error])
+        report.refuse([stopped.error])
         return report
     if report.ok and not report.rows:
         report.refuse([RowError(first_row, none_reason)])

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            # newline="": the text as the upload page reads it, line endings and all, so both refuse the same rows.
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                text = handle.read()
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file.") from None
         except UnicodeDecodeError:
