@@ -2,14 +2,21 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import AdminLoginForm, LoginForm
 from core.views import healthz, inbox, inbox_mark_read
 from sgs_portal.api import urlpatterns as api_urlpatterns
 from sgs_portal.views import home, page_not_found, server_error
 
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     *api_urlpatterns,
     path("", home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
