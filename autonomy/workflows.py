@@ -42,6 +42,8 @@ GRANT_WORKFLOW = Workflow(
         T(G.AT_RISK, "suspend", G.SUSPENDED, Actor.ADMIN, "Suspend"),
         T(G.AT_RISK, "cure", G.ACTIVE, Actor.ADMIN, "Mark cured"),
         T(G.SUSPENDED, "restore", G.ACTIVE, Actor.ADMIN, "Restore"),
+        # Reinstating a revoked grant is a decision of its own, with its reason; nothing else undoes a revocation.
+        T(G.REVOKED, "reinstate", G.ACTIVE, Actor.ADMIN, "Reinstate"),
         T(G.ACTIVE, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),
         T(G.AT_RISK, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),
         T(G.SUSPENDED, "revoke", G.REVOKED, Actor.ADMIN, "Revoke"),

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -88,8 +89,13 @@ def grants_issue_to_scope(
     retention_benchmarks: str,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
-) -> list[AutonomyGrant]:
-    """Full autonomy with expectations, granted up front to a pilot cohort or the whole district."""
+) -> "ScopeGrants":
+    """Full autonomy with expectations, granted up front to a pilot cohort or the whole district.
+
+    Schools that hold it already are left as they are. A school whose grant of it was revoked is never
+    granted it again by a cohort action: it is named in `revoked`, to be reinstated one by one (the
+    grant's own "reinstate" step), each with its reason.
+    """
     decision = can_manage_autonomy(actor)
     if not decision:
         raise NotPermitted(decision.reason)
@@ -103,8 +109,16 @@ def grants_issue_to_scope(
     )
     schools = School.objects.filter(cohort=cohort) if cohort else School.objects.all()
     scope = f"the {cohort.name} cohort" if cohort else "every school in the district"
-    return grants_issue(
-        schools=schools.order_by("pk"),
+    in_scope = schools.count()
+    grants = AutonomyGrant.objects.filter(autonomy=autonomy, school__in=schools)
+    live = set(grants.filter(status__in=LIVE_STATUSES).values_list("school_id", flat=True))
+    latest_revoked = {}
+    for grant in grants.filter(status=GrantStatus.REVOKED).select_related("school").order_by("updated_at", "pk"):
+        if grant.school_id not in live:
+            latest_revoked[grant.school_id] = grant
+    revoked = sorted(latest_revoked.values(), key=lambda grant: grant.school.code)
+    created = grants_issue(
+        schools=schools.exclude(pk__in=[grant.school_id for grant in revoked]).order_by("pk"),
         autonomy=autonomy,
         actor=actor,
         reason=reason,
@@ -113,6 +127,16 @@ def grants_issue_to_scope(
         evidence={"scope": scope},
         retention_benchmarks=retention_benchmarks,
     )
+    return ScopeGrants(created=created, already_held=in_scope - len(created) - len(revoked), revoked=revoked)
+
+
+@dataclass(frozen=True)
+class ScopeGrants:
+    """What a grant to a cohort or the district did: granted, left as held, and left revoked (by school)."""
+
+    created: list[AutonomyGrant]
+    already_held: int
+    revoked: list[AutonomyGrant]
 
 
 GRANT_STEPS = Steps(GRANT_WORKFLOW, grant_acts_as, related=("school__liaison", "autonomy"))

@@ -174,7 +174,7 @@ def grants_issue_scope(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                created = grants_issue_to_scope(
+                outcome = grants_issue_to_scope(
                     actor=request.user,
                     autonomy=data["autonomy"],
                     cohort=form.cohort,
@@ -186,12 +186,22 @@ def grants_issue_scope(request):
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
-                granted = len(created)
+                granted = len(outcome.created)
                 messages.success(
                     request,
                     f"Granted to {granted} school{'s' if granted != 1 else ''} "
-                    f"({form.scope_size - granted} already held it).",
+                    f"({outcome.already_held} already held it).",
                 )
+                if outcome.revoked:
+                    named = "; ".join(
+                        f"{grant.school.code} {grant.school.name} (revoked {grant.updated_at:%B %-d, %Y})"
+                        for grant in outcome.revoked
+                    )
+                    messages.warning(
+                        request,
+                        f"Not granted where it was revoked: {named}. A revoked grant comes back only by reinstating "
+                        "it, one school at a time, from the school's grants page, with a reason.",
+                    )
                 return redirect(f"{reverse('autonomy:grants_matrix')}?domain={data['autonomy'].domain}")
     return render(request, "autonomy/grants/issue_scope.html", {"form": form}, status=status)
 

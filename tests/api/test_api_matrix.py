@@ -118,6 +118,7 @@ API = {
     "api:grant-suspend": [post(on_object(admin=400), GRANT)],
     "api:grant-revoke": [post(on_object(admin=400), GRANT)],
     "api:grant-restore": [post(on_object(admin=400), GRANT)],
+    "api:grant-reinstate": [post(on_object(admin=400), GRANT)],
     "api:grant-cure": [post(on_object(admin=400), GRANT)],
     # Contracts: the world's are active, so proposing, signing and countersigning are over (409 to whoever
     # sees them); the autonomy office amends (a reason is needed) and drafts new ones.

@@ -449,6 +449,37 @@ def test_issue_to_a_cohort_grants_exactly_its_schools(make_member, client_for):
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Granted to 2 schools (1 already held it)."]
 
 
+def test_a_cohort_grant_never_re_grants_a_revoked_one_and_names_it_for_reinstatement(make_member, client_for):
+    admin = make_member(Role.ADMIN)
+    pilot = Cohort.objects.create(name="Pilot")
+    revoked_school, fresh = SchoolFactory.create_batch(2, cohort=pilot)
+    revoked = grant(revoked_school, "people.hiring")
+    grant_services.grant_change(
+        actor=None, grant_id=revoked.pk, action="revoke_by_rule", reason="Six vacancies on the first day."
+    )
+
+    response = _issue(client_for(admin), scope=str(pilot.pk))
+
+    assert response.status_code == 302
+    hiring = AutonomyGrant.objects.filter(autonomy__code="people.hiring")
+    assert list(hiring.filter(school=revoked_school).values_list("status", flat=True)) == [GrantStatus.REVOKED]
+    assert hiring.get(school=fresh).status == GrantStatus.ACTIVE
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0] == "Granted to 1 school (0 already held it)."
+    assert f"Not granted where it was revoked: {revoked_school.code} {revoked_school.name}" in said[1]
+
+    # Reinstating is the grant's own step, offered on its page, recorded with its reason.
+    revoked.refresh_from_db()
+    page = client_for(admin).get(reverse("autonomy:grant_change", args=[revoked.pk]))
+    assert [value for value, _ in page.context["form"].fields["action"].choices] == ["reinstate"]
+    response = _change(client_for(admin), revoked, action="reinstate", reason="Vacancies filled by October.")
+    assert response.status_code == 302
+    revoked.refresh_from_db()
+    event = revoked.events.latest("pk")
+    assert revoked.status == GrantStatus.ACTIVE
+    assert (event.action, event.from_status, event.reason) == ("reinstate", "revoked", "Vacancies filled by October.")
+
+
 def test_issue_to_the_district_grants_every_school(make_member, client_for):
     admin = make_member(Role.ADMIN)
     SchoolFactory.create_batch(4)

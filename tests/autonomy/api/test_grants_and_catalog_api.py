@@ -256,7 +256,7 @@ def test_the_autonomy_office_suspends_restores_and_revokes_with_a_reason(clients
         "active"
     )
     revoked = client.post(f"/api/v1/grants/{pk}/revoke/", {"reason": "Repeated vacancies."}, format="json").json()
-    assert revoked["status"] == "revoked" and revoked["allowed_actions"] == []
+    assert revoked["status"] == "revoked" and revoked["allowed_actions"] == ["reinstate"]
     assert list(GrantEvent.objects.filter(grant_id=pk).values_list("to_status", flat=True)) == [
         "active",
         "suspended",
