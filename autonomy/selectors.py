@@ -86,7 +86,7 @@ def school_list_for_overview(
     Only the columns the overview shows are read: it is the page central office opens most.
     """
     held = (
-        AutonomyGrant.objects.filter(status__in=HELD_STATUSES)
+        AutonomyGrant.objects.held_on()
         .select_related("autonomy")
         .only("school_id", "model", "status", "autonomy__name", "autonomy__domain", "autonomy__display_order")
         .order_by("autonomy__domain", "autonomy__display_order")
@@ -121,7 +121,7 @@ class OverviewTotals:
 
 def overview_totals(*, schools: QuerySet[School]) -> OverviewTotals:
     """How many of these schools hold decisions, per domain: two aggregate queries."""
-    held = AutonomyGrant.objects.filter(school__in=schools.values("pk"), status__in=HELD_STATUSES)
+    held = AutonomyGrant.objects.held_on().filter(school__in=schools.values("pk"))
     per_domain = dict(
         held.values("autonomy__domain")
         .annotate(schools=Count("school", distinct=True))

@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from autonomy.models.catalog import AccountabilityModel, Autonomy
 from core.models import StatusEvent, TimeStampedModel
@@ -20,8 +23,17 @@ HELD_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK)
 LIVE_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)
 
 
+class GrantQuerySet(models.QuerySet):
+    def held_on(self, day: datetime.date | None = None) -> "GrantQuerySet":
+        """Grants a school holds on a day (today in the district's time zone by default): in a held status,
+        and started — a grant decided today to start next term is not held yet."""
+        return self.filter(status__in=HELD_STATUSES, starts_on__lte=day or timezone.localdate())
+
+
 class AutonomyGrant(TimeStampedModel):
     """The ledger entry of an autonomy a school holds. Changed only through autonomy.services."""
+
+    objects = GrantQuerySet.as_manager()
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grants")
     autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="grants")
@@ -58,7 +70,12 @@ class AutonomyGrant(TimeStampedModel):
 
     @property
     def is_held(self) -> bool:
-        return self.status in HELD_STATUSES
+        return self.status in HELD_STATUSES and not self.is_upcoming
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Decided, but its start date is still ahead: the school does not hold the decision yet."""
+        return self.status in HELD_STATUSES and self.starts_on > timezone.localdate()
 
 
 class GrantEvent(StatusEvent):

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from schools.models import Role
 from tests.factories import NetworkFactory, SchoolFactory, grant
@@ -37,6 +40,22 @@ def test_decision_rights_matrix_shows_held_and_not_held(school, make_member, cli
     html = response.content.decode()
     for domain in ("People", "Time", "Money", "Program"):
         assert f">{domain} <span" in html
+
+
+def test_a_grant_that_starts_later_is_not_held_yet_on_the_school_page_or_in_the_overview(
+    school, make_member, client_for
+):
+    starts = timezone.localdate() + datetime.timedelta(days=32)
+    grant(school, "money.budget", starts_on=starts)
+    principal = make_member(Role.PRINCIPAL, school=school)
+    response = client_for(principal).get(reverse("autonomy:school_detail", args=[school.code]))
+    rows = {right.autonomy.code: right.held for row in response.context["rows"] for right in row.rights}
+    assert rows["money.budget"] is False
+    assert "Not held yet" in response.content.decode() and f"starts {starts:%b} {starts.day}, {starts.year}" in (
+        response.content.decode()
+    )
+    overview = client_for(make_member(Role.ADMIN)).get(reverse("autonomy:district_overview"))
+    assert overview.context["totals"].holding_any == 0
 
 
 def test_principal_of_school_a_gets_404_for_school_b(school, other_school, make_member, client_for):
