@@ -20,6 +20,7 @@ from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, StrictCharField
+from core.api.steps import Step, step_take
 from core.policies import require
 
 # --- what the API answers ---------------------------------------------------------------------------
@@ -167,10 +168,10 @@ class FlagFilter(django_filters.FilterSet):
 # --- the endpoints ----------------------------------------------------------------------------------
 
 STEPS = {
-    "acknowledge": (AcknowledgeSerializer, flag_acknowledge, ("note",)),
-    "submit_plan": (PlanSerializer, flag_submit_plan, ("plan",)),
-    "resolve": (ResolveSerializer, flag_resolve, ("note",)),
-    "escalate": (EscalateSerializer, flag_escalate, ("note", "expected_level")),
+    "acknowledge": Step(AcknowledgeSerializer, flag_acknowledge, ("note",)),
+    "submit_plan": Step(PlanSerializer, flag_submit_plan, ("plan",)),
+    "resolve": Step(ResolveSerializer, flag_resolve, ("note",)),
+    "escalate": Step(EscalateSerializer, flag_escalate, ("note", "expected_level")),
 }
 
 
@@ -223,15 +224,6 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     def _step(self, request, name: str) -> Response:
         flag = self.get_object()
         require(can_attempt_flag_action(request.user, flag, name))
-        input_serializer, service, fields = STEPS[name]
-        serializer = input_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        service(
-            actor=request.user,
-            flag_id=flag.pk,
-            expected_status=data.get("expected_status"),
-            **{field: data.get(field) for field in fields},
-        )
+        step_take(request, STEPS[name], flag_id=flag.pk)
         flag = self.get_object()
         return Response(FlagDetailSerializer(flag, context=self.get_serializer_context()).data)

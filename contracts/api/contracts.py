@@ -25,6 +25,7 @@ from contracts.policies import can_amend_contract, can_manage_contracts, can_tak
 from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField
+from core.api.steps import Step, step_take, valid_input
 from core.policies import require
 from schools.models import School, SchoolYear
 from schools.periods import validate_school_year
@@ -223,9 +224,9 @@ class ContractFilter(django_filters.FilterSet):
 # --- the endpoints ----------------------------------------------------------------------------------
 
 STEPS = {
-    "propose": (ProposeSerializer, services.contract_propose, ()),
-    "sign": (SignSerializer, services.contract_sign, ("signed_name",)),
-    "countersign": (CountersignSerializer, services.contract_countersign, ("countersigned_name",)),
+    "propose": Step(ProposeSerializer, services.contract_propose),
+    "sign": Step(SignSerializer, services.contract_sign, ("signed_name",)),
+    "countersign": Step(CountersignSerializer, services.contract_countersign, ("countersigned_name",)),
 }
 LOCATION = OpenApiParameter(
     "Location", type=str, location=OpenApiParameter.HEADER, response=[201], description="The new contract's URL."
@@ -304,17 +305,8 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     def _step(self, request, name: str) -> Response:
         contract = self.get_object()
         require(can_take_contract_action(request.user, contract, name))
-        input_serializer, service, fields = STEPS[name]
-        data = self._valid(input_serializer, request)
-        service(
-            actor=request.user,
-            contract_id=contract.pk,
-            expected_status=data.get("expected_status"),
-            **{field: data[field] for field in fields},
-        )
+        step_take(request, STEPS[name], context=self.get_serializer_context(), contract_id=contract.pk)
         return self._detail(contract.pk)
 
     def _valid(self, serializer_class, request) -> dict:
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        return valid_input(serializer_class, request, context=self.get_serializer_context())
