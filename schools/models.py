@@ -61,30 +61,26 @@ class SchoolYear(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Network(TimeStampedModel):
+class NamedGroup(TimeStampedModel):
+    """A named group of schools, listed by name."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Network(NamedGroup):
     """A group of schools served by one cross-functional team of central-office staff."""
 
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Cohort(TimeStampedModel):
+class Cohort(NamedGroup):
     """A pilot group of schools that receives an autonomy together."""
-
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class GradeBand(models.TextChoices):
