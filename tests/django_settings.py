@@ -1,8 +1,10 @@
 """The project's settings for the test suite, which runs with DEBUG off as production does.
 
 Settings refuse to start without SECRET_KEY when DEBUG is off, and pytest-django reads them before
-any conftest is loaded, so the suite's own key is set here, before they are read. Everything else is
-the project's settings unchanged.
+any conftest is loaded, so the suite's own key is set here, before they are read. The suite runs in
+one process, so its in-process cache stands for production's shared Redis: sessions and roles are
+cached as they are there, and the pinned query counts are production's. Everything else is the
+project's settings unchanged (tests/core/test_two_workers.py runs them as they are, without a cache).
 """
 
 import os
@@ -10,3 +12,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key-never-used-outside-tests-0123456789abcdefghijklmnop")
 
 from sgs_portal.settings import *  # noqa: E402, F403
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+ROLES_CACHE_TIMEOUT = 300

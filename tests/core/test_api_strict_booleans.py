@@ -20,6 +20,8 @@ def _api_serializers():
             package = importlib.import_module(f"{config.name}.api")
         except ModuleNotFoundError:
             continue
+        if not hasattr(package, "__path__"):  # a module named api (django.contrib.messages.api), not ours
+            continue
         for module_info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{module_info.name}")
             for _, cls in inspect.getmembers(module, inspect.isclass):
