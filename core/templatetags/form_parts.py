@@ -2,6 +2,7 @@
 of a workflow step."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -61,7 +62,9 @@ class StepFormNode(template.Node):
 
     def render(self, context):
         values = {name: value.resolve(context) for name, value in self.options.items()}
-        values |= {"form": self.form.resolve(context), "intro": self.intro.render(context).strip()}
+        # The body is template output, escaped as it was rendered; strip() would drop its safe mark.
+        intro = mark_safe(self.intro.render(context).strip())  # noqa: S308
+        values |= {"form": self.form.resolve(context), "intro": intro}
         # As an inclusion tag does: the partial starts from a fresh context, with the page's CSRF token.
         if (csrf_token := context.get("csrf_token")) is not None:
             values["csrf_token"] = csrf_token

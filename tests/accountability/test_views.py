@@ -57,6 +57,7 @@ def test_the_principal_reads_the_notice_evidence_and_history_and_may_submit_a_pl
     ):
         assert words in page, words
     assert 'name="plan"' in page and 'name="expected_status"' in page
+    assert "&lt;p&gt;" not in page  # each step's words are drawn as text, not shown as markup
     assert (
         reverse("accountability:flag_action", args=[flag.pk, "resolve"]) not in page
     )  # only the steps the viewer may take

@@ -45,6 +45,7 @@ def test_a_principal_reads_the_contract_at_a_glance(client_for, principal, propo
     assert "Section 4.2: retention of autonomies" in page
     assert "I have read this contract" in page
     assert 'name="expected_status" value="proposed"' in page
+    assert "&lt;" not in page  # the signing step's words are text, not escaped markup
     # Only the district's steps are the district's.
     assert "Countersign" not in page and "Propose to the school" not in page
 
