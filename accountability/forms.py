@@ -7,6 +7,7 @@ from accountability.models import FlagStatus
 from accountability.selectors import LIVE
 from contracts.models import Level
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.limits import LONG_TEXT, NOTE_TEXT
 
 
 def _blank(label: str, choices) -> list[tuple]:
@@ -44,7 +45,7 @@ class FlagAcknowledgeForm(AccessibleFormMixin, forms.Form):
     note = text_area(
         "Note for the school (optional)",
         required=False,
-        max_length=4000,
+        max_length=NOTE_TEXT,
         help_text="For example, when you will meet the principal about it.",
     )
     expected_status = _expected_status()
@@ -54,7 +55,7 @@ class FlagPlanForm(AccessibleFormMixin, forms.Form):
     plan = text_area(
         "Improvement plan",
         rows=8,
-        max_length=20000,
+        max_length=LONG_TEXT,
         required_message="Write the improvement plan: what the school will do, and by when.",
         help_text="What the school will do about each missed benchmark, who leads it, and by when. "
         "Your liaison and the autonomy office read it.",
@@ -65,7 +66,7 @@ class FlagPlanForm(AccessibleFormMixin, forms.Form):
 class FlagResolveForm(AccessibleFormMixin, forms.Form):
     note = text_area(
         "Why the case is resolved",
-        max_length=4000,
+        max_length=NOTE_TEXT,
         required_message="Say why the case is resolved: the school reads this.",
         help_text="For example, the plan was carried out, or the results now meet the target.",
     )
@@ -75,7 +76,7 @@ class FlagResolveForm(AccessibleFormMixin, forms.Form):
 class FlagEscalateForm(AccessibleFormMixin, forms.Form):
     note = text_area(
         "Why raise it",
-        max_length=4000,
+        max_length=NOTE_TEXT,
         required_message="Say why the flag is raised: the school reads this.",
         help_text="The school gets a new notice with a new deadline.",
     )

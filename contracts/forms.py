@@ -6,6 +6,7 @@ from autonomy.models import Comparator
 from contracts.models import BenchmarkKind, ContractStatus
 from contracts.services import BenchmarkInput
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.limits import BRIEF_TEXT, SHORT_TEXT
 
 
 def _expected_status() -> forms.ChoiceField:
@@ -16,7 +17,7 @@ def _full_name(*, help_text: str, required_message: str) -> forms.CharField:
     """Typing one's full name is the signature, on both sides of a contract."""
     return forms.CharField(
         label="Your full name",
-        max_length=200,
+        max_length=SHORT_TEXT,
         help_text=help_text,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": required_message},
@@ -36,7 +37,7 @@ class ContractNewForm(AccessibleFormMixin, forms.Form):
     summary = text_area(
         "What this contract is for (optional)",
         required=False,
-        max_length=2000,
+        max_length=BRIEF_TEXT,
         help_text="In plain words; left empty, a standard sentence is used.",
     )
 
@@ -75,7 +76,7 @@ class StepForm(AccessibleFormMixin, forms.Form):
 class ReasonForm(AccessibleFormMixin, forms.Form):
     """A step that must say why: amend, terminate."""
 
-    reason = text_area("Why", max_length=2000, required_message="Say why.")
+    reason = text_area("Why", max_length=BRIEF_TEXT, required_message="Say why.")
     expected_status = _expected_status()
 
     def __init__(self, *args, label: str = "Why", **kwargs):

@@ -40,13 +40,14 @@ def text_area(
     *,
     rows: int = 3,
     required: bool = True,
-    max_length: int | None = None,
+    max_length: int,
     required_message: str | None = None,
     help_text: str = "",
     initial: str | None = None,
 ) -> forms.CharField:
     """A box for a sentence or a paragraph (a reason, a note, a plan), so every page's reason reads the
-    same way; `required_message` says what to write when it is left empty."""
+    same way; `required_message` says what to write when it is left empty. `max_length` comes from
+    core.limits, the limit the API and the services hold the same field to."""
     return forms.CharField(
         label=label,
         required=required,

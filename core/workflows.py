@@ -272,8 +272,21 @@ def raise_conflict(message: str) -> None:
     require(conflict(message))
 
 
-def required_text(value: str | None, *, field: str, message: str) -> str:
-    """A reason, note or plan a step cannot be taken without: refused naming the field when blank."""
+def required_text(value: str | None, *, field: str, message: str, max_length: int) -> str:
+    """A reason, note or plan a step cannot be taken without: refused naming the field when blank or longer
+    than its limit (from core.limits)."""
     if not (value or "").strip():
         raise ApplicationError(message, fields={field: ["This field is required."]})
-    return value.strip()
+    return limited_text(value, field=field, max_length=max_length)
+
+
+def limited_text(value: str | None, *, field: str, max_length: int) -> str:
+    """Free text, stripped, refused naming the field when longer than its limit (from core.limits): the
+    forms and serializers check the same limit, and this holds a script calling the service to it too."""
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise ApplicationError(
+            f"The text in {field} is too long.",
+            fields={field: [f"Ensure this value has at most {max_length} characters (it has {len(value)})."]},
+        )
+    return value

@@ -21,6 +21,7 @@ from contracts.wording import rule_sentence
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, StrictCharField
 from core.api.steps import Step, step_take
+from core.limits import LONG_TEXT, NOTE_TEXT
 from core.policies import require
 
 # --- what the API answers ---------------------------------------------------------------------------
@@ -116,25 +117,25 @@ def _expected_status() -> EnumField:
 
 class AcknowledgeSerializer(serializers.Serializer):
     note = StrictCharField(
-        max_length=4000, required=False, allow_blank=True, default="", help_text="For the school (optional)."
+        max_length=NOTE_TEXT, required=False, allow_blank=True, default="", help_text="For the school (optional)."
     )
     expected_status = _expected_status()
 
 
 class PlanSerializer(serializers.Serializer):
     plan = StrictCharField(
-        max_length=20000, help_text="What the school will do about each missed benchmark, who leads it, by when."
+        max_length=LONG_TEXT, help_text="What the school will do about each missed benchmark, who leads it, by when."
     )
     expected_status = _expected_status()
 
 
 class ResolveSerializer(serializers.Serializer):
-    note = StrictCharField(max_length=4000, help_text="Why the case is resolved: the school reads this.")
+    note = StrictCharField(max_length=NOTE_TEXT, help_text="Why the case is resolved: the school reads this.")
     expected_status = _expected_status()
 
 
 class EscalateSerializer(serializers.Serializer):
-    note = StrictCharField(max_length=4000, help_text="Why the flag is raised: the school reads this.")
+    note = StrictCharField(max_length=NOTE_TEXT, help_text="Why the flag is raised: the school reads this.")
     expected_status = _expected_status()
     expected_level = EnumField(Level, required=False, help_text="The rung you saw; if somebody raised it since, 409.")
 

@@ -21,8 +21,9 @@ from accountability.services.evaluation.ladder import (
 )
 from accountability.workflows import FLAG_WORKFLOW
 from contracts.models import Level
+from core.limits import LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
-from core.workflows import Steps, raise_conflict, required_text
+from core.workflows import Steps, limited_text, raise_conflict, required_text
 from schools.selectors import principals_of
 
 FLAG_STEPS = Steps(FLAG_WORKFLOW, flag_acts_as, related=("school__liaison", "rule"))
@@ -32,9 +33,8 @@ def flag_acknowledge(
     *, actor: AbstractBaseUser, flag_id: int, note: str = "", expected_status: str | None = None
 ) -> InterventionFlag:
     """The liaison has seen the notice and taken up the case with the school."""
-    return _flag_step(
-        actor=actor, flag_id=flag_id, action="acknowledge", reason=(note or "").strip(), expected_status=expected_status
-    )
+    note = limited_text(note, field="note", max_length=NOTE_TEXT)
+    return _flag_step(actor=actor, flag_id=flag_id, action="acknowledge", reason=note, expected_status=expected_status)
 
 
 def flag_submit_plan(
@@ -42,7 +42,10 @@ def flag_submit_plan(
 ) -> InterventionFlag:
     """The principal answers the notice with the school's improvement plan."""
     plan = required_text(
-        plan, field="plan", message="Write the improvement plan: what the school will do, and by when."
+        plan,
+        field="plan",
+        message="Write the improvement plan: what the school will do, and by when.",
+        max_length=LONG_TEXT,
     )
 
     def keep_plan(flag: InterventionFlag) -> list[str]:
@@ -63,7 +66,9 @@ def flag_resolve(
     *, actor: AbstractBaseUser, flag_id: int, note: str, expected_status: str | None = None
 ) -> InterventionFlag:
     """The autonomy office closes the case; the evaluation never does (a cleared condition is only marked)."""
-    note = required_text(note, field="note", message="Say why the case is resolved: the school reads this.")
+    note = required_text(
+        note, field="note", message="Say why the case is resolved: the school reads this.", max_length=NOTE_TEXT
+    )
     return _flag_step(actor=actor, flag_id=flag_id, action="resolve", reason=note, expected_status=expected_status)
 
 
@@ -81,7 +86,9 @@ def flag_escalate(
     `expected_level` is the rung the person saw: raising keeps the status, so two people raising at
     once are told apart by the level.
     """
-    note = required_text(note, field="note", message="Say why the flag is raised: the school reads this.")
+    note = required_text(
+        note, field="note", message="Say why the flag is raised: the school reads this.", max_length=NOTE_TEXT
+    )
     today = timezone.localdate()
 
     def raise_one_rung(flag: InterventionFlag) -> list[str]:

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from autonomy.models import Autonomy, CallForProposals, CallQuestion
 from autonomy.policies import can_manage_autonomy
 from autonomy.services import call_create
-from core.api.fields import ID_REGEX, LONG_TEXT, StrictCharField, StrictInputSerializer, text
+from core.api.fields import ID_REGEX, StrictCharField, StrictInputSerializer, text
+from core.limits import LONG_TEXT, QUESTION_TEXT, SHORT_TEXT
 from core.policies import require
 
 
@@ -40,7 +41,7 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class CallInputSerializer(StrictInputSerializer):
-    title = StrictCharField(max_length=200)
+    title = StrictCharField(max_length=SHORT_TEXT)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField(help_text="The last day schools can submit.")
     autonomies = serializers.ListField(
@@ -50,7 +51,7 @@ class CallInputSerializer(StrictInputSerializer):
     )
     guidance = text(max_length=LONG_TEXT)
     questions = serializers.ListField(
-        child=StrictCharField(max_length=500), max_length=50, required=False, default=list
+        child=StrictCharField(max_length=QUESTION_TEXT), max_length=50, required=False, default=list
     )
 
     def validate_autonomies(self, codes: list[str]) -> list[Autonomy]:

@@ -13,7 +13,8 @@ from autonomy.selectors_grants import evidence_summary, grant_get_for_change
 from autonomy.services import grant_change
 from autonomy.workflows import GRANT_WORKFLOW
 from core.api.events import status_event_serializer
-from core.api.fields import ID_REGEX, NOTE_TEXT, EnumField, StrictInputSerializer, text
+from core.api.fields import ID_REGEX, EnumField, StrictInputSerializer, text
+from core.limits import BRIEF_TEXT, NOTE_TEXT
 from core.policies import require
 
 # The changes a person makes through the API: the table's steps for a person; the rule's stay the rule's.
@@ -83,7 +84,7 @@ class GrantDetailSerializer(GrantRowSerializer):
 
 class GrantChangeInput(StrictInputSerializer):
     reason = text(max_length=NOTE_TEXT, required=True, help_text="Why: the school's principal and liaison read it.")
-    evidence_note = text(max_length=2000, help_text="What you relied on: a report, a benchmark result, a date.")
+    evidence_note = text(max_length=BRIEF_TEXT, help_text="What you relied on: a report, a benchmark result, a date.")
     expected_status = EnumField(
         GrantStatus,
         required=False,

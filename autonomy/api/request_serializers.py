@@ -30,14 +30,13 @@ from autonomy.selectors import request_answers
 from autonomy.services import fields_at_places, request_missing
 from core.api.events import status_event_serializer
 from core.api.fields import (
-    LONG_TEXT,
-    NOTE_TEXT,
     EnumField,
     StrictBooleanField,
     StrictCharField,
     StrictInputSerializer,
     text,
 )
+from core.limits import LONG_TEXT, NOTE_TEXT
 from schools.models import ReviewFunction
 from schools.periods import validate_school_year
 
@@ -213,8 +212,8 @@ def autonomy_code(**kwargs) -> serializers.CharField:
 
 class ItemTextInput(StrictInputSerializer):
     autonomy = autonomy_code()
-    justification = text(help_text="Why the school needs it. Left out: kept as it is.")
-    barrier = text(help_text="The rule that stands in the way today. Left out: kept as it is.")
+    justification = text(max_length=LONG_TEXT, help_text="Why the school needs it. Left out: kept as it is.")
+    barrier = text(max_length=LONG_TEXT, help_text="The rule that stands in the way today. Left out: kept as it is.")
 
 
 class AnswerInput(StrictInputSerializer):
@@ -308,8 +307,10 @@ class ItemDecisionInput(StrictInputSerializer):
     decision = serializers.ChoiceField(
         choices=[(d.value, d.label) for d in (ItemDecision.APPROVED, ItemDecision.DECLINED, ItemDecision.CLARIFIED)]
     )
-    note = text(help_text="Required when you clarify: every school will see it.")
-    override_reason = text(help_text="Approving an earned autonomy whose criteria do not hold: say why.")
+    note = text(max_length=NOTE_TEXT, help_text="Required when you clarify: every school will see it.")
+    override_reason = text(
+        max_length=NOTE_TEXT, help_text="Approving an earned autonomy whose criteria do not hold: say why."
+    )
 
 
 class ApproveInput(ExpectedStatusInput):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
 from autonomy.workflows import GRANT_WORKFLOW
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.limits import BRIEF_TEXT, NOTE_TEXT
 from schools.models import Cohort, Network
 
 DISTRICT_SCOPE = "district"
@@ -62,7 +63,7 @@ class GrantChangeForm(AccessibleFormMixin, forms.Form):
     reason = text_area(
         "Why",
         rows=4,
-        max_length=4000,
+        max_length=NOTE_TEXT,
         required_message="Say why: the school reads this.",
         help_text="The school's principal and liaison receive this in their inbox. Name the benchmark or rule.",
     )
@@ -70,7 +71,7 @@ class GrantChangeForm(AccessibleFormMixin, forms.Form):
         "Evidence (optional)",
         rows=2,
         required=False,
-        max_length=2000,
+        max_length=BRIEF_TEXT,
         help_text="What you relied on: a report, a benchmark result, a date.",
     )
     expected_status = expected_status_field(GrantStatus.choices)
@@ -111,13 +112,13 @@ class GrantIssueScopeForm(AccessibleFormMixin, forms.Form):
     )
     reason = text_area(
         "Why",
-        max_length=4000,
+        max_length=NOTE_TEXT,
         required_message="Say why the autonomy is granted.",
         help_text="Recorded on every grant, as the first entry of each school's history.",
     )
     retention_benchmarks = text_area(
         "Retention benchmarks",
-        max_length=4000,
+        max_length=NOTE_TEXT,
         required_message="Name what a school must meet to keep it.",
         help_text=(
             "What a school must meet to keep it, e.g. “No more than 3 teacher vacancies on the first day of school”."

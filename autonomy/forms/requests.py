@@ -11,6 +11,7 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from autonomy.models import AccountabilityModel, ItemDecision, Recommendation, RequestStatus
 from autonomy.services import ItemChoice
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.limits import LONG_TEXT, NOTE_TEXT
 from core.parsing import parse_ids
 from schools.periods import validate_school_year
 
@@ -50,12 +51,14 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
                 "Why does your school need this?",
                 rows=4,
                 required=False,
+                max_length=LONG_TEXT,
                 initial=item.justification,
                 help_text="What you would decide differently, and what it would change for students.",
             )
             self.fields[f"items-{item.pk}-barrier"] = text_area(
                 "What stands in the way today? (optional)",
                 required=False,
+                max_length=LONG_TEXT,
                 initial=item.barrier,
                 help_text="The district policy, procedure or bargaining-agreement clause that stands in the way today.",
             )
@@ -78,6 +81,7 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         "Your school's plan",
         rows=8,
         required=False,
+        max_length=LONG_TEXT,
         help_text="How your school will use these decisions, who leads the work, and when.",
     )
 
@@ -86,7 +90,7 @@ class PlanForm(AccessibleFormMixin, forms.Form):
         self.questions = [a.question for a in answered]
         for answer in answered:
             self.fields[f"answers-{answer.question.pk}"] = text_area(
-                answer.question.text, rows=4, required=False, initial=answer.text
+                answer.question.text, rows=4, required=False, max_length=LONG_TEXT, initial=answer.text
             )
 
     def answer_fields(self):
@@ -161,7 +165,7 @@ OutcomeFormSet = forms.formset_factory(
 
 
 class CommentForm(AccessibleFormMixin, forms.Form):
-    body = text_area("Comment", rows=4)
+    body = text_area("Comment", rows=4, max_length=LONG_TEXT)
     to_school = forms.BooleanField(
         label="Visible to the school", required=False, help_text="Leave unticked for a note only central office sees."
     )
@@ -171,6 +175,7 @@ class CommentForm(AccessibleFormMixin, forms.Form):
 class ClarifyForm(AccessibleFormMixin, forms.Form):
     explanation = text_area(
         "Explain what schools may already do",
+        max_length=NOTE_TEXT,
         help_text="Every school will see this explanation in the clarified flexibilities list.",
     )
 
@@ -178,7 +183,7 @@ class ClarifyForm(AccessibleFormMixin, forms.Form):
 class ActionNoteForm(AccessibleFormMixin, ExpectedStatusForm):
     """Return for changes or decline: the note the school will read."""
 
-    note = text_area("Note to the school")
+    note = text_area("Note to the school", max_length=NOTE_TEXT)
 
 
 ITEM_DECISIONS = [
@@ -191,7 +196,7 @@ ITEM_DECISIONS = [
 class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
     """One decision per requested autonomy, plus a note to the school."""
 
-    note = text_area("Note to the school (optional)", required=False)
+    note = text_area("Note to the school (optional)", required=False, max_length=NOTE_TEXT)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,6 +212,7 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
                 "Note on this item",
                 rows=2,
                 required=False,
+                max_length=NOTE_TEXT,
                 help_text="Required when you clarify: every school will see it.",
             )
             if item.autonomy.model == AccountabilityModel.EARNED:
@@ -214,6 +220,7 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
                     "Override reason",
                     rows=2,
                     required=False,
+                    max_length=NOTE_TEXT,
                     help_text="Only if you approve although a criterion does not hold: say why.",
                 )
 

@@ -6,7 +6,9 @@ from django.db import transaction
 from autonomy.models import Autonomy, CallForProposals, CallQuestion
 from autonomy.policies import can_manage_autonomy
 from core.errors import ApplicationError
+from core.limits import LONG_TEXT, QUESTION_TEXT, SHORT_TEXT
 from core.policies import require
+from core.workflows import limited_text
 
 
 def call_create(
@@ -20,6 +22,11 @@ def call_create(
     questions: list[str] = (),
 ) -> CallForProposals:
     require(can_manage_autonomy(actor))
+    title = limited_text(title, field="title", max_length=SHORT_TEXT)
+    guidance = limited_text(guidance, field="guidance", max_length=LONG_TEXT)
+    questions = [
+        limited_text(text, field=f"questions.{i}", max_length=QUESTION_TEXT) for i, text in enumerate(questions)
+    ]
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["Give the call a title."]

@@ -20,8 +20,9 @@ from autonomy.models import (
 from autonomy.policies import can_manage_autonomy, grant_acts_as
 from autonomy.workflows import GRANT_WORKFLOW
 from core.errors import ApplicationError, NotPermitted
+from core.limits import BRIEF_TEXT, LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
-from core.workflows import Steps, required_text
+from core.workflows import Steps, limited_text, required_text
 from schools.models import Cohort, School
 from schools.selectors import principals_of
 
@@ -43,7 +44,10 @@ def grants_issue(
     Schools that already hold a live grant of the autonomy are left as they are. Trusted: callers
     have checked the actor's right to grant.
     """
-    reason = required_text(reason, field="reason", message="Say why the autonomy is granted.")
+    # A caller composes the reason from its own parts (a call's title and a decision note, each held to its
+    # limit where it is typed), so the grant's reason is bounded by the sum: LONG_TEXT covers it.
+    reason = required_text(reason, field="reason", message="Say why the autonomy is granted.", max_length=LONG_TEXT)
+    retention_benchmarks = limited_text(retention_benchmarks, field="retention_benchmarks", max_length=NOTE_TEXT)
     if ends_on is not None and ends_on <= starts_on:
         raise ApplicationError(
             "A grant must end after it starts.", fields={"ends_on": ["Must be after the start date."]}
@@ -104,8 +108,12 @@ def grants_issue_to_scope(
             f"{autonomy.name} is offered as {autonomy.get_model_display().lower()}, not granted up front.",
             fields={"autonomy": ["Choose an autonomy offered as full autonomy with expectations."]},
         )
+    reason = required_text(reason, field="reason", message="Say why the autonomy is granted.", max_length=NOTE_TEXT)
     retention_benchmarks = required_text(
-        retention_benchmarks, field="retention_benchmarks", message="Name the benchmarks a school must meet to keep it."
+        retention_benchmarks,
+        field="retention_benchmarks",
+        message="Name the benchmarks a school must meet to keep it.",
+        max_length=NOTE_TEXT,
     )
     schools = School.objects.filter(cohort=cohort) if cohort else School.objects.all()
     scope = f"the {cohort.name} cohort" if cohort else "every school in the district"
@@ -164,7 +172,9 @@ def grant_change(
     and a contract rule's steps only while carrying out that rule (raising a flag). `expected_status`
     is the status the person saw: if the grant changed since, they are told.
     """
-    reason = required_text(reason, field="reason", message="Say why.")
+    reason = required_text(reason, field="reason", message="Say why.", max_length=NOTE_TEXT)
+    if evidence and isinstance(evidence.get("note"), str):
+        evidence = {**evidence, "note": limited_text(evidence["note"], field="evidence_note", max_length=BRIEF_TEXT)}
     grant, _ = GRANT_STEPS.apply(
         pk=grant_id,
         actor=actor,

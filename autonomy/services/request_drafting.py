@@ -19,7 +19,9 @@ from autonomy.policies import (
 )
 from autonomy.services.request_steps import REQUEST_STEPS, request_lock_editable
 from core.errors import ApplicationError
+from core.limits import LONG_TEXT
 from core.policies import require
+from core.workflows import limited_text
 from metrics.models import Metric
 from schools.models import School
 from schools.periods import school_year_problem
@@ -76,8 +78,9 @@ def request_update_items(
         if unknown:
             raise ApplicationError("One of the items is not part of this request.", fields={"items": ["Unknown item."]})
         for pk, values in items.items():
-            rows[pk].justification = values.get("justification", "").strip()
-            rows[pk].barrier = values.get("barrier", "").strip()
+            for name in ("justification", "barrier"):
+                value = limited_text(values.get(name, ""), field=f"items.{pk}.{name}", max_length=LONG_TEXT)
+                setattr(rows[pk], name, value)
         RequestItem.objects.bulk_update(rows.values(), ["justification", "barrier", "updated_at"])
         request.save(update_fields=["updated_at"])
     return request
@@ -93,12 +96,11 @@ def request_update_plan(
             raise ApplicationError(
                 "An answer is for a question this call does not ask.", fields={"answers": ["Unknown."]}
             )
-        request.plan = plan.strip()
+        request.plan = limited_text(plan, field="plan", max_length=LONG_TEXT)
+        texts = {pk: limited_text(text, field=f"answers.{pk}", max_length=LONG_TEXT) for pk, text in answers.items()}
         request.save(update_fields=["plan", "updated_at"])
-        for question_id, text in answers.items():
-            RequestAnswer.objects.update_or_create(
-                request=request, question_id=question_id, defaults={"text": text.strip()}
-            )
+        for question_id, text in texts.items():
+            RequestAnswer.objects.update_or_create(request=request, question_id=question_id, defaults={"text": text})
     return request
 
 

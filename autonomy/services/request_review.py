@@ -33,9 +33,10 @@ from autonomy.services.request_steps import (
     request_url,
 )
 from core.errors import ApplicationError, Conflict
+from core.limits import LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
 from core.policies import require
-from core.workflows import required_text
+from core.workflows import limited_text, required_text
 from schools.selectors import principals_of, reviewers_for
 
 
@@ -89,7 +90,7 @@ def request_comment(
     function: str = "",
 ) -> ReviewComment:
     """A reviewer's comment (internal or to the school) and optional recommendation; opens the review."""
-    body = required_text(body, field="body", message="Write a comment.")
+    body = required_text(body, field="body", message="Write a comment.", max_length=LONG_TEXT)
     if recommendation not in Recommendation.values:
         raise ApplicationError("Unknown recommendation.", fields={"recommendation": ["Choose one of the options."]})
     with transaction.atomic():
@@ -119,7 +120,7 @@ def request_comment(
 def request_return(
     *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
 ) -> AutonomyRequest:
-    note = required_text(note, field="note", message="Say what the school should change.")
+    note = required_text(note, field="note", message="Say what the school should change.", max_length=NOTE_TEXT)
     with transaction.atomic():
         request = request_lock(request_id)
         event = request_step(request, actor=actor, action="return", reason=note, expected_status=expected_status)
@@ -130,7 +131,7 @@ def request_return(
 def request_decline(
     *, actor: AbstractBaseUser, request_id: int, note: str, expected_status: str | None = None
 ) -> AutonomyRequest:
-    note = required_text(note, field="note", message="Give the school a reason.")
+    note = required_text(note, field="note", message="Give the school a reason.", max_length=NOTE_TEXT)
     with transaction.atomic():
         request = request_lock(request_id)
         request_check(request, actor=actor, action="decline", expected_status=expected_status)
@@ -189,8 +190,11 @@ def request_decide(
                     for c in unmet
                 ]
             item.decision = choice.decision
-            item.decision_note = choice.note.strip()
-            item.override_reason = choice.override_reason.strip() if choice.decision == ItemDecision.APPROVED else ""
+            item.decision_note = limited_text(choice.note, field=f"items.{pk}.note", max_length=NOTE_TEXT)
+            override_reason = limited_text(
+                choice.override_reason, field=f"items.{pk}.override_reason", max_length=NOTE_TEXT
+            )
+            item.override_reason = override_reason if choice.decision == ItemDecision.APPROVED else ""
             item.eligibility = {"criteria": evidence, "override": bool(item.override_reason)}
         if errors:
             raise ApplicationError("An earned autonomy's criteria do not hold.", fields=errors)
@@ -215,8 +219,9 @@ def request_decide(
         action = (
             "approve" if approved or any(i.decision == ItemDecision.CLARIFIED for i in items.values()) else "decline"
         )
-        request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note.strip()
-        event = request_step(request, actor=actor, action=action, reason=note.strip(), fields=DECIDED)
+        note = limited_text(note, field="note", max_length=NOTE_TEXT)
+        request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
+        event = request_step(request, actor=actor, action=action, reason=note, fields=DECIDED)
         summary = ", ".join(f"{i.autonomy.name}: {i.get_decision_display().lower()}" for i in items.values())
         notify_school_of_step(request, event, f"Decision on your request in “{request.call.title}”", summary)
     return request
@@ -252,7 +257,9 @@ def _record_clarification(*, actor, item: RequestItem, explanation: str) -> Clar
 
 def request_item_clarify(*, actor: AbstractBaseUser, item_id: int, explanation: str) -> RequestItem:
     """A reviewer answers a named barrier: no rule prevents this. The item closes as clarified."""
-    explanation = required_text(explanation, field="explanation", message="Explain why no rule prevents this.")
+    explanation = required_text(
+        explanation, field="explanation", message="Explain why no rule prevents this.", max_length=NOTE_TEXT
+    )
     with transaction.atomic():
         item = RequestItem.objects.select_related("autonomy").get(pk=item_id)
         request = request_lock(item.request_id)

@@ -26,6 +26,7 @@ from contracts.selectors import contract_form_choices, contract_get_for_user, co
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField
 from core.api.steps import Step, step_take, valid_input
+from core.limits import BRIEF_TEXT, SHORT_TEXT
 from core.policies import require
 from schools.models import School, SchoolYear
 from schools.periods import validate_school_year
@@ -162,7 +163,7 @@ class ContractCreateSerializer(serializers.Serializer):
     term_end = SlugChoiceField(
         slug_field="label", queryset=SchoolYear.objects.none(), help_text="The last school year, as 2028-29."
     )
-    summary = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    summary = StrictCharField(max_length=BRIEF_TEXT, required=False, allow_blank=True, default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +177,7 @@ class ContractCreateSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=2000, help_text="Why: it is part of the contract's record.")
+    reason = StrictCharField(max_length=BRIEF_TEXT, help_text="Why: it is part of the contract's record.")
     expected_status = _expected_status()
 
 
@@ -186,7 +187,7 @@ class ProposeSerializer(serializers.Serializer):
 
 class SignSerializer(serializers.Serializer):
     confirm = StrictBooleanField(help_text="true: you have read the contract.")
-    signed_name = StrictCharField(max_length=200, help_text="Typing your full name is your signature.")
+    signed_name = StrictCharField(max_length=SHORT_TEXT, help_text="Typing your full name is your signature.")
     expected_status = _expected_status()
 
     def validate_confirm(self, value):
@@ -196,7 +197,7 @@ class SignSerializer(serializers.Serializer):
 
 
 class CountersignSerializer(serializers.Serializer):
-    countersigned_name = StrictCharField(max_length=200, help_text="Countersigning puts the contract in force.")
+    countersigned_name = StrictCharField(max_length=SHORT_TEXT, help_text="Countersigning puts the contract in force.")
     expected_status = _expected_status()
 
 

@@ -9,6 +9,7 @@ from contracts.policies import can_manage_contracts
 from contracts.services.steps import CONTRACT_STEPS, contract_lock
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict
+from core.limits import BRIEF_TEXT
 from core.policies import require
 from core.workflows import required_text, transition_expect
 from metrics.models import Direction
@@ -18,7 +19,7 @@ def contract_amend(
     *, actor: AbstractBaseUser, contract_id: int, reason: str, expected_status: str | None = None
 ) -> PerformanceContract:
     """The next version of an active contract, as a draft copy; the active version stays as it is."""
-    reason = required_text(reason, field="reason", message="Say why the contract is amended.")
+    reason = required_text(reason, field="reason", message="Say why the contract is amended.", max_length=BRIEF_TEXT)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         require(can_manage_contracts(actor))

@@ -30,8 +30,9 @@ from contracts.services.targets import (
 )
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError
+from core.limits import BRIEF_TEXT
 from core.policies import require
-from core.workflows import transition_expect
+from core.workflows import limited_text, transition_expect
 from metrics.models import Metric
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
@@ -49,6 +50,7 @@ def contract_create_from_template(
     """A draft contract for the school's term: the template's benchmarks with targets resolved from the
     school's baselines (the latest value before the term), its rules, and the grants the school holds."""
     require(can_manage_contracts(actor))
+    summary = limited_text(summary, field="summary", max_length=BRIEF_TEXT)
     if term_end.start_date < term_start.start_date:
         raise ApplicationError("The term must end in or after the year it starts.", fields={"term_end": ["Too early."]})
     standards = list(template.benchmarks.select_related("metric"))

@@ -12,8 +12,9 @@ from contracts.models import ContractEvent, ContractStatus, PerformanceContract
 from contracts.policies import contract_acts_as
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError
+from core.limits import BRIEF_TEXT, SHORT_TEXT
 from core.notifications import notify
-from core.workflows import Steps, required_text
+from core.workflows import Steps, limited_text, required_text
 from schools.selectors import principals_of
 
 SIGNATURE = ["signed_by", "signed_at", "signed_name"]
@@ -59,7 +60,9 @@ def contract_sign(
     *, actor: AbstractBaseUser, contract_id: int, signed_name: str, expected_status: str | None = None
 ) -> PerformanceContract:
     """The principal signs: an explicit act, with the name they type and the time."""
-    signed_name = required_text(signed_name, field="signed_name", message="Type your full name to sign.")
+    signed_name = required_text(
+        signed_name, field="signed_name", message="Type your full name to sign.", max_length=SHORT_TEXT
+    )
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="sign", expected_status=expected_status)
@@ -73,7 +76,10 @@ def contract_countersign(
 ) -> PerformanceContract:
     """The district countersigns: the contract becomes active and the version it amends is superseded."""
     countersigned_name = required_text(
-        countersigned_name, field="countersigned_name", message="Type your full name to countersign."
+        countersigned_name,
+        field="countersigned_name",
+        message="Type your full name to countersign.",
+        max_length=SHORT_TEXT,
     )
     with transaction.atomic():
         contract = contract_lock(contract_id)
@@ -103,6 +109,7 @@ def contract_recall(
 ) -> PerformanceContract:
     """The district takes a proposed or signed contract back to draft; any signature is cleared, since
     the school will be asked to sign what the district proposes next."""
+    reason = limited_text(reason, field="reason", max_length=BRIEF_TEXT)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="recall", expected_status=expected_status)
@@ -112,7 +119,7 @@ def contract_recall(
             contract,
             actor=actor,
             action="recall",
-            reason=(reason or "").strip() or "Taken back to draft.",
+            reason=reason or "Taken back to draft.",
             fields=[*SIGNATURE, "proposed_at"],
         )
     return contract
@@ -122,7 +129,7 @@ def contract_terminate(
     *, actor: AbstractBaseUser, contract_id: int, reason: str, expected_status: str | None = None
 ) -> PerformanceContract:
     """The district ends an active contract before its term; the reason is part of the record."""
-    reason = required_text(reason, field="reason", message="Say why the contract is terminated.")
+    reason = required_text(reason, field="reason", message="Say why the contract is terminated.", max_length=BRIEF_TEXT)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         event = contract_step(contract, actor=actor, action="terminate", reason=reason, expected_status=expected_status)

@@ -15,9 +15,6 @@ from rest_framework import serializers
 
 # Ids are whole numbers that fit a bigint: junk and overflowing ids answer 404 from the router, never 500.
 ID_REGEX = r"[0-9]{1,18}"
-# Free text is capped so that one request cannot fill the database; the pages' texts fit easily.
-LONG_TEXT = 20_000
-NOTE_TEXT = 4_000
 
 
 class EnumField(serializers.ChoiceField):
@@ -65,8 +62,9 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-def text(*, max_length: int = LONG_TEXT, required: bool = False, **kwargs) -> StrictCharField:
-    """Free text: may be blank unless required."""
+def text(*, max_length: int, required: bool = False, **kwargs) -> StrictCharField:
+    """Free text: may be blank unless required. `max_length` comes from core.limits, the limit the pages and
+    the services hold the same field to."""
     return StrictCharField(max_length=max_length, required=required, allow_blank=not required, **kwargs)
 
 
