@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -10,6 +11,7 @@ from accounts.models import ApiToken
 from accounts.selectors import api_tokens_for_user
 from accounts.services import api_token_create, api_token_revoke
 from core.errors import ApplicationError, Conflict
+from core.idempotency import create_once, once_per_form_key
 from schools.models import Membership
 
 
@@ -26,6 +28,7 @@ def _render(request, form, *, new_token: str = "", status: int = 200):
 
 @never_cache
 @login_required
+@once_per_form_key
 def profile(request):
     """The user's account and API tokens. A new token is shown once, in the answer to its creation, and
     never stored in the session or a message."""
@@ -35,7 +38,15 @@ def profile(request):
     if not form.is_valid():
         return _render(request, form, status=400)
     try:
-        _, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        _, raw = create_once(
+            request,
+            lambda: api_token_create(user=request.user, name=form.cleaned_data["name"]),
+            result=lambda created: (
+                reverse("accounts:profile"),
+                f"the API token “{created[0].name}”. Its value is shown only once, in the answer to the "
+                "first post; if you did not copy it, revoke the token and create another",
+            ),
+        )
     except ApplicationError as error:
         for field, problems in error.fields.items():
             for problem in problems:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contracts import services
@@ -46,6 +47,7 @@ from contracts.selectors import (
 from contracts.wording import contract_sections, describe_diff
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.idempotency import create_once, once_per_form_key
 from core.querystring import query_without
 
 LIST_PAGE_SIZE = 25
@@ -149,6 +151,7 @@ def contract_list(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_key
 def contract_new(request):
     if not can_manage_contracts(request.user):
         raise Http404("No such page.")
@@ -159,13 +162,20 @@ def contract_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                contract = services.contract_create_from_template(
-                    actor=request.user,
-                    school=data["school"],
-                    template=data["template"],
-                    term_start=data["term_start"],
-                    term_end=data["term_end"],
-                    summary=data["summary"],
+                contract = create_once(
+                    request,
+                    lambda: services.contract_create_from_template(
+                        actor=request.user,
+                        school=data["school"],
+                        template=data["template"],
+                        term_start=data["term_start"],
+                        term_end=data["term_end"],
+                        summary=data["summary"],
+                    ),
+                    result=lambda contract: (
+                        reverse("contracts:contract_edit", args=[contract.pk]),
+                        f"the draft contract for {contract.school.name}",
+                    ),
                 )
             except NotPermitted as error:
                 form.add_application_error(error)

@@ -109,3 +109,26 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to_address} ({self.status})"
+
+
+class SubmittedForm(models.Model):
+    """A creating form that was posted, by the key drawn into the page: a second post of the same page
+    (a double click, two tabs at once) finds this row and is sent to what the first one created.
+
+    Written by core.idempotency.create_once in the transaction that creates the object. Unique per
+    (user, key) rather than per key alone, so a key copied from someone else's page never reveals or
+    blocks their result. Rows older than a day are removed when the user next posts such a form.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    url = models.CharField(max_length=300, blank=True, help_text="Where the first post's result is shown.")
+    label = models.CharField(max_length=300, blank=True, help_text="What the first post created, in words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="submitted_form_once_per_key")]
+        indexes = [models.Index(fields=["user", "created_at"], name="submitted_form_expiry")]
+
+    def __str__(self):
+        return f"{self.label or self.key} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from autonomy.forms.calls import CallForm
@@ -11,6 +12,7 @@ from autonomy.policies import can_manage_autonomy
 from autonomy.selectors import autonomies_by_domain, calls_for_board, schools_user_acts_for
 from autonomy.services import call_create
 from core.errors import ApplicationError, NotPermitted
+from core.idempotency import create_once, once_per_form_key
 from core.parsing import parse_ids
 
 
@@ -30,6 +32,7 @@ def render_call_list(request, *, status=200):
 
 
 @login_required
+@once_per_form_key
 def call_create_view(request):
     if not can_manage_autonomy(request.user):
         raise Http404("No such page.")
@@ -42,14 +45,18 @@ def call_create_view(request):
         return _render_form(request, form, groups, status=400)
     data = form.cleaned_data
     try:
-        call = call_create(
-            actor=request.user,
-            title=data["title"],
-            opens_on=data["opens_on"],
-            closes_on=data["closes_on"],
-            autonomies=form.chosen_autonomies(),
-            guidance=data["guidance"],
-            questions=data["questions"],
+        call = create_once(
+            request,
+            lambda: call_create(
+                actor=request.user,
+                title=data["title"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                autonomies=form.chosen_autonomies(),
+                guidance=data["guidance"],
+                questions=data["questions"],
+            ),
+            result=lambda call: (reverse("autonomy:call_list"), f"the call “{call.title}”"),
         )
     except NotPermitted:
         raise Http404("No such page.") from None

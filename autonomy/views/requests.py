@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -66,6 +67,7 @@ from autonomy.views.request_pages import (
     step_refusal,
 )
 from core.errors import ApplicationError, NotPermitted
+from core.idempotency import create_once, once_per_form_key
 from core.querystring import query_without
 from schools.policies import roles_of
 
@@ -99,6 +101,7 @@ def request_list(request):
 
 @login_required
 @require_POST
+@once_per_form_key
 def request_start(request, call_id):
     call = call_get(pk=call_id)
     schools = list(schools_user_acts_for(user=request.user))
@@ -111,7 +114,14 @@ def request_start(request, call_id):
         messages.error(request, "Only a school's principal or leadership team can start its request.")
         return render_call_list(request, status=403)
     try:
-        autonomy_request = request_create(actor=request.user, school=school, call=call)
+        autonomy_request = create_once(
+            request,
+            lambda: request_create(actor=request.user, school=school, call=call),
+            result=lambda created: (
+                reverse("autonomy:request_edit", kwargs={"pk": created.pk, "step": STEP_SLUGS[0]}),
+                f"your school's request in “{call.title}”",
+            ),
+        )
     except NotPermitted as error:
         messages.error(request, error.message)
         return render_call_list(request, status=403)
