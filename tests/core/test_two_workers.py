@@ -105,9 +105,6 @@ def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
 @pytest.fixture
 def two_workers(tmp_path, db):
     database = tmp_path / "portal.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(database) as copy:  # the test database, as migrated, before any test's rows
-        connection.connection.backup(copy)
     env = {key: value for key, value in os.environ.items() if key != "CACHE_URL" and not key.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="tests.core.two_workers_settings",
@@ -118,6 +115,14 @@ def two_workers(tmp_path, db):
         DATABASE_URL=f"sqlite:///{database}",
         CELERY_BROKER_URL="",
     )
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(database) as copy:  # the test database, as migrated, before any test's rows
+            connection.connection.backup(copy)
+    else:  # the suite runs on another database: the two workers get a SQLite file migrated for them
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+        )
     tokens = [line.split()[1] for line in _manage(env, SEED).splitlines() if line.startswith("token ")]
     ports = [_free_port(), _free_port()]
     processes = [
