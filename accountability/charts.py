@@ -1,14 +1,23 @@
 """A benchmark's trend as the numbers an inline SVG needs: no script, no chart library.
 
-The template draws what this returns; the text alternative (each period's value and the target) is
-built here too, so the chart and its words always say the same thing.
+A trend is a chart with axes and a table behind it: a y axis with round ticks in the metric's unit, the
+school years along the x axis, each value labelled at its point, the contract's target as a labelled
+dashed line, and the same figures as words (the SVG's description; the page's table draws from the
+same points). Every number is written by metrics.formatting, so the chart and its words agree.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH, HEIGHT = 260, 96
-LEFT, RIGHT, TOP, BOTTOM = 12, 12, 10, 22  # room for the period labels under the plot
+from metrics.formatting import format_value, precision_of
+
+WIDTH, HEIGHT = 440, 210
+LEFT, TOP, BOTTOM = 52, 24, 34  # room for the tick labels, the top point's label, the school years
+RIGHT_PLAIN, RIGHT_TARGET = 16, 76  # a target's label sits right of the plot
+EDGE_PAD = 30  # the first and last points sit this far inside the plot, so their labels fit
+LABEL_ABOVE, LABEL_BELOW = -9, 19  # a point's label, from its centre
+TICKS_WANTED = 4
 
 
 @dataclass(frozen=True)
@@ -27,75 +36,168 @@ class TrendPoint:
 class ChartPoint:
     x: float
     y: float
-    words: str
+    label: str  # the value as written, drawn at the point
+    label_y: float
+    words: str  # the period, value and result, the point's title
     status: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class PeriodLabel:
+    x: float
+    label: str
 
 
 @dataclass(frozen=True)
 class TrendChart:
     width: int
     height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    tick_x: int  # where the tick labels end, left of the plot
+    period_y: int  # the baseline of the school years, under the plot
+    target_label_x: int
     values: str  # polyline points of the observed values
     targets: str  # polyline points of the target ('' when it has none in these units)
+    target_label: str  # "50%" ('' without a target)
+    target_label_y: float
     points: list[ChartPoint]
-    first_period: str
-    last_period: str
-    baseline_y: float
+    ticks: list[Tick]
+    periods: list[PeriodLabel]
     description: str
+
+    @property
+    def any_not_met(self) -> bool:
+        return any(p.status == "not_met" for p in self.points)
 
 
 def number(value: Decimal) -> str:
+    """A stored number without trailing zeros: 26.0000 → 26 (never 2.6E+1)."""
     return f"{value.normalize():f}"
 
 
-def _words(point: TrendPoint) -> str:
+def nice_step(span: Decimal, *, smallest: Decimal) -> Decimal:
+    """The round step (1, 2 or 5 times a power of ten) that cuts `span` into about four, never finer
+    than the metric shows (`smallest`): tick labels are written at the metric's precision."""
+    rough = span / TICKS_WANTED
+    if rough <= 0:
+        return smallest
+    power = Decimal(10) ** math.floor(math.log10(rough))
+    for factor in (1, 2, 5, 10):
+        step = power * factor
+        if step >= rough:
+            return max(step, smallest)
+    return max(power * 10, smallest)  # not reached: 10 × power is at least `rough`
+
+
+def y_scale(numbers: list[Decimal], *, metric) -> tuple[Decimal, Decimal, Decimal]:
+    """The axis (low, high, step): round ticks around every number, kept within the metric's range."""
+    smallest = Decimal(1).scaleb(-precision_of(metric))
+    low, high = min(numbers), max(numbers)
+    if metric.unit == "count" and low > 0:  # a count is read against none at all
+        low = Decimal(0)
+    if low == high:  # one value, or all level: a little room either side
+        pad = max(abs(low) / 10, smallest * 2)
+        low, high = low - pad, high + pad
+    step = nice_step(high - low, smallest=smallest)
+    floor, ceiling = (
+        (low / step).to_integral_value(rounding="ROUND_FLOOR"),
+        (high / step).to_integral_value(rounding="ROUND_CEILING"),
+    )
+    low, high = floor * step, ceiling * step
+    if metric.min_value is not None and low < metric.min_value <= min(numbers):
+        low = metric.min_value
+    if metric.max_value is not None and high > metric.max_value >= max(numbers):
+        high = metric.max_value
+    return low, high, step
+
+
+def _ticks(low: Decimal, high: Decimal, step: Decimal) -> list[Decimal]:
+    first = (low / step).to_integral_value(rounding="ROUND_CEILING") * step
+    count = int((high - first) / step) + 1
+    return [first + i * step for i in range(count)]
+
+
+def _words(point: TrendPoint, metric) -> str:
     status = f" ({point.status_words})" if point.status_words else ""
-    return f"{point.period}: {number(point.value)}{status}"
+    return f"{point.period}: {format_value(metric, point.value)}{status}"
 
 
-def trend_chart(points: list[TrendPoint]) -> TrendChart | None:
-    """`points` oldest first; None when no period has a value."""
+def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
+    """`points` oldest first, in `metric`'s units; None when no period has a value."""
     known = [p for p in points if p.value is not None]
     if not known:
         return None
-    targets = [p for p in points if p.target is not None]
-    numbers = [p.value for p in known] + [p.target for p in targets]
-    low, high = min(numbers), max(numbers)
-    span = high - low or abs(high) or Decimal(1)
-    low, high = low - span / 10, high + span / 10
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    targets = [(i, p.target) for i, p in enumerate(points) if p.target is not None]
+    low, high, step = y_scale([p.value for p in known] + [t for _, t in targets], metric=metric)
+    right = WIDTH - (RIGHT_TARGET if targets else RIGHT_PLAIN)
+    plot_bottom = HEIGHT - BOTTOM
+    inner_left, inner_right = LEFT + EDGE_PAD, right - EDGE_PAD
     single = len(points) == 1
-    step = 0 if single else plot_w / (len(points) - 1)
 
     def x(i: int) -> float:
-        return round(LEFT + (plot_w / 2 if single else i * step), 1)
+        if single:
+            return round((inner_left + inner_right) / 2, 1)
+        return round(inner_left + i * (inner_right - inner_left) / (len(points) - 1), 1)
 
     def y(value: Decimal) -> float:
-        return round(TOP + float((high - value) / (high - low)) * plot_h, 1)
+        return round(TOP + float((high - value) / (high - low)) * (plot_bottom - TOP), 1)
 
-    drawn = [
-        ChartPoint(x=x(i), y=y(p.value), words=_words(p), status=p.status or "before")
-        for i, p in enumerate(points)
-        if p.value is not None
-    ]
-    if single and targets:
-        target_line = f"{LEFT},{y(targets[0].target)} {WIDTH - RIGHT},{y(targets[0].target)}"
+    drawn = []
+    for i, p in enumerate(points):
+        if p.value is None:
+            continue
+        at = y(p.value)
+        label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP else LABEL_ABOVE)
+        drawn.append(
+            ChartPoint(
+                x=x(i),
+                y=at,
+                label=format_value(metric, p.value),
+                label_y=round(label_y, 1),
+                words=_words(p, metric),
+                status=p.status or "before",
+            )
+        )
+    if len(targets) == 1 or single:  # one target: a level across the plot
+        line_y = y(targets[0][1]) if targets else 0
+        target_line = f"{LEFT},{line_y} {right},{line_y}" if targets else ""
     else:
-        target_line = " ".join(f"{x(i)},{y(p.target)}" for i, p in enumerate(points) if p.target is not None)
+        target_line = " ".join(f"{x(i)},{y(t)}" for i, t in targets)
+        if targets:  # carried to the plot's edge, where its label is
+            last_y = y(targets[-1][1])
+            target_line += f" {right},{last_y}"
     description = "; ".join(p.words for p in drawn) + "."
     if targets:
-        description += f" Target: {', '.join(sorted({number(p.target) for p in targets}))}."
+        shown = sorted({t for _, t in targets})
+        description += f" Target: {', '.join(format_value(metric, t) for t in shown)}."
     missing = [p.period for p in points if p.value is None]
     if missing:
         description += f" No data for {', '.join(missing)}."
     return TrendChart(
         width=WIDTH,
         height=HEIGHT,
+        plot_left=LEFT,
+        plot_right=right,
+        plot_top=TOP,
+        plot_bottom=plot_bottom,
+        tick_x=LEFT - 6,
+        period_y=plot_bottom + 20,
+        target_label_x=right + 6,
         values=" ".join(f"{p.x},{p.y}" for p in drawn),
         targets=target_line,
+        target_label=format_value(metric, targets[-1][1]) if targets else "",
+        target_label_y=y(targets[-1][1]) if targets else 0,
         points=drawn,
-        first_period=points[0].period,
-        last_period=points[-1].period,
-        baseline_y=HEIGHT - BOTTOM,
+        ticks=[Tick(y=y(t), label=format_value(metric, t)) for t in _ticks(low, high, step)],
+        periods=[PeriodLabel(x=x(i), label=p.period) for i, p in enumerate(points)],
         description=description,
     )

@@ -28,6 +28,7 @@ from accountability.services.measures import previous_periods
 from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, RequestItem
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.wording import COMPARATOR_WORDS, benchmark_sentence
+from metrics.formatting import NO_DATA, format_change, format_standing, format_target, format_value
 from metrics.models import Observation
 from schools.models import School
 from schools.policies import schools_visible_to
@@ -174,7 +175,7 @@ def school_results(*, school: School) -> SchoolResults:
                 sentence=benchmark_sentence(benchmark),
                 latest=mine[max(mine)] if mine else None,
                 trend=trend,
-                chart=trend_chart(trend),
+                chart=trend_chart(trend, metric=benchmark.metric),
                 target_note=TARGET_NOTES.get(benchmark.kind, ""),
             )
         )
@@ -231,47 +232,74 @@ def _n(text) -> str:
         return str(text)
 
 
-def _observed(inputs: dict) -> str:
-    """What was observed, as the benchmark's kind measures it."""
+def _observed(inputs: dict, metric, standing: Decimal | None) -> str:
+    """What was observed, as the benchmark's kind measures it, written by metrics.formatting; `standing`
+    is a relative benchmark's percentile (its result's value)."""
     kind, values = inputs.get("kind"), inputs.get("values")
     if values:
-        listed = ", ".join(_n(v) if v is not None else "no data" for v in values)
+        listed = ", ".join(format_value(metric, v) for v in values)
         if kind == BenchmarkKind.AGGREGATE and None not in values:
             average = sum(Decimal(v) for v in values) / len(values)
-            return f"average {number(average.quantize(Decimal('0.01')))} of {listed}"
+            return f"average {format_value(metric, average)} of {listed}"
         return f"by year: {listed}"
     value = inputs.get("value")
     if value is None:
-        return "no data"
+        return NO_DATA
     if kind == BenchmarkKind.GROWTH and inputs.get("baseline") is not None:
         change = Decimal(value) - Decimal(inputs["baseline"])
-        return f"{_n(value)}, a change of {number(change)} from the baseline {_n(inputs['baseline'])}"
-    if kind == BenchmarkKind.RELATIVE and inputs.get("schools_compared"):
-        return f"{_n(value)}, compared with {inputs['schools_compared']} schools"
-    return _n(value)
+        return (
+            f"{format_value(metric, value)}, a change of {format_change(metric, change)} "
+            f"from the baseline {format_value(metric, inputs['baseline'])}"
+        )
+    if kind == BenchmarkKind.RELATIVE:
+        return format_standing(metric, value, percentile=standing, schools=inputs.get("schools_compared"))
+    return format_value(metric, value)
+
+
+def _standings(benchmarks: dict, results: dict) -> dict[str, Decimal]:
+    """Each relative benchmark's percentile in the flag's evidence (its result's value): one query, none
+    when the flag holds no relative benchmark."""
+    wanted = {
+        benchmarks[key].pk: (key, inputs.get("period"))
+        for key, inputs in results.items()
+        if key in benchmarks and inputs.get("kind") == BenchmarkKind.RELATIVE
+    }
+    if not wanted:
+        return {}
+    found = BenchmarkResult.objects.filter(benchmark_id__in=wanted, value__isnull=False).values_list(
+        "benchmark_id", "period", "value"
+    )
+    return {wanted[pk][0]: value for pk, period, value in found if wanted[pk][1] == period}
 
 
 def flag_evidence(*, flag: InterventionFlag) -> list[EvidenceLine]:
     """The results the flag was opened on, as they were (flag.evidence), each benchmark named in plain
-    words from its contract version. One query."""
+    words from its contract version. One query, and one more for a relative benchmark's percentile."""
     results = flag.evidence.get("results", {})
     contract_id = flag.evidence.get("rule", {}).get("contract")
     benchmarks = {
         b.key: b
         for b in Benchmark.objects.filter(contract_id=contract_id, key__in=list(results)).select_related("metric")
     }
+    standings = _standings(benchmarks, results)
     lines = []
     for key, inputs in results.items():
         benchmark = benchmarks.get(key)
         comparator = COMPARATOR_WORDS.get(inputs.get("comparator"), inputs.get("comparator", ""))
+        if benchmark is not None:
+            value = _observed(inputs, benchmark.metric, standings.get(key))
+            target = format_target(benchmark.kind, benchmark.metric, inputs.get("target"))
+        else:  # a benchmark no longer in the contract: its numbers as stored
+            value = NO_DATA if inputs.get("value") is None else _n(inputs["value"])
+            target = _n(inputs.get("target", ""))
         lines.append(
             EvidenceLine(
                 key=key,
                 sentence=benchmark_sentence(benchmark) if benchmark else key,
                 status=inputs.get("status", ""),
                 status_words=STATUS_WORDS.get(inputs.get("status"), inputs.get("status", "")),
-                value=_observed(inputs),
-                target=f"{comparator} {_n(inputs.get('target', ''))}".strip(),
+                value=value,
+                target=f"{comparator} {target}".strip(),
                 period=inputs.get("period", ""),
                 note=inputs.get("exception", ""),
             )

@@ -54,6 +54,18 @@ class Metric(TimeStampedModel):
     data_source = models.CharField(max_length=200, blank=True, help_text="The system the values come from.")
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    # How a value is written on a page (metrics.formatting): the decimals shown, and what a count counts.
+    precision = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Decimal places shown. Empty: the unit's usual (percent 1, count 0, rating 1, currency 0, rate 2).",
+    )
+    count_noun = models.CharField(
+        max_length=40, blank=True, help_text="For a count, what one of it is called, as “vacancy”."
+    )
+    count_noun_plural = models.CharField(
+        max_length=40, blank=True, help_text="For a count, what several are called, as “vacancies”."
+    )
 
     class Meta:
         ordering = ["category", "name"]
@@ -61,7 +73,8 @@ class Metric(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(min_value__isnull=True) | Q(max_value__isnull=True) | Q(max_value__gt=F("min_value")),
                 name="metric_range_ordered",
-            )
+            ),
+            models.CheckConstraint(condition=Q(precision__lte=4), name="metric_precision_at_most_stored"),
         ]
 
     def __str__(self):

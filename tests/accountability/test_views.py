@@ -187,7 +187,7 @@ def test_the_results_page_says_each_benchmark_its_status_in_words_its_trend_and_
     assert response.status_code == 200
     assert "Proficiency in ELA is at least 50%." in page
     assert "Not met" in page and "does not meet" in page
-    assert "<svg" in page and 'role="img"' in page and "2025-26: 45; 2026-27: 40 (not met). Target: 50." in page
+    assert "<svg" in page and 'role="img"' in page and "2025-26: 45%; 2026-27: 40% (not met). Target: 50%." in page
     assert reverse("accountability:flag_detail", args=[flag_of(setting["own"]).pk]) in page
     assert "<script" not in page.split("<body")[1] and "style=" not in page
 
