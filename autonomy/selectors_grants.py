@@ -3,23 +3,31 @@
 Every list here costs a fixed number of queries however many schools or grants there are.
 """
 
+import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from autonomy.models import (
+    HELD_STATUSES,
     LIVE_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    AccountabilityModel,
     Autonomy,
     AutonomyGrant,
     ClarifiedFlexibility,
     Domain,
     GrantEvent,
     GrantStatus,
+    ItemDecision,
+    RequestItem,
 )
 from autonomy.policies import grants_visible_to
+from autonomy.selectors import eligibility_for
 from schools.models import Cohort, School
 from schools.policies import schools_visible_to
 
@@ -222,3 +230,139 @@ def clarified_flexibilities(*, search: str = "", domain: str = "") -> QuerySet[C
             Q(barrier__icontains=search) | Q(explanation__icontains=search) | Q(autonomy__name__icontains=search)
         )
     return flexibilities
+
+
+# --- One school's decision grid, with the reason for every status ----------------------------------
+
+
+class Standing:
+    """Where a school stands on one decision, in the order the grid explains it."""
+
+    HELD = "held"
+    AT_RISK = "at_risk"
+    UPCOMING = "upcoming"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    NOT_HELD = "not_held"
+
+
+@dataclass(frozen=True)
+class GridRight:
+    """One decision for one school and why it stands where it does.
+
+    `grant` is the live grant or, when none is live, the school's latest ended one; `event` its last
+    recorded step (who, when, why). `eligible` lists the criteria of an earned autonomy the school
+    meets today (empty when it does not meet them all); `clarifications` what the district found no
+    rule prevents; `asked` the school's latest request item for it (open, or declined).
+    """
+
+    autonomy: Autonomy
+    standing: str
+    grant: AutonomyGrant | None
+    event: GrantEvent | None
+    eligible: list = field(default_factory=list)
+    clarifications: list = field(default_factory=list)
+    asked: RequestItem | None = None
+    until: datetime.date | None = None  # at risk: the deadline of the notice that put it there, if known
+
+    @property
+    def held(self) -> bool:
+        return self.standing in (Standing.HELD, Standing.AT_RISK)
+
+    @property
+    def flag_id(self) -> int | None:
+        """The flag whose rung put the grant at risk, suspended or revoked, if a rule did."""
+        if self.event is None:
+            return None
+        flag = (self.event.evidence or {}).get("flag")
+        return flag if isinstance(flag, int) else None
+
+    @property
+    def since(self):
+        """The day of the step that brought the grant to where it is."""
+        return timezone.localtime(self.event.at).date() if self.event else None
+
+
+@dataclass(frozen=True)
+class GridDomain:
+    domain: str
+    label: str
+    rights: list[GridRight]
+
+    @property
+    def held_count(self) -> int:
+        return sum(right.held for right in self.rights)
+
+
+def _standing(grant: AutonomyGrant | None, today) -> str:
+    if grant is None:
+        return Standing.NOT_HELD
+    if grant.status in HELD_STATUSES and grant.starts_on > today:
+        return Standing.UPCOMING
+    return {
+        GrantStatus.ACTIVE: Standing.HELD,
+        GrantStatus.AT_RISK: Standing.AT_RISK,
+        GrantStatus.SUSPENDED: Standing.SUSPENDED,
+        GrantStatus.REVOKED: Standing.REVOKED,
+        GrantStatus.EXPIRED: Standing.EXPIRED,
+    }[grant.status]
+
+
+def decision_grid_for_school(*, school: School, today=None) -> list[GridDomain]:
+    """Every decision of the catalog for one school, by domain, each with why it is held or not:
+    revoked on a day and why, suspended, at risk, starting later, eligible now (an earned autonomy whose
+    criteria the school meets), already allowed (no rule prevents it), asked for, or not requested.
+
+    Seven queries whatever the school's history: the catalog, the school's grants and their steps, the
+    criteria and the school's observations, the clarifications, the school's request items.
+    """
+    today = today or timezone.localdate()
+    catalog = sorted(
+        Autonomy.objects.all(), key=lambda a: (DOMAIN_ORDER.get(a.domain, len(DOMAIN_ORDER)), a.display_order, a.name)
+    )
+    grants = (
+        AutonomyGrant.objects.filter(school=school)
+        .prefetch_related(Prefetch("events", queryset=GrantEvent.objects.order_by("at", "id")))
+        .order_by("starts_on", "pk")
+    )
+    chosen: dict[int, AutonomyGrant] = {}
+    for grant in grants:  # a live grant wins; otherwise the latest ended one
+        current = chosen.get(grant.autonomy_id)
+        if current is None or current.status not in LIVE_STATUSES:
+            chosen[grant.autonomy_id] = grant
+    unheld = [a for a in catalog if _standing(chosen.get(a.pk), today) not in (Standing.HELD, Standing.AT_RISK)]
+    earned = [a for a in unheld if a.model == AccountabilityModel.EARNED]
+    checks = eligibility_for(school=school, autonomies=earned) if earned else {}
+    clarified: dict[int, list[ClarifiedFlexibility]] = {}
+    for clarification in ClarifiedFlexibility.objects.filter(autonomy__in=[a.pk for a in unheld]).order_by(
+        "-created_at", "-pk"
+    ):
+        clarified.setdefault(clarification.autonomy_id, []).append(clarification)
+    asked: dict[int, RequestItem] = {}
+    items = (
+        RequestItem.objects.filter(request__school=school, autonomy__in=[a.pk for a in unheld])
+        .filter(Q(request__status__in=OPEN_REQUEST_STATUSES) | Q(decision=ItemDecision.DECLINED))
+        .select_related("request")
+        .order_by("request__updated_at", "pk")
+    )
+    for item in items:
+        asked[item.autonomy_id] = item  # the latest wins
+    rights = {}
+    for autonomy in catalog:
+        grant = chosen.get(autonomy.pk)
+        events = list(grant.events.all()) if grant else []
+        its_checks = checks.get(autonomy.pk) or []
+        rights[autonomy.pk] = GridRight(
+            autonomy=autonomy,
+            standing=_standing(grant, today),
+            grant=grant,
+            event=events[-1] if events else None,
+            eligible=its_checks if its_checks and all(check.holds for check in its_checks) else [],
+            clarifications=clarified.get(autonomy.pk, []),
+            asked=asked.get(autonomy.pk),
+        )
+    return [
+        GridDomain(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])
+        for domain in Domain
+    ]

@@ -1,23 +1,60 @@
-"""The role home, which only routes each user to the page their role starts from; the error pages."""
+"""The role home, which starts each person on what needs them; the error pages.
+
+The autonomy office and viewers start on the district overview, a reviewer on the review queue; a
+liaison's home is the caseload with its flags and deadlines; a principal's (and the school team's) is
+what needs the school now, then its decision grid.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import defaults
 
+from autonomy.views.schools import decision_grid_context
 from core.api.errors import api_not_found, api_server_error
-from schools.models import Role, School
+from schools.models import Role
 from schools.policies import roles_of
+from sgs_portal.home import caseload_flags, caseload_for_liaison, school_grid, school_needs, schools_worked_at
 
 
 @login_required
 def home(request):
     roles = roles_of(request.user)
-    if roles.is_central_office or Role.LIAISON in roles.district:
+    if roles.is_admin or Role.VIEWER in roles.district:
         return redirect("autonomy:district_overview")
+    if Role.REVIEWER in roles.district:
+        return redirect("autonomy:review_queue")
+    if Role.LIAISON in roles.district:
+        return _liaison_home(request)
     if roles.school_ids:
-        school = School.objects.filter(pk__in=roles.school_ids).order_by("name").only("code").first()
-        return redirect("autonomy:school_detail", code=school.code)
+        return _school_home(request, roles)
     return render(request, "home_no_role.html")
+
+
+def _school_home(request, roles):
+    """The first of the person's schools by name; the others are a link away."""
+    schools = schools_worked_at(user=request.user)
+    school, others = schools[0], schools[1:]
+    today = timezone.localdate()
+    context = {
+        "school": school,
+        "other_schools": others,
+        "today": today,
+        "is_principal": school.pk in roles.principal_of,
+        "needs": school_needs(user=request.user, school=school, today=today),
+        **decision_grid_context(school_grid(school=school, today=today)),
+    }
+    return render(request, "home_school.html", context)
+
+
+def _liaison_home(request):
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "caseload": list(caseload_for_liaison(user=request.user)),
+        "flags": caseload_flags(user=request.user, today=today),
+    }
+    return render(request, "home_liaison.html", context)
 
 
 def page_not_found(request, exception=None):

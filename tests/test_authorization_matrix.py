@@ -93,7 +93,8 @@ ADMIN_ONLY = login_or(others=404, admin=200)
 EVERYONE = login_or(others=200)
 
 PAGES = {
-    "home": Page(table(anonymous=302, no_role=200, others=302)),
+    # The school's staff and liaisons start on a page of what needs them; central office is sent on.
+    "home": Page(table(anonymous=302, no_role=200, principal=200, school_team=200, liaison=200, others=302)),
     "login": Page(table(anonymous=200, others=302)),
     "logout": Page(table(others=405)),  # logging out is a POST from the header form
     "healthz": Page(table(others=200)),

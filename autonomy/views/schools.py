@@ -6,10 +6,10 @@ from django.shortcuts import render
 from autonomy.models import ACCOUNTABILITY_MODEL_HELP, AccountabilityModel
 from autonomy.selectors import (
     accountability_model_counts,
-    decision_rights_for_school,
     overview_totals,
     school_list_for_overview,
 )
+from autonomy.selectors_grants import decision_grid_for_school
 from core.querystring import query_without
 from schools.forms import OverviewFilterForm
 from schools.policies import can_view_district_overview
@@ -21,16 +21,19 @@ OVERVIEW_PAGE_SIZE = 50
 @login_required
 def school_decision_rights(request, code):
     school = school_get_for_user(user=request.user, code=code)
-    rows = decision_rights_for_school(school=school)
+    rows = decision_grid_for_school(school=school)
+    return render(request, "autonomy/school_decision_rights.html", {"school": school, **decision_grid_context(rows)})
+
+
+def decision_grid_context(rows) -> dict:
+    """What the decision grid's heading and model summary show, from the grid's rows."""
     counts = accountability_model_counts(rows=rows)
-    context = {
-        "school": school,
+    return {
         "rows": rows,
         "held_total": sum(row.held_count for row in rows),
         "catalog_total": sum(len(row.rights) for row in rows),
         "models": [(m.value, m.label, ACCOUNTABILITY_MODEL_HELP[m], counts[m]) for m in AccountabilityModel],
     }
-    return render(request, "autonomy/school_decision_rights.html", context)
 
 
 @login_required

@@ -1,0 +1,294 @@
+"""The reads behind each role's home page: what needs the person now, soonest first.
+
+A home gathers a school's contract, calls, requests and flags, which live in apps that may not import
+one another upwards (autonomy ← contracts ← accountability); the project package sits above them all, so
+the one read that joins them lives here. Every list starts from the apps' own `…_visible_to(user)`
+policies, so a person never sees another school's items, and costs the same queries for one item as for
+twenty.
+"""
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, InterventionFlag
+from accountability.policies import can_take_flag_action, flags_visible_to
+from autonomy.models import (
+    OPEN_REQUEST_STATUSES,
+    Autonomy,
+    CallForProposals,
+    GrantStatus,
+    RequestStatus,
+)
+from autonomy.policies import can_edit_request, can_start_request, requests_visible_to
+from autonomy.selectors_grants import GridDomain, decision_grid_for_school
+from contracts.models import ContractStatus, Level
+from contracts.policies import can_take_contract_action, contracts_visible_to
+from schools.models import School
+from schools.policies import roles_of, schools_visible_to
+
+# Flags a school still owes an answer on: the improvement plan is due by the flag's deadline.
+AWAITING_PLAN = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
+
+
+def days_left_words(day: datetime.date, today: datetime.date) -> str:
+    """ "12 days left", "1 day left", "due today", "3 days overdue": how far a date is, as people say it."""
+    days = (day - today).days
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'' if days == 1 else 's'} left"
+    return f"{-days} day{'' if days == -1 else 's'} overdue"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One thing on a school's "Needs you" list: what it is, where to act, and by when.
+
+    `can_act` is False for school staff who may see the item but whose step it is not (the team, when
+    only the principal signs); the page then says who acts.
+    """
+
+    kind: str  # contract | call | request | flag
+    title: str
+    url: str
+    link_text: str
+    detail: str = ""
+    due: datetime.date | None = None
+    due_words: str = ""
+    can_act: bool = True
+    waiting_on: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_words.endswith("overdue")
+
+
+def _due(day: datetime.date | None, today: datetime.date) -> dict:
+    return {"due": day, "due_words": days_left_words(day, today) if day else ""}
+
+
+def _contract_needs(*, user, school: School, today) -> list[Need]:
+    contracts = (
+        contracts_visible_to(user)
+        .filter(school=school, status=ContractStatus.PROPOSED)
+        .select_related("term_start", "term_end")
+        .order_by("version", "pk")
+    )
+    needs = []
+    for contract in contracts:
+        term = f"{contract.term_start.label} to {contract.term_end.label}"
+        can_sign = bool(can_take_contract_action(user, contract, "sign"))
+        proposed = f"Proposed on {contract.proposed_at:%b %-d, %Y}." if contract.proposed_at else ""
+        needs.append(
+            Need(
+                kind="contract",
+                title=f"Performance contract {term}, version {contract.version}: waiting for the principal's signature",
+                url=reverse("contracts:contract_detail", args=[contract.pk]),
+                link_text="Read and sign the contract" if can_sign else "Read the contract",
+                detail=proposed,
+                can_act=can_sign,
+                waiting_on="" if can_sign else "The principal signs it.",
+            )
+        )
+    return needs
+
+
+def _call_and_request_needs(*, user, school: School, today) -> list[Need]:
+    """Open calls the school has not answered, drafts to finish before a call closes, requests returned."""
+    requests = list(
+        requests_visible_to(user)
+        .filter(school=school, status__in=OPEN_REQUEST_STATUSES)
+        .select_related("call", "school")
+        .order_by("call__closes_on", "pk")
+    )
+    answered = {r.call_id for r in requests}
+    needs = []
+    for autonomy_request in requests:
+        call = autonomy_request.call
+        can_edit = bool(can_edit_request(user, autonomy_request))
+        edit_url = reverse("autonomy:request_edit", args=[autonomy_request.pk, "autonomies"])
+        detail_url = reverse("autonomy:request_detail", args=[autonomy_request.pk])
+        if autonomy_request.status == RequestStatus.CHANGES_REQUESTED:
+            needs.append(
+                Need(
+                    kind="request",
+                    title=f"Your request in “{call.title}” was returned for changes",
+                    url=detail_url,
+                    link_text="Read the district's comments and make the changes",
+                    detail="Make the changes the district asks for, then the principal resubmits it.",
+                    can_act=can_edit,
+                )
+            )
+        elif autonomy_request.status == RequestStatus.DRAFT and call.closes_on >= today:
+            needs.append(
+                Need(
+                    kind="request",
+                    title=f"Your draft request in “{call.title}” is not submitted yet",
+                    url=edit_url if can_edit else detail_url,
+                    link_text="Finish the request",
+                    detail=f"The call closes on {call.closes_on:%b %-d, %Y}.",
+                    **_due(call.closes_on, today),
+                    can_act=can_edit,
+                )
+            )
+    calls = (
+        CallForProposals.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        .exclude(pk__in=answered)
+        .prefetch_related(Prefetch("autonomies", queryset=Autonomy.objects.order_by("domain", "display_order")))
+        .order_by("closes_on", "title")
+    )
+    can_start = bool(can_start_request(user, school.pk))
+    for call in calls:
+        offered = ", ".join(a.name for a in call.autonomies.all())
+        needs.append(
+            Need(
+                kind="call",
+                title=f"Call for proposals open: “{call.title}”",
+                url=f"{reverse('autonomy:call_list')}#open-heading",
+                link_text="See the call and start a request" if can_start else "See the call",
+                detail=f"It offers {offered}." if offered else "",
+                **_due(call.closes_on, today),
+                can_act=can_start,
+            )
+        )
+    return needs
+
+
+def _flag_needs(*, user, school: School, today) -> list[Need]:
+    flags = (
+        flags_visible_to(user)
+        .filter(school=school, status__in=AWAITING_PLAN)
+        .select_related("school")
+        .order_by("deadline", "pk")
+    )
+    needs = []
+    for flag in flags:
+        can_plan = bool(can_take_flag_action(user, flag, "submit_plan"))
+        needs.append(
+            Need(
+                kind="flag",
+                title=f"{_level_label(flag.level)}: improvement plan due",
+                url=reverse("accountability:flag_detail", args=[flag.pk]),
+                link_text="Read the notice and answer with a plan" if can_plan else "Read the notice",
+                detail=flag.deficiency,
+                **_due(flag.deadline, today),
+                can_act=can_plan,
+                waiting_on="" if can_plan else "The principal submits the plan.",
+            )
+        )
+    return needs
+
+
+def schools_worked_at(*, user: AbstractBaseUser) -> list[School]:
+    """The schools where the user is principal or on the team, by name, with what the page's header shows."""
+    return list(
+        schools_visible_to(user)
+        .filter(pk__in=roles_of(user).school_ids)
+        .select_related("network", "liaison", "cohort")
+        .order_by("name", "pk")
+    )
+
+
+def school_needs(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[Need]:
+    """What needs the school's staff now: the contract to sign first, then everything with a date,
+    soonest (or most overdue) first. Five queries (contracts, requests, calls and what they offer, flags).
+    """
+    dated = [
+        *_call_and_request_needs(user=user, school=school, today=today),
+        *_flag_needs(user=user, school=school, today=today),
+    ]
+    undated = [need for need in dated if need.due is None]
+    dated = sorted((need for need in dated if need.due is not None), key=lambda need: need.due)
+    return [*_contract_needs(user=user, school=school, today=today), *undated, *dated]
+
+
+def school_grid(*, school: School, today: datetime.date) -> list[GridDomain]:
+    """The school's decision grid, with the day an at-risk grant's notice runs out: the deadline of the
+    live flag whose rung put it at risk (one query more when a grant is at risk)."""
+    grid = decision_grid_for_school(school=school, today=today)
+    at_risk = {
+        right.flag_id
+        for row in grid
+        for right in row.rights
+        if right.grant is not None and right.grant.status == GrantStatus.AT_RISK and right.flag_id
+    }
+    if not at_risk:
+        return grid
+    deadlines = dict(
+        InterventionFlag.objects.filter(pk__in=at_risk, school=school, status__in=LIVE_FLAG_STATUSES).values_list(
+            "pk", "deadline"
+        )
+    )
+    return [
+        dataclasses.replace(
+            row,
+            rights=[
+                dataclasses.replace(right, until=deadlines.get(right.flag_id)) if right.flag_id in deadlines else right
+                for right in row.rights
+            ],
+        )
+        for row in grid
+    ]
+
+
+# --- The liaison's caseload -------------------------------------------------------------------------
+
+
+def caseload_for_liaison(*, user: AbstractBaseUser) -> QuerySet[School]:
+    """The schools the user is liaison for, with how many flags are live and the soonest deadline."""
+    live = Q(flags__status__in=LIVE_FLAG_STATUSES)
+    return (
+        schools_visible_to(user)
+        .filter(liaison=user)
+        .annotate(live_flags=Count("flags", filter=live), next_deadline=Min("flags__deadline", filter=live))
+        .order_by("name", "pk")
+    )
+
+
+NEXT_STEP = {
+    FlagStatus.OPEN: "Acknowledge it and talk with the principal.",
+    FlagStatus.ACKNOWLEDGED: "Waiting for the school's improvement plan.",
+    FlagStatus.PLAN_SUBMITTED: "The plan is in; the autonomy office decides.",
+}
+
+
+@dataclass(frozen=True)
+class CaseFlag:
+    flag: InterventionFlag
+    level: str
+    due_words: str
+    next_step: str
+    liaison_acts: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_words.endswith("overdue")
+
+
+def caseload_flags(*, user: AbstractBaseUser, today: datetime.date) -> list[CaseFlag]:
+    """The live flags of the user's caseload, soonest deadline first, with their school: one query."""
+    flags = (
+        flags_visible_to(user)
+        .filter(school__liaison=user, status__in=LIVE_FLAG_STATUSES)
+        .select_related("school")
+        .order_by("deadline", "school__name", "pk")
+    )
+    return [
+        CaseFlag(
+            flag=flag,
+            level=_level_label(flag.level),
+            due_words=days_left_words(flag.deadline, today),
+            next_step=NEXT_STEP.get(flag.status, ""),
+            liaison_acts=flag.status == FlagStatus.OPEN,
+        )
+        for flag in flags
+    ]
+
+
+def _level_label(level: int) -> str:
+    return Level(level).label if level in Level.values else f"Level {level}"
