@@ -8,6 +8,8 @@ from schools.policies import roles_of
 
 
 def navigation(request):
+    """The top row (`nav_links`) holds what every role uses; the autonomy office's own tools go in one
+    menu (`nav_tools`), so that the row fits 1280 px for every role."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -20,14 +22,16 @@ def navigation(request):
     links.append(("contracts:contract_list", "Contracts"))
     if can_view_flags(user):
         links.append(("accountability:flag_list", "Flags"))
-    if can_run_evaluation(user):
-        links.append(("accountability:evaluation_runs", "Evaluation"))
-    if can_import_observations(user):
-        links.append(("metrics:observation_import", "Import data"))
     links.append(("autonomy:call_list", "Calls"))
     links.append(("autonomy:flexibility_list", "Clarified flexibilities"))
+    tools = []
+    if can_run_evaluation(user):
+        tools.append(("accountability:evaluation_runs", "Evaluation"))
+    if can_import_observations(user):
+        tools.append(("metrics:observation_import", "Import data"))
     return {
         "nav_links": links,
+        "nav_tools": tools,
         "nav_is_admin": roles.is_admin,
         "nav_is_school": bool(roles.school_ids) and not roles.is_central_office,
         "nav_is_liaison": Role.LIAISON in roles.district,
