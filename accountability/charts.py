@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from metrics.formatting import format_value, precision_of
+from metrics.formatting import format_compact, format_value, precision_of, unit_title
 
 WIDTH, HEIGHT = 440, 210
 LEFT, TOP, BOTTOM = 52, 24, 34  # room for the tick labels, the top point's label, the school years
@@ -18,6 +18,7 @@ RIGHT_PLAIN, RIGHT_TARGET = 16, 76  # a target's label sits right of the plot
 EDGE_PAD = 30  # the first and last points sit this far inside the plot, so their labels fit
 LABEL_ABOVE, LABEL_BELOW = -9, 19  # a point's label, from its centre
 TICKS_WANTED = 4
+MAJOR_PERIODS = 3  # more years than this and a phone labels every other one
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class TrendPoint:
 class ChartPoint:
     x: float
     y: float
-    label: str  # the value as written, drawn at the point
+    label: str  # the value as written on the chart (its unit said once, on the axis), drawn at the point
     label_y: float
     words: str  # the period, value and result, the point's title
     status: str
@@ -52,6 +53,7 @@ class Tick:
 class PeriodLabel:
     x: float
     label: str
+    minor: bool  # left out on a phone, where every year's label does not fit: every other one, the last kept
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,10 @@ class TrendChart:
     tick_x: int  # where the tick labels end, left of the plot
     period_y: int  # the baseline of the school years, under the plot
     target_label_x: int
+    unit_title: str  # above the y axis when the ticks do not carry the unit: "Vacancies"
     values: str  # polyline points of the observed values
     targets: str  # polyline points of the target ('' when it has none in these units)
-    target_label: str  # "50%" ('' without a target)
+    target_label: str  # "50%", as the ticks write it ('' without a target)
     target_label_y: float
     points: list[ChartPoint]
     ticks: list[Tick]
@@ -161,7 +164,7 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
             ChartPoint(
                 x=x(i),
                 y=at,
-                label=format_value(metric, p.value),
+                label=format_compact(metric, p.value),
                 label_y=round(label_y, 1),
                 words=_words(p, metric),
                 status=p.status or "before",
@@ -192,12 +195,16 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
         tick_x=LEFT - 6,
         period_y=plot_bottom + 20,
         target_label_x=right + 6,
+        unit_title=unit_title(metric),
         values=" ".join(f"{p.x},{p.y}" for p in drawn),
         targets=target_line,
-        target_label=format_value(metric, targets[-1][1]) if targets else "",
+        target_label=format_compact(metric, targets[-1][1]) if targets else "",
         target_label_y=y(targets[-1][1]) if targets else 0,
         points=drawn,
-        ticks=[Tick(y=y(t), label=format_value(metric, t)) for t in _ticks(low, high, step)],
-        periods=[PeriodLabel(x=x(i), label=p.period) for i, p in enumerate(points)],
+        ticks=[Tick(y=y(t), label=format_compact(metric, t)) for t in _ticks(low, high, step)],
+        periods=[
+            PeriodLabel(x=x(i), label=p.period, minor=len(points) > MAJOR_PERIODS and (len(points) - 1 - i) % 2 == 1)
+            for i, p in enumerate(points)
+        ],
         description=description,
     )

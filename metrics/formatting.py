@@ -75,6 +75,22 @@ def format_value(metric, value) -> str:
     return text
 
 
+def format_compact(metric, value) -> str:
+    """A value where the unit is said once nearby (a chart's axis and points): a count without its noun,
+    "6" under the axis title "Vacancies"; a percent or an amount keeps its sign, "40%", "$1,200"."""
+    if metric.unit == "count":
+        number = _decimal(value)
+        return NO_DATA if number is None else format_number(number, precision_of(metric))
+    return format_value(metric, value)
+
+
+def unit_title(metric) -> str:
+    """What a chart's y axis counts when its ticks do not say it: "Vacancies"; "" when they do."""
+    if metric.unit == "count":
+        return (getattr(metric, "count_noun_plural", "") or getattr(metric, "count_noun", "")).capitalize()
+    return ""
+
+
 def format_change(metric, change) -> str:
     """A change of the metric, signed: "+2.1 points" for a percent (percentage points), "-1 vacancy",
     "+$120", "no change" when it rounds to zero; "no data" for None."""
@@ -143,7 +159,10 @@ def format_result(kind: str, metric, value, *, observed=None, schools: int | Non
 def format_target(kind: str, metric, target) -> str:
     """A benchmark's target in the same terms as its result: "60%", "+3 points", "the 40th percentile"."""
     if kind in CHANGE_KINDS:
-        return format_change(metric, target)
+        words = format_change(metric, target)
+        if words == "no change":  # "at least 0 points" says what is asked; "at least no change" does not
+            return "0 points" if metric.unit == "percent" else format_value(metric, 0)
+        return words
     if kind == STANDING_KIND:
         standing = format_percentile(target)
         return standing if standing in (NO_DATA, "the lowest") else f"the {standing}"

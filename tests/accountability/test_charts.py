@@ -109,6 +109,7 @@ def test_a_target_that_changes_follows_its_periods():
 def test_no_target_no_line_and_more_room():
     chart = trend_chart(series(3, 1, 0), metric=VACANCIES)
     assert chart.targets == "" and chart.target_label == ""
+    assert trend_chart(series(40), metric=PERCENT).unit_title == ""  # its ticks say "%"
     with_target = trend_chart(series(3, 1, 0, target=3), metric=VACANCIES)
     assert chart.plot_right > with_target.plot_right
 
@@ -122,19 +123,18 @@ def test_a_single_point_sits_in_the_middle_with_a_level_target_and_round_ticks_a
     chart = trend_chart(series(6, target=3), metric=VACANCIES)
     (point,) = chart.points
     assert point.x == pytest.approx((chart.plot_left + chart.plot_right) / 2, abs=0.1)
-    assert point.label == "6 vacancies"
-    assert [t.label for t in chart.ticks] == ["0 vacancies", "2 vacancies", "4 vacancies", "6 vacancies"]
-    assert all(t.label.endswith(" vacancies") or t.label.endswith(" vacancy") for t in chart.ticks)
+    assert point.label == "6"  # the axis says what is counted, once
+    assert [t.label for t in chart.ticks] == ["0", "2", "4", "6"] and chart.unit_title == "Vacancies"
     left, right = chart.targets.split()
     assert left.split(",")[1] == right.split(",")[1] == str(chart.target_label_y)
     assert float(left.split(",")[0]) == chart.plot_left and float(right.split(",")[0]) == chart.plot_right
-    assert chart.target_label == "3 vacancies"
-    assert chart.description == "2020-21: 6 vacancies. Target: 3 vacancies."
+    assert chart.target_label == "3"
+    assert chart.description == "2020-21: 6 vacancies. Target: 3 vacancies."  # the words say it in full
 
 
 def test_a_single_level_value_still_gets_an_axis():
     chart = trend_chart(series(0, 0), metric=VACANCIES)
-    assert len(chart.ticks) >= 2 and chart.ticks[0].label == "0 vacancies"
+    assert len(chart.ticks) >= 2 and chart.ticks[0].label == "0"
     assert {p.y for p in chart.points} == {chart.plot_bottom}
 
 
@@ -161,3 +161,9 @@ def test_a_label_too_near_the_top_goes_under_its_point():
     low, high = sorted(chart.points, key=lambda p: p.y, reverse=True)
     assert low.label_y < low.y  # above the point
     assert high.label_y > high.y or high.label_y >= chart.plot_top  # under it when there is no room above
+
+
+def test_a_phone_labels_every_other_year_of_a_long_trend_and_always_the_last():
+    chart = trend_chart(series(40, 41, 42, 43, 44), metric=PERCENT)
+    assert [p.minor for p in chart.periods] == [False, True, False, True, False]
+    assert not any(p.minor for p in trend_chart(series(40, 41, 42), metric=PERCENT).periods)

@@ -8,6 +8,7 @@ from django.template import Context, Template
 
 from metrics.formatting import (
     format_change,
+    format_compact,
     format_number,
     format_percentile,
     format_result,
@@ -15,6 +16,7 @@ from metrics.formatting import (
     format_target,
     format_value,
     precision_of,
+    unit_title,
 )
 from metrics.models import Metric
 
@@ -53,6 +55,13 @@ RATING = metric("rating", precision=0)
 )
 def test_a_value_is_rounded_to_the_metrics_precision_and_carries_its_unit(subject, value, words):
     assert format_value(subject, value) == words
+
+
+def test_a_compact_value_leaves_a_counts_noun_to_the_axis_title():
+    assert format_compact(VACANCIES, Decimal("7.0000")) == "7" and unit_title(VACANCIES) == "Vacancies"
+    assert format_compact(PERCENT, Decimal("88.1667")) == "88.2%" and unit_title(PERCENT) == ""
+    assert format_compact(DOLLARS, Decimal("1240")) == "$1,240" and format_compact(VACANCIES, None) == "no data"
+    assert unit_title(metric("count")) == ""
 
 
 def test_a_negative_value_rounding_to_zero_is_zero():
@@ -128,6 +137,8 @@ def test_a_result_and_its_target_speak_in_the_terms_of_the_benchmarks_kind():
     )
     assert format_target("value", VACANCIES, Decimal("3")) == "3 vacancies"
     assert format_target("growth", PERCENT, Decimal("3")) == "+3 points"
+    assert format_target("growth", PERCENT, Decimal("0")) == "0 points"
+    assert format_target("trend", VACANCIES, Decimal("0")) == "0 vacancies"
     assert format_target("relative", PERCENT, Decimal("40")) == "the 40th percentile"
 
 
