@@ -13,13 +13,15 @@ def _expected_status() -> forms.ChoiceField:
     return expected_status_field(ContractStatus.choices)
 
 
-def _full_name(*, help_text: str, required_message: str) -> forms.CharField:
-    """Typing one's full name is the signature, on both sides of a contract."""
+def _password(*, help_text: str, required_message: str) -> forms.CharField:
+    """Re-entering one's password is the signature, on both sides of a contract: the record keeps the
+    account and its full name, never a typed one. Not stripped: spaces are part of a password."""
     return forms.CharField(
-        label="Your full name",
+        label="Your password",
+        strip=False,
         max_length=SHORT_TEXT,
         help_text=help_text,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": required_message},
     )
 
@@ -54,15 +56,19 @@ class SignForm(AccessibleFormMixin, forms.Form):
         label="I have read this contract",
         error_messages={"required": "Tick the box to confirm you have read the contract."},
     )
-    signed_name = _full_name(
-        help_text="Typing your name is your signature.", required_message="Type your full name to sign."
+    password = _password(
+        help_text="The password you sign in with. Your signature records your name, your account, the time, "
+        "your computer's address and a fingerprint of this version's content.",
+        required_message="Enter your password to sign.",
     )
     expected_status = _expected_status()
 
 
 class CountersignForm(AccessibleFormMixin, forms.Form):
-    countersigned_name = _full_name(
-        help_text="Countersigning puts the contract in force.", required_message="Type your full name to countersign."
+    password = _password(
+        help_text="The password you sign in with. Countersigning puts the contract in force; it records your "
+        "name, your account, the time, your computer's address and a fingerprint of this version's content.",
+        required_message="Enter your password to countersign.",
     )
     expected_status = _expected_status()
 

@@ -191,12 +191,28 @@ class PerformanceContract(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
-    signed_name = models.CharField(max_length=200, blank=True, help_text="The name the principal signed with.")
+    # A signature records the account (signed_by), its full name then (never typed), the time, the client's
+    # address and the SHA-256 of the version's content (contracts.services.signatures).
+    signed_name = models.CharField(
+        max_length=200, blank=True, help_text="The signing account's full name when the principal signed."
+    )
+    signed_address = models.GenericIPAddressField(null=True, blank=True, help_text="Where the principal signed from.")
+    signed_content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the version's content when the principal signed."
+    )
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     countersigned_at = models.DateTimeField(null=True, blank=True)
-    countersigned_name = models.CharField(max_length=200, blank=True)
+    countersigned_name = models.CharField(
+        max_length=200, blank=True, help_text="The countersigning account's full name when it countersigned."
+    )
+    countersigned_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Where the district countersigned from."
+    )
+    countersigned_content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the version's content when the district countersigned."
+    )
 
     class Meta:
         ordering = ["school", "-version"]

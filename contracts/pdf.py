@@ -1,4 +1,5 @@
-"""The contract as a PDF (ReportLab), with the same wording as the page and the signature record."""
+"""The contract as a PDF (ReportLab), with the same wording as the page and the signature record: each
+signature's name, account, time, address and the SHA-256 of the content signed."""
 
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -65,45 +66,45 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
     story.append(_p("What happens if it does not", styles["Heading2"]))
     for rule in contract.rules.all():
         story.append(_p(f"• {rule_sentence(rule)} ({rule.provision})", body))
-    local = timezone.localtime
-    # The heading and the signature table stay on one page.
-    story.append(
-        KeepTogether(
-            [
-                _p("Signatures", styles["Heading2"]),
-                _table(
-                    [
-                        ["", "Name", "Signed"],
-                        [
-                            "Principal",
-                            contract.signed_name or "not signed",
-                            f"{local(contract.signed_at):%B %-d, %Y %H:%M}" if contract.signed_at else "—",
-                        ],
-                        [
-                            "District",
-                            contract.countersigned_name or "not countersigned",
-                            f"{local(contract.countersigned_at):%B %-d, %Y %H:%M}"
-                            if contract.countersigned_at
-                            else "—",
-                        ],
-                    ],
-                    [1.2 * inch, 2.8 * inch, 2.8 * inch],
-                ),
-            ]
-        )
-    )
+    # The heading and the signature record stay on one page.
+    story.append(KeepTogether([_p("Signatures", styles["Heading2"]), *_signature_tables(contract, body, small)]))
     story.append(Spacer(1, 10))
-    story.append(_p(f"Printed {local():%B %-d, %Y} from SGS Portal.", small))
+    story.append(_p(f"Printed {timezone.localtime():%B %-d, %Y} from SGS Portal.", small))
     document.build(story)
     return buffer.getvalue()
 
 
-def _table(rows, widths) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+def _signature_tables(contract: PerformanceContract, body, small) -> list:
+    """For each side: the name, the account, the time, the address and the SHA-256 of the content signed."""
+    mono = ParagraphStyle("mono", parent=small, fontName="Courier", fontSize=8, leading=10)
+    sides = [
+        ("Principal", "not signed", contract.signed_name, contract.signed_by, contract.signed_at,
+         contract.signed_address, contract.signed_content_sha256),
+        ("District", "not countersigned", contract.countersigned_name, contract.countersigned_by,
+         contract.countersigned_at, contract.countersigned_address, contract.countersigned_content_sha256),
+    ]  # fmt: skip
+    tables = []
+    for who, unsigned, name, account, at, address, sha256 in sides:
+        if at is None:
+            rows = [[who, _p(unsigned, body)]]
+        else:
+            rows = [
+                [who, _p(name, body)],
+                ["Account", _p(account.get_username() if account else "not recorded", body)],
+                ["Signed", _p(f"{timezone.localtime(at):%B %-d, %Y %H:%M %Z}", body)],
+                ["Address", _p(address or "not recorded", body)],
+                ["Content SHA-256", _p(sha256, mono) if sha256 else _p("not recorded", body)],
+            ]
+        tables += [_table(rows, [1.4 * inch, 5.4 * inch], header=False), Spacer(1, 6)]
+    return tables
+
+
+def _table(rows, widths, *, header: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, 0) if header else (0, -1), "Helvetica-Bold"),
                 ("FONTSIZE", (0, 0), (-1, -1), 9),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1b1f24")),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#d5dbe2")),

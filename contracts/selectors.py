@@ -77,7 +77,7 @@ def metrics_for_benchmarks() -> QuerySet[Metric]:
 def contract_list_for_user(*, user: AbstractBaseUser, status: str = "") -> QuerySet[PerformanceContract]:
     contracts = (
         contracts_visible_to(user)
-        .select_related("school", "term_start", "term_end")
+        .select_related("school", "term_start", "term_end", "signed_by", "countersigned_by")
         .order_by("school__name", "-version")
     )
     return contracts.filter(status=status) if status else contracts

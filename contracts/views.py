@@ -62,6 +62,7 @@ class Step:
     fields: tuple[str, ...]
     done: str
     form_kwargs: tuple = ()
+    signs: bool = False  # a signature: the service also gets the client's address and the request
 
 
 STEPS = {
@@ -69,14 +70,16 @@ STEPS = {
     "sign": Step(
         SignForm,
         services.contract_sign,
-        ("signed_name",),
+        ("password",),
         "You signed the contract. The district countersigns it next; you will be told when it is in force.",
+        signs=True,
     ),
     "countersign": Step(
         CountersignForm,
         services.contract_countersign,
-        ("countersigned_name",),
+        ("password",),
         "The contract is countersigned and now in force.",
+        signs=True,
     ),
     "recall": Step(StepForm, services.contract_recall, (), "The contract is back to draft."),
     "terminate": Step(
@@ -120,6 +123,7 @@ def _render_detail(request, contract, *, bound: dict | None = None, status: int 
         "forms": forms,
         "can_edit": bool(can_edit_contract(user, contract)),
         "refusal": refusal,
+        "signature_checks": services.contract_signature_checks(contract),
     }
     return render(request, "contracts/detail.html", context, status=status)
 
@@ -219,7 +223,11 @@ def contract_detail(request, pk):
 @login_required
 def contract_print(request, pk):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
-    context = {"contract": contract, "sections": contract_sections(contract)}
+    context = {
+        "contract": contract,
+        "sections": contract_sections(contract),
+        "signature_checks": services.contract_signature_checks(contract),
+    }
     return render(request, "contracts/print.html", context)
 
 
@@ -372,6 +380,7 @@ def contract_action(request, pk, action):
             contract_id=contract.pk,
             expected_status=data["expected_status"],
             **{name: data[name] for name in step.fields},
+            **({"address": services.client_address(request), "request": request} if step.signs else {}),
         ),
     )
     if refused:
@@ -395,4 +404,4 @@ def _take_step(request, contract, *, name: str, decision, form, service):
         return None, _render_detail(request, contract, status=403, refusal=error.message)
     except ApplicationError as error:
         form.add_application_error(error)
-        return None, _render_detail(request, contract, bound={name: form}, status=400)
+        return None, _render_detail(request, contract, bound={name: form}, status=error.http_status)

@@ -118,8 +118,8 @@ def _contract(school, admin, principal, template, years):
         actor=admin, school=school, template=template, term_start=years[0], term_end=years[1]
     )
     contract_propose(actor=admin, contract_id=contract.pk)
-    contract_sign(actor=principal, contract_id=contract.pk, signed_name="Signer")
-    return contract_countersign(actor=admin, contract_id=contract.pk, countersigned_name="District")
+    contract_sign(actor=principal, contract_id=contract.pk, password="correct-horse-battery")
+    return contract_countersign(actor=admin, contract_id=contract.pk, password="correct-horse-battery")
 
 
 @contextmanager

@@ -44,6 +44,14 @@ class ContractSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="The version this one amends."
     )
     status = EnumField(ContractStatus, read_only=True)
+    signed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The principal's account that signed."
+    )
+    signed_name = serializers.CharField(read_only=True, help_text="The account's full name when it signed.")
+    countersigned_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="The district account that countersigned."
+    )
+    countersigned_name = serializers.CharField(read_only=True, help_text="The account's full name when it signed.")
 
     class Meta:
         model = PerformanceContract
@@ -60,10 +68,16 @@ class ContractSerializer(serializers.ModelSerializer):
             "summary",
             "amendment_reason",
             "proposed_at",
+            "signed_by",
             "signed_at",
             "signed_name",
+            "signed_address",
+            "signed_content_sha256",
+            "countersigned_by",
             "countersigned_at",
             "countersigned_name",
+            "countersigned_address",
+            "countersigned_content_sha256",
             "created_at",
             "updated_at",
         ]
@@ -134,10 +148,25 @@ class ContractDetailSerializer(ContractSerializer):
     rules = InterventionRuleSerializer(many=True, read_only=True)
     grants = ContractGrantSerializer(many=True, read_only=True, help_text="The autonomies this contract covers.")
     events = ContractEventSerializer(many=True, read_only=True, help_text="Who did what, oldest first.")
+    content_sha256 = serializers.SerializerMethodField(
+        help_text="SHA-256 of this version's content now; a signature's hash that differs means the content "
+        "changed since it was signed."
+    )
 
     class Meta(ContractSerializer.Meta):
-        fields = [*ContractSerializer.Meta.fields, "template", "benchmarks", "rules", "grants", "events"]
+        fields = [
+            *ContractSerializer.Meta.fields,
+            "content_sha256",
+            "template",
+            "benchmarks",
+            "rules",
+            "grants",
+            "events",
+        ]
         read_only_fields = fields
+
+    def get_content_sha256(self, contract) -> str:
+        return services.contract_content_sha256(contract)
 
 
 # --- what a user may send -------------------------------------------------------------------------
@@ -185,9 +214,20 @@ class ProposeSerializer(serializers.Serializer):
     expected_status = _expected_status()
 
 
+def _password() -> StrictCharField:
+    return StrictCharField(
+        max_length=SHORT_TEXT,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="Your password: the signature records your account, its full name, the time, your address and "
+        "the SHA-256 of the version's content. A wrong one is refused (400) and counts as a failed sign-in.",
+    )
+
+
 class SignSerializer(serializers.Serializer):
     confirm = StrictBooleanField(help_text="true: you have read the contract.")
-    signed_name = StrictCharField(max_length=SHORT_TEXT, help_text="Typing your full name is your signature.")
+    password = _password()
     expected_status = _expected_status()
 
     def validate_confirm(self, value):
@@ -197,7 +237,7 @@ class SignSerializer(serializers.Serializer):
 
 
 class CountersignSerializer(serializers.Serializer):
-    countersigned_name = StrictCharField(max_length=SHORT_TEXT, help_text="Countersigning puts the contract in force.")
+    password = _password()
     expected_status = _expected_status()
 
 
@@ -226,8 +266,8 @@ class ContractFilter(django_filters.FilterSet):
 
 STEPS = {
     "propose": Step(ProposeSerializer, services.contract_propose),
-    "sign": Step(SignSerializer, services.contract_sign, ("signed_name",)),
-    "countersign": Step(CountersignSerializer, services.contract_countersign, ("countersigned_name",)),
+    "sign": Step(SignSerializer, services.contract_sign, ("password",)),
+    "countersign": Step(CountersignSerializer, services.contract_countersign, ("password",)),
 }
 LOCATION = OpenApiParameter(
     "Location", type=str, location=OpenApiParameter.HEADER, response=[201], description="The new contract's URL."
@@ -294,19 +334,33 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SignSerializer, responses={200: ContractDetailSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """The school's principal signs a proposed contract with their full name."""
+        """The school's principal signs a proposed contract with their password: the record keeps their
+        account, its full name, the time, their address and the SHA-256 of the version's content."""
         return self._step(request, "sign")
 
     @extend_schema(request=CountersignSerializer, responses={200: ContractDetailSerializer})
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
-        """The autonomy office countersigns a signed contract: it comes into force."""
+        """The autonomy office countersigns a signed contract with their password (the same record as a
+        signature): it comes into force."""
         return self._step(request, "countersign")
 
     def _step(self, request, name: str) -> Response:
         contract = self.get_object()
         require(can_take_contract_action(request.user, contract, name))
-        step_take(request, STEPS[name], context=self.get_serializer_context(), contract_id=contract.pk)
+        if name in ("sign", "countersign"):
+            data = self._valid(STEPS[name].input, request)
+            STEPS[name].service(
+                actor=request.user,
+                contract_id=contract.pk,
+                password=data["password"],
+                expected_status=data.get("expected_status"),
+                address=services.client_address(request),
+                # The login throttle counts a wrong password against the request its middleware sees.
+                request=request._request,
+            )
+        else:
+            step_take(request, STEPS[name], context=self.get_serializer_context(), contract_id=contract.pk)
         return self._detail(contract.pk)
 
     def _valid(self, serializer_class, request) -> dict:

@@ -8,6 +8,14 @@ from contracts.services.drafting import (
     contract_create_from_template,
     contracts_import_signed,
 )
+from contracts.services.signatures import (
+    SignatureCheck,
+    SigningLocked,
+    client_address,
+    contract_content,
+    contract_content_sha256,
+    contract_signature_checks,
+)
 from contracts.services.steps import (
     contract_countersign,
     contract_propose,
@@ -19,6 +27,12 @@ from contracts.services.targets import check_benchmark_target, check_target_in_r
 
 __all__ = [
     "BenchmarkInput",
+    "SignatureCheck",
+    "SigningLocked",
+    "client_address",
+    "contract_content",
+    "contract_content_sha256",
+    "contract_signature_checks",
     "check_benchmark_target",
     "check_target_in_range",
     "comparator_warning",

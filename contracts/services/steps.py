@@ -5,11 +5,13 @@ locked, who may and what the person saw checked, status and event written, the s
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import ContractEvent, ContractStatus, PerformanceContract
 from contracts.policies import contract_acts_as
+from contracts.services.signatures import contract_content_for_hashing, contract_content_sha256, signer_password_check
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError
 from core.limits import BRIEF_TEXT, SHORT_TEXT
@@ -17,7 +19,14 @@ from core.notifications import notify
 from core.workflows import Steps, limited_text, required_text
 from schools.selectors import principals_of
 
-SIGNATURE = ["signed_by", "signed_at", "signed_name"]
+SIGNATURE = ["signed_by", "signed_at", "signed_name", "signed_address", "signed_content_sha256"]
+COUNTERSIGNATURE = [
+    "countersigned_by",
+    "countersigned_at",
+    "countersigned_name",
+    "countersigned_address",
+    "countersigned_content_sha256",
+]
 
 
 CONTRACT_STEPS = Steps(CONTRACT_WORKFLOW, contract_acts_as, related=("school",))
@@ -35,10 +44,15 @@ def _notify_school(contract: PerformanceContract, event: ContractEvent, title: s
     )
 
 
+def _clear_signature(contract: PerformanceContract) -> None:
+    contract.signed_by, contract.signed_at, contract.signed_name = None, None, ""
+    contract.signed_address, contract.signed_content_sha256 = None, ""
+
+
 def contract_revise(contract: PerformanceContract, *, actor, note: str) -> None:
     """A change to a proposed or signed contract needs a new signature: back to proposed, signature cleared."""
     if contract.status in (ContractStatus.PROPOSED, ContractStatus.SIGNED):
-        contract.signed_by, contract.signed_at, contract.signed_name = None, None, ""
+        _clear_signature(contract)
         contract_step(contract, actor=actor, action="revise", reason=note, fields=SIGNATURE)
 
 
@@ -56,31 +70,48 @@ def contract_propose(*, actor: AbstractBaseUser, contract_id: int, expected_stat
     return contract
 
 
+def _signer_name(user: AbstractBaseUser) -> str:
+    """The account's full name at the time of signing: the record never holds a typed name."""
+    return (user.get_full_name() or user.get_username())[:SHORT_TEXT]
+
+
 def contract_sign(
-    *, actor: AbstractBaseUser, contract_id: int, signed_name: str, expected_status: str | None = None
+    *,
+    actor: AbstractBaseUser,
+    contract_id: int,
+    password: str | None,
+    address: str | None = None,
+    request: HttpRequest | None = None,
+    expected_status: str | None = None,
 ) -> PerformanceContract:
-    """The principal signs: an explicit act, with the name they type and the time."""
-    signed_name = required_text(
-        signed_name, field="signed_name", message="Type your full name to sign.", max_length=SHORT_TEXT
-    )
+    """The principal signs: they re-enter their password, and the record keeps their account, its full
+    name, the time, their address and the SHA-256 of the version's content (contracts.services.signatures).
+    `request` is for the login throttle only: a wrong password counts as a failed login."""
+    signer_password_check(user=actor, password=password, request=request)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="sign", expected_status=expected_status)
-        contract.signed_by, contract.signed_at, contract.signed_name = actor, timezone.now(), signed_name
-        contract_step(contract, actor=actor, action="sign", reason=f"Signed by {signed_name}.", fields=SIGNATURE)
+        contract.signed_by, contract.signed_at, contract.signed_name = actor, timezone.now(), _signer_name(actor)
+        contract.signed_address = address
+        contract.signed_content_sha256 = contract_content_sha256(contract_content_for_hashing(contract.pk))
+        contract_step(
+            contract, actor=actor, action="sign", reason=f"Signed by {contract.signed_name}.", fields=SIGNATURE
+        )
     return contract
 
 
 def contract_countersign(
-    *, actor: AbstractBaseUser, contract_id: int, countersigned_name: str, expected_status: str | None = None
+    *,
+    actor: AbstractBaseUser,
+    contract_id: int,
+    password: str | None,
+    address: str | None = None,
+    request: HttpRequest | None = None,
+    expected_status: str | None = None,
 ) -> PerformanceContract:
-    """The district countersigns: the contract becomes active and the version it amends is superseded."""
-    countersigned_name = required_text(
-        countersigned_name,
-        field="countersigned_name",
-        message="Type your full name to countersign.",
-        max_length=SHORT_TEXT,
-    )
+    """The district countersigns, with the same proof and record as the principal's signature: the
+    contract becomes active and the version it amends is superseded."""
+    signer_password_check(user=actor, password=password, request=request)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="countersign", expected_status=expected_status)
@@ -92,13 +123,15 @@ def contract_countersign(
         if current is not None:
             contract_step(current, actor=actor, action="supersede", reason=f"Replaced by version {contract.version}.")
         contract.countersigned_by, contract.countersigned_at = actor, timezone.now()
-        contract.countersigned_name = countersigned_name
+        contract.countersigned_name = _signer_name(actor)
+        contract.countersigned_address = address
+        contract.countersigned_content_sha256 = contract_content_sha256(contract_content_for_hashing(contract.pk))
         event = contract_step(
             contract,
             actor=actor,
             action="countersign",
-            reason=f"Countersigned by {countersigned_name}.",
-            fields=["countersigned_by", "countersigned_at", "countersigned_name"],
+            reason=f"Countersigned by {contract.countersigned_name}.",
+            fields=COUNTERSIGNATURE,
         )
         _notify_school(contract, event, "Your performance contract is now in force")
     return contract
@@ -113,7 +146,7 @@ def contract_recall(
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="recall", expected_status=expected_status)
-        contract.signed_by, contract.signed_at, contract.signed_name = None, None, ""
+        _clear_signature(contract)
         contract.proposed_at = None
         contract_step(
             contract,

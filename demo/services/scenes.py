@@ -23,7 +23,7 @@ from contracts.services import (
     contracts_import_signed,
 )
 from demo.services.builder import DistrictBuilder, by_code, contract_template_create, principals_of
-from demo.services.data import ELIGIBILITY, RETENTION_BENCHMARKS, RETENTION_BENCHMARKS_DEFAULT
+from demo.services.data import DEMO_PASSWORD, ELIGIBILITY, RETENTION_BENCHMARKS, RETENTION_BENCHMARKS_DEFAULT
 from metrics.models import Metric
 from schools.models import School, SchoolYear
 
@@ -122,7 +122,7 @@ def contracts_scene(district: DistrictBuilder, *, benchmarks: list[tuple[str, di
     contract_propose(actor=admin, contract_id=proposed.pk)
     contract_propose(actor=admin, contract_id=signed.pk)
     principal = principals[schools[1].pk]
-    contract_sign(actor=principal, contract_id=signed.pk, signed_name=principal.get_full_name())
+    contract_sign(actor=principal, contract_id=signed.pk, password=DEMO_PASSWORD)
     if len(schools) > 4:
         _amended_contract(schools[4], admin, principals[schools[4].pk])
 
@@ -150,5 +150,5 @@ def _amended_contract(school, admin, principal) -> None:
         ),
     )
     contract_propose(actor=admin, contract_id=amendment.pk)
-    contract_sign(actor=principal, contract_id=amendment.pk, signed_name=principal.get_full_name())
-    contract_countersign(actor=admin, contract_id=amendment.pk, countersigned_name=admin.get_full_name())
+    contract_sign(actor=principal, contract_id=amendment.pk, password=DEMO_PASSWORD)
+    contract_countersign(actor=admin, contract_id=amendment.pk, password=DEMO_PASSWORD)

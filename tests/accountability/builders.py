@@ -69,8 +69,8 @@ def active_contract(school, *, admin, template, years):
         actor=admin, school=school, template=template, term_start=years[1], term_end=years[2]
     )
     contract_propose(actor=admin, contract_id=contract.pk)
-    contract_sign(actor=principal, contract_id=contract.pk, signed_name="P")
-    contract_countersign(actor=admin, contract_id=contract.pk, countersigned_name="A")
+    contract_sign(actor=principal, contract_id=contract.pk, password="correct-horse-battery")
+    contract_countersign(actor=admin, contract_id=contract.pk, password="correct-horse-battery")
     return principal
 
 

@@ -162,8 +162,8 @@ def build_district(schools: int, *, seed: int = 7) -> None:
             actor=admin, school=school, template=template, term_start=years[0], term_end=years[-1]
         )
         contract_propose(actor=admin, contract_id=contract.pk)
-        contract_sign(actor=principal, contract_id=contract.pk, signed_name="P")
-        contract_countersign(actor=admin, contract_id=contract.pk, countersigned_name="A")
+        contract_sign(actor=principal, contract_id=contract.pk, password="correct-horse-battery")
+        contract_countersign(actor=admin, contract_id=contract.pk, password="correct-horse-battery")
 
 
 # --- the worker -----------------------------------------------------------------------------------

@@ -189,12 +189,12 @@ def proposed(admin, draft, principal):
 
 @pytest.fixture
 def signed(proposed, principal):
-    return contract_sign(actor=principal, contract_id=proposed.pk, signed_name="Pat Rivera")
+    return contract_sign(actor=principal, contract_id=proposed.pk, password="correct-horse-battery")
 
 
 @pytest.fixture
 def active(signed, admin):
-    return contract_countersign(actor=admin, contract_id=signed.pk, countersigned_name="Ada Office")
+    return contract_countersign(actor=admin, contract_id=signed.pk, password="correct-horse-battery")
 
 
 @pytest.fixture

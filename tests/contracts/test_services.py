@@ -1,9 +1,11 @@
 """contracts.services: the signature workflow, amendments, targets from templates, bad input, the PDF."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from contracts.models import (
@@ -23,11 +25,14 @@ from contracts.services import (
     contract_amend,
     contract_benchmark_add,
     contract_benchmark_remove,
+    contract_content,
+    contract_content_sha256,
     contract_countersign,
     contract_create_from_template,
     contract_propose,
     contract_recall,
     contract_sign,
+    contract_signature_checks,
     contract_terminate,
 )
 from contracts.wording import describe_diff
@@ -56,8 +61,8 @@ def _input(
 
 def _activate(contract, *, admin, principal) -> PerformanceContract:
     contract_propose(actor=admin, contract_id=contract.pk)
-    contract_sign(actor=principal, contract_id=contract.pk, signed_name="Pat Rivera")
-    return contract_countersign(actor=admin, contract_id=contract.pk, countersigned_name="Ada Office")
+    contract_sign(actor=principal, contract_id=contract.pk, password="correct-horse-battery")
+    return contract_countersign(actor=admin, contract_id=contract.pk, password="correct-horse-battery")
 
 
 # --- the state machine ---------------------------------------------------------------------------
@@ -69,12 +74,12 @@ def test_a_contract_walks_from_draft_to_active(admin, principal, draft):
     assert _reload(draft).status == S.PROPOSED
     assert Notification.objects.filter(user=principal).count() == 1
 
-    contract_sign(actor=principal, contract_id=draft.pk, signed_name="  Pat Rivera ", expected_status=S.PROPOSED)
+    contract_sign(actor=principal, contract_id=draft.pk, password="correct-horse-battery", expected_status=S.PROPOSED)
     signed = _reload(draft)
     assert (signed.status, signed.signed_by, signed.signed_name) == (S.SIGNED, principal, "Pat Rivera")
     assert signed.signed_at is not None
 
-    contract_countersign(actor=admin, contract_id=draft.pk, countersigned_name="Ada Office", expected_status=S.SIGNED)
+    contract_countersign(actor=admin, contract_id=draft.pk, password="correct-horse-battery", expected_status=S.SIGNED)
     active = _reload(draft)
     assert (active.status, active.countersigned_by, active.countersigned_name) == (S.ACTIVE, admin, "Ada Office")
     assert list(ContractEvent.objects.filter(contract=draft).values_list("action", "from_status", "to_status")) == [
@@ -103,9 +108,9 @@ def test_a_change_after_signing_clears_the_signature_and_needs_a_new_one(admin, 
     assert ContractEvent.objects.filter(contract=signed, action="revise", from_status=S.SIGNED).exists()
 
     with pytest.raises(Conflict):
-        contract_countersign(actor=admin, contract_id=signed.pk, countersigned_name="Ada Office")
-    contract_sign(actor=principal, contract_id=signed.pk, signed_name="Pat Rivera")
-    contract_countersign(actor=admin, contract_id=signed.pk, countersigned_name="Ada Office")
+        contract_countersign(actor=admin, contract_id=signed.pk, password="correct-horse-battery")
+    contract_sign(actor=principal, contract_id=signed.pk, password="correct-horse-battery")
+    contract_countersign(actor=admin, contract_id=signed.pk, password="correct-horse-battery")
     assert _reload(signed).status == S.ACTIVE
 
 
@@ -146,40 +151,129 @@ def test_an_active_contract_is_never_edited_in_place(admin, active, metrics):
 
 def test_a_principal_cannot_sign_another_schools_contract(other_principal, proposed):
     with pytest.raises(NotPermitted):
-        contract_sign(actor=other_principal, contract_id=proposed.pk, signed_name="Olu Other")
+        contract_sign(actor=other_principal, contract_id=proposed.pk, password="correct-horse-battery")
     assert _reload(proposed).status == S.PROPOSED
 
 
 def test_a_school_team_member_cannot_sign(make_member, school, proposed):
     teacher = make_member("school_team", school=school)
     with pytest.raises(NotPermitted, match="principal"):
-        contract_sign(actor=teacher, contract_id=proposed.pk, signed_name="Tea Cher")
+        contract_sign(actor=teacher, contract_id=proposed.pk, password="correct-horse-battery")
 
 
 def test_countersigning_before_the_principal_signs_is_a_conflict(admin, proposed):
     with pytest.raises(Conflict):
-        contract_countersign(actor=admin, contract_id=proposed.pk, countersigned_name="Ada Office")
+        contract_countersign(actor=admin, contract_id=proposed.pk, password="correct-horse-battery")
     assert _reload(proposed).status == S.PROPOSED
 
 
 def test_the_district_cannot_sign_and_the_principal_cannot_countersign(admin, principal, proposed):
     with pytest.raises(NotPermitted):
-        contract_sign(actor=admin, contract_id=proposed.pk, signed_name="Ada Office")
-    contract_sign(actor=principal, contract_id=proposed.pk, signed_name="Pat Rivera")
+        contract_sign(actor=admin, contract_id=proposed.pk, password="correct-horse-battery")
+    contract_sign(actor=principal, contract_id=proposed.pk, password="correct-horse-battery")
     with pytest.raises(NotPermitted):
-        contract_countersign(actor=principal, contract_id=proposed.pk, countersigned_name="Pat Rivera")
+        contract_countersign(actor=principal, contract_id=proposed.pk, password="correct-horse-battery")
 
 
-def test_signing_needs_a_typed_name(principal, proposed):
+# --- a signature is the signer ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("password", ["", None, "Mickey Mouse", "correct-horse-battery "])
+def test_signing_needs_the_signers_own_password(principal, proposed, password):
     with pytest.raises(ApplicationError) as refused:
-        contract_sign(actor=principal, contract_id=proposed.pk, signed_name="   ")
-    assert "signed_name" in refused.value.fields
+        contract_sign(actor=principal, contract_id=proposed.pk, password=password, address="10.0.0.7")
+    assert list(refused.value.fields) == ["password"]
+    unchanged = _reload(proposed)
+    assert (unchanged.status, unchanged.signed_at, unchanged.signed_name, unchanged.signed_address) == (
+        S.PROPOSED,
+        None,
+        "",
+        None,
+    )
+    assert not ContractEvent.objects.filter(contract=proposed, action="sign").exists()
+
+
+def test_a_signature_records_the_account_its_name_the_time_the_address_and_the_contents_hash(
+    admin, principal, proposed
+):
+    principal.first_name, principal.last_name = "Patricia", "Rivera-Lopez"
+    principal.save()
+    contract_sign(actor=principal, contract_id=proposed.pk, password="correct-horse-battery", address="203.0.113.9")
+    signed = _reload(proposed)
+    # The name is the account's at the time, never typed.
+    assert (signed.signed_by, signed.signed_name, signed.signed_address) == (
+        principal,
+        "Patricia Rivera-Lopez",
+        "203.0.113.9",
+    )
+    assert signed.signed_at is not None
+    content = contract_get_for_user(user=admin, contract_id=proposed.pk)
+    assert signed.signed_content_sha256 == contract_content_sha256(content)
+    assert re.fullmatch(r"[0-9a-f]{64}", signed.signed_content_sha256)
+
+    contract_countersign(actor=admin, contract_id=proposed.pk, password="correct-horse-battery", address="::1")
+    active = _reload(proposed)
+    assert (active.countersigned_by, active.countersigned_name, active.countersigned_address) == (
+        admin,
+        "Ada Office",
+        "::1",
+    )
+    # Nothing changed between the two signatures: both bound the same content.
+    assert active.countersigned_content_sha256 == active.signed_content_sha256
+    checks = contract_signature_checks(contract_get_for_user(user=admin, contract_id=proposed.pk))
+    assert {who: check.matches for who, check in checks.items()} == {"principal": True, "district": True}
+
+
+def test_the_content_serialization_is_canonical_and_covers_every_part(admin, draft, hiring_grant):
+    contract = contract_get_for_user(user=admin, contract_id=draft.pk)
+    content = contract_content(contract)
+    assert content["format"] == "sgs-contract-content/1"
+    assert [b["key"] for b in content["benchmarks"]] == sorted(b.key for b in contract.benchmarks.all())
+    assert [r["key"] for r in content["rules"]] == sorted(r.key for r in contract.rules.all())
+    assert content["grants"] == [{"autonomy": "people.hiring", "model": hiring_grant.model}]
+    vacancies = next(b for b in content["benchmarks"] if b["key"] == "first-day-vacancies")
+    assert (vacancies["target"], vacancies["binding_autonomy"]) == ("3", "people.hiring")
+    # The same content read again, without the page's prefetching and in another order, hashes the same.
+    again = PerformanceContract.objects.get(pk=draft.pk)
+    assert contract_content_sha256(again) == contract_content_sha256(contract)
+    Benchmark.objects.filter(contract=draft).update(position=0)
+    changed_order = contract_content_sha256(PerformanceContract.objects.get(pk=draft.pk))
+    assert changed_order != contract_content_sha256(contract)  # the order the contract shows is content too
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda c: Benchmark.objects.filter(contract=c, key="growth").update(target=Decimal("2.5")),
+        lambda c: Benchmark.objects.filter(contract=c, key="growth").update(far_below_margin=Decimal("5")),
+        lambda c: InterventionRule.objects.filter(contract=c, key="binding").update(remedy="Something else."),
+        lambda c: Benchmark.objects.filter(contract=c, key="first-day-vacancies").update(binding_grant=None),
+        lambda c: c.grants.clear(),
+        lambda c: PerformanceContract.objects.filter(pk=c.pk).update(summary="Other words."),
+    ],
+    ids=["target", "margin", "remedy", "bound-autonomy", "grants", "summary"],
+)
+def test_any_change_to_the_content_changes_its_hash(admin, signed, alter):
+    before = contract_content_sha256(contract_get_for_user(user=admin, contract_id=signed.pk))
+    assert _reload(signed).signed_content_sha256 == before
+    alter(signed)
+    after = contract_get_for_user(user=admin, contract_id=signed.pk)
+    assert contract_content_sha256(after) != before
+    assert contract_signature_checks(after)["principal"].matches is False
+
+
+def test_a_signature_from_before_hashes_were_kept_is_not_claimed_to_match(admin, signed):
+    PerformanceContract.objects.filter(pk=signed.pk).update(signed_content_sha256="")
+    check = contract_signature_checks(contract_get_for_user(user=admin, contract_id=signed.pk))["principal"]
+    assert (check.recorded, check.matches) == ("", False)
 
 
 def test_acting_on_a_contract_somebody_changed_first_is_a_conflict(admin, principal, proposed):
     contract_recall(actor=admin, contract_id=proposed.pk)
     with pytest.raises(Conflict, match="Somebody acted on this contract first"):
-        contract_sign(actor=principal, contract_id=proposed.pk, signed_name="Pat", expected_status=S.PROPOSED)
+        contract_sign(
+            actor=principal, contract_id=proposed.pk, password="correct-horse-battery", expected_status=S.PROPOSED
+        )
 
 
 def test_a_principal_cannot_propose_draft_or_amend(principal, school, template, term, draft, baselines):
@@ -408,6 +502,20 @@ def test_the_pdf_names_the_school_every_autonomy_and_every_benchmarks_metric(adm
     assert "Hire and dismiss staff" in text and "Redesign the school schedule" in text
     for benchmark in contract.benchmarks.all():
         assert benchmark.metric.name in text
+
+
+def test_the_pdf_prints_each_signatures_name_account_time_address_and_hash(admin, principal, proposed):
+    contract_sign(actor=principal, contract_id=proposed.pk, password="correct-horse-battery", address="203.0.113.9")
+    contract = contract_get_for_user(user=admin, contract_id=proposed.pk)
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(render_contract_pdf(contract))).pages)
+    flat = " ".join(text.split())
+    signed_at = timezone.localtime(contract.signed_at)
+    assert "Principal Pat Rivera" in flat
+    assert f"Account {principal.get_username()}" in flat
+    assert f"Signed {signed_at:%B %-d, %Y %H:%M}" in flat
+    assert "Address 203.0.113.9" in flat
+    assert contract.signed_content_sha256 in "".join(text.split())  # the hash may wrap across lines
+    assert "District not countersigned" in flat
 
 
 def test_benchmarks_read_in_plain_words(draft):

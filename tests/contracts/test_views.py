@@ -1,13 +1,15 @@
 """The contract pages: reading, signing, countersigning, drafting, editing, amending; who sees what;
 refusals as 400/403/404/409, never 500; query counts pinned."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from autonomy.services import ItemChoice, request_decide
-from contracts.models import ContractStatus, PerformanceContract
+from contracts.models import Benchmark, ContractStatus, PerformanceContract
 from contracts.services import (
     BenchmarkInput,
     contract_amend,
@@ -30,6 +32,11 @@ def _text(response) -> str:
     return " ".join(response.content.decode().split())
 
 
+def _words(response) -> str:
+    """What a reader sees: the page's text without its tags."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
 # --- reading and signing -------------------------------------------------------------------------
 
 
@@ -50,24 +57,91 @@ def test_a_principal_reads_the_contract_at_a_glance(client_for, principal, propo
     assert "Countersign" not in page and "Propose to the school" not in page
 
 
-def test_a_principal_signs_through_the_page(client_for, principal, proposed):
+def test_a_principal_signs_through_the_page_with_their_password(client_for, principal, proposed):
     client = client_for(principal)
+    page = _text(client.get(_url("contracts:contract_detail", proposed)))
+    assert f"You sign as <strong>Pat Rivera</strong> (account {principal.get_username()})." in page
+    assert 'type="password" name="password"' in page and 'autocomplete="current-password"' in page
     url = _url("contracts:contract_action", proposed, "sign")
 
-    response = client.post(url, {"signed_name": "Pat Rivera", "expected_status": "proposed"})
+    response = client.post(url, {"password": "correct-horse-battery", "expected_status": "proposed"})
     assert response.status_code == 400
     assert "Tick the box to confirm you have read the contract." in _text(response)
-    response = client.post(url, {"confirm": "on", "signed_name": " ", "expected_status": "proposed"})
+    response = client.post(url, {"confirm": "on", "password": "", "expected_status": "proposed"})
     assert response.status_code == 400
-    assert "Type your full name to sign." in _text(response)
+    assert "Enter your password to sign." in _text(response)
     assert PerformanceContract.objects.get(pk=proposed.pk).status == S.PROPOSED
 
-    response = client.post(url, {"confirm": "on", "signed_name": "Pat Rivera", "expected_status": "proposed"})
+    response = client.post(
+        url,
+        {"confirm": "on", "password": "correct-horse-battery", "expected_status": "proposed"},
+        REMOTE_ADDR="198.51.100.4",
+    )
     assert response.status_code == 302
     signed = PerformanceContract.objects.get(pk=proposed.pk)
-    assert (signed.status, signed.signed_name, signed.signed_by) == (S.SIGNED, "Pat Rivera", principal)
-    page = _text(client.get(response.url))
+    assert (signed.status, signed.signed_name, signed.signed_by, signed.signed_address) == (
+        S.SIGNED,
+        "Pat Rivera",
+        principal,
+        "198.51.100.4",
+    )
+    page = _words(client.get(response.url))
     assert "Pat Rivera" in page and "signed" in page
+    assert f"Account: {principal.get_username()}" in page and "From address: 198.51.100.4" in page
+    assert signed.signed_content_sha256 in page
+    assert "Content matches what was signed." in page
+
+
+def test_a_wrong_password_is_refused_on_the_password_field_and_saves_nothing(client_for, principal, proposed):
+    client = client_for(principal)
+    response = client.post(
+        _url("contracts:contract_action", proposed, "sign"),
+        {"confirm": "on", "password": "Mickey Mouse", "expected_status": "proposed"},
+    )
+    assert response.status_code == 400
+    form = response.context["forms"]["sign"]
+    assert form.errors["password"] == ["That is not your password. Enter the password you sign in with."]
+    assert "Mickey Mouse" not in response.content.decode()  # a password is never drawn back into the page
+    contract = PerformanceContract.objects.get(pk=proposed.pk)
+    assert (contract.status, contract.signed_at, contract.signed_name) == (S.PROPOSED, None, "")
+
+
+def test_wrong_signing_passwords_count_toward_the_login_throttle(client_for, client, settings, principal, proposed):
+    signer = client_for(principal)
+    url = _url("contracts:contract_action", proposed, "sign")
+    wrong = {"confirm": "on", "password": "not-it-at-all", "expected_status": "proposed"}
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert signer.post(url, wrong).status_code == 400
+    assert AccessAttempt.objects.get(username=principal.get_username()).failures_since_start == (
+        settings.AXES_FAILURE_LIMIT - 1
+    )
+    locking = signer.post(url, wrong)
+    assert locking.status_code == 429
+    assert "Too many wrong passwords" in _text(locking)
+    # Locked out now: even the right password does not sign, and signing in is locked too.
+    right = {**wrong, "password": "correct-horse-battery"}
+    refused = signer.post(url, right)
+    assert refused.status_code == 429
+    assert "Too many wrong passwords" in refused.context["forms"]["sign"].errors["password"][0]
+    assert PerformanceContract.objects.get(pk=proposed.pk).signed_at is None
+    login = client.post(reverse("login"), {"username": principal.get_username(), "password": "correct-horse-battery"})
+    assert login.status_code == 429
+
+
+def test_the_contract_page_checks_the_content_against_the_signed_hash(client_for, admin, principal, active):
+    client = client_for(principal)
+    url = _url("contracts:contract_detail", active)
+    page = _words(client.get(url))
+    assert page.count("Content matches what was signed.") == 2  # the principal's and the district's
+    assert "Content has changed since it was signed." not in page
+
+    # Somebody alters the stored content behind the workflow's back.
+    Benchmark.objects.filter(contract=active, key="growth").update(target=Decimal("0.5"))
+    page = _words(client.get(url))
+    assert page.count("Content has changed since it was signed.") == 2
+    assert "Content matches what was signed." not in page
+    printed = _words(client.get(_url("contracts:contract_print", active)))
+    assert "Content has changed since it was signed." in printed
 
 
 def test_the_admin_countersigns_through_the_page(client_for, admin, signed):
@@ -76,7 +150,7 @@ def test_the_admin_countersigns_through_the_page(client_for, admin, signed):
     assert "Countersign for the district" in page
     response = client.post(
         _url("contracts:contract_action", signed, "countersign"),
-        {"countersigned_name": "Ada Office", "expected_status": "signed"},
+        {"password": "correct-horse-battery", "expected_status": "signed"},
     )
     assert response.status_code == 302
     assert PerformanceContract.objects.get(pk=signed.pk).status == S.ACTIVE
@@ -108,7 +182,7 @@ def test_terminate_needs_a_reason(client_for, admin, active):
 def test_signing_twice_from_two_tabs_is_told_it_is_done(client_for, principal, proposed):
     client = client_for(principal)
     url = _url("contracts:contract_action", proposed, "sign")
-    data = {"confirm": "on", "signed_name": "Pat Rivera", "expected_status": "proposed"}
+    data = {"confirm": "on", "password": "correct-horse-battery", "expected_status": "proposed"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, data)
     assert response.status_code == 409
@@ -119,7 +193,7 @@ def test_a_recalled_contract_is_no_longer_the_principals_to_sign(client_for, adm
     contract_recall(actor=admin, contract_id=proposed.pk)
     response = client_for(principal).post(
         _url("contracts:contract_action", proposed, "sign"),
-        {"confirm": "on", "signed_name": "Pat Rivera", "expected_status": "proposed"},
+        {"confirm": "on", "password": "correct-horse-battery", "expected_status": "proposed"},
     )
     assert response.status_code == 404  # a draft stays with the autonomy office
     assert PerformanceContract.objects.get(pk=proposed.pk).signed_at is None
@@ -128,7 +202,7 @@ def test_a_recalled_contract_is_no_longer_the_principals_to_sign(client_for, adm
 def test_a_signature_on_a_moved_contract_is_a_conflict(client_for, admin, principal, signed):
     response = client_for(admin).post(
         _url("contracts:contract_action", signed, "countersign"),
-        {"countersigned_name": "Ada", "expected_status": "proposed"},
+        {"password": "correct-horse-battery", "expected_status": "proposed"},
     )
     assert response.status_code == 409
     assert "Somebody acted on this contract first" in _text(response)
@@ -138,7 +212,7 @@ def test_a_signature_on_a_moved_contract_is_a_conflict(client_for, admin, princi
 def test_countersigning_before_the_principal_signs_is_refused_with_409(client_for, admin, proposed):
     response = client_for(admin).post(
         _url("contracts:contract_action", proposed, "countersign"),
-        {"countersigned_name": "Ada", "expected_status": "proposed"},
+        {"password": "correct-horse-battery", "expected_status": "proposed"},
     )
     assert response.status_code == 409
     assert "not open now" in _text(response)
@@ -151,7 +225,7 @@ def test_a_school_team_member_may_read_but_not_sign(client_for, make_member, sch
     assert "I have read this contract" not in page
     response = client.post(
         _url("contracts:contract_action", proposed, "sign"),
-        {"confirm": "on", "signed_name": "X", "expected_status": "proposed"},
+        {"confirm": "on", "password": "correct-horse-battery", "expected_status": "proposed"},
     )
     assert response.status_code == 403
     assert "Only the school&#x27;s principal signs" in _text(response)
@@ -172,7 +246,7 @@ def test_another_schools_contract_is_404_for_a_principal(client_for, other_princ
 def test_another_principal_cannot_sign_by_posting(client_for, other_principal, proposed):
     response = client_for(other_principal).post(
         _url("contracts:contract_action", proposed, "sign"),
-        {"confirm": "on", "signed_name": "O", "expected_status": "proposed"},
+        {"confirm": "on", "password": "correct-horse-battery", "expected_status": "proposed"},
     )
     assert response.status_code == 404
 

@@ -1,6 +1,8 @@
 """A performance contract's life in Chromium: the demo principal reaches the contract proposed to
-their school from the navigation, reads its three parts and signs it with their typed name; the admin
-finds it among the signed contracts and countersigns it, and the principal is told it is in force.
+their school from the navigation, reads its three parts and signs it with their password (a wrong one is
+refused on the password field); the admin finds it among the signed contracts and countersigns it with
+theirs, and the principal is told it is in force. The signature record names the account, the time, the
+address and the hash of the content, and the page checks the content against it.
 Then: an amended contract's changes against the version it replaced, that version read-only; the
 PDF download and the print view. Every page a journey reaches is checked with axe-core (WCAG 2.1 A and AA)."""
 
@@ -11,6 +13,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Locator, Page, expect
 
 from contracts.models import PerformanceContract
+from demo.services import DEMO_PASSWORD
 from schools.models import School
 
 from .accessibility import assert_accessible
@@ -82,28 +85,41 @@ def test_principal_signs_from_the_navigation_admin_countersigns_and_the_principa
     assert_accessible(page)
     review_screenshot(page, "contract-to-sign")
 
-    # A signature without the tick and the name is refused, next to the fields, accessibly.
+    # A signature without the tick and the password is refused, next to the fields, accessibly.
     sign = page.get_by_role("button", name="Sign the contract")
     sign.click()
     problems = page.get_by_role("alert").filter(has_text="Nothing was saved: please check")
     expect(problems).to_contain_text("Tick the box to confirm you have read the contract.")
-    expect(problems).to_contain_text("Type your full name to sign.")
+    expect(problems).to_contain_text("Enter your password to sign.")
     expect(contract_status(page)).to_have_text("Proposed to the school")
-    expect(page.get_by_label("Your full name")).to_have_attribute("aria-describedby", re.compile(r"_error\b"))
+    expect(page.get_by_label("Your password")).to_have_attribute("aria-describedby", re.compile(r"_error\b"))
     assert_accessible(page)
 
-    # 2. They sign: the tick, their typed name.
+    # A typed name is not a signature, and a wrong password is refused on its field.
     page.get_by_label("I have read this contract").check()
-    page.get_by_label("Your full name").fill(principal_name)
+    page.get_by_label("Your password").fill("Mickey Mouse")
+    sign.click()
+    expect(page.get_by_role("alert").filter(has_text="Nothing was saved")).to_contain_text("That is not your password.")
+    expect(contract_status(page)).to_have_text("Proposed to the school")
+    assert_accessible(page)
+
+    # 2. They sign: the tick, their password. The record is their account's, not a typed name.
+    page.get_by_label("I have read this contract").check()
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
     sign.click()
 
     expect(page.get_by_role("status")).to_contain_text("You signed the contract.")
     expect(contract_status(page)).to_have_text("Signed by the principal")
     expect(signature(page, "Principal")).to_contain_text(principal_name)
     expect(signature(page, "Principal")).to_contain_text("signed")
+    expect(signature(page, "Principal")).to_contain_text("Account: principal-s0001")
+    expect(signature(page, "Principal")).to_contain_text("From address: 127.0.0.1")
+    expect(signature(page, "Principal").locator(".signature-hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(signature(page, "Principal")).to_contain_text("Content matches what was signed.")
     expect(signature(page, "District")).to_contain_text("Not countersigned yet")
     expect(page.get_by_role("button", name="Sign the contract")).to_have_count(0)
     assert_accessible(page)
+    review_screenshot(page, "contract-signed")
     logout(page)
 
     # 3. The admin finds it among the signed contracts and countersigns it.
@@ -121,13 +137,15 @@ def test_principal_signs_from_the_navigation_admin_countersigns_and_the_principa
     expect(page.get_by_text("The principal has signed.")).to_be_visible()
     expect(signature(page, "Principal")).to_contain_text(principal_name)
     assert_accessible(page)
-    page.get_by_label("Your full name").fill(admin_name)
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Countersign", exact=True).click()
 
     expect(page.get_by_role("status")).to_have_text("The contract is countersigned and now in force.")
     expect(contract_status(page)).to_have_text("Active")
     expect(signature(page, "District")).to_contain_text(admin_name)
     expect(signature(page, "District")).to_contain_text("countersigned")
+    expect(signature(page, "District")).to_contain_text("Account: admin")
+    expect(signatures(page).get_by_text("Content matches what was signed.")).to_have_count(2)
     expect(page.get_by_role("button", name="Countersign", exact=True)).to_have_count(0)
     assert_accessible(page)
     review_screenshot(page, "contract-in-force")

@@ -519,9 +519,13 @@ def test_a_token_from_the_profile_page_pushes_data_starts_a_run_and_lists_its_fl
         assert draft.status_code == 201, draft.content
         url = draft["Location"]
         assert script.post(f"{url}propose/", {}, format="json").status_code == 200
-        signed = api_for(principal).post(f"{url}sign/", {"confirm": True, "signed_name": "P. Rincipal"}, format="json")
+        signed = api_for(principal).post(
+            f"{url}sign/", {"confirm": True, "password": "correct-horse-battery"}, format="json"
+        )
         assert signed.status_code == 200
-        assert script.post(f"{url}countersign/", {"countersigned_name": "Ada Office"}, format="json").status_code == 200
+        assert (
+            script.post(f"{url}countersign/", {"password": "correct-horse-battery"}, format="json").status_code == 200
+        )
 
     # A CSV export's worth of observations: the first school misses its ELA target of 50.
     export = "school,metric,period,value,source\n" + "".join(

@@ -27,14 +27,20 @@ LIST_KEYS = {
     "summary",
     "amendment_reason",
     "proposed_at",
+    "signed_by",
     "signed_at",
     "signed_name",
+    "signed_address",
+    "signed_content_sha256",
+    "countersigned_by",
     "countersigned_at",
     "countersigned_name",
+    "countersigned_address",
+    "countersigned_content_sha256",
     "created_at",
     "updated_at",
 }
-DETAIL_KEYS = LIST_KEYS | {"template", "benchmarks", "rules", "grants", "events"}
+DETAIL_KEYS = LIST_KEYS | {"content_sha256", "template", "benchmarks", "rules", "grants", "events"}
 BENCHMARK_KEYS = {
     "key",
     "metric",
@@ -72,8 +78,8 @@ def world(make_member):
         actor=admin, school=own, template=template, term_start=years[1], term_end=years[2]
     )
     contract_propose(actor=admin, contract_id=active.pk)
-    contract_sign(actor=principal, contract_id=active.pk, signed_name="Pat Rivera")
-    contract_countersign(actor=admin, contract_id=active.pk, countersigned_name="Ada Office")
+    contract_sign(actor=principal, contract_id=active.pk, password="correct-horse-battery")
+    contract_countersign(actor=admin, contract_id=active.pk, password="correct-horse-battery")
     proposed = contract_create_from_template(
         actor=admin, school=other, template=template, term_start=years[1], term_end=years[1]
     )
@@ -425,38 +431,70 @@ def test_propose_sign_countersign_through_the_api(world, api_for):
     response = admin.post(_url(draft, "propose"), {"expected_status": "draft"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "proposed"
 
-    refused = principal.post(_url(draft, "sign"), {"confirm": False, "signed_name": "Pat Rivera"}, format="json")
+    refused = principal.post(
+        _url(draft, "sign"), {"confirm": False, "password": "correct-horse-battery"}, format="json"
+    )
     assert refused.status_code == 400 and set(refused.json()["fields"]) == {"confirm"}
-    refused = principal.post(_url(draft, "sign"), {"confirm": "yes", "signed_name": "Pat Rivera"}, format="json")
+    refused = principal.post(
+        _url(draft, "sign"), {"confirm": "yes", "password": "correct-horse-battery"}, format="json"
+    )
     assert refused.status_code == 400 and set(refused.json()["fields"]) == {"confirm"}
-    refused = principal.post(_url(draft, "sign"), {"confirm": True, "signed_name": "   "}, format="json")
-    assert refused.status_code == 400 and set(refused.json()["fields"]) == {"signed_name"}
-    assert PerformanceContract.objects.get(pk=draft.pk).status == S.PROPOSED
+    refused = principal.post(_url(draft, "sign"), {"confirm": True, "signed_name": "Mickey Mouse"}, format="json")
+    assert refused.status_code == 400 and set(refused.json()["fields"]) == {"password"}
+    refused = principal.post(_url(draft, "sign"), {"confirm": True, "password": "Mickey Mouse"}, format="json")
+    assert refused.status_code == 400 and refused.json()["fields"] == {
+        "password": ["That is not your password. Enter the password you sign in with."]
+    }
+    contract = PerformanceContract.objects.get(pk=draft.pk)
+    assert (contract.status, contract.signed_at, contract.signed_name) == (S.PROPOSED, None, "")
 
-    response = principal.post(_url(draft, "sign"), {"confirm": True, "signed_name": "Pat Rivera"}, format="json")
+    response = principal.post(
+        _url(draft, "sign"), {"confirm": True, "password": "correct-horse-battery"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["signed_name"] == "Pat Rivera"
 
-    response = admin.post(_url(draft, "countersign"), {"countersigned_name": "Ada Office"}, format="json")
+    body = response.json()
+    assert (body["signed_by"], body["signed_address"]) == (world["principal"].get_username(), "127.0.0.1")
+    assert body["signed_content_sha256"] == body["content_sha256"] and len(body["content_sha256"]) == 64
+    assert "password" not in body
+
+    refused = admin.post(_url(draft, "countersign"), {"password": "wrong-password"}, format="json")
+    assert refused.status_code == 400 and set(refused.json()["fields"]) == {"password"}
+    assert PerformanceContract.objects.get(pk=draft.pk).status == S.SIGNED
+    response = admin.post(_url(draft, "countersign"), {"password": "correct-horse-battery"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "active"
+    assert response.json()["countersigned_name"] == "Ada Office"
     assert PerformanceContract.objects.get(pk=world["active"].pk).status == S.SUPERSEDED
 
 
 @pytest.mark.parametrize(
     ("role", "name", "step", "data", "status"),
     [
-        ("admin", "proposed", "sign", {"confirm": True, "signed_name": "Ada"}, 403),  # the principal's step
-        ("reviewer", "proposed", "sign", {"confirm": True, "signed_name": "Rev"}, 403),
-        ("other_principal", "proposed", "countersign", {"countersigned_name": "Olu"}, 409),  # not signed yet
-        ("principal", "active", "sign", {"confirm": True, "signed_name": "Pat"}, 409),  # signed long ago
+        (
+            "admin",
+            "proposed",
+            "sign",
+            {"confirm": True, "password": "correct-horse-battery"},
+            403,
+        ),  # the principal's step
+        ("reviewer", "proposed", "sign", {"confirm": True, "password": "correct-horse-battery"}, 403),
+        ("other_principal", "proposed", "countersign", {"password": "correct-horse-battery"}, 409),  # not signed yet
+        ("principal", "active", "sign", {"confirm": True, "password": "correct-horse-battery"}, 409),  # signed long ago
         ("admin", "active", "propose", {}, 409),
-        ("principal", "proposed", "sign", {"confirm": True, "signed_name": "Pat"}, 404),  # not their school
+        (
+            "principal",
+            "proposed",
+            "sign",
+            {"confirm": True, "password": "correct-horse-battery"},
+            404,
+        ),  # not their school
         ("viewer", "proposed", "propose", {}, 409),
         ("viewer", "draft", "propose", {}, 404),
         (
             "other_principal",
             "proposed",
             "sign",
-            {"confirm": True, "signed_name": "Olu", "expected_status": "draft"},
+            {"confirm": True, "password": "correct-horse-battery", "expected_status": "draft"},
             409,
         ),
     ],
