@@ -27,6 +27,7 @@ from accountability.policies import (
 from accountability.services import (
     SUMMARY_KEYS,
     RunInProgress,
+    bound_grants,
     eligibility_invite,
     evaluation_run_confirm,
     evaluation_run_discard,
@@ -35,9 +36,13 @@ from accountability.services import (
     flag_escalate,
     flag_resolve,
     flag_submit_plan,
+    provision_quote,
+    rung_consequence,
+    rung_has_deadline,
 )
-from accountability.wording import rung_words, when_words
+from accountability.wording import COUNT_LABELS, rung_words, when_words
 from accountability.workflows import FLAG_WORKFLOW
+from autonomy.models import LIVE_STATUSES as LIVE_GRANT_STATUSES
 from autonomy.selectors_grants import evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
@@ -106,7 +111,7 @@ DONE = {
     "acknowledge": "You acknowledged the flag; the principal has been told.",
     "submit_plan": "Your improvement plan was submitted; your liaison has been told.",
     "resolve": "The flag is resolved; the school has been told.",
-    "escalate": "The flag was raised one level; the school has a new notice and deadline.",
+    "escalate": "The flag was raised one level; the school has been sent its new notice.",
 }
 
 
@@ -123,6 +128,7 @@ def _render_detail(request, flag, *, bound: dict | None = None, status: int = 20
         if can_take_flag_action(request.user, flag, action)
     }
     rule = flag.evidence.get("rule", {})
+    at_stake = bound_grants(flag, live_only=False) if "contract" in rule else []
     context = {
         "flag": flag,
         "school": flag.school,
@@ -130,6 +136,14 @@ def _render_detail(request, flag, *, bound: dict | None = None, status: int = 20
         "next_level_label": rung_words(flag.level + 1),
         "ladder": [(value, label, value == flag.level) for value, label in Level.choices],
         "rule_sentence": rule_sentence(flag.rule),
+        "provision_quote": provision_quote(flag),
+        "has_deadline": rung_has_deadline(flag.level),
+        "next_has_deadline": rung_has_deadline(flag.level + 1),
+        "in_cure_period": flag.level == Level.AT_RISK,
+        "at_stake": at_stake,
+        "next_rung_does": rung_consequence(
+            flag.level + 1, [g.autonomy.name for g in at_stake if g.status in LIVE_GRANT_STATUSES]
+        ),
         "rule_as_it_was": (
             f"{when_words(rule['condition'], rule.get('count'))}: {rung_words(rule.get('level')).lower()}"
             if rule.get("condition")
@@ -150,6 +164,8 @@ def _event_heading(event) -> str:
         return "Opened"
     if event.action == "escalate":
         return "Raised one level"
+    if event.action == "cure":
+        return "Autonomy cured"
     words = dict(FlagStatus.choices)
     was = words.get(event.from_status, event.from_status).lower()
     return f"{words.get(event.to_status, event.to_status)} (was {was})"
@@ -209,19 +225,6 @@ def school_results(request, code):
 
 
 # --- the evaluation runs ----------------------------------------------------------------------------
-
-COUNT_LABELS = {
-    "schools": "Schools",
-    "benchmarks": "Benchmarks",
-    "met": "Met",
-    "not_met": "Not met",
-    "no_data": "No data",
-    "flags_opened": "Flags opened",
-    "flags_cleared": "Conditions cleared",
-    "grants_suspended": "Autonomies suspended",
-    "grants_revoked": "Autonomies revoked",
-    "newly_eligible": "Newly eligible for an earned autonomy",
-}
 
 
 def _counts(counts: dict) -> list[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""A flag's codes in plain words, shared by the flag pages and their templates."""
+"""A flag's codes and a run's counts in plain words, shared by the pages, the API and their templates."""
 
 from contracts.models import Condition, Level
 
@@ -17,3 +17,21 @@ def when_words(condition: str, count: int | None) -> str:
     if condition == Condition.BINDING_MISSED:
         return "a benchmark an autonomy depends on was missed"
     return "no data by the due date"
+
+
+# What a run counts (accountability.services.SUMMARY_KEYS), named for people: the runs page and the API.
+COUNT_LABELS = {
+    "schools": "Schools evaluated",
+    "benchmarks": "Benchmarks evaluated",
+    "met": "Met",
+    "not_met": "Not met",
+    "no_data": "No data",
+    "flags_opened": "Flags opened",
+    "flags_raised": "Flags raised a step",
+    "flags_cleared": "Conditions cleared",
+    "grants_at_risk": "Autonomies put at risk",
+    "grants_suspended": "Autonomies suspended",
+    "grants_revoked": "Autonomies revoked",
+    "grants_cured": "Autonomies cured",
+    "newly_eligible": "Newly eligible for an earned autonomy",
+}

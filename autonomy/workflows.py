@@ -55,6 +55,8 @@ GRANT_WORKFLOW = Workflow(
         T(G.ACTIVE, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
         T(G.AT_RISK, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
         T(G.SUSPENDED, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
+        # The condition cleared before the cure period ended: the nightly evaluation returns the grant.
+        T(G.AT_RISK, "cure_by_rule", G.ACTIVE, Actor.RULE, "Cured under the contract"),
         # The end of the term, reached by the nightly job.
         T(G.ACTIVE, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),
         T(G.AT_RISK, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),

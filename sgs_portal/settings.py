@@ -267,6 +267,9 @@ CELERY_BEAT_SCHEDULE = {
 # for the lost attempt's database session to end and free the run's lock.
 EVALUATION_MAX_ATTEMPTS = env.int("EVALUATION_MAX_ATTEMPTS", default=3)
 EVALUATION_LOCK_WAIT = env.int("EVALUATION_LOCK_WAIT", default=60)
+# The district's cure period: the days a school has, once a rule puts its autonomy at risk, to meet the
+# benchmark again before the autonomy is suspended.
+CURE_PERIOD_DAYS = env.int("CURE_PERIOD_DAYS", default=60)
 # The email outbox: rows per transaction of the sender, and tries before a row is failed for an admin.
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)

@@ -13,30 +13,18 @@ from rest_framework.response import Response
 from accountability.models import EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
 from accountability.services import SUMMARY_KEYS, RunInProgress, RunTrigger, evaluation_run_request
+from accountability.wording import COUNT_LABELS
 from core.api.errors import ErrorSerializer
 from core.api.fields import EnumField, StrictBooleanField
 from core.errors import Conflict
 from core.policies import require
-
-COUNT_HELP = {
-    "schools": "Schools with an active contract evaluated.",
-    "benchmarks": "Benchmarks evaluated for the period.",
-    "met": "Benchmarks met.",
-    "not_met": "Benchmarks not met.",
-    "no_data": "Benchmarks without data.",
-    "flags_opened": "Flags opened.",
-    "flags_cleared": "Flags whose condition cleared.",
-    "grants_suspended": "Autonomies suspended under a contract.",
-    "grants_revoked": "Autonomies revoked under a contract.",
-    "newly_eligible": "Schools newly eligible for an earned autonomy.",
-}
 
 
 class RunCountsSerializer(serializers.Serializer):
     """What the run counted; 0 for anything it did not get to (a run still working counts nothing yet)."""
 
     def get_fields(self):
-        return {key: serializers.IntegerField(default=0, help_text=COUNT_HELP.get(key, "")) for key in SUMMARY_KEYS}
+        return {key: serializers.IntegerField(default=0, help_text=f"{COUNT_LABELS[key]}.") for key in SUMMARY_KEYS}
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -3,12 +3,16 @@ from accountability.services.evaluation import (
     SUMMARY_KEYS,
     RunInProgress,
     RunTrigger,
+    bound_grants,
     evaluation_run,
     evaluation_run_confirm,
     evaluation_run_discard,
     evaluation_run_mark_requested,
     evaluation_run_request,
     notice_text,
+    provision_quote,
+    rung_consequence,
+    rung_has_deadline,
 )
 from accountability.services.flags import flag_acknowledge, flag_escalate, flag_resolve, flag_submit_plan
 
@@ -16,6 +20,7 @@ __all__ = [
     "SUMMARY_KEYS",
     "RunInProgress",
     "RunTrigger",
+    "bound_grants",
     "evaluation_run",
     "evaluation_run_confirm",
     "evaluation_run_discard",
@@ -28,4 +33,7 @@ __all__ = [
     "flag_resolve",
     "flag_submit_plan",
     "notice_text",
+    "provision_quote",
+    "rung_consequence",
+    "rung_has_deadline",
 ]

@@ -14,13 +14,13 @@ from accountability.models import FlagEvent, InterventionFlag
 from accountability.policies import flag_acts_as
 from accountability.services.evaluation.ladder import (
     TOP_RUNG_REFUSAL,
-    escalated_deadline,
     grants_apply_rung,
     notice_text,
     rung_is_top,
+    rung_label,
+    rung_take,
 )
 from accountability.workflows import FLAG_WORKFLOW
-from contracts.models import Level
 from core.limits import LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
 from core.workflows import Steps, limited_text, raise_conflict, required_text
@@ -80,8 +80,8 @@ def flag_escalate(
     expected_status: str | None = None,
     expected_level: int | None = None,
 ) -> InterventionFlag:
-    """Raise the flag one rung by hand: it stays live, with a new deadline, and the rung is carried out
-    on the autonomy a missed binding benchmark protects, as the nightly evaluation would.
+    """Raise the flag one rung by hand: it stays live, with the rung's deadline and remedy, and the rung is
+    carried out on the autonomies its rule binds, as the nightly evaluation would (the ladder's rules).
 
     `expected_level` is the rung the person saw: raising keeps the status, so two people raising at
     once are told apart by the level.
@@ -96,9 +96,7 @@ def flag_escalate(
             raise_conflict(f"Somebody else changed this flag first: it is now at {_rung(flag.level)}.")
         if rung_is_top(flag.level):
             raise_conflict(TOP_RUNG_REFUSAL)
-        flag.level += 1
-        flag.deadline = escalated_deadline(today, flag.rule.deadline_days)
-        return ["level", "deadline"]
+        return rung_take(flag, flag.level + 1, as_of=today, rule=flag.rule)
 
     flag = _flag_step(
         actor=actor,
@@ -112,14 +110,13 @@ def flag_escalate(
 
 
 def _rung(level: int) -> str:
-    return f"level {level}, {Level(level).label.lower()}"
+    return f"level {level}, {rung_label(level)}"
 
 
 def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status: str | None, change=None):
     def carry_out(flag: InterventionFlag, event: FlagEvent) -> None:
-        if action == "escalate":
-            grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor)
-        _notify_step(flag=flag, event=event, actor=actor)
+        consequences = grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor) if action == "escalate" else []
+        _notify_step(flag=flag, event=event, actor=actor, consequences=consequences)
 
     flag, _ = FLAG_STEPS.apply(
         pk=flag_id,
@@ -140,14 +137,15 @@ TITLES = {
 }
 
 
-def _notify_step(*, flag: InterventionFlag, event: FlagEvent, actor: AbstractBaseUser) -> None:
-    """The school's principal and liaison hear of every step but their own, once per event."""
+def _notify_step(*, flag: InterventionFlag, event: FlagEvent, actor: AbstractBaseUser, consequences) -> None:
+    """The school's principal and liaison hear of every step but their own, once per event: a raised
+    flag's message is its new notice, with what the rung did to the school's autonomy."""
     school = flag.school
     users = principals_of(school_ids=[school.pk]).get(school.pk, [])
     if school.liaison_id:
         users.append(school.liaison)
     if event.action == "escalate":
-        title, body = f"{school.name}: {Level(flag.level).label.lower()}", f"{notice_text(flag)}\n\n{event.reason}"
+        title, body = f"{school.name}: {rung_label(flag.level)}", f"{notice_text(flag, consequences)}\n\n{event.reason}"
     else:
         title, body = f"{school.name}: {TITLES[event.action]}", event.reason
     notify(

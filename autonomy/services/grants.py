@@ -165,12 +165,14 @@ def grant_change(
     reason: str,
     evidence: dict | None = None,
     expected_status: str | None = None,
+    notify_school: bool = True,
 ) -> AutonomyGrant:
     """Move a grant along its table (autonomy.workflows.GRANT_WORKFLOW), recording the event and telling the school.
 
     `actor` None is the nightly evaluation; a person takes the table's steps for the autonomy office,
     and a contract rule's steps only while carrying out that rule (raising a flag). `expected_status`
-    is the status the person saw: if the grant changed since, they are told.
+    is the status the person saw: if the grant changed since, they are told. `notify_school` False is
+    for a caller whose own notice states the change (a flag's rung), so that one event sends one message.
     """
     reason = required_text(reason, field="reason", message="Say why.", max_length=NOTE_TEXT)
     if evidence and isinstance(evidence.get("note"), str):
@@ -182,7 +184,7 @@ def grant_change(
         reason=reason,
         evidence=evidence,
         expected_status=expected_status,
-        notify=lambda grant, event: _notify_grant_change(grant=grant, event=event),
+        notify=(lambda grant, event: _notify_grant_change(grant=grant, event=event)) if notify_school else None,
     )
     return grant
 

@@ -6,9 +6,13 @@ a run for review, notify.py the notices."""
 from accountability.services.evaluation.evaluate import SUMMARY_KEYS
 from accountability.services.evaluation.ladder import (
     TOP_RUNG_REFUSAL,
-    escalated_deadline,
+    bound_grants,
     grants_apply_rung,
     notice_text,
+    provision_quote,
+    rung_consequence,
+    rung_deadline,
+    rung_has_deadline,
     rung_is_top,
 )
 from accountability.services.evaluation.lock import RunInProgress
@@ -23,9 +27,13 @@ from accountability.services.evaluation.runs import (
 __all__ = [
     "SUMMARY_KEYS",
     "TOP_RUNG_REFUSAL",
+    "bound_grants",
+    "provision_quote",
+    "rung_consequence",
+    "rung_has_deadline",
     "RunInProgress",
     "RunTrigger",
-    "escalated_deadline",
+    "rung_deadline",
     "evaluation_run",
     "evaluation_run_confirm",
     "evaluation_run_discard",

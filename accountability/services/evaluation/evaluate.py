@@ -19,7 +19,7 @@ from django.utils import timezone
 from accountability.models import BenchmarkResult, EvaluationRun, ResultStatus
 from accountability.services.eligibility import eligibility_findings_record
 from accountability.services.evaluation.guardrails import data_concern
-from accountability.services.evaluation.rules import rules_apply
+from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_apply
 from accountability.services.measures import BenchmarkSpec, Outcome, measure, previous_periods
 from accountability.services.results import results_upsert
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
@@ -31,10 +31,7 @@ SUMMARY_KEYS = (
     "schools",
     "benchmarks",
     *ResultStatus.values,
-    "flags_opened",
-    "flags_cleared",
-    "grants_suspended",
-    "grants_revoked",
+    *RULE_COUNT_KEYS,
     "newly_eligible",
 )
 

@@ -1,18 +1,30 @@
-"""The intervention ladder: what each rung does to a school's autonomy, the deadline a raised flag gets,
-the notice that tells the school, and the top rung, above which nothing climbs.
+"""The intervention ladder, one home for every rung: what it does to the autonomies a rule binds, the
+deadline and remedy a flag gets on it, the notice that tells the school, and the top rung.
 
-The nightly run climbs a rung for an overdue flag here; a person raising a flag by hand
-(accountability.services.flags) and the page offering it (accountability.policies) use the same rules.
+The nightly run opens a flag on its rule's rung, climbs one rung for an overdue flag, and lets a higher
+rule of the same condition supersede a lower one (accountability.services.evaluation.rules); a person
+raising a flag by hand (accountability.services.flags) and the page and API offering it
+(accountability.policies) take the same rungs through the same functions here.
+
+The rungs that act on autonomy:
+- at risk: the bound grants are put at risk for a cure period that ends on the flag's deadline. If the
+  condition clears before then, the nightly run returns them to active as cured, with the evidence;
+  if the period ends uncured, the next rung applies, whether or not a plan was submitted.
+- suspended, revoked: the bound grants are suspended or revoked. Revoked is the last rung: its notice
+  gives no deadline, since nothing further happens on the ladder.
 """
 
 import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 
 from accountability.models import FlagEvent, FlagStatus, InterventionFlag
-from autonomy.models import GrantStatus
+from autonomy.models import LIVE_STATUSES, AutonomyGrant, GrantStatus
 from autonomy.services import grant_change
-from contracts.models import Benchmark, Level
+from contracts.models import Benchmark, Level, PerformanceContract
 
-# What a rung of the ladder does to the autonomy a missed binding benchmark protects.
+# What a rung of the ladder does to the autonomy a rule binds.
 GRANT_ACTIONS = {Level.AT_RISK: "put_at_risk", Level.SUSPENDED: "suspend_by_rule", Level.REVOKED: "revoke_by_rule"}
 GRANT_TARGET = {
     Level.AT_RISK: (GrantStatus.AT_RISK, GrantStatus.SUSPENDED, GrantStatus.REVOKED),
@@ -20,7 +32,26 @@ GRANT_TARGET = {
     Level.REVOKED: (GrantStatus.REVOKED,),
 }
 
+# The remedy a flag states once it is raised above its rule's own rung (on its rule's rung, the rule's).
+RUNG_REMEDIES = {
+    Level.NOTICE: "Meet with your liaison and explain the results.",
+    Level.CORRECTIVE_PLAN: "Submit a corrective action plan: what the school will change, and by when.",
+    Level.INTENSIFIED_SUPPORT: "Work with the support team the district assigns, and submit a plan with them.",
+    Level.AT_RISK: (
+        "Meet the missed benchmark again before the cure period ends; if it is still missed then, "
+        "the autonomy is suspended."
+    ),
+    Level.SUSPENDED: (
+        "Decisions under the autonomy go back to the district. Meet the benchmark again before the deadline, "
+        "or the autonomy is revoked."
+    ),
+    Level.REVOKED: "The autonomy is revoked. The school may ask for it again with a new request.",
+}
+# Days a raised flag gives the school where its rule sets none (a rule that acts at once).
+RAISED_DEADLINE_DAYS = 30
+
 TOP_RUNG_REFUSAL = "This flag is on the last rung of the ladder already."
+PROVISION_HEADING = "What happens if it does not"
 
 
 def rung_is_top(level: int) -> bool:
@@ -28,28 +59,68 @@ def rung_is_top(level: int) -> bool:
     return level >= Level.REVOKED
 
 
-def escalated_deadline(as_of: datetime.date, deadline_days: int) -> datetime.date:
-    """A flag raised one rung gets the rule's time again (30 days where the rule acts at once)."""
-    return as_of + datetime.timedelta(days=deadline_days or 30)
+def rung_has_deadline(level: int) -> bool:
+    """The last rung has no deadline: nothing further happens on the ladder."""
+    return not rung_is_top(level)
 
 
-def flags_escalate_overdue(live, holding, *, as_of, now) -> list[InterventionFlag]:
-    """A flag whose deadline passed with no plan submitted climbs one rung, once per deadline.
+def rung_deadline(level: int, *, as_of: datetime.date, rule) -> datetime.date:
+    """When the school's time on a rung ends: the rule's days on its own rung, the district's cure period
+    on the at-risk rung it is raised to, 30 days on the other rungs; the day itself on the last rung."""
+    if rung_is_top(level):
+        return as_of
+    if level == rule.level and rule.deadline_days:
+        days = rule.deadline_days
+    elif level == Level.AT_RISK:
+        days = settings.CURE_PERIOD_DAYS
+    else:
+        days = rule.deadline_days or RAISED_DEADLINE_DAYS
+    return as_of + datetime.timedelta(days=days)
 
-    `live` maps (school, rule key) to the live flag, `holding` to the rule that holds and its evidence.
+
+def rung_take(flag: InterventionFlag, level: int, *, as_of: datetime.date, rule) -> list[str]:
+    """Put the flag on a rung: its level, the deadline and the remedy of that rung. Returns the fields."""
+    flag.level = level
+    flag.deadline = rung_deadline(level, as_of=as_of, rule=rule)
+    flag.remedy = rule.remedy if level == rule.level else RUNG_REMEDIES[Level(level)]
+    return ["level", "deadline", "remedy"]
+
+
+def rung_label(level: int) -> str:
+    return Level(level).label.lower()
+
+
+def rung_consequence(level: int, autonomies: list[str]) -> str:
+    """What taking a rung does to the named autonomies, in a sentence ("" below the at-risk rung)."""
+    if level not in GRANT_ACTIONS or not autonomies:
+        return ""
+    names = ", ".join(f"“{name}”" for name in autonomies)
+    if level == Level.AT_RISK:
+        return f"{names} will be at risk for a cure period of {settings.CURE_PERIOD_DAYS} days."
+    return f"{names} will be {GrantStatus(GRANT_TARGET[level][0]).label.lower()}."
+
+
+def flags_escalate_overdue(live, holding, *, as_of, now, skip=()) -> list[InterventionFlag]:
+    """A flag whose deadline passed while its condition still holds climbs one rung, once per deadline:
+    below the at-risk rung if no plan was submitted, from it and above whatever the school answered
+    (a cure period ends on its date).
+
+    `live` maps a school's condition to its live flag, `holding` to the rule that holds and its evidence;
+    flags in `skip` were moved already in this run.
     """
     due = [
-        f
-        for key, f in live.items()
+        (flag, holding[key][0])
+        for key, flag in live.items()
         if key in holding
-        and f.deadline < as_of
-        and f.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
-        and not rung_is_top(f.level)
+        and flag.pk not in skip
+        and flag.deadline < as_of
+        and (flag.status in (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED) or flag.level >= Level.AT_RISK)
+        and not rung_is_top(flag.level)
     ]
-    for flag in due:
-        flag.level += 1
-        flag.deadline = escalated_deadline(as_of, holding[(flag.school_id, flag.rule_key)][0].deadline_days)
-    InterventionFlag.objects.bulk_update(due, ["level", "deadline"])
+    for flag, rule in due:
+        rung_take(flag, flag.level + 1, as_of=as_of, rule=rule)
+    flags = [flag for flag, _ in due]
+    InterventionFlag.objects.bulk_update(flags, ["level", "deadline", "remedy"])
     FlagEvent.objects.bulk_create(
         FlagEvent(
             flag=f,
@@ -57,43 +128,126 @@ def flags_escalate_overdue(live, holding, *, as_of, now) -> list[InterventionFla
             action="escalate",
             from_status=f.status,
             to_status=f.status,
-            reason=f"The deadline passed without a remedy: now {Level(f.level).label.lower()}.",
+            reason=f"The deadline passed without a remedy: now {rung_label(f.level)}.",
         )
-        for f in due
+        for f in flags
     )
-    return due
+    return flags
 
 
-def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None) -> list[str]:
-    """Carry out the rung on the autonomy each missed binding benchmark protects, through the grants service.
+@dataclass(frozen=True)
+class Consequence:
+    """What a rung did to one grant, as the notice states it."""
+
+    grant_id: int
+    autonomy: str
+    status: str
+
+    def sentence(self) -> str:
+        return f"“{self.autonomy}” is now {GrantStatus(self.status).label.lower()}."
+
+
+def bound_grants(flag: InterventionFlag, *, live_only: bool = True) -> list[AutonomyGrant]:
+    """The grants a flag's rule binds: those of the benchmarks its condition is about that keep an
+    autonomy; where none of them does, every autonomy the contract gives (its rungs 4 to 6 are about the
+    contract's autonomy as a whole). Live grants only, unless `live_only` is False (a page showing what
+    is at stake): a grant already ended has nothing to lose."""
+    why = flag.evidence.get("why", {})
+    keys = why.get("missed_binding") or why.get("missed") or why.get("missing") or [why.get("benchmark")]
+    contract_id = flag.evidence["rule"]["contract"]
+    bound = Benchmark.objects.filter(
+        contract_id=contract_id, key__in=[k for k in keys if k], binding_grant__isnull=False
+    )
+    grants = AutonomyGrant.objects.select_related("autonomy").order_by("pk")
+    if live_only:
+        grants = grants.filter(status__in=LIVE_STATUSES)
+    by_benchmark = list(grants.filter(pk__in=bound.values("binding_grant_id")))
+    if by_benchmark:
+        return by_benchmark
+    return list(
+        grants.filter(
+            pk__in=PerformanceContract.grants.through.objects.filter(performancecontract_id=contract_id).values(
+                "autonomygrant_id"
+            )
+        )
+    )
+
+
+def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None, results=None) -> list[Consequence]:
+    """Carry out the flag's rung on the autonomies its rule binds, through the grants service; the flag's
+    notice states what changed, so the grants' own notices are not sent (one message per event).
 
     `actor` None is the nightly evaluation; a person raising a flag by hand is recorded as the actor.
     """
     action = GRANT_ACTIONS.get(flag.level)
-    missed = flag.evidence.get("why", {}).get("missed_binding") or []
-    if action is None or not missed:
+    if action is None:
         return []
-    grants = Benchmark.objects.filter(
-        contract_id=flag.evidence["rule"]["contract"], key__in=missed, binding_grant__isnull=False
-    ).values_list("binding_grant_id", "binding_grant__status")
+    results = results or flag.evidence.get("results", {})
     moved = []
-    for grant_id, status in grants:
-        if status in GRANT_TARGET[flag.level]:
+    for grant in bound_grants(flag):
+        if grant.status in GRANT_TARGET[flag.level]:
             continue  # already where the rule puts it: a re-run changes nothing
-        grant = grant_change(
+        until = f" until {flag.deadline:%B %-d, %Y}" if flag.level == Level.AT_RISK else ""
+        changed = grant_change(
             actor=actor,
-            grant_id=grant_id,
+            grant_id=grant.pk,
             action=action,
-            reason=f"{flag.deficiency} {flag.provision}: {Level(flag.level).label.lower()}.",
-            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": flag.evidence.get("results", {})},
+            reason=f"{flag.deficiency} {flag.provision}: {rung_label(flag.level)}{until}.",
+            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": results},
+            notify_school=False,
         )
-        moved.append(grant.status)
+        moved.append(Consequence(grant.pk, grant.autonomy.name, changed.status))
     return moved
 
 
-def notice_text(flag: InterventionFlag) -> str:
-    """Every notice states the deficiency, the contract provision, the expected remedy and the deadline."""
-    return (
-        f"{flag.deficiency}\nContract provision: {flag.provision}\nExpected remedy: {flag.remedy}\n"
-        f"Deadline: {flag.deadline:%B %-d, %Y}"
+def grants_cure(flag: InterventionFlag, *, as_of, results) -> list[Consequence]:
+    """The condition of a flag in its cure period cleared before the period ended: the grants it put at
+    risk return to active, recorded as cured with the results that cleared it."""
+    cured = []
+    for grant in bound_grants(flag):
+        if grant.status != GrantStatus.AT_RISK:
+            continue
+        grant_change(
+            actor=None,
+            grant_id=grant.pk,
+            action="cure_by_rule",
+            reason=(
+                f"Cured: the condition of {flag.provision} cleared before the cure period ended "
+                f"({flag.deadline:%B %-d, %Y})."
+            ),
+            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": results},
+            notify_school=False,
+        )
+        cured.append(Consequence(grant.pk, grant.autonomy.name, GrantStatus.ACTIVE))
+    return cured
+
+
+def provision_quote(flag: InterventionFlag) -> str:
+    """The contract provision a notice enforces, quoted: its number, the contract's heading, the rule's text."""
+    from contracts.wording import rule_sentence  # contracts.wording reads the ladder's labels
+
+    return f"{flag.provision}, “{PROVISION_HEADING}”: {rule_sentence(flag.rule)}"
+
+
+def notice_text(flag: InterventionFlag, consequences=()) -> str:
+    """Every notice states the deficiency, the contract provision quoted, what happened to the school's
+    autonomy, the remedy for the rung and the deadline (none on the last rung)."""
+    lines = [flag.deficiency, f"Contract provision: {provision_quote(flag)}"]
+    if consequences:
+        lines.append("What this means for your autonomy: " + " ".join(c.sentence() for c in consequences))
+    lines.append(f"Expected remedy: {flag.remedy}")
+    if rung_has_deadline(flag.level):
+        lines.append(f"Deadline: {flag.deadline:%B %-d, %Y}")
+    else:
+        lines.append("Deadline: none; this is the last step of the contract's ladder.")
+    return "\n".join(lines)
+
+
+def cure_notice_text(flag: InterventionFlag, consequences) -> str:
+    return "\n".join(
+        [
+            f"The condition behind this flag cleared before the cure period ended ({flag.deadline:%B %-d, %Y}).",
+            " ".join(c.sentence() for c in consequences),
+            f"Contract provision: {provision_quote(flag)}",
+        ]
     )

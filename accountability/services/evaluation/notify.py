@@ -1,32 +1,46 @@
-"""Telling a school's principal and liaison that the nightly run opened or raised its flags."""
+"""Telling a school's principal and liaison what the nightly run did to its flags: one message per
+person per event (a flag opened or raised, with what its rung did to the school's autonomy; grants
+cured), keyed by the event so that a re-run sends nothing again."""
+
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from accountability.models import InterventionFlag
-from accountability.services.evaluation.ladder import notice_text
-from contracts.models import Level
+from accountability.services.evaluation.ladder import Consequence, cure_notice_text, notice_text, rung_label
+from contracts.models import InterventionRule
 from core.notifications import notify_many
 from schools.models import School
 from schools.selectors import principals_of
 
 
-def flags_notify(flags: list[InterventionFlag]) -> None:
-    """One notice per flag and rung (keyed so, a re-run sends nothing again), in the caller's transaction."""
-    if not flags:
+@dataclass
+class FlagNotice:
+    flag: InterventionFlag
+    key: str  # what happened to the flag, unique per event: "level:4", "cured:2027-01-15"
+    consequences: list[Consequence] = field(default_factory=list)
+    cured: bool = False
+
+
+def flags_notify(notices: list[FlagNotice]) -> None:
+    """One message per notice and person, in the caller's transaction (sent after it commits)."""
+    if not notices:
         return
+    flags = [n.flag for n in notices]
     schools = {s.pk: s for s in School.objects.filter(pk__in={f.school_id for f in flags}).select_related("liaison")}
+    rules = InterventionRule.objects.select_related("benchmark__metric").in_bulk({f.rule_id for f in flags})
     principals = principals_of(school_ids=list(schools))
     messages = []
-    for flag in flags:
+    for notice in notices:
+        flag = notice.flag
+        flag.rule = rules[flag.rule_id]
         school = schools[flag.school_id]
         users = principals.get(school.pk, []) + ([school.liaison] if school.liaison else [])
+        if notice.cured:
+            title, body = f"{school.name}: autonomy cured", cure_notice_text(flag, notice.consequences)
+        else:
+            title, body = f"{school.name}: {rung_label(flag.level)}", notice_text(flag, notice.consequences)
         messages.append(
-            (
-                users,
-                f"flag:{flag.pk}:level:{flag.level}",
-                f"{school.name}: {Level(flag.level).label.lower()}",
-                notice_text(flag),
-                reverse("autonomy:school_detail", args=[school.code]),
-            )
+            (users, f"flag:{flag.pk}:{notice.key}", title, body, reverse("accountability:flag_detail", args=[flag.pk]))
         )
     notify_many(messages)

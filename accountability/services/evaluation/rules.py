@@ -1,28 +1,40 @@
-"""Applying the contracts' intervention rules to a run's results: a flag opened per school and rule that
-holds (with its notice and evidence), a live flag's condition cleared where the rule no longer holds,
-an overdue flag raised one rung, and each rung carried out on the autonomy it protects.
+"""Applying the contracts' intervention rules to a run's results: a flag opened per school and condition
+that holds (with its notice and evidence), a lower rung superseded by a higher rule of the same
+condition, a live flag's condition cleared where no rule of it holds (and its grants cured if that
+happens within the cure period), an overdue flag raised one rung, and each rung carried out on the
+autonomy its rule binds (accountability.services.evaluation.ladder).
 
-Flags are opened and cleared by set difference against the live ones, so a second run of the same date
-opens nothing and clears nothing.
+Flags are opened, raised and cleared by set difference against the live ones, so a second run of the
+same date opens, raises and clears nothing.
 """
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Value
 from django.utils import timezone
 
 from accountability.models import LIVE_FLAG_STATUSES, FlagEvent, FlagStatus, InterventionFlag
-from accountability.services.evaluation.ladder import flags_escalate_overdue, grants_apply_rung
-from accountability.services.evaluation.notify import flags_notify
+from accountability.services.evaluation.ladder import (
+    flags_escalate_overdue,
+    grants_apply_rung,
+    grants_cure,
+    rung_deadline,
+    rung_label,
+)
+from accountability.services.evaluation.notify import FlagNotice, flags_notify
 from accountability.services.measures import RuleSpec, rule_holds
 from autonomy.models import GrantStatus
-from contracts.models import Condition, InterventionRule
+from contracts.models import Condition, InterventionRule, Level
 
 
 def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, int]:
-    """Open, clear and raise the flags the rules call for; the counts of flags and grants it changed."""
-    counts = {"flags_opened": 0, "flags_cleared": 0, "grants_suspended": 0, "grants_revoked": 0}
+    """Open, supersede, clear, cure and raise the flags the rules call for; the counts of what changed.
+
+    One live flag per school and condition (a condition is the rule's kind and, for K in a row, its
+    benchmark): of the rules of one condition that hold, the highest rung wins, and a live flag on a
+    lower rung is raised to it rather than joined by a second flag.
+    """
+    counts = dict.fromkeys(RULE_COUNT_KEYS, 0)
     by_contract = defaultdict(list)
     for spec in specs:
         by_contract[spec.contract_id].append(spec)
@@ -46,6 +58,7 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
         )
     )
     rules = [RuleSpec(pk, contract_id, school_of[contract_id], *rest) for pk, contract_id, *rest in rows]
+    condition_of = {(rule.school_id, rule.key): (rule.school_id, _condition(rule)) for rule in rules}
     period_ended = as_of > year.end_date
     holding = {}
     for rule in rules:
@@ -56,40 +69,130 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
             benchmarks=by_contract[rule.contract_id],
             period_ended=period_ended,
         )
-        if holds:
-            holding[(rule.school_id, rule.key)] = (rule, evidence)
+        key = condition_of[(rule.school_id, rule.key)]
+        if holds and (key not in holding or rule.level > holding[key][0].level):
+            holding[key] = (rule, evidence)
     # Without their evidence and plan, the bulk of a flag: a district has many live flags every night, and
-    # only the few that climb a rung need their evidence (read below, all in one query).
-    live = {
-        (f.school_id, f.rule_key): f
-        for f in InterventionFlag.objects.filter(
-            school_id__in={c.school_id for c in contracts.values()}, status__in=LIVE_FLAG_STATUSES
-        ).defer("evidence", "plan")
-    }
+    # only the few that move need their evidence (read below, all in one query).
+    live = {}
+    for flag in InterventionFlag.objects.filter(
+        school_id__in={c.school_id for c in contracts.values()}, status__in=LIVE_FLAG_STATUSES
+    ).defer("evidence", "plan"):
+        key = condition_of.get((flag.school_id, flag.rule_key), (flag.school_id, ("rule", flag.rule_key)))
+        if key not in live or flag.level > live[key].level:
+            live[key] = flag
     now = timezone.now()
-    new_flags = [
-        _new_flag(rule, evidence, by_contract[rule.contract_id], outcomes, year=year, as_of=as_of, run=run, now=now)
+    fresh = {
+        key: _new_flag(
+            rule, evidence, by_contract[rule.contract_id], outcomes, year=year, as_of=as_of, run=run, now=now
+        )
         for key, (rule, evidence) in sorted(holding.items())
-        if key not in live
-    ]
-    new_flags = _flags_insert(new_flags, now=now)
+        if key not in live or live[key].level < rule.level
+    }
+    new_flags = _flags_insert([flag for key, flag in fresh.items() if key not in live], now=now)
     FlagEvent.objects.bulk_create(
         FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags
     )
     counts["flags_opened"] = len(new_flags)
-    cleared = [f.pk for key, f in live.items() if key not in holding and f.condition_cleared_at is None]
-    counts["flags_cleared"] = InterventionFlag.objects.filter(pk__in=cleared).update(condition_cleared_at=now)
-    escalated = flags_escalate_overdue(live, holding, as_of=as_of, now=now)
-    if escalated:  # grants_apply_rung reads the evidence
-        evidence = dict(InterventionFlag.objects.filter(pk__in=[f.pk for f in escalated]).values_list("pk", "evidence"))
-        for flag in escalated:
-            flag.evidence = evidence[flag.pk]
-    flags_notify(new_flags + escalated)
-    for flag in new_flags + escalated:
-        moved = grants_apply_rung(flag, as_of=as_of)
-        counts["grants_suspended"] += moved.count(GrantStatus.SUSPENDED)
-        counts["grants_revoked"] += moved.count(GrantStatus.REVOKED)
+    superseded = _flags_supersede({live[key]: flag for key, flag in fresh.items() if key in live}, now=now)
+    counts["flags_raised"] = len(superseded)
+    cleared = [f for key, f in live.items() if key not in holding and f.condition_cleared_at is None]
+    counts["flags_cleared"] = InterventionFlag.objects.filter(pk__in=[f.pk for f in cleared]).update(
+        condition_cleared_at=now
+    )
+    escalated = flags_escalate_overdue(live, holding, as_of=as_of, now=now, skip={f.pk for f in superseded})
+    counts["flags_raised"] += len(escalated)
+    in_cure = [f for f in cleared if f.level == Level.AT_RISK and as_of <= f.deadline]
+    _evidence_load(escalated + in_cure)
+    notices = []
+    for flag in new_flags + superseded + escalated:
+        consequences = grants_apply_rung(flag, as_of=as_of)
+        for consequence in consequences:
+            counts[GRANT_COUNTS[consequence.status]] += 1
+        notices.append(FlagNotice(flag, f"level:{flag.level}", consequences))
+    for flag in in_cure:
+        results = _inputs(by_contract.get(flag.evidence["rule"]["contract"], []), outcomes, year)
+        consequences = grants_cure(flag, as_of=as_of, results=results)
+        if consequences:
+            counts["grants_cured"] += len(consequences)
+            FlagEvent.objects.create(
+                flag=flag,
+                at=now,
+                action="cure",
+                from_status=flag.status,
+                to_status=flag.status,
+                reason=" ".join(
+                    ["The condition cleared within the cure period.", *(c.sentence() for c in consequences)]
+                ),
+                evidence={"as_of": as_of.isoformat(), "results": results},
+            )
+            notices.append(FlagNotice(flag, f"cured:{as_of.isoformat()}", consequences, cured=True))
+    flags_notify(notices)
     return counts
+
+
+# The counts rules_apply adds to a run's; a grant moved by a rung is counted by its new status.
+RULE_COUNT_KEYS = (
+    "flags_opened",
+    "flags_raised",
+    "flags_cleared",
+    "grants_at_risk",
+    "grants_suspended",
+    "grants_revoked",
+    "grants_cured",
+)
+GRANT_COUNTS = {
+    GrantStatus.AT_RISK: "grants_at_risk",
+    GrantStatus.SUSPENDED: "grants_suspended",
+    GrantStatus.REVOKED: "grants_revoked",
+}
+
+
+def _condition(rule: RuleSpec) -> tuple:
+    """What makes two rules of a contract the same condition: rules of one condition are rungs of it."""
+    return (rule.condition, (rule.benchmark_id or 0) if rule.condition == Condition.K_IN_A_ROW else 0)
+
+
+def _flags_supersede(pairs: dict[InterventionFlag, InterventionFlag], *, now) -> list[InterventionFlag]:
+    """A higher rule of the same condition holds: its live flag takes that rule's rung, notice and evidence."""
+    fields = ["rule_id", "rule_key", "level", "period", "deficiency", "provision", "remedy", "deadline", "evidence"]
+    raised = []
+    for flag, higher in pairs.items():
+        was = flag.level
+        for field in fields:
+            setattr(flag, field, getattr(higher, field))
+        raised.append((flag, was))
+    flags = [flag for flag, _ in raised]
+    InterventionFlag.objects.bulk_update(flags, fields)
+    FlagEvent.objects.bulk_create(
+        FlagEvent(
+            flag=flag,
+            at=now,
+            action="escalate",
+            from_status=flag.status,
+            to_status=flag.status,
+            reason=f"A higher step of the contract applies: from {rung_label(was)} to {rung_label(flag.level)}.",
+        )
+        for flag, was in raised
+    )
+    return flags
+
+
+def _evidence_load(flags: list[InterventionFlag]) -> None:
+    """The deferred evidence of the live flags that move, in one query."""
+    if flags:
+        evidence = dict(InterventionFlag.objects.filter(pk__in=[f.pk for f in flags]).values_list("pk", "evidence"))
+        for flag in flags:
+            flag.evidence = evidence[flag.pk]
+
+
+def _inputs(specs, outcomes, year) -> dict:
+    """Each benchmark's result this period and the inputs that decided it: a flag's evidence."""
+    return {
+        s.key: {"status": outcomes[(s.pk, year.label)].status, **outcomes[(s.pk, year.label)].inputs}
+        for s in specs
+        if (s.pk, year.label) in outcomes
+    }
 
 
 def _flags_insert(flags: list[InterventionFlag], *, now) -> list[InterventionFlag]:
@@ -111,11 +214,7 @@ def _flags_insert(flags: list[InterventionFlag], *, now) -> list[InterventionFla
 
 
 def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, now) -> InterventionFlag:
-    inputs = {
-        s.key: {"status": outcomes[(s.pk, year.label)].status, **outcomes[(s.pk, year.label)].inputs}
-        for s in specs
-        if (s.pk, year.label) in outcomes
-    }
+    inputs = _inputs(specs, outcomes, year)
     missed = (
         evidence.get("missed_binding")
         or evidence.get("missed")
@@ -131,7 +230,7 @@ def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, no
         deficiency=_deficiency(rule, missed, year.label),
         provision=rule.provision,
         remedy=rule.remedy,
-        deadline=as_of + datetime.timedelta(days=rule.deadline_days),
+        deadline=rung_deadline(rule.level, as_of=as_of, rule=rule),
         evidence={
             "rule": {
                 "key": rule.key,
