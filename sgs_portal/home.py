@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, InterventionFlag
@@ -58,6 +58,7 @@ class Need:
     url: str
     link_text: str
     detail: str = ""
+    remedy: str = ""
     due: datetime.date | None = None
     due_words: str = ""
     can_act: bool = True
@@ -84,10 +85,11 @@ def _contract_needs(*, user, school: School, today) -> list[Need]:
         term = f"{contract.term_start.label} to {contract.term_end.label}"
         can_sign = bool(can_take_contract_action(user, contract, "sign"))
         proposed = f"Proposed on {contract.proposed_at:%b %-d, %Y}." if contract.proposed_at else ""
+        whose = "your" if can_sign else "the principal's"
         needs.append(
             Need(
                 kind="contract",
-                title=f"Performance contract {term}, version {contract.version}: waiting for the principal's signature",
+                title=f"Performance contract {term}, version {contract.version}: waiting for {whose} signature",
                 url=reverse("contracts:contract_detail", args=[contract.pk]),
                 link_text="Read and sign the contract" if can_sign else "Read the contract",
                 detail=proposed,
@@ -172,10 +174,11 @@ def _flag_needs(*, user, school: School, today) -> list[Need]:
         needs.append(
             Need(
                 kind="flag",
-                title=f"{_level_label(flag.level)}: improvement plan due",
+                title=f"Flag: {_level_label(flag.level).lower()}",
                 url=reverse("accountability:flag_detail", args=[flag.pk]),
                 link_text="Read the notice and answer with a plan" if can_plan else "Read the notice",
                 detail=flag.deficiency,
+                remedy=flag.remedy,
                 **_due(flag.deadline, today),
                 can_act=can_plan,
                 waiting_on="" if can_plan else "The principal submits the plan.",
@@ -240,13 +243,14 @@ def school_grid(*, school: School, today: datetime.date) -> list[GridDomain]:
 
 
 def caseload_for_liaison(*, user: AbstractBaseUser) -> QuerySet[School]:
-    """The schools the user is liaison for, with how many flags are live and the soonest deadline."""
+    """The schools the user is liaison for, with how many flags are live and the soonest deadline: the
+    schools with the nearest deadline first, those with no live flag after them by name."""
     live = Q(flags__status__in=LIVE_FLAG_STATUSES)
     return (
         schools_visible_to(user)
         .filter(liaison=user)
         .annotate(live_flags=Count("flags", filter=live), next_deadline=Min("flags__deadline", filter=live))
-        .order_by("name", "pk")
+        .order_by(F("next_deadline").asc(nulls_last=True), "name", "pk")
     )
 
 

@@ -1,4 +1,5 @@
-"""Journeys through the portal in Chromium: each role's home page, a school's decision rights, the
+"""Journeys through the portal in Chromium: each role's home page (the principal's list of what needs
+them, the liaison's caseload, the reviewer's queue), a school's decision rights, the
 district overview's live search, logging out, another school's page, the keyboard, a phone's width.
 Every page a journey reaches is checked with axe-core (WCAG 2.1 A and AA)."""
 
@@ -6,6 +7,10 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from contracts.models import PerformanceContract
+from schools.models import School
+from tests.home.builders import open_flag
 
 from .accessibility import assert_accessible
 from .steps import LOGIN_PATH, login, logout, review_screenshot
@@ -22,6 +27,11 @@ DISTRICT_STAFF = [
 SCHOOL_STAFF = ["principal-s0001", "team-s0001"]
 DOMAINS = ["People", "Time", "Money", "Program"]
 PHONE = {"width": 390, "height": 844}
+
+
+def written(day) -> str:
+    """A date as the pages write it: Feb 1, 2027."""
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def heading(page: Page):
@@ -48,8 +58,8 @@ def test_login_page_is_accessible_and_explains_a_wrong_password(page: Page, demo
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("username", DISTRICT_STAFF)
-def test_district_staff_start_on_the_district_overview(page: Page, demo_district, username):
+@pytest.mark.parametrize("username", ["admin", "viewer"])
+def test_the_autonomy_office_and_viewers_start_on_the_district_overview(page: Page, demo_district, username):
     login(page, username)
 
     expect(page).to_have_url(re.compile(r"/schools/$"))
@@ -60,11 +70,35 @@ def test_district_staff_start_on_the_district_overview(page: Page, demo_district
         review_screenshot(page, "district-overview-admin")
 
 
-@pytest.mark.parametrize("username", SCHOOL_STAFF)
-def test_school_staff_start_on_their_schools_decision_rights(page: Page, demo_district, username):
+@pytest.mark.parametrize("username", [name for name in DISTRICT_STAFF if name.startswith("reviewer-")])
+def test_reviewers_start_on_their_review_queue(page: Page, demo_district, username):
     login(page, username)
 
-    expect(page).to_have_url(re.compile(r"/schools/S0001/$"))
+    expect(page).to_have_url(re.compile(r"/review/$"))
+    assert_accessible(page)
+
+
+def test_a_liaison_starts_on_the_caseload_with_its_flags_and_deadlines(page: Page, demo_district):
+    school = School.objects.get(code="S0001")
+    flag = open_flag(school, contract=PerformanceContract.objects.get(school=school, status="proposed"), days_left=12)
+    login(page, "liaison-1")
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(heading(page)).to_have_text("Your caseload")
+    flags = page.get_by_role("region", name=re.compile("^Open flags"))
+    expect(flags.get_by_role("listitem").first).to_contain_text(f"By {written(flag.deadline)} — 12 days left")
+    expect(page.get_by_role("link", name="Addams Elementary School", exact=True)).to_be_visible()
+    assert_accessible(page)
+    review_screenshot(page, "liaison-home")
+
+
+@pytest.mark.parametrize("username", SCHOOL_STAFF)
+def test_school_staff_start_on_what_needs_them_then_their_schools_decision_rights(page: Page, demo_district, username):
+    login(page, username)
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(heading(page)).to_have_text("Addams Elementary School")
+    expect(page.get_by_role("heading", level=2, name=re.compile("^Needs (you|your school)"))).to_be_visible()
     expect(page.get_by_role("heading", level=2, name=re.compile("^Decisions this school holds"))).to_be_visible()
     for domain in DOMAINS:
         section = page.get_by_role("region", name=re.compile(rf"^{domain}\b"))
@@ -75,6 +109,30 @@ def test_school_staff_start_on_their_schools_decision_rights(page: Page, demo_di
     assert_accessible(page)
     if username == "principal-s0001":
         review_screenshot(page, "principal-home")
+
+
+def test_the_principals_home_lists_the_contract_to_sign_and_a_flag_deadline_and_leads_to_them(
+    page: Page, demo_district
+):
+    school = School.objects.get(code="S0001")
+    contract = PerformanceContract.objects.get(school=school, status="proposed")
+    flag = open_flag(school, contract=contract, days_left=12)
+    login(page, "principal-s0001")
+
+    needs = page.get_by_role("region", name=re.compile("^Needs you"))
+    contract_item = needs.get_by_role("listitem").filter(has_text="waiting for your signature")
+    expect(contract_item).to_contain_text(f"version {contract.version}")
+    flag_item = needs.get_by_role("listitem").filter(has_text="Flag: notice of concern")
+    expect(flag_item).to_contain_text(f"By {written(flag.deadline)} — 12 days left")
+    assert_accessible(page)
+    review_screenshot(page, "principal-home-needs")
+
+    flag_item.get_by_role("link", name="Read the notice and answer with a plan").click()
+    expect(page).to_have_url(re.compile(rf"/flags/{flag.pk}/$"))
+    page.go_back()
+    contract_item.get_by_role("link", name="Read and sign the contract").click()
+    expect(page).to_have_url(re.compile(rf"/contracts/{contract.pk}/$"))
+    expect(page.get_by_role("heading", name="Sign the contract")).to_be_visible()
 
 
 def test_district_overview_search_updates_the_table_and_the_address(page: Page, demo_district):

@@ -50,7 +50,7 @@ def test_the_principals_home_shows_the_contract_to_sign(school, make_member, cli
 
     assert response.status_code == 200
     needs = needs_html(response)
-    assert "Performance contract 2026-27 to 2027-28, version 1: waiting for the principal&#x27;s signature" in needs
+    assert "Performance contract 2026-27 to 2027-28, version 1: waiting for your signature" in needs
     assert f'href="{reverse("contracts:contract_detail", args=[contract.pk])}">Read and sign the contract</a>' in needs
 
 
@@ -62,6 +62,7 @@ def test_the_school_team_sees_the_contract_but_is_told_the_principal_signs(schoo
 
     assert f'href="{reverse("contracts:contract_detail", args=[contract.pk])}">Read the contract</a>' in needs
     assert "Read and sign" not in needs
+    assert "waiting for the principal&#x27;s signature" in needs
     assert "The principal signs it." in needs
 
 
@@ -78,7 +79,8 @@ def test_open_flags_show_their_deadlines_and_days_left_soonest_first(school, mak
     assert f"By {written(in_days(12))}</strong> — 12 days left" in needs
     assert f"By {written(in_days(1))}</strong> — 1 day left" in needs
     assert f"By {written(in_days(-3))}</strong> — 3 days overdue" in needs
-    assert "Corrective action plan required: improvement plan due" in needs
+    assert "Flag: corrective action plan required" in needs
+    assert "Expected remedy: Submit an improvement plan." in needs
     assert "Read the notice and answer with a plan" in needs
     order = [needs.index(reverse("accountability:flag_detail", args=[f.pk]) + '"') for f in (late, sooner, later)]
     assert order == sorted(order)
@@ -195,7 +197,8 @@ def test_the_principals_home_query_count_does_not_grow_with_items(
 
 def test_the_liaisons_home_shows_the_caseloads_flags_with_deadlines_soonest_first(make_member, client_for, admin):
     liaison = make_member(Role.LIAISON)
-    near, far = SchoolFactory(liaison=liaison, name="Adams"), SchoolFactory(liaison=liaison, name="Banneker")
+    quiet = SchoolFactory(liaison=liaison, name="Aaron")
+    far, near = SchoolFactory(liaison=liaison, name="Adams"), SchoolFactory(liaison=liaison, name="Banneker")
     elsewhere = SchoolFactory(name="Carver")
     far_flag = open_flag(far, contract=proposed_contract(far, admin=admin), days_left=20)
     near_flag = open_flag(near, contract=proposed_contract(near, admin=admin), days_left=2, level=2)
@@ -208,16 +211,18 @@ def test_the_liaisons_home_shows_the_caseloads_flags_with_deadlines_soonest_firs
     assert "<h1>Your caseload</h1>" in html
     assert f"By {written(in_days(2))}</strong> — 2 days left" in html
     assert f"By {written(in_days(20))}</strong> — 20 days left" in html
-    assert "Banneker: Notice of concern" in html and "Adams: Corrective action plan required" in html
+    assert "Adams: Notice of concern" in html and "Banneker: Corrective action plan required" in html
     near_at = html.index(reverse("accountability:flag_detail", args=[near_flag.pk]) + '"')
     far_at = html.index(reverse("accountability:flag_detail", args=[far_flag.pk]) + '"')
     assert near_at < far_at
     assert "Read and acknowledge the flag" in html
     assert reverse("accountability:flag_detail", args=[their_flag.pk]) + '"' not in html
     assert "Carver" not in html
+    # The caseload's schools, the nearest deadline first, a school with no live flag last.
     assert [(s.name, s.live_flags, s.next_deadline) for s in response.context["caseload"]] == [
-        ("Adams", 1, in_days(2)),
-        ("Banneker", 1, in_days(20)),
+        ("Banneker", 1, in_days(2)),
+        ("Adams", 1, in_days(20)),
+        (quiet.name, 0, None),
     ]
 
 
