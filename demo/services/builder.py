@@ -32,6 +32,8 @@ from demo.services.data import (
     NETWORK_NAMES,
     SCHOOL_NAMES,
     TEMPLATE_RULES,
+    TRAJECTORIES,
+    YEARLY_NOISE,
 )
 from metrics.models import Metric, Observation
 from schools.models import Cohort, District, GradeBand, Membership, Network, ReviewFunction, Role, School, SchoolYear
@@ -219,13 +221,14 @@ class DistrictBuilder:
         self.logins.users.append((f"School team of {first.name}", team[0].username))
 
     def observations(self, *, flagged) -> None:
-        """Several years per school: improving, declining or flat, with a few gaps and the flagged schools'
-        latest year. Leaves each school's trend in `trajectories` and the latest values in `latest`."""
+        """Several years per school, from the year it opened: improving, declining or flat, with a few gaps
+        and the flagged schools' latest year. Leaves each school's trend in `trajectories` and the latest
+        values in `latest`."""
         metrics = list(Metric.objects.order_by("code"))
         self.trajectories: dict[int, float] = {}
         rows = []
         for school in self.schools:
-            trend = self.rng.choice([1.0, 1.0, 1.0, 0.5, 0.5, 0.0, -0.5, -1.0])
+            trend = self.rng.choice(TRAJECTORIES)
             self.trajectories[school.pk] = trend
             gappy = self.rng.random() < 0.08
             for metric in metrics:
@@ -234,9 +237,11 @@ class DistrictBuilder:
                 mean, spread, step = METRIC_SHAPES.get(metric.code, METRIC_SHAPE_DEFAULT)
                 level = self.rng.gauss(mean, spread)
                 for year_index, year in enumerate(self.years):
+                    if year.start_date.year < school.opened_year:  # no results from before it opened
+                        continue
                     if gappy and self.rng.random() < 0.3 or flagged.is_late(school, metric, year):
                         continue
-                    value = level + trend * step * year_index + self.rng.gauss(0, abs(step) * 0.3)
+                    value = level + trend * step * year_index + self.rng.gauss(0, abs(step) * YEARLY_NOISE)
                     value = flagged.adjust(school, metric, year, value)
                     rows.append(
                         Observation(
