@@ -26,7 +26,7 @@ from autonomy.models import (
     ItemDecision,
     RequestItem,
 )
-from autonomy.policies import grants_visible_to
+from autonomy.policies import grants_visible_to, requests_visible_to
 from autonomy.selectors import eligibility_for
 from schools.models import Cohort, School
 from schools.policies import schools_visible_to
@@ -309,13 +309,14 @@ def _standing(grant: AutonomyGrant | None, today) -> str:
     }[grant.status]
 
 
-def decision_grid_for_school(*, school: School, today=None) -> list[GridDomain]:
+def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=None) -> list[GridDomain]:
     """Every decision of the catalog for one school, by domain, each with why it is held or not:
     revoked on a day and why, suspended, at risk, starting later, eligible now (an earned autonomy whose
     criteria the school meets), already allowed (no rule prevents it), asked for, or not requested.
 
     Seven queries whatever the school's history: the catalog, the school's grants and their steps, the
-    criteria and the school's observations, the clarifications, the school's request items.
+    criteria and the school's observations, the clarifications, the school's request items — only those of
+    requests the viewer may see (a school's drafts are its own).
     """
     today = today or timezone.localdate()
     catalog = sorted(
@@ -341,7 +342,9 @@ def decision_grid_for_school(*, school: School, today=None) -> list[GridDomain]:
         clarified.setdefault(clarification.autonomy_id, []).append(clarification)
     asked: dict[int, RequestItem] = {}
     items = (
-        RequestItem.objects.filter(request__school=school, autonomy__in=[a.pk for a in unheld])
+        RequestItem.objects.filter(
+            request__in=requests_visible_to(viewer).filter(school=school), autonomy__in=[a.pk for a in unheld]
+        )
         .filter(Q(request__status__in=OPEN_REQUEST_STATUSES) | Q(decision=ItemDecision.DECLINED))
         .select_related("request")
         .order_by("request__updated_at", "pk")

@@ -210,10 +210,10 @@ def school_needs(*, user: AbstractBaseUser, school: School, today: datetime.date
     return [*_contract_needs(user=user, school=school, today=today), *undated, *dated]
 
 
-def school_grid(*, school: School, today: datetime.date) -> list[GridDomain]:
+def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[GridDomain]:
     """The school's decision grid, with the day an at-risk grant's notice runs out: the deadline of the
     live flag whose rung put it at risk (one query more when a grant is at risk)."""
-    grid = decision_grid_for_school(school=school, today=today)
+    grid = decision_grid_for_school(school=school, viewer=user, today=today)
     at_risk = {
         right.flag_id
         for row in grid

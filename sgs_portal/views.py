@@ -42,7 +42,7 @@ def _school_home(request, roles):
         "today": today,
         "is_principal": school.pk in roles.principal_of,
         "needs": school_needs(user=request.user, school=school, today=today),
-        **decision_grid_context(school_grid(school=school, today=today)),
+        **decision_grid_context(school_grid(user=request.user, school=school, today=today)),
     }
     return render(request, "home_school.html", context)
 

@@ -21,7 +21,7 @@ OVERVIEW_PAGE_SIZE = 50
 @login_required
 def school_decision_rights(request, code):
     school = school_get_for_user(user=request.user, code=code)
-    rows = decision_grid_for_school(school=school)
+    rows = decision_grid_for_school(school=school, viewer=request.user)
     return render(request, "autonomy/school_decision_rights.html", {"school": school, **decision_grid_context(rows)})
 
 

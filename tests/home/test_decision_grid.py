@@ -147,3 +147,19 @@ def test_another_schools_history_does_not_explain_this_schools_grid(school, othe
 
     assert row(html, "Hire and dismiss staff") == "Full, with expectations Not held Not requested."
     assert "Their vacancies." not in html
+
+
+def test_a_schools_draft_shows_on_its_home_but_not_to_its_liaison(school, make_member, client_for):
+    principal = make_member(Role.PRINCIPAL, school=school)
+    liaison = make_member(Role.LIAISON)
+    school.liaison = liaison
+    school.save()
+    call = CallFactory(created_by=admin_user(), offers=["program.offerings"])
+    draft = complete_request(principal=principal, school=school, call=call, codes=("program.offerings",))
+
+    home = client_for(principal).get(reverse("home")).content.decode()
+    page = client_for(liaison).get(reverse("autonomy:school_detail", args=[school.code])).content.decode()
+
+    assert "In a draft request, not submitted yet." in row(home, "Design program offerings")
+    assert row(page, "Design program offerings") == "By request Not held Not requested."
+    assert reverse("autonomy:request_detail", args=[draft.pk]) not in page

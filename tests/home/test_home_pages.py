@@ -261,3 +261,16 @@ def test_the_autonomy_office_and_viewers_keep_the_district_overview(make_member,
     response = client_for(make_member(role)).get(reverse("home"))
     assert response.status_code == 302
     assert response.url == reverse("autonomy:district_overview")
+
+
+def test_the_school_team_reads_a_flag_and_is_told_the_principal_answers(school, make_member, client_for, admin):
+    team = make_member(Role.SCHOOL_TEAM, school=school)
+    flag = open_flag(school, contract=proposed_contract(school, admin=admin), days_left=6)
+
+    response = client_for(team).get(reverse("home"))
+    needs = needs_html(response)
+
+    assert '<h2 id="needs-heading">Needs your school' in needs
+    assert f'href="{reverse("accountability:flag_detail", args=[flag.pk])}">Read the notice</a>' in needs
+    assert "The principal submits the plan." in needs
+    assert f"By {written(in_days(6))}</strong> — 6 days left" in needs
