@@ -149,3 +149,9 @@ def can_review_requests(user: AbstractBaseUser) -> Decision:
     if roles.functions or roles.is_admin:
         return ALLOW
     return deny("The review queue is for central-office reviewers.")
+
+
+def can_edit_catalog(user: AbstractBaseUser) -> Decision:
+    """The catalog's words (what a school decides, what stays with the district): the autonomy office.
+    Everyone signed in reads the catalog."""
+    return autonomy_office(user, "Only the autonomy office edits the autonomy catalog.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autonomy.views import calls, grants, requests, review, schools
+from autonomy.views import calls, catalog, grants, requests, review, schools
 
 app_name = "autonomy"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("grants/issue/", grants.grants_issue_scope, name="grants_issue_scope"),
     path("grants/<int:pk>/change/", grants.grant_change_view, name="grant_change"),
     path("flexibilities/", grants.flexibility_list, name="flexibility_list"),
+    # The autonomy catalog: what each decision right lets a school decide, and its boundaries
+    path("catalog/", catalog.catalog_list, name="catalog"),
+    path("catalog/<str:code>/", catalog.catalog_entry, name="catalog_entry"),
+    path("catalog/<str:code>/edit/", catalog.catalog_edit, name="catalog_edit"),
 ]

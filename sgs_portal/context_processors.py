@@ -23,7 +23,8 @@ def navigation(request):
     if can_view_flags(user):
         links.append(("accountability:flag_list", "Flags"))
     links.append(("autonomy:call_list", "Calls"))
-    links.append(("autonomy:flexibility_list", "Clarified flexibilities"))
+    # The catalog links the clarified flexibilities: what every school may already do, without a grant.
+    links.append(("autonomy:catalog", "Autonomy catalog"))
     tools = []
     if can_run_evaluation(user):
         tools.append(("accountability:evaluation_runs", "Evaluation"))

@@ -195,6 +195,13 @@ PAGES = {
         login_or(others=404, admin=200), kwargs=lambda world, own: {"pk": world["grants"][own].pk}
     ),
     "autonomy:flexibility_list": Page(EVERYONE),
+    # The autonomy catalog: every signed-in person reads it; only the autonomy office edits it (403: the
+    # entry itself is no secret).
+    "autonomy:catalog": Page(EVERYONE),
+    "autonomy:catalog_entry": Page(EVERYONE, kwargs=lambda world, own: {"code": "people.hiring"}),
+    "autonomy:catalog_edit": Page(
+        login_or(others=403, admin=200), kwargs=lambda world, own: {"code": "people.hiring"}
+    ),
     # Contracts
     "contracts:contract_list": Page(EVERYONE),
     "contracts:contract_new": Page(ADMIN_ONLY),

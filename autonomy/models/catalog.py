@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -55,6 +56,20 @@ class Autonomy(TimeStampedModel):
     domain = models.CharField(max_length=8, choices=Domain.choices)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # The boundaries of the autonomy, as the catalog page states them to every signed-in person.
+    school_decides = models.TextField(
+        "what the school decides", blank=True, help_text="The decisions a school holding this autonomy makes."
+    )
+    district_keeps = models.TextField(
+        "what stays with the district",
+        blank=True,
+        help_text="The boundaries: the non-negotiables every school keeps to, holding this autonomy or not.",
+    )
+    retention_expectations = models.TextField(
+        "what a school must keep meeting",
+        blank=True,
+        help_text="The results or conduct a school must keep up to keep this autonomy.",
+    )
     model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
     display_order = models.PositiveSmallIntegerField(default=0)
 
@@ -114,3 +129,44 @@ class EligibilityCriterion(TimeStampedModel):
 
     def __str__(self):
         return f"{self.metric.name} {self.get_comparator_display()} {self.threshold.normalize()}"
+
+
+# The catalog's words a person edits in the portal, in the order the entry's page shows them, with the
+# label the page and the history give each.
+CATALOG_TEXT_LABELS = {
+    "name": "Name",
+    "description": "Summary",
+    "school_decides": "What the school decides",
+    "district_keeps": "What stays with the district",
+    "retention_expectations": "What a school must keep meeting",
+}
+CATALOG_TEXT_FIELDS = tuple(CATALOG_TEXT_LABELS)
+
+
+class AutonomyRevision(models.Model):
+    """One change to a catalog entry's words: who made it, when, and each field's text before and after.
+
+    Append-only; written by autonomy.services.catalog in the same transaction as the change itself.
+    `changes` maps a field of CATALOG_TEXT_FIELDS to {"from": old text, "to": new text}.
+    """
+
+    autonomy = models.ForeignKey(Autonomy, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+    note = models.TextField(blank=True, help_text="Why the entry was changed, in a sentence.")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.autonomy.code}: {', '.join(self.changes)} ({self.changed_at:%Y-%m-%d})"
+
+    @property
+    def changed_fields(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) for each field changed, in the page's order."""
+        return [
+            (CATALOG_TEXT_LABELS[name], self.changes[name].get("from", ""), self.changes[name].get("to", ""))
+            for name in CATALOG_TEXT_FIELDS
+            if name in self.changes
+        ]

@@ -1,4 +1,5 @@
 from autonomy.services.calls import call_create
+from autonomy.services.catalog import autonomy_catalog_update
 from autonomy.services.grants import grant_change, grants_issue, grants_issue_to_scope
 from autonomy.services.request_drafting import (
     ItemText,
@@ -24,6 +25,7 @@ from autonomy.services.request_review import (
 )
 
 __all__ = [
+    "autonomy_catalog_update",
     "ItemChoice",
     "ItemText",
     "OutcomeInput",

@@ -11,6 +11,7 @@ import random
 from django.db import transaction
 
 from demo.services.builder import DemoLogins, DistrictBuilder, current_school_year_start, school_year_label
+from demo.services.catalog_text import catalog_text_fill
 from demo.services.data import (
     BENCHMARK_COUNTS,
     DEMO_PASSWORD,
@@ -62,6 +63,7 @@ def demo_district_seed(
         district.organisation()
         district.observations(flagged=FlaggedSchools.among(district.schools, year=district.years[-1]))
         district.criteria()
+        catalog_text_fill()
         grants_scene(district, rng=rng)
         requests_scene(district)
         contracts_scene(district, benchmarks=(TEMPLATE_BENCHMARKS + MORE_BENCHMARKS)[:benchmarks])
