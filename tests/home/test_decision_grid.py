@@ -163,3 +163,24 @@ def test_a_schools_draft_shows_on_its_home_but_not_to_its_liaison(school, make_m
     assert "In a draft request, not submitted yet." in row(home, "Design program offerings")
     assert row(page, "Design program offerings") == "By request Not held Not requested."
     assert reverse("autonomy:request_detail", args=[draft.pk]) not in page
+
+
+def test_a_decision_revoked_under_the_contract_links_to_the_notice(school, make_member, client_for):
+    principal = make_member(Role.PRINCIPAL, school=school)
+    flag = open_flag(school, contract=proposed_contract(school, admin=admin_user()), days_left=0)
+    hiring = grant(school, "people.hiring")
+    grant_change(
+        actor=None,
+        grant_id=hiring.pk,
+        action="revoke_by_rule",
+        reason="7 teacher vacancies on the first day, against a limit of 3: autonomy revoked.",
+        evidence={"flag": flag.pk},
+    )
+
+    html = client_for(principal).get(reverse("home")).content.decode()
+
+    assert row(html, "Hire and dismiss staff").startswith(
+        f"Full, with expectations Revoked Revoked on {written(timezone.localdate())}: 7 teacher vacancies"
+    )
+    assert row(html, "Hire and dismiss staff").endswith("Read the notice about hire and dismiss staff")
+    assert f'<a href="{reverse("accountability:flag_detail", args=[flag.pk])}">Read the notice' in html
