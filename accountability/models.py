@@ -43,6 +43,32 @@ class EvaluationRun(TimeStampedModel):
         return f"Evaluation as of {self.as_of} ({self.status})"
 
 
+class EvaluationAttempt(models.Model):
+    """One attempt at a run, kept as it ended: a re-run of a date is another attempt, and the first one's
+    record stays. `changes` lists what it changed (flags opened and raised, grants moved), school by school;
+    an attempt that changed nothing says so. An attempt whose worker was lost stays "running" until a later
+    attempt of the run finds it so and marks it lost."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    trigger = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True, help_text="What the attempt changed, school by school.")
+    changes_total = models.PositiveIntegerField(default=0, help_text="All its changes; `changes` keeps the first ones.")
+    held_reason = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run", "-number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="attempt_number_unique_per_run")]
+
+    def __str__(self):
+        return f"{self.run} attempt {self.number} ({self.status})"
+
+
 class ResultStatus(models.TextChoices):
     MET = "met", "Met"
     NOT_MET = "not_met", "Not met"

@@ -183,7 +183,8 @@ def school_results(*, school: School) -> SchoolResults:
 
 
 def runs_recent(*, limit: int = 20) -> list[EvaluationRun]:
-    return list(EvaluationRun.objects.order_by("-started_at", "-pk")[:limit])
+    """The latest runs with each one's attempts, newest first."""
+    return list(EvaluationRun.objects.order_by("-started_at", "-pk").prefetch_related("attempt_log")[:limit])
 
 
 def eligibility_findings_open() -> QuerySet[EligibilityFinding]:

@@ -33,5 +33,6 @@ COUNT_LABELS = {
     "grants_suspended": "Autonomies suspended",
     "grants_revoked": "Autonomies revoked",
     "grants_cured": "Autonomies cured",
+    "grants_expired": "Autonomies ended with their term",
     "newly_eligible": "Newly eligible for an earned autonomy",
 }

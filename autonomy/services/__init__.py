@@ -1,6 +1,6 @@
 from autonomy.services.calls import call_create
 from autonomy.services.catalog import autonomy_catalog_update
-from autonomy.services.grants import grant_change, grants_issue, grants_issue_to_scope
+from autonomy.services.grants import grant_change, grants_expire_ended, grants_issue, grants_issue_to_scope
 from autonomy.services.request_drafting import (
     ItemText,
     OutcomeInput,
@@ -32,6 +32,7 @@ __all__ = [
     "fields_at_places",
     "call_create",
     "grant_change",
+    "grants_expire_ended",
     "grants_issue",
     "grants_issue_to_scope",
     "request_comment",

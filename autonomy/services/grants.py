@@ -154,6 +154,7 @@ GRANT_NOTICES = {
     GrantStatus.SUSPENDED: "has been suspended",
     GrantStatus.REVOKED: "has been revoked",
     GrantStatus.ACTIVE: "has been restored",
+    GrantStatus.EXPIRED: "has ended with its term",
 }
 
 
@@ -187,6 +188,22 @@ def grant_change(
         notify=(lambda grant, event: _notify_grant_change(grant=grant, event=event)) if notify_school else None,
     )
     return grant
+
+
+def grants_expire_ended(*, as_of: datetime.date) -> list[AutonomyGrant]:
+    """The end of the term, reached by the nightly run: every live grant whose last day (ends_on) is
+    before the date expires, each through the table as the system's step, with its event and notice."""
+    ended = AutonomyGrant.objects.filter(status__in=LIVE_STATUSES, ends_on__lt=as_of).order_by("pk")
+    return [
+        grant_change(
+            actor=None,
+            grant_id=pk,
+            action="expire",
+            reason=f"The grant's term ended on {ends_on:%B %-d, %Y}.",
+            evidence={"ends_on": ends_on.isoformat(), "as_of": as_of.isoformat()},
+        )
+        for pk, ends_on in ended.values_list("pk", "ends_on")
+    ]
 
 
 def _notify_grant_change(*, grant: AutonomyGrant, event: GrantEvent) -> None:

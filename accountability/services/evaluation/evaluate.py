@@ -9,6 +9,7 @@ import datetime
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -22,6 +23,7 @@ from accountability.services.evaluation.guardrails import data_concern
 from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_apply
 from accountability.services.measures import BenchmarkSpec, Outcome, measure, previous_periods
 from accountability.services.results import results_upsert
+from autonomy.services import grants_expire_ended
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from metrics.models import Direction, Observation
 from schools.models import School, SchoolYear
@@ -32,6 +34,7 @@ SUMMARY_KEYS = (
     "benchmarks",
     *ResultStatus.values,
     *RULE_COUNT_KEYS,
+    "grants_expired",
     "newly_eligible",
 )
 
@@ -59,14 +62,48 @@ def _collector_paused():
             gc.enable()
 
 
+@dataclass
+class Computed:
+    """What a run's work found: its counts, what looks wrong in the data it used ("" if nothing), and
+    what it changed, school by school (the first CHANGES_KEPT of `changes_total`)."""
+
+    counts: dict[str, int]
+    concern: str = ""
+    changes: list[dict] = field(default_factory=list)
+    changes_total: int = 0
+
+
+# How many of a run's changes are kept to show: a first run in a large district changes thousands.
+CHANGES_KEPT = 500
+
+
+def evaluation_compute(*, as_of: datetime.date, run: EvaluationRun) -> Computed:
+    """Evaluate as of the date; the counts, the data concern and the changes, by school name."""
+    counts, concern, changes = _compute(as_of=as_of, run=run)
+    names = {}
+    if changes:
+        schools = School.objects.filter(pk__in={school_id for school_id, _ in changes})
+        names = {pk: (name, code) for pk, name, code in schools.values_list("pk", "name", "code")}
+    listed = sorted(changes, key=lambda change: (names[change[0]], change[1]))
+    return Computed(
+        counts=counts,
+        concern=concern,
+        changes=[{"school": names[pk][1], "name": names[pk][0], "what": what} for pk, what in listed[:CHANGES_KEPT]],
+        changes_total=len(changes),
+    )
+
+
 @_collector_paused()
-def evaluation_compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int], str]:
-    """The run's counts, and what looks wrong in the data it used (empty if nothing)."""
+def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int], str, list[tuple[int, str]]]:
     counts = dict.fromkeys(SUMMARY_KEYS, 0)
-    counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of)  # whether or not contracts run
+    # Grants past their term end first, so that no rule acts on them; whether or not contracts run.
+    expired = grants_expire_ended(as_of=as_of)
+    counts["grants_expired"] = len(expired)
+    changes = [(grant.school_id, f"{grant.autonomy.name}: ended with its term") for grant in expired]
+    counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of)
     year = _period_for(as_of)
     if year is None:
-        return counts, ""
+        return counts, "", changes
     contracts = {
         c.pk: c
         for c in PerformanceContract.objects.filter(
@@ -76,7 +113,7 @@ def evaluation_compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dic
         ).select_related("term_start")
     }
     if not contracts:
-        return counts, ""
+        return counts, "", changes
     specs = _benchmark_specs(contracts)
     periods = {
         pk: [p for p in previous_periods(year.label, 50) if p >= contract.term_start.label]
@@ -89,12 +126,13 @@ def evaluation_compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dic
     counts["benchmarks"] = len(current)
     for outcome in current.values():
         counts[outcome.status] += 1
-    flags = rules_apply(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
+    flags, flag_changes = rules_apply(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
     counts.update(flags)
+    changes += flag_changes
     concern = data_concern(
         specs, {key[0]: o for key, o in current.items()}, year=year, period_ended=as_of > year.end_date
     )
-    return counts, concern
+    return counts, concern, changes
 
 
 def _benchmark_specs(contracts) -> list[BenchmarkSpec]:

@@ -27,8 +27,9 @@ from autonomy.models import GrantStatus
 from contracts.models import Condition, InterventionRule, Level
 
 
-def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, int]:
-    """Open, supersede, clear, cure and raise the flags the rules call for; the counts of what changed.
+def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Open, supersede, clear, cure and raise the flags the rules call for; the counts of what changed,
+    and the changes themselves as (school id, what changed).
 
     One live flag per school and condition (a condition is the rule's kind and, for K in a row, its
     benchmark): of the rules of one condition that hold, the highest rung wins, and a live flag on a
@@ -102,6 +103,9 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
     )
     escalated = flags_escalate_overdue(live, holding, as_of=as_of, now=now, skip={f.pk for f in superseded})
     counts["flags_raised"] += len(escalated)
+    changes = [(f.school_id, f"Flag opened: {rung_label(f.level)} ({f.provision})") for f in new_flags]
+    changes += [(f.school_id, f"Flag raised to {rung_label(f.level)} ({f.provision})") for f in superseded + escalated]
+    changes += [(f.school_id, f"Condition cleared ({f.provision})") for f in cleared]
     in_cure = [f for f in cleared if f.level == Level.AT_RISK and as_of <= f.deadline]
     _evidence_load(escalated + in_cure)
     notices = []
@@ -109,12 +113,14 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
         consequences = grants_apply_rung(flag, as_of=as_of)
         for consequence in consequences:
             counts[GRANT_COUNTS[consequence.status]] += 1
+            changes.append((flag.school_id, f"{consequence.autonomy}: {GrantStatus(consequence.status).label.lower()}"))
         notices.append(FlagNotice(flag, f"level:{flag.level}", consequences))
     for flag in in_cure:
         results = _inputs(by_contract.get(flag.evidence["rule"]["contract"], []), outcomes, year)
         consequences = grants_cure(flag, as_of=as_of, results=results)
         if consequences:
             counts["grants_cured"] += len(consequences)
+            changes += [(flag.school_id, f"{c.autonomy}: cured, active again") for c in consequences]
             FlagEvent.objects.create(
                 flag=flag,
                 at=now,
@@ -128,7 +134,7 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> dict[str, in
             )
             notices.append(FlagNotice(flag, f"cured:{as_of.isoformat()}", consequences, cured=True))
     flags_notify(notices)
-    return counts
+    return counts, changes
 
 
 # The counts rules_apply adds to a run's; a grant moved by a rung is counted by its new status.

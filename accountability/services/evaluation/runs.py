@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from accountability.models import EvaluationRun, RunStatus
+from accountability.models import EvaluationAttempt, EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
 from accountability.services.evaluation.evaluate import evaluation_compute
 from accountability.services.evaluation.guardrails import reason_to_hold
@@ -26,6 +26,8 @@ from accountability.services.evaluation.lock import run_lock
 from autonomy.models import LIVE_STATUSES, AutonomyGrant
 from core.errors import ApplicationError, Conflict
 from core.policies import require
+
+LOST_ATTEMPT = "The worker was lost before this attempt ended; a later attempt took the run over."
 
 
 class RunTrigger(models.TextChoices):
@@ -90,6 +92,9 @@ def evaluation_run(
                 finished_at=timezone.now(),
                 updated_at=timezone.now(),
             )
+            EvaluationAttempt.objects.filter(run=run, number=run.attempts).update(
+                status=RunStatus.FAILED, error=repr(exc), finished_at=timezone.now()
+            )
             raise
 
 
@@ -117,6 +122,9 @@ def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple
             raise Conflict(f"The run as of {as_of} is {run.get_status_display().lower()}, no longer held.")
         # Still running when an attempt begins: the earlier attempts never ended the row.
         unfinished = run.unfinished_attempts if run.status == RunStatus.RUNNING else 0
+        EvaluationAttempt.objects.filter(run=run, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, error=LOST_ATTEMPT, finished_at=now
+        )
         if unfinished >= settings.EVALUATION_MAX_ATTEMPTS:
             run.status, run.finished_at = RunStatus.FAILED, now
             run.error = (
@@ -128,6 +136,7 @@ def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple
         run.status, run.trigger, run.started_at, run.finished_at = RunStatus.RUNNING, trigger, now, None
         run.attempts += 1
         run.unfinished_attempts, run.error = unfinished + 1, ""
+        EvaluationAttempt.objects.create(run=run, number=run.attempts, trigger=trigger, started_at=now)
         run.save(
             update_fields=[
                 "status",
@@ -154,8 +163,11 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, co
         # A savepoint, so that a held run's changes (and the notifications they scheduled on commit) are
         # undone while this transaction lives on to record the run as held.
         with transaction.atomic():
-            counts, data_concern = evaluation_compute(as_of=as_of, run=run)
-            held_reason = "" if confirm else reason_to_hold(counts, live_grants=live_grants, data_concern=data_concern)
+            computed = evaluation_compute(as_of=as_of, run=run)
+            counts = computed.counts
+            held_reason = (
+                "" if confirm else reason_to_hold(counts, live_grants=live_grants, data_concern=computed.concern)
+            )
             if confirmed_by is not None and counts != previewed:
                 held_reason = (
                     "The data changed after the run was held, so it would no longer do what you reviewed. "
@@ -174,6 +186,17 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, co
             transaction.set_rollback(True)
         else:
             run.save()
+            EvaluationAttempt.objects.filter(run=run, number=run.attempts).update(
+                status=run.status,
+                trigger=trigger,
+                finished_at=run.finished_at,
+                counts=counts,
+                changes=computed.changes,
+                changes_total=computed.changes_total,
+                held_reason=held_reason,
+            )
+    # What the run changed (or, held or previewed, would have), school by school, for the page showing it.
+    run.changes, run.changes_total = computed.changes, computed.changes_total
     return run
 
 
