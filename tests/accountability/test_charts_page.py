@@ -128,3 +128,32 @@ def test_the_flag_evidence_writes_values_and_standing_as_people_do(district, cli
     assert "40 (25th percentile of 4 schools)" in cells and "at least the 40th percentile" in cells
     assert "7 vacancies" in cells and "at most 3 vacancies" in cells
     assert "compared with" not in page and "88.1667" not in page
+
+
+def test_growth_without_a_baseline_says_it_is_not_measured_yet(make_member, client_for):
+    admin = make_member(Role.ADMIN)
+    template = ContractTemplate.objects.create(name="Growth")
+    TemplateBenchmark.objects.create(
+        template=template,
+        key="ela-growth",
+        metric=Metric.objects.get(code="ela_proficiency"),
+        kind="growth",
+        comparator=">=",
+        target_mode="fixed",
+        target_value=1,
+    )
+    years = school_years()
+    new, old = SchoolFactory(), SchoolFactory()
+    observe(old, "2025-26", 50)  # the baseline, before the contract is drafted
+    principals = [active_contract(school, admin=admin, template=template, years=years) for school in (new, old)]
+    for school in (new, old):
+        observe(school, "2026-27", 54)
+    evaluation_run(as_of=AS_OF)
+    note = "no result from before the contract to grow from"
+    pages = [
+        client_for(principal).get(reverse("accountability:school_results", args=[school.code])).content.decode()
+        for school, principal in zip((new, old), principals, strict=True)
+    ]
+    assert note in pages[0] and "baseline plus the growth" not in pages[0]
+    assert note not in pages[1] and "The target line is the baseline plus the growth asked for." in pages[1]
+    assert "+4 points against a target of +1 point" in pages[1]
