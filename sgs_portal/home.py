@@ -255,9 +255,9 @@ def caseload_for_liaison(*, user: AbstractBaseUser) -> QuerySet[School]:
 
 
 NEXT_STEP = {
-    FlagStatus.OPEN: "Acknowledge it and talk with the principal.",
-    FlagStatus.ACKNOWLEDGED: "Waiting for the school's improvement plan.",
-    FlagStatus.PLAN_SUBMITTED: "The plan is in; the autonomy office decides.",
+    FlagStatus.OPEN: "acknowledge it and talk with the principal.",
+    FlagStatus.ACKNOWLEDGED: "waiting for the school's improvement plan.",
+    FlagStatus.PLAN_SUBMITTED: "the autonomy office decides.",
 }
 
 

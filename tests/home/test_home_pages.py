@@ -11,7 +11,7 @@ from django.utils import timezone
 from accountability.models import FlagStatus
 from schools.models import Role
 from tests.autonomy.factories import CallFactory, complete_request
-from tests.factories import SchoolFactory, grant
+from tests.factories import MembershipFactory, SchoolFactory, grant
 from tests.home.builders import admin_user, open_flag, proposed_contract, returned_request
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,9 @@ def test_the_liaisons_home_shows_the_caseloads_flags_with_deadlines_soonest_firs
     quiet = SchoolFactory(liaison=liaison, name="Aaron")
     far, near = SchoolFactory(liaison=liaison, name="Adams"), SchoolFactory(liaison=liaison, name="Banneker")
     elsewhere = SchoolFactory(name="Carver")
-    far_flag = open_flag(far, contract=proposed_contract(far, admin=admin), days_left=20)
+    far_contract = proposed_contract(far, admin=admin)
+    far_flag = open_flag(far, contract=far_contract, days_left=20)
+    open_flag(far, contract=far_contract, days_left=30, status=FlagStatus.ACKNOWLEDGED)
     near_flag = open_flag(near, contract=proposed_contract(near, admin=admin), days_left=2, level=2)
     their_flag = open_flag(elsewhere, contract=proposed_contract(elsewhere, admin=admin), days_left=1)
 
@@ -215,13 +217,16 @@ def test_the_liaisons_home_shows_the_caseloads_flags_with_deadlines_soonest_firs
     near_at = html.index(reverse("accountability:flag_detail", args=[near_flag.pk]) + '"')
     far_at = html.index(reverse("accountability:flag_detail", args=[far_flag.pk]) + '"')
     assert near_at < far_at
-    assert "Read and acknowledge the flag" in html
+    assert html.count("Read and acknowledge the flag") == 2
+    assert html.count("Open: acknowledge it and talk with the principal.") == 2
+    assert "Acknowledged by the liaison: waiting for the school&#x27;s improvement plan." in html
+    assert f"By {written(in_days(30))}</strong> — 30 days left" in html
     assert reverse("accountability:flag_detail", args=[their_flag.pk]) + '"' not in html
     assert "Carver" not in html
     # The caseload's schools, the nearest deadline first, a school with no live flag last.
     assert [(s.name, s.live_flags, s.next_deadline) for s in response.context["caseload"]] == [
         ("Banneker", 1, in_days(2)),
-        ("Adams", 1, in_days(20)),
+        ("Adams", 2, in_days(20)),
         (quiet.name, 0, None),
     ]
 
@@ -274,3 +279,18 @@ def test_the_school_team_reads_a_flag_and_is_told_the_principal_answers(school, 
     assert f'href="{reverse("accountability:flag_detail", args=[flag.pk])}">Read the notice</a>' in needs
     assert "The principal submits the plan." in needs
     assert f"By {written(in_days(6))}</strong> — 6 days left" in needs
+
+
+def test_staff_of_two_schools_start_on_the_first_by_name_with_the_other_a_link_away(make_member, client_for):
+    first, second = SchoolFactory(name="Alpha Academy"), SchoolFactory(name="Zeta School")
+    principal = make_member(Role.PRINCIPAL, school=second)
+    MembershipFactory(user=principal, role=Role.SCHOOL_TEAM, school=first)
+
+    response = client_for(principal).get(reverse("home"))
+    html = response.content.decode()
+
+    assert response.context["school"] == first
+    assert "<h1>Alpha Academy</h1>" in html
+    assert f'You also work at <a href="{reverse("autonomy:school_detail", args=[second.code])}">Zeta School</a>' in html
+    # The principal of Zeta is on Alpha's team: Alpha's list is for the team.
+    assert '<h2 id="needs-heading">Needs your school' in html
