@@ -14,6 +14,7 @@ from autonomy.models import (
     ReviewComment,
     TargetOutcome,
 )
+from autonomy.models.catalog import CATALOG_TEXT_FIELDS, AutonomyRevision
 from core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
 
 
@@ -23,13 +24,24 @@ class EligibilityCriterionInline(admin.TabularInline):
     autocomplete_fields = ["metric"]
 
 
+class AutonomyRevisionInline(ReadOnlyInline):
+    model = AutonomyRevision
+    fields = readonly_fields = ["changed_at", "changed_by", "changes", "note"]
+
+
 @admin.register(Autonomy)
 class AutonomyAdmin(admin.ModelAdmin):
+    """An entry's words are edited on the catalog page, where each change is kept with who and when; here
+    they are read-only once the entry exists."""
+
     list_display = ["code", "name", "domain", "model", "display_order"]
     list_filter = ["domain", "model"]
     search_fields = ["code", "name"]
     list_editable = ["display_order"]
-    inlines = [EligibilityCriterionInline]
+    inlines = [EligibilityCriterionInline, AutonomyRevisionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return CATALOG_TEXT_FIELDS if obj is not None else ()
 
 
 class GrantEventInline(StatusEventInline):

@@ -26,7 +26,17 @@ class AutonomySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Autonomy
-        fields = ["code", "domain", "name", "description", "model", "criteria"]
+        fields = [
+            "code",
+            "domain",
+            "name",
+            "description",
+            "school_decides",
+            "district_keeps",
+            "retention_expectations",
+            "model",
+            "criteria",
+        ]
         read_only_fields = fields
 
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from rest_framework.test import APIClient
 
 from autonomy.models import Autonomy, AutonomyGrant, ClarifiedFlexibility, Domain, EligibilityCriterion, GrantStatus
 from autonomy.models.catalog import AutonomyRevision
@@ -403,3 +404,29 @@ def test_the_demo_states_the_boundaries_of_every_autonomy_in_the_catalog():
         assert entry.district_keeps.strip(), entry.code
         if entry.model == "full":
             assert entry.retention_expectations.strip(), entry.code
+
+
+# --- The API --------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_an_entrys_boundaries(make_member, school):
+    autonomy_catalog_update(
+        actor=make_member(Role.ADMIN),
+        code=HIRING,
+        texts={"school_decides": "Hire every teacher.", "district_keeps": "The salary schedule."},
+    )
+    client = APIClient()
+    client.force_authenticate(make_member(Role.PRINCIPAL, school=school))
+    body = client.get(f"/api/v1/autonomies/{HIRING}/").json()
+    assert (body["school_decides"], body["district_keeps"]) == ("Hire every teacher.", "The salary schedule.")
+    assert body["retention_expectations"] == ""
+
+
+def test_the_django_admin_shows_the_words_read_only_with_their_history(make_member, client_for):
+    office = make_member(Role.ADMIN, is_staff=True, is_superuser=True)
+    autonomy_catalog_update(actor=office, code=HIRING, texts={"school_decides": "Hire every teacher."})
+    entry = Autonomy.objects.get(code=HIRING)
+    response = client_for(office).get(reverse("admin:autonomy_autonomy_change", args=[entry.pk]))
+    assert response.status_code == 200
+    assert 'name="school_decides"' not in response.content.decode()  # edited on the catalog page only
+    assert "Hire every teacher." in response.content.decode()

@@ -27,7 +27,17 @@ def _error(response, status: int) -> dict:
 
 # --- the catalog ----------------------------------------------------------------------------------
 
-AUTONOMY_KEYS = {"code", "domain", "name", "description", "model", "criteria"}
+AUTONOMY_KEYS = {
+    "code",
+    "domain",
+    "name",
+    "description",
+    "school_decides",
+    "district_keeps",
+    "retention_expectations",
+    "model",
+    "criteria",
+}
 
 
 def test_the_catalog_lists_every_autonomy_with_its_model_and_criteria(clients, earned_budget):
