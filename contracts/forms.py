@@ -3,8 +3,8 @@
 from django import forms
 
 from autonomy.models import Comparator
-from contracts.models import BenchmarkKind, ContractStatus
-from contracts.services import BenchmarkInput
+from contracts.models import BenchmarkKind, Condition, ContractStatus, Level
+from contracts.services import BenchmarkInput, RuleInput
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from core.limits import BRIEF_TEXT, SHORT_TEXT
 
@@ -90,7 +90,15 @@ class ReasonForm(AccessibleFormMixin, forms.Form):
         self.fields["reason"].label = label
 
 
+def _margin(label: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=14, decimal_places=4, help_text=help_text
+    )
+
+
 class BenchmarkForm(AccessibleFormMixin, forms.Form):
+    """A benchmark's every field, to add one or to change one in place (`editing`: its short name stays)."""
+
     key = forms.SlugField(
         label="Short name",
         max_length=60,
@@ -116,16 +124,35 @@ class BenchmarkForm(AccessibleFormMixin, forms.Form):
         decimal_places=4,
         help_text="For a school in its first or second year.",
     )
+    exceeds_margin = _margin(
+        "Exceeds when beyond the target by (optional)",
+        "The rating band above “meets”: a result this much better than the target is rated “exceeds”.",
+    )
+    far_below_margin = _margin(
+        "Falls far below when short of the target by (optional)",
+        "The rating band below “does not meet”: a result this much worse than the target is rated “falls far below”.",
+    )
+    binding_autonomy = forms.ModelChoiceField(
+        label="Autonomy that depends on it (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None: no autonomy depends on this result",
+        help_text="Missing this benchmark then puts that autonomy on the intervention ladder. Only the "
+        "autonomies this version covers are offered.",
+    )
     expected_status = _expected_status()
 
-    def __init__(self, *args, metrics, **kwargs):
+    def __init__(self, *args, metrics, autonomies, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["metric"].queryset = metrics
+        self.fields["binding_autonomy"].queryset = autonomies
+        if editing:
+            del self.fields["key"]  # what matches the benchmark across versions
 
-    def to_input(self) -> BenchmarkInput:
+    def to_input(self, key: str | None = None) -> BenchmarkInput:
         data = self.cleaned_data
         return BenchmarkInput(
-            key=data["key"],
+            key=key or data["key"],
             metric=data["metric"],
             kind=data["kind"],
             comparator=data["comparator"],
@@ -133,6 +160,54 @@ class BenchmarkForm(AccessibleFormMixin, forms.Form):
             periods=data["periods"] or 1,
             baseline=data["baseline"],
             new_school_target=data["new_school_target"],
+            exceeds_margin=data["exceeds_margin"],
+            far_below_margin=data["far_below_margin"],
+            binding_autonomy=data["binding_autonomy"],
+        )
+
+
+class RuleForm(AccessibleFormMixin, forms.Form):
+    """An intervention rule's every field, changed in place (its short name stays)."""
+
+    condition = forms.ChoiceField(label="When", choices=Condition.choices)
+    count = forms.IntegerField(
+        label="How many",
+        min_value=1,
+        max_value=20,
+        help_text="N benchmarks missed in a year, or K years in a row; 1 for the other conditions.",
+    )
+    benchmark_key = forms.ChoiceField(
+        label="Which benchmark (for K years in a row)",
+        required=False,
+        help_text="Only for “the same benchmark missed K periods in a row”.",
+    )
+    level = forms.TypedChoiceField(label="Step of the ladder", choices=Level.choices, coerce=int)
+    deadline_days = forms.IntegerField(
+        label="Days to remedy", min_value=0, max_value=730, help_text="0: it takes effect at once."
+    )
+    remedy = text_area("What the school is expected to do", max_length=BRIEF_TEXT, required_message="Say what.")
+    provision = forms.CharField(
+        label="Contract provision",
+        max_length=SHORT_TEXT,
+        help_text="The section this rule enforces, e.g. “Section 4.2: retention of autonomies”.",
+        error_messages={"required": "Name the contract provision."},
+    )
+    expected_status = _expected_status()
+
+    def __init__(self, *args, benchmark_keys, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benchmark_key"].choices = [("", "None"), *[(key, label) for key, label in benchmark_keys]]
+
+    def to_input(self) -> RuleInput:
+        data = self.cleaned_data
+        return RuleInput(
+            condition=data["condition"],
+            count=data["count"],
+            level=data["level"],
+            deadline_days=data["deadline_days"],
+            remedy=data["remedy"],
+            provision=data["provision"],
+            benchmark_key=data["benchmark_key"],
         )
 
 

@@ -273,7 +273,8 @@ class InterventionRule(RuleFields):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["contract", "position", "pk"]
+        # Ladder order (the step each rule opens a flag on), then the contract's own order within a step.
+        ordering = ["contract", "level", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "key"], name="rule_key_unique"),
             models.CheckConstraint(condition=Q(count__gte=1), name="rule_count_positive"),

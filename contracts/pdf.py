@@ -12,7 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from contracts.models import PerformanceContract
-from contracts.wording import benchmark_sentence, rule_sentence
+from contracts.wording import CLIMBING, LADDER_STEPS, benchmark_sentence, contract_ladder
 
 
 def _p(text: str, style) -> Paragraph:
@@ -23,6 +23,7 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
     """Expects the contract from contracts.selectors.contract_get_for_user (parts prefetched)."""
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10, leading=13)
+    step_style = ParagraphStyle("step", parent=body, fontName="Helvetica-Bold", spaceBefore=4)
     small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#4a5562"))
     buffer = BytesIO()
     document = SimpleDocTemplate(
@@ -64,8 +65,15 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
             line += f" Keeping “{benchmark.binding_grant.autonomy.name}” depends on it."
         story.append(_p(f"• {line}", body))
     story.append(_p("What happens if it does not", styles["Heading2"]))
-    for rule in contract.rules.all():
-        story.append(_p(f"• {rule_sentence(rule)} ({rule.provision})", body))
+    ladder = contract_ladder(contract.rules.all()) if contract.rules.all() else []
+    for rung in ladder:
+        story.append(_p(f"Step {rung.level} of {LADDER_STEPS}: {rung.label}", step_style))
+        for rule in rung.rules:
+            story.append(_p(f"• {rule.sentence} ({rule.provision})", body))
+        if rung.reached_by_climbing:
+            story.append(_p(CLIMBING, small))
+    if not ladder:
+        story.append(_p("No intervention rule yet.", body))
     # The heading and the signature record stay on one page.
     story.append(KeepTogether([_p("Signatures", styles["Heading2"]), *_signature_tables(contract, body, small)]))
     story.append(Spacer(1, 10))

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from autonomy.models import Autonomy
 from contracts.models import Benchmark, ContractTemplate, InterventionRule, PerformanceContract
 from contracts.policies import contracts_visible_to
 from metrics.models import Metric
@@ -18,7 +19,6 @@ BENCHMARK_FIELDS = [
     "baseline",
     "periods",
     "new_school_target",
-    "binding_grant_id",
     "exceeds_margin",
     "far_below_margin",
 ]
@@ -74,6 +74,26 @@ def metrics_for_benchmarks() -> QuerySet[Metric]:
     return Metric.objects.order_by("name")
 
 
+def autonomies_for_benchmarks(*, contract: PerformanceContract) -> QuerySet[Autonomy]:
+    """The autonomies a benchmark of this version may protect: the ones the version covers."""
+    return Autonomy.objects.filter(grants__contracts=contract).distinct().order_by("name")
+
+
+def contract_benchmark_for_edit(*, contract: PerformanceContract, key: str) -> Benchmark:
+    """A benchmark of the version, from its prefetched parts; 404 if it has none by that name."""
+    for benchmark in contract.benchmarks.all():
+        if benchmark.key == key:
+            return benchmark
+    raise Http404("No such benchmark.")
+
+
+def contract_rule_for_edit(*, contract: PerformanceContract, key: str) -> InterventionRule:
+    for rule in contract.rules.all():
+        if rule.key == key:
+            return rule
+    raise Http404("No such rule.")
+
+
 def contract_list_for_user(*, user: AbstractBaseUser, status: str = "") -> QuerySet[PerformanceContract]:
     contracts = (
         contracts_visible_to(user)
@@ -113,13 +133,26 @@ def _diff(old: dict, new: dict, values) -> VersionDiff:
     return diff
 
 
+def _benchmark_values(benchmark: Benchmark) -> dict:
+    values = {name: getattr(benchmark, name) for name in BENCHMARK_FIELDS}
+    # The autonomy it protects, by its code: a grant issued again for the same autonomy is no change.
+    values["binding_autonomy"] = benchmark.binding_grant.autonomy.code if benchmark.binding_grant_id else ""
+    return values
+
+
 def contract_diff(*, old: PerformanceContract, new: PerformanceContract) -> dict[str, VersionDiff]:
-    """What an amendment added, removed and changed, by benchmark and rule key."""
+    """What an amendment added, removed and changed: the autonomies it covers (by autonomy), its benchmarks
+    with their rating bands and bound autonomy (by key), and its intervention rules (by key)."""
     return {
+        "autonomies": _diff(
+            {g.autonomy.code: g for g in old.grants.all()},
+            {g.autonomy.code: g for g in new.grants.all()},
+            lambda g: {"model": g.model},
+        ),
         "benchmarks": _diff(
             {b.key: b for b in old.benchmarks.all()},
             {b.key: b for b in new.benchmarks.all()},
-            lambda b: {name: getattr(b, name) for name in BENCHMARK_FIELDS},
+            _benchmark_values,
         ),
         "rules": _diff({r.key: r for r in old.rules.all()}, {r.key: r for r in new.rules.all()}, _rule_values),
     }

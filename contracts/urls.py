@@ -14,5 +14,7 @@ urlpatterns = [
     path("contracts/<int:pk>/changes/", views.contract_diff, name="contract_diff"),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/amend/", views.contract_amend_view, name="contract_amend"),
+    path("contracts/<int:pk>/benchmarks/<slug:key>/", views.contract_benchmark_edit, name="contract_benchmark_edit"),
+    path("contracts/<int:pk>/rules/<slug:key>/", views.contract_rule_edit, name="contract_rule_edit"),
     path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
 ]

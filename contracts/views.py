@@ -23,6 +23,7 @@ from contracts.forms import (
     ContractNewForm,
     CountersignForm,
     ReasonForm,
+    RuleForm,
     SignForm,
     StepForm,
 )
@@ -34,15 +35,18 @@ from contracts.policies import (
     can_take_contract_action,
 )
 from contracts.selectors import (
-    contract_diff as contract_diff_selector,
-)
-from contracts.selectors import (
+    autonomies_for_benchmarks,
+    contract_benchmark_for_edit,
     contract_form_choices,
     contract_get_for_user,
     contract_list_for_user,
     contract_previous_for_user,
+    contract_rule_for_edit,
     contract_versions_for_user,
     metrics_for_benchmarks,
+)
+from contracts.selectors import (
+    contract_diff as contract_diff_selector,
 )
 from contracts.wording import contract_sections, describe_diff
 from contracts.workflows import CONTRACT_WORKFLOW
@@ -262,10 +266,8 @@ def contract_edit(request, pk):
     if not can_manage_contracts(request.user):
         # Whoever may read the contract is told it is not theirs to edit; others never learn it exists.
         return render(request, "contracts/refused.html", {"message": decision.reason}, status=403)
-    metrics = metrics_for_benchmarks()
-    add_form = BenchmarkForm(
-        initial={"expected_status": contract.status, "periods": 1}, metrics=metrics, auto_id="add_%s"
-    )
+    choices = _benchmark_choices(contract)
+    add_form = BenchmarkForm(initial={"expected_status": contract.status, "periods": 1}, **choices, auto_id="add_%s")
     remove_form = None
     status, refusal = 200, ""
     if not decision:
@@ -279,7 +281,7 @@ def contract_edit(request, pk):
             remove_form = BenchmarkRemoveForm(request.POST, auto_id="remove_%s")
             form = remove_form
         else:
-            add_form = BenchmarkForm(request.POST, metrics=metrics, auto_id="add_%s")
+            add_form = BenchmarkForm(request.POST, **choices, auto_id="add_%s")
             form = add_form
         if form.is_valid():
             data = form.cleaned_data
@@ -332,9 +334,116 @@ def _render_edit(request, contract, add_form, remove_form, *, status=200, refusa
 def _render_conflict_edit(request, pk, message):
     contract = contract_get_for_user(user=request.user, contract_id=pk)
     add_form = BenchmarkForm(
-        initial={"expected_status": contract.status, "periods": 1}, metrics=metrics_for_benchmarks(), auto_id="add_%s"
+        initial={"expected_status": contract.status, "periods": 1}, **_benchmark_choices(contract), auto_id="add_%s"
     )
     return _render_edit(request, contract, add_form, None, status=409, refusal=message)
+
+
+def _benchmark_choices(contract) -> dict:
+    return {"metrics": metrics_for_benchmarks(), "autonomies": autonomies_for_benchmarks(contract=contract)}
+
+
+def _editable_or_refusal(request, contract):
+    """The edit pages' gate: None if the person may edit this version, else the page saying why not (a
+    form from before the version moved on is a conflict)."""
+    if not can_manage_contracts(request.user):
+        # Whoever may read the contract is told it is not theirs to edit; others never learn it exists.
+        return render(
+            request, "contracts/refused.html", {"message": "Only the autonomy office edits contracts."}, status=403
+        )
+    decision = can_edit_contract(request.user, contract)
+    if decision:
+        return None
+    stale = request.method == "POST" and request.POST.get("expected_status") not in ("", None, contract.status)
+    return render(request, "contracts/refused.html", {"message": decision.reason}, status=409 if stale else 403)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_benchmark_edit(request, pk, key):
+    """Change a benchmark in place: every field, its rating bands and the autonomy that depends on it."""
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    if refused := _editable_or_refusal(request, contract):
+        return refused
+    benchmark = contract_benchmark_for_edit(contract=contract, key=key)
+    initial = {
+        **{name: getattr(benchmark, name) for name in ("metric", "kind", "comparator", "target", "periods")},
+        **{name: getattr(benchmark, name) for name in ("baseline", "new_school_target")},
+        "exceeds_margin": benchmark.exceeds_margin,
+        "far_below_margin": benchmark.far_below_margin,
+        "binding_autonomy": benchmark.binding_grant.autonomy if benchmark.binding_grant_id else None,
+        "expected_status": contract.status,
+    }
+    form = BenchmarkForm(request.POST or None, initial=initial, editing=True, **_benchmark_choices(contract))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                warnings = services.contract_benchmark_update(
+                    actor=request.user,
+                    contract_id=contract.pk,
+                    key=benchmark.key,
+                    benchmark=form.to_input(key=benchmark.key),
+                    expected_status=form.cleaned_data["expected_status"],
+                )
+            except Conflict as error:
+                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
+            except ApplicationError as error:
+                form.add_application_error(error)
+                status = error.http_status
+            else:
+                messages.success(request, f"Benchmark “{benchmark.key}” changed.")
+                for warning in warnings:
+                    messages.warning(request, f"Check this benchmark: {warning}")
+                return redirect("contracts:contract_edit", contract.pk)
+    context = {"contract": contract, "benchmark": benchmark, "form": form, **_signature_note(contract)}
+    return render(request, "contracts/benchmark_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def contract_rule_edit(request, pk, key):
+    """Change an intervention rule in place: when it applies, its step of the ladder, its remedy."""
+    contract = contract_get_for_user(user=request.user, contract_id=pk)
+    if refused := _editable_or_refusal(request, contract):
+        return refused
+    rule = contract_rule_for_edit(contract=contract, key=key)
+    initial = {
+        **{name: getattr(rule, name) for name in ("condition", "count", "level", "deadline_days", "remedy")},
+        "provision": rule.provision,
+        "benchmark_key": rule.benchmark.key if rule.benchmark_id else "",
+        "expected_status": contract.status,
+    }
+    keys = [(b.key, f"{b.metric.name} ({b.key})") for b in contract.benchmarks.all()]
+    form = RuleForm(request.POST or None, initial=initial, benchmark_keys=keys)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.contract_rule_update(
+                    actor=request.user,
+                    contract_id=contract.pk,
+                    key=rule.key,
+                    rule=form.to_input(),
+                    expected_status=form.cleaned_data["expected_status"],
+                )
+            except Conflict as error:
+                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
+            except ApplicationError as error:
+                form.add_application_error(error)
+                status = error.http_status
+            else:
+                messages.success(request, f"Rule “{rule.key}” changed.")
+                return redirect("contracts:contract_edit", contract.pk)
+    context = {"contract": contract, "rule": rule, "form": form, **_signature_note(contract)}
+    return render(request, "contracts/rule_edit.html", context, status=status)
+
+
+def _signature_note(contract) -> dict:
+    # A change to a proposed or signed contract sends it back for a new signature.
+    return {"needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None}
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from autonomy.models import Comparator
+from autonomy.models import AccountabilityModel, Comparator
 from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRule, Level
 
 COMPARATOR_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
@@ -102,9 +102,9 @@ BENCHMARK_FIELD_LABELS = {
     "baseline": "Baseline",
     "periods": "Years counted",
     "new_school_target": "Target for a new school",
-    "binding_grant_id": "Autonomy that depends on it",
-    "exceeds_margin": "Margin to exceed",
-    "far_below_margin": "Margin to fall far below",
+    "binding_autonomy": "Autonomy that depends on it",
+    "exceeds_margin": "Rating band: exceeds when beyond the target by",
+    "far_below_margin": "Rating band: falls far below when short of the target by",
 }
 RULE_FIELD_LABELS = {
     "condition": "When",
@@ -118,14 +118,20 @@ RULE_FIELD_LABELS = {
 
 
 def _names(old, new) -> dict[str, dict]:
-    """Readable names for the ids a diff compares, from the parts both versions already have loaded."""
+    """Readable names for the ids and codes a diff compares, from the parts both versions have loaded."""
     metrics, autonomies = {}, {}
     for contract in (old, new):
         for benchmark in contract.benchmarks.all():
             metrics[benchmark.metric_id] = benchmark.metric.name
+            if benchmark.binding_grant_id:
+                autonomies[benchmark.binding_grant.autonomy.code] = benchmark.binding_grant.autonomy.name
         for grant in contract.grants.all():
-            autonomies[grant.pk] = grant.autonomy.name
-    return {"metric_id": metrics, "binding_grant_id": autonomies}
+            autonomies[grant.autonomy.code] = grant.autonomy.name
+    return {"metric_id": metrics, "binding_autonomy": autonomies}
+
+
+def _grant_line(grant) -> str:
+    return f"{grant.autonomy.name} ({grant.get_model_display().lower()})"
 
 
 def _value(name: str, value, names) -> str:
@@ -140,7 +146,9 @@ def _value(name: str, value, names) -> str:
     if name == "condition":
         return Condition(value).label
     if name == "level":
-        return Level(value).label
+        return f"step {value} ({Level(value).label})"
+    if name == "model":
+        return AccountabilityModel(value).label
     if hasattr(value, "normalize"):
         return _number(value)
     return str(value)
@@ -157,10 +165,18 @@ def change_lines(changes, labels, names) -> list[str]:
 def describe_diff(*, diff: dict, old, new) -> dict:
     """contracts.selectors.contract_diff in plain words, for the changes page."""
     names = _names(old, new)
-    benchmarks, rules = diff["benchmarks"], diff["rules"]
+    autonomies, benchmarks, rules = diff["autonomies"], diff["benchmarks"], diff["rules"]
     metric_of = {b.key: b.metric.name for contract in (old, new) for b in contract.benchmarks.all()}
     rule_of = {r.key: rule_sentence(r) for r in new.rules.all()}
     return {
+        "autonomies": {
+            "added": [_grant_line(g) for g in autonomies.added],
+            "removed": [_grant_line(g) for g in autonomies.removed],
+            "changed": [
+                (names["binding_autonomy"].get(code, code), change_lines(changes, {"model": "How it is held"}, names))
+                for code, changes in autonomies.changed
+            ],
+        },
         "benchmarks": {
             "added": [benchmark_sentence(b) for b in benchmarks.added],
             "removed": [benchmark_sentence(b) for b in benchmarks.removed],
@@ -177,7 +193,7 @@ def describe_diff(*, diff: dict, old, new) -> dict:
                 for key, changes in rules.changed
             ],
         },
-        "empty": benchmarks.empty and rules.empty,
+        "empty": autonomies.empty and benchmarks.empty and rules.empty,
     }
 
 
@@ -204,14 +220,60 @@ class BenchmarkLine:
     baseline_period: str
     target: str
     binding_autonomy: str
+    bands: str = ""
 
 
 @dataclass(frozen=True)
 class RuleLine:
+    key: str
     sentence: str
     provision: str
     level: int
     level_label: str
+
+
+@dataclass(frozen=True)
+class RungLine:
+    """A step of the intervention ladder, as the contract states it: the rules that open a flag on it, or,
+    for a step no rule opens, how a flag comes to it (by climbing from the step below)."""
+
+    level: int
+    label: str
+    rules: list[RuleLine]
+
+    @property
+    def reached_by_climbing(self) -> bool:
+        return not self.rules
+
+
+LADDER_STEPS = len(Level)
+CLIMBING = (
+    "No rule starts here. A flag climbs to this step when its deadline on the step below passes and the "
+    "benchmark is still not met."
+)
+
+
+def contract_ladder(rules) -> list[RungLine]:
+    """Every step of the ladder in its order (contracts.models.Level, the rungs the evaluation's ladder
+    acts on), each with the rules that open a flag on it, in the contract's order within the step.
+
+    Listing the rules themselves, in the order they were written, printed the top step first, a step once
+    per rule on it, and never the steps reached only by climbing: the ladder is what the school must read.
+    """
+    lines = [
+        RuleLine(
+            key=rule.key,
+            sentence=rule_sentence(rule),
+            provision=rule.provision,
+            level=rule.level,
+            level_label=rule.get_level_display(),
+        )
+        for rule in sorted(rules, key=lambda r: (r.level, r.position, r.pk or 0))
+    ]
+    return [
+        RungLine(level=level.value, label=level.label, rules=[line for line in lines if line.level == level])
+        for level in Level
+    ]
 
 
 def _amount(value, benchmark: Benchmark) -> str:
@@ -219,6 +281,16 @@ def _amount(value, benchmark: Benchmark) -> str:
         return ""
     percent = benchmark.metric.unit == "percent" and benchmark.kind in (BenchmarkKind.VALUE, BenchmarkKind.AGGREGATE)
     return f"{_number(value)}{'%' if percent else ''}"
+
+
+def rating_bands(benchmark: Benchmark) -> str:
+    """The rating bands around the target in words: "exceeds 5 beyond the target; falls far below 10 short"."""
+    parts = []
+    if benchmark.exceeds_margin is not None:
+        parts.append(f"exceeds {_number(benchmark.exceeds_margin)} beyond the target")
+    if benchmark.far_below_margin is not None:
+        parts.append(f"falls far below {_number(benchmark.far_below_margin)} short of it")
+    return "; ".join(parts)
 
 
 def contract_sections(contract) -> dict[str, list]:
@@ -251,16 +323,11 @@ def contract_sections(contract) -> dict[str, list]:
                 baseline_period=benchmark.baseline_period,
                 target=_amount(benchmark.target, benchmark),
                 binding_autonomy=benchmark.binding_grant.autonomy.name if benchmark.binding_grant_id else "",
+                bands=rating_bands(benchmark),
             )
             for benchmark in benchmarks
         ],
-        "rules": [
-            RuleLine(
-                sentence=rule_sentence(rule),
-                provision=rule.provision,
-                level=rule.level,
-                level_label=rule.get_level_display(),
-            )
-            for rule in contract.rules.all()
-        ],
+        "ladder": contract_ladder(contract.rules.all()) if contract.rules.all() else [],
+        "ladder_steps": LADDER_STEPS,
+        "climbing": CLIMBING,
     }

@@ -199,9 +199,7 @@ PAGES = {
     # entry itself is no secret).
     "autonomy:catalog": Page(EVERYONE),
     "autonomy:catalog_entry": Page(EVERYONE, kwargs=lambda world, own: {"code": "people.hiring"}),
-    "autonomy:catalog_edit": Page(
-        login_or(others=403, admin=200), kwargs=lambda world, own: {"code": "people.hiring"}
-    ),
+    "autonomy:catalog_edit": Page(login_or(others=403, admin=200), kwargs=lambda world, own: {"code": "people.hiring"}),
     # Contracts
     "contracts:contract_list": Page(EVERYONE),
     "contracts:contract_new": Page(ADMIN_ONLY),
@@ -220,6 +218,31 @@ PAGES = {
             admin=403,
         ),
         kwargs=contract_pk,
+    ),
+    # Changing one benchmark or rule in place: the same gate as the edit page (the world's are in force).
+    "contracts:contract_benchmark_edit": Page(
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            reviewer=403,
+            viewer=403,
+            admin=403,
+        ),
+        kwargs=lambda world, own: {**contract_pk(world, own), "key": "ela"},
+    ),
+    "contracts:contract_rule_edit": Page(
+        login_or(
+            others=404,
+            principal=(403, 404),
+            school_team=(403, 404),
+            liaison=(403, 404),
+            reviewer=403,
+            viewer=403,
+            admin=403,
+        ),
+        kwargs=lambda world, own: {**contract_pk(world, own), "key": "one-missed"},
     ),
     "contracts:contract_amend": Page(
         login_or(

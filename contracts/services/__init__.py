@@ -2,12 +2,12 @@
 
 from contracts.services.amendments import contract_amend, contract_amend_from_request
 from contracts.services.drafting import (
-    BenchmarkInput,
     contract_benchmark_add,
     contract_benchmark_remove,
     contract_create_from_template,
     contracts_import_signed,
 )
+from contracts.services.editing import BenchmarkInput, RuleInput, contract_benchmark_update, contract_rule_update
 from contracts.services.signatures import (
     SignatureCheck,
     SigningLocked,
@@ -27,6 +27,9 @@ from contracts.services.targets import check_benchmark_target, check_target_in_r
 
 __all__ = [
     "BenchmarkInput",
+    "RuleInput",
+    "contract_benchmark_update",
+    "contract_rule_update",
     "SignatureCheck",
     "SigningLocked",
     "client_address",

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from autonomy.models import AutonomyGrant, AutonomyRequest, RequestStatus
+from autonomy.models import HELD_STATUSES, AutonomyGrant, AutonomyRequest, RequestStatus
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.policies import can_manage_contracts
 from contracts.services.steps import CONTRACT_STEPS, contract_lock
@@ -44,11 +44,17 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
         amendment_reason=reason,
         created_by=actor,
     )
-    amendment.grants.set(contract.grants.all())
+    # The version lists the grants the school holds the day it is drafted, as a new draft does: one revoked
+    # since the last version is not carried over. A benchmark keeps the autonomy it protects if the school
+    # still holds it (under whichever grant is live now), and protects nothing otherwise.
+    held = {grant.autonomy_id: grant for grant in AutonomyGrant.objects.filter(school=contract.school).held_on()}
+    amendment.grants.set(held.values())
     copies = {}
-    for benchmark in contract.benchmarks.all():
+    for benchmark in contract.benchmarks.select_related("binding_grant"):
         old_pk = benchmark.pk
+        bound = benchmark.binding_grant.autonomy_id if benchmark.binding_grant_id else None
         benchmark.pk, benchmark.contract = None, amendment
+        benchmark.binding_grant = held.get(bound)
         benchmark.save()
         copies[old_pk] = benchmark
     for rule in contract.rules.all():
@@ -74,7 +80,13 @@ def contract_amend_from_request(*, actor: AbstractBaseUser, request_id: int) -> 
         amendment = contract_amend(
             actor=actor, contract_id=active.pk, reason=f"Outcomes of the approved request in “{request.call.title}”."
         )
-        amendment.grants.add(*AutonomyGrant.objects.filter(request_item__request=request))
+        # The request's own grants, even one that starts with the coming term; never one revoked or
+        # suspended since the decision.
+        amendment.grants.add(
+            *AutonomyGrant.objects.filter(request_item__request=request, status__in=HELD_STATUSES).exclude(
+                autonomy_id__in=amendment.grants.values("autonomy_id")
+            )
+        )
         taken = set(amendment.benchmarks.values_list("key", flat=True))
         for index, outcome in enumerate(request.outcomes.select_related("metric")):
             key = f"request-{request.pk}-{index + 1}"

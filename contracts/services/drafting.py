@@ -2,14 +2,12 @@
 and editing a draft's benchmarks."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from autonomy.models import HELD_STATUSES, AutonomyGrant
+from autonomy.models import AutonomyGrant
 from contracts.models import (
     Benchmark,
     ContractEvent,
@@ -19,11 +17,10 @@ from contracts.models import (
     PerformanceContract,
 )
 from contracts.policies import can_edit_contract, can_manage_contracts
+from contracts.services.editing import BenchmarkInput, binding_grant_for, check_benchmark_input
 from contracts.services.steps import CONTRACT_STEPS, contract_lock, contract_revise
 from contracts.services.targets import (
     check_benchmark_target,
-    check_target_in_range,
-    comparator_warning,
     district_medians,
     latest_values,
     resolve_target,
@@ -33,7 +30,6 @@ from core.errors import ApplicationError
 from core.limits import BRIEF_TEXT
 from core.policies import require
 from core.workflows import limited_text, transition_expect
-from metrics.models import Metric
 from schools.models import School, SchoolYear
 from schools.selectors import principals_of
 
@@ -48,7 +44,8 @@ def contract_create_from_template(
     summary: str = "",
 ) -> PerformanceContract:
     """A draft contract for the school's term: the template's benchmarks with targets resolved from the
-    school's baselines (the latest value before the term), its rules, and the grants the school holds."""
+    school's baselines (the latest value before the term), its rules, and the grants the school holds
+    today (AutonomyGrant.objects.held_on: not one revoked this morning, nor one that starts next term)."""
     require(can_manage_contracts(actor))
     summary = limited_text(summary, field="summary", max_length=BRIEF_TEXT)
     if term_end.start_date < term_start.start_date:
@@ -57,7 +54,7 @@ def contract_create_from_template(
     metric_ids = {s.metric_id for s in standards}
     baselines = latest_values(school_ids=[school.pk], metric_ids=metric_ids, before_period=term_start.label)
     medians = district_medians(metric_ids=metric_ids, before_period=term_start.label)
-    grants = list(AutonomyGrant.objects.filter(school=school, status__in=HELD_STATUSES))
+    grants = list(AutonomyGrant.objects.filter(school=school).held_on())
     with transaction.atomic():
         contract = PerformanceContract.objects.create(
             school=school,
@@ -133,32 +130,18 @@ def _copy_template(*, contracts, template, standards, baselines, medians, held_b
     )
 
 
-@dataclass(frozen=True)
-class BenchmarkInput:
-    key: str
-    metric: Metric
-    kind: str
-    comparator: str
-    target: Decimal
-    periods: int = 1
-    baseline: Decimal | None = None
-    new_school_target: Decimal | None = None
-
-
 def contract_benchmark_add(
     *, actor: AbstractBaseUser, contract_id: int, benchmark: BenchmarkInput, expected_status: str | None = None
 ) -> list[str]:
     """Add a benchmark to an editable contract. Returns warnings (e.g. a comparator against the metric's
-    direction); refuses a target outside the metric's range or a key already used."""
-    check_benchmark_target(metric=benchmark.metric, kind=benchmark.kind, target=benchmark.target)
-    for name in ("baseline", "new_school_target"):
-        if getattr(benchmark, name) is not None:
-            check_target_in_range(metric=benchmark.metric, value=getattr(benchmark, name), field=name)
-    warning = comparator_warning(metric=benchmark.metric, comparator=benchmark.comparator, kind=benchmark.kind)
+    direction); refuses a target outside the metric's range, a band that is not an amount, an autonomy
+    the version does not cover, or a key already used."""
+    warning = check_benchmark_input(benchmark)
     with transaction.atomic():
         contract = contract_lock(contract_id)
         require(can_edit_contract(actor, contract))
         transition_expect(CONTRACT_WORKFLOW, contract, expected_status)
+        binding_grant = binding_grant_for(contract, benchmark.binding_autonomy)
         try:
             with transaction.atomic():
                 Benchmark.objects.create(
@@ -171,6 +154,9 @@ def contract_benchmark_add(
                     periods=benchmark.periods,
                     baseline=benchmark.baseline,
                     new_school_target=benchmark.new_school_target,
+                    exceeds_margin=benchmark.exceeds_margin,
+                    far_below_margin=benchmark.far_below_margin,
+                    binding_grant=binding_grant,
                     position=contract.benchmarks.count(),
                 )
         except IntegrityError:
@@ -217,7 +203,7 @@ def contracts_import_signed(
     medians = district_medians(metric_ids=metric_ids, before_period=term_start.label)
     principals = principals_of(school_ids=school_ids)
     held: dict[int, list[AutonomyGrant]] = {}
-    for grant in AutonomyGrant.objects.filter(school_id__in=school_ids, status__in=HELD_STATUSES):
+    for grant in AutonomyGrant.objects.filter(school_id__in=school_ids).held_on():
         held.setdefault(grant.school_id, []).append(grant)
     signer = actor.get_full_name() or actor.get_username()
     with transaction.atomic():
