@@ -3,12 +3,14 @@ grants, and contracts in every state. Requests in every state are in `request_sc
 
 import datetime
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
-from autonomy.models import AccountabilityModel, Autonomy, compare
+from autonomy.models import AccountabilityModel, Autonomy, EligibilityCriterion, compare
+from autonomy.selectors import criterion_check
 from autonomy.services import grants_issue
 from contracts.models import ContractStatus, PerformanceContract
 from contracts.services import (
@@ -24,8 +26,9 @@ from contracts.services import (
 )
 from demo.services.builder import DistrictBuilder, by_code, contract_template_create, principals_of
 from demo.services.data import DEMO_PASSWORD, ELIGIBILITY, RETENTION_BENCHMARKS, RETENTION_BENCHMARKS_DEFAULT
-from metrics.models import Metric
+from metrics.models import Metric, Observation
 from schools.models import School, SchoolYear
+from schools.periods import previous_school_years
 
 # The school (by position; S0009, in the pilot cohort) whose hiring autonomy the first evaluation revokes:
 # it opens the latest year six teachers short, against the binding benchmark of at most three.
@@ -34,6 +37,10 @@ VACANCIES = 6
 # S0007's family survey and growth scores for the latest year have not come in yet.
 MISSING_SCENE = 6
 LATE_METRICS = ("family_satisfaction", "growth_percentile")
+# S0011 earned control of its budget with a finance rating of 4 the year before; this year it is rated 3,
+# below the criterion its grant was earned on.
+SLIPPED_SCENE = 10
+SLIPPED_RATINGS = (4, 3)  # the year before, the latest year
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,19 @@ class FlaggedSchools:
     year: SchoolYear
     missing_data: School | None
     short_of_teachers: School | None
+    finance_slipped: School | None = None
 
     @classmethod
     def among(cls, schools: list[School], *, year: SchoolYear) -> "FlaggedSchools":
         def at(position):
             return schools[position] if len(schools) > position else None
 
-        return cls(year=year, missing_data=at(MISSING_SCENE), short_of_teachers=at(VACANCY_SCENE))
+        return cls(
+            year=year,
+            missing_data=at(MISSING_SCENE),
+            short_of_teachers=at(VACANCY_SCENE),
+            finance_slipped=at(SLIPPED_SCENE),
+        )
 
     def is_late(self, school: School, metric: Metric, year: SchoolYear) -> bool:
         return school is self.missing_data and metric.code in LATE_METRICS and year is self.year
@@ -58,6 +71,12 @@ class FlaggedSchools:
         """The value the story records instead of the generated one."""
         if school is self.short_of_teachers and metric.code == "teacher_vacancies_first_day" and year is self.year:
             return VACANCIES
+        if school is self.finance_slipped and metric.code == "finance_rating":
+            before, latest = SLIPPED_RATINGS
+            if year is self.year:
+                return latest
+            if year.label == previous_school_years(self.year.label, 2)[0]:
+                return before
         return value
 
 
@@ -86,22 +105,44 @@ def grants_scene(district: DistrictBuilder, *, rng: random.Random) -> None:
                 f"Granted to the {cohort.name} cohort, kept while retention benchmarks are met.",
                 retention_benchmarks=RETENTION_BENCHMARKS.get(autonomy.code, RETENTION_BENCHMARKS_DEFAULT),
             )
-    _, metric, comparator, threshold = ELIGIBILITY[0]  # a finance rating of 4, for a school's budget
-    earned = [
-        s for s in district.schools if compare(district.latest.get((s.pk, metric), Decimal(0)), comparator, threshold)
-    ]
-    for code in ("money.budget", "money.pd_budget"):
-        issue(
-            earned,
-            code,
-            "Earned: the principal's finance evaluation rating is 4 or higher.",
-            evidence={"metric": metric, "comparator": comparator, "threshold": threshold},
-        )
+    _earned_grants(district, issue)
     improving = [s for s in district.schools if district.trajectories[s.pk] > 0]
     chosen = rng.sample(improving, k=min(len(improving), max(1, len(district.schools) // 8)))
     chosen.sort(key=lambda s: s.pk)
     for code in ("program.curriculum", "time.learning_time"):
         issue(chosen, code, "Approved in the district's 2025-26 proposal round.")
+
+
+def _earned_grants(district: DistrictBuilder, issue) -> None:
+    """The school budget and the PD budget, earned by a finance rating of 4 the year before the grants
+    start (the rating they were decided on), each grant with its criterion checked as a request's are.
+    A school whose rating has slipped since holds a grant its criteria no longer support."""
+    decided = district.years[-2] if len(district.years) > 1 else district.years[-1]
+    _, metric, comparator, threshold = ELIGIBILITY[0]  # a finance rating of 4, for a school's budget
+    ratings = {
+        o.school_id: o
+        for o in Observation.objects.filter(
+            metric__code=metric, period=decided.label, school__in=district.schools
+        ).select_related("metric")
+    }
+    earned = [s for s in district.schools if s.pk in ratings and compare(ratings[s.pk].value, comparator, threshold)]
+    by_rating = defaultdict(list)
+    for school in earned:
+        by_rating[ratings[school.pk].value].append(school)
+    codes = ("money.budget", "money.pd_budget")
+    criteria = {
+        c.autonomy.code: c
+        for c in EligibilityCriterion.objects.filter(autonomy__code__in=codes).select_related("autonomy", "metric")
+    }
+    for code in codes:
+        for _, schools in sorted(by_rating.items()):
+            check = criterion_check(criteria[code], ratings[schools[0].pk])
+            issue(
+                schools,
+                code,
+                f"Earned: the principal's finance evaluation rating was 4 or higher in {decided.label}.",
+                evidence={"criteria": [check.as_evidence()]},
+            )
 
 
 def contracts_scene(district: DistrictBuilder, *, benchmarks: list[tuple[str, dict]]) -> None:

@@ -94,3 +94,22 @@ def test_no_school_has_results_from_before_it_opened(demo):
     for school in new:
         periods = set(Observation.objects.filter(school=school).values_list("period", flat=True))
         assert periods and min(int(p[:4]) for p in periods) >= school.opened_year
+
+
+def test_earned_grants_rest_on_the_rating_they_were_decided_on_and_one_has_slipped_since(demo):
+    """A budget earned on last year's finance rating, its evidence the criterion as checked then; and one
+    school rated 3 this year, below the criterion, for the nightly re-check to find."""
+    from autonomy.models import AutonomyGrant
+    from autonomy.selectors_grants import evidence_summary
+
+    decided, latest = _year(1).label, _year(0).label
+    grants = AutonomyGrant.objects.filter(autonomy__code="money.budget").select_related("school")
+    assert grants.count() >= 5
+    for grant in grants:
+        (check,) = grant.evidence["criteria"]
+        assert check["period"] == decided and check["holds"] and int(check["value"]) >= 4
+        rating = Observation.objects.get(school=grant.school, metric__code="finance_rating", period=decided).value
+        assert rating == int(check["value"])
+    slipped = grants.get(school__code="S0011")
+    assert Observation.objects.get(school=slipped.school, metric__code="finance_rating", period=latest).value == 3
+    assert evidence_summary(slipped.evidence) == [f"Finance evaluation rating at least 4: 4 in {decided} (met)."]
