@@ -20,6 +20,10 @@ CATALOG_TEXT_LIMITS = {
 }
 
 
+def _one_line_ending(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def autonomy_catalog_update(
     *,
     actor: AbstractBaseUser,
@@ -41,8 +45,10 @@ def autonomy_catalog_update(
             "Only the catalog's words can be changed here.",
             fields={name: ["Not a field of the catalog."] for name in unknown},
         )
+    # A browser sends a text box's lines as CRLF: compared as typed, an untouched box would count as changed.
     cleaned = {
-        name: limited_text(value, field=name, max_length=CATALOG_TEXT_LIMITS[name]) for name, value in texts.items()
+        name: limited_text(_one_line_ending(value), field=name, max_length=CATALOG_TEXT_LIMITS[name])
+        for name, value in texts.items()
     }
     note = limited_text(note, field="note", max_length=NOTE_TEXT)
     if "name" in cleaned and not cleaned["name"]:

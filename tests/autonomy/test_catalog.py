@@ -430,3 +430,15 @@ def test_the_django_admin_shows_the_words_read_only_with_their_history(make_memb
     assert response.status_code == 200
     assert 'name="school_decides"' not in response.content.decode()  # edited on the catalog page only
     assert "Hire every teacher." in response.content.decode()
+
+
+def test_a_text_box_sent_back_untouched_is_not_a_change(make_member, client_for):
+    """A browser sends a text box's lines with CRLF; the entry's stored lines end in LF."""
+    catalog_text_fill()
+    client = client_for(make_member(Role.ADMIN))
+    entry = Autonomy.objects.get(code=HIRING)
+    as_sent = {name: getattr(entry, name).replace("\n", "\r\n") for name in ("school_decides", "district_keeps")}
+    response = client.post(_edit_url(), _edit_data(entry, **as_sent, description="Hiring, in full."))
+    assert response.status_code == 302
+    assert list(AutonomyRevision.objects.get().changes) == ["description"]
+    assert Autonomy.objects.get(code=HIRING).school_decides == entry.school_decides
