@@ -81,6 +81,11 @@ class TrendChart:
     def any_not_met(self) -> bool:
         return any(p.status == "not_met" for p in self.points)
 
+    @property
+    def any_before(self) -> bool:
+        """Whether a point comes from before the contract (drawn grey)."""
+        return any(p.status == "before" for p in self.points)
+
 
 def number(value: Decimal) -> str:
     """A stored number without trailing zeros: 26.0000 → 26 (never 2.6E+1)."""

@@ -138,7 +138,7 @@ def format_standing(metric, value=None, *, percentile, schools: int | None) -> s
     "35th percentile"; "no data" when there is no percentile."""
     standing = format_percentile(percentile)
     if standing == NO_DATA:
-        return f"{format_value(metric, value)}, no standing" if _decimal(value) is not None else NO_DATA
+        return f"{format_value(metric, value)} (no standing computed)" if _decimal(value) is not None else NO_DATA
     if schools:
         standing += f" of {schools:,} {'school' if schools == 1 else 'schools'}"
     if _decimal(value) is None:

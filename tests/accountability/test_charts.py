@@ -154,6 +154,8 @@ def test_gaps_are_left_out_of_the_line_and_named_in_the_words():
     assert len(chart.points) == 2 and len(chart.periods) == 3
     assert chart.description == "2020-21: 40%; 2022-23: 44% (not met). No data for 2021-22."
     assert chart.any_not_met and [p.status for p in chart.points] == ["before", "not_met"]
+    assert chart.any_before
+    assert not trend_chart(series(40, statuses=["met"]), metric=PERCENT).any_before
 
 
 def test_a_label_too_near_the_top_goes_under_its_point():

@@ -157,3 +157,15 @@ def test_growth_without_a_baseline_says_it_is_not_measured_yet(make_member, clie
     assert note in pages[0] and "baseline plus the growth" not in pages[0]
     assert note not in pages[1] and "The target line is the baseline plus the growth asked for." in pages[1]
     assert "+4 points against a target of +1 point" in pages[1]
+
+
+def test_the_legend_names_only_the_kinds_of_point_the_chart_draws(district, client_for):
+    page = (
+        client_for(district["principal"])
+        .get(reverse("accountability:school_results", args=[district["school"].code]))
+        .content.decode()
+    )
+    ela = _card(page, "Proficiency in ELA")  # 2025-26 before the contract, 2026-27 not met
+    assert "not met (red)" in ela and "before the contract (grey)" in ela
+    standing = _card(page, "Median growth percentile")  # one point, in the contract, not met
+    assert "before the contract (grey)" not in standing

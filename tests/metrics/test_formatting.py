@@ -124,6 +124,7 @@ def test_standing_says_the_value_the_percentile_and_how_many_schools():
     assert format_standing(growth, None, percentile=Decimal("50"), schools=None) == "50th percentile"
     assert format_standing(growth, Decimal("40"), percentile=Decimal("0"), schools=1) == "40 (the lowest of 1 school)"
     assert format_standing(growth, None, percentile=None, schools=38) == "no data"
+    assert format_standing(growth, Decimal("40"), percentile=None, schools=38) == "40 (no standing computed)"
 
 
 def test_a_result_and_its_target_speak_in_the_terms_of_the_benchmarks_kind():
