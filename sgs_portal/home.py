@@ -63,6 +63,7 @@ class Need:
     due_words: str = ""
     can_act: bool = True
     waiting_on: str = ""
+    offers: frozenset[int] = frozenset()  # a call's autonomies, for the grid's "an open call offers it"
 
     @property
     def overdue(self) -> bool:
@@ -156,6 +157,7 @@ def _call_and_request_needs(*, user, school: School, today) -> list[Need]:
                 detail=f"It offers {offered}." if offered else "",
                 **_due(call.closes_on, today),
                 can_act=can_start,
+                offers=frozenset(a.pk for a in call.autonomies.all()),
             )
         )
     return needs

@@ -36,12 +36,15 @@ def _school_home(request, roles):
     schools = schools_worked_at(user=request.user)
     school, others = schools[0], schools[1:]
     today = timezone.localdate()
+    needs = school_needs(user=request.user, school=school, today=today)
     context = {
         "school": school,
         "other_schools": others,
         "today": today,
         "is_principal": school.pk in roles.principal_of,
-        "needs": school_needs(user=request.user, school=school, today=today),
+        "needs": needs,
+        # The decisions an open call the school has not answered offers: the grid says where to ask.
+        "offered_now": {pk for need in needs for pk in need.offers},
         **decision_grid_context(school_grid(user=request.user, school=school, today=today)),
     }
     return render(request, "home_school.html", context)

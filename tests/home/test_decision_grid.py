@@ -184,3 +184,21 @@ def test_a_decision_revoked_under_the_contract_links_to_the_notice(school, make_
     )
     assert row(html, "Hire and dismiss staff").endswith("Read the notice about hire and dismiss staff")
     assert f'<a href="{reverse("accountability:flag_detail", args=[flag.pk])}">Read the notice' in html
+
+
+def test_a_decision_an_open_call_offers_says_where_to_ask_for_it(school, make_member, client_for):
+    principal = make_member(Role.PRINCIPAL, school=school)
+    CallFactory(created_by=admin_user(), offers=["time.learning_time"])
+    CallFactory(
+        created_by=admin_user(),
+        title="Closed call",
+        offers=["program.offerings"],
+        closes_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+
+    html = client_for(principal).get(reverse("home")).content.decode()
+
+    assert row(html, "Add learning time") == (
+        "By request Not held Not requested. An open call offers it: ask for it (add learning time) ."
+    )
+    assert row(html, "Design program offerings") == "By request Not held Not requested."
