@@ -57,6 +57,11 @@ GRANT_WORKFLOW = Workflow(
         T(G.SUSPENDED, "revoke_by_rule", G.REVOKED, Actor.RULE, "Revoked under the contract"),
         # The condition cleared before the cure period ended: the nightly evaluation returns the grant.
         T(G.AT_RISK, "cure_by_rule", G.ACTIVE, Actor.RULE, "Cured under the contract"),
+        # An earned autonomy's criteria, re-checked by the nightly job: a lapse puts it at risk for the
+        # cure period; met again within it, it is cured; still unmet when the period ends, suspended.
+        T(G.ACTIVE, "criteria_lapse", G.AT_RISK, Actor.SYSTEM, "At risk: the earned criteria are no longer met"),
+        T(G.AT_RISK, "criteria_cure", G.ACTIVE, Actor.SYSTEM, "Cured: the earned criteria are met again"),
+        T(G.AT_RISK, "criteria_suspend", G.SUSPENDED, Actor.SYSTEM, "Suspended: the criteria were still unmet"),
         # The end of the term, reached by the nightly job.
         T(G.ACTIVE, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),
         T(G.AT_RISK, "expire", G.EXPIRED, Actor.SYSTEM, "Expire"),

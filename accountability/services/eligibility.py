@@ -10,6 +10,7 @@ that had begun by its date, so that it stays a pure function of the data and the
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -18,14 +19,18 @@ from django.utils import timezone
 from accountability.models import EligibilityFinding, EvaluationRun
 from accountability.policies import can_invite_eligible_school
 from autonomy.models import (
+    HELD_STATUSES,
     LIVE_STATUSES,
     OPEN_REQUEST_STATUSES,
     AccountabilityModel,
     AutonomyGrant,
     EligibilityCriterion,
+    GrantEvent,
+    GrantStatus,
     RequestItem,
 )
 from autonomy.selectors import CriterionCheck, criterion_check
+from autonomy.services import grant_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
 from core.policies import require
@@ -76,6 +81,12 @@ def _schools_meeting_criteria(*, as_of: datetime.date) -> dict[tuple[int, int], 
     An earned autonomy with no criterion has nothing to earn and is left out; so is a school with no
     observation of a criterion's metric (missing data is not meeting).
     """
+    return {pair: checks for pair, checks in _criteria_checks(as_of=as_of).items() if all(c.holds for c in checks)}
+
+
+def _criteria_checks(*, as_of: datetime.date) -> dict[tuple[int, int], list[CriterionCheck]]:
+    """(school, earned autonomy) → its criterion checks, for every school with an observation of one of
+    the criteria's metrics by the date: the latest of each, in three queries."""
     criteria = list(
         EligibilityCriterion.objects.filter(autonomy__model=AccountabilityModel.EARNED)
         .select_related("metric")
@@ -102,13 +113,74 @@ def _schools_meeting_criteria(*, as_of: datetime.date) -> dict[tuple[int, int], 
     for criterion in criteria:
         by_autonomy[criterion.autonomy_id].append(criterion)
     schools = {school_id for school_id, _ in latest}
-    meeting = {}
-    for autonomy_id, its_criteria in by_autonomy.items():
-        for school_id in schools:
-            checks = [criterion_check(c, latest.get((school_id, c.metric_id))) for c in its_criteria]
-            if all(check.holds for check in checks):
-                meeting[(school_id, autonomy_id)] = checks
-    return meeting
+    return {
+        (school_id, autonomy_id): [criterion_check(c, latest.get((school_id, c.metric_id))) for c in its_criteria]
+        for autonomy_id, its_criteria in by_autonomy.items()
+        for school_id in schools
+    }
+
+
+def earned_grants_recheck(*, as_of: datetime.date) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Earned autonomy is kept, not just won: every earned grant held on the date is judged against its
+    criteria by the same rule as the request decision. A lapse (a criterion observed and not met; missing
+    data is no lapse for a grant already earned) puts an active grant at risk for the district's cure
+    period; met again within it, the grant is cured; still unmet once the period has ended, suspended.
+    Each is a step of the grant's table as the system's, with the criteria as evidence, and tells the
+    school. Returns the counts (grants at risk, suspended, cured) and the changes, by school.
+
+    A grant put at risk by a contract's flag is the ladder's (accountability.services.evaluation.ladder):
+    only a grant this check put at risk is cured or suspended here.
+    """
+    counts = {"grants_at_risk": 0, "grants_suspended": 0, "grants_cured": 0}
+    held = list(
+        AutonomyGrant.objects.filter(
+            model=AccountabilityModel.EARNED, status__in=HELD_STATUSES, starts_on__lte=as_of
+        ).values_list("pk", "school_id", "autonomy_id", "autonomy__name", "status", "at_risk_until")
+    )
+    if not held:
+        return counts, []
+    checks = _criteria_checks(as_of=as_of)
+    at_risk = [pk for pk, *_, status, _ in held if status == GrantStatus.AT_RISK]
+    latest_step = {}
+    for grant_id, action in (
+        GrantEvent.objects.filter(grant_id__in=at_risk)
+        .order_by("grant_id", "-at", "-pk")
+        .values_list("grant_id", "action")
+    ):
+        latest_step.setdefault(grant_id, action)
+    put_at_risk_here = {pk for pk, action in latest_step.items() if action == "criteria_lapse"}
+    changes = []
+    for pk, school_id, autonomy_id, name, status, until in held:
+        its_checks = checks.get((school_id, autonomy_id), [])
+        unmet = [c for c in its_checks if c.value is not None and not c.holds]
+        evidence = {"as_of": as_of.isoformat(), "criteria": [c.as_evidence() for c in its_checks]}
+        if status == GrantStatus.ACTIVE and unmet:
+            until = as_of + datetime.timedelta(days=settings.CURE_PERIOD_DAYS)
+            reason = (
+                f"The criteria of this earned autonomy are no longer met: {_unmet_words(unmet)}. It is at risk "
+                f"until {until:%B %-d, %Y}; if they are still unmet then, it is suspended."
+            )
+            step, key, words = "criteria_lapse", "grants_at_risk", "at risk: criteria no longer met"
+        elif pk in put_at_risk_here and its_checks and all(c.holds for c in its_checks):
+            until, step, key, words = None, "criteria_cure", "grants_cured", "cured: criteria met again"
+            reason = f"The criteria of this earned autonomy are met again: {_met_words(its_checks)}."
+        elif pk in put_at_risk_here and unmet and until is not None and until < as_of:
+            until, step, key, words = None, "criteria_suspend", "grants_suspended", "suspended: criteria still unmet"
+            reason = f"The cure period ended with the criteria still unmet: {_unmet_words(unmet)}."
+        else:
+            continue
+        grant_change(actor=None, grant_id=pk, action=step, reason=reason, evidence=evidence, at_risk_until=until)
+        counts[key] += 1
+        changes.append((school_id, f"{name}: {words}"))
+    return counts, changes
+
+
+def _unmet_words(unmet: list[CriterionCheck]) -> str:
+    return "; ".join(f"{c.criterion}, but {c.value} in {c.period}" for c in unmet)
+
+
+def _met_words(checks: list[CriterionCheck]) -> str:
+    return "; ".join(f"{c.criterion}: {c.value} in {c.period}" for c in checks)
 
 
 def _held_or_asked_for(*, autonomy_ids: set[int]) -> set[tuple[int, int]]:

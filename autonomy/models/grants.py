@@ -41,6 +41,9 @@ class AutonomyGrant(TimeStampedModel):
     status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    at_risk_until = models.DateField(
+        null=True, blank=True, help_text="While at risk: the last day of the cure period, after which it is suspended."
+    )
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.TextField()
     evidence = models.JSONField(default=dict, blank=True)

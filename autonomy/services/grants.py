@@ -167,6 +167,7 @@ def grant_change(
     evidence: dict | None = None,
     expected_status: str | None = None,
     notify_school: bool = True,
+    at_risk_until: datetime.date | None = None,
 ) -> AutonomyGrant:
     """Move a grant along its table (autonomy.workflows.GRANT_WORKFLOW), recording the event and telling the school.
 
@@ -174,6 +175,7 @@ def grant_change(
     and a contract rule's steps only while carrying out that rule (raising a flag). `expected_status`
     is the status the person saw: if the grant changed since, they are told. `notify_school` False is
     for a caller whose own notice states the change (a flag's rung), so that one event sends one message.
+    `at_risk_until` is the end of the cure period of a step to at risk; any other step clears it.
     """
     reason = required_text(reason, field="reason", message="Say why.", max_length=NOTE_TEXT)
     if evidence and isinstance(evidence.get("note"), str):
@@ -185,9 +187,15 @@ def grant_change(
         reason=reason,
         evidence=evidence,
         expected_status=expected_status,
+        change=lambda grant: _cure_period_set(grant, at_risk_until),
         notify=(lambda grant, event: _notify_grant_change(grant=grant, event=event)) if notify_school else None,
     )
     return grant
+
+
+def _cure_period_set(grant: AutonomyGrant, until: datetime.date | None) -> list[str]:
+    grant.at_risk_until = until
+    return ["at_risk_until"]
 
 
 def grants_expire_ended(*, as_of: datetime.date) -> list[AutonomyGrant]:

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accountability.models import BenchmarkResult, EvaluationRun, ResultStatus
-from accountability.services.eligibility import eligibility_findings_record
+from accountability.services.eligibility import earned_grants_recheck, eligibility_findings_record
 from accountability.services.evaluation.guardrails import data_concern
 from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_apply
 from accountability.services.measures import BenchmarkSpec, Outcome, measure, previous_periods
@@ -101,6 +101,9 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
     counts["grants_expired"] = len(expired)
     changes = [(grant.school_id, f"{grant.autonomy.name}: ended with its term") for grant in expired]
     counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of)
+    kept, lapses = earned_grants_recheck(as_of=as_of)
+    counts.update(kept)
+    changes += lapses
     year = _period_for(as_of)
     if year is None:
         return counts, "", changes
@@ -127,7 +130,8 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
     for outcome in current.values():
         counts[outcome.status] += 1
     flags, flag_changes = rules_apply(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
-    counts.update(flags)
+    for key, value in flags.items():
+        counts[key] += value
     changes += flag_changes
     concern = data_concern(
         specs, {key[0]: o for key, o in current.items()}, year=year, period_ended=as_of > year.end_date

@@ -195,6 +195,7 @@ def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None, results=None
             reason=f"{flag.deficiency} {flag.provision}: {rung_label(flag.level)}{until}.",
             evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": results},
             notify_school=False,
+            at_risk_until=flag.deadline if flag.level == Level.AT_RISK else None,
         )
         moved.append(Consequence(grant.pk, grant.autonomy.name, changed.status))
     return moved
