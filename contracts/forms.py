@@ -91,9 +91,8 @@ class ReasonForm(AccessibleFormMixin, forms.Form):
 
 
 def _margin(label: str, help_text: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=14, decimal_places=4, help_text=help_text
-    )
+    # More than 0 is the service's rule (contracts.services.editing), said there in the band's words.
+    return forms.DecimalField(label=label, required=False, max_digits=14, decimal_places=4, help_text=help_text)
 
 
 class BenchmarkForm(AccessibleFormMixin, forms.Form):

@@ -366,11 +366,11 @@ def contract_benchmark_edit(request, pk, key):
     if refused := _editable_or_refusal(request, contract):
         return refused
     benchmark = contract_benchmark_for_edit(contract=contract, key=key)
+    numbers = ("target", "baseline", "new_school_target", "exceeds_margin", "far_below_margin")
     initial = {
-        **{name: getattr(benchmark, name) for name in ("metric", "kind", "comparator", "target", "periods")},
-        **{name: getattr(benchmark, name) for name in ("baseline", "new_school_target")},
-        "exceeds_margin": benchmark.exceeds_margin,
-        "far_below_margin": benchmark.far_below_margin,
+        **{name: getattr(benchmark, name) for name in ("metric", "kind", "comparator", "periods")},
+        # As a person wrote them: 45, not 45.0000.
+        **{name: _plain(getattr(benchmark, name)) for name in numbers},
         "binding_autonomy": benchmark.binding_grant.autonomy if benchmark.binding_grant_id else None,
         "expected_status": contract.status,
     }
@@ -439,6 +439,10 @@ def contract_rule_edit(request, pk, key):
                 return redirect("contracts:contract_edit", contract.pk)
     context = {"contract": contract, "rule": rule, "form": form, **_signature_note(contract)}
     return render(request, "contracts/rule_edit.html", context, status=status)
+
+
+def _plain(value):
+    return None if value is None else f"{value.normalize():f}"
 
 
 def _signature_note(contract) -> dict:

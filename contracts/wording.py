@@ -247,9 +247,11 @@ class RungLine:
 
 
 LADDER_STEPS = len(Level)
+# How a flag reaches a step no rule starts on: the evaluation's ladder (accountability.services.evaluation.
+# ladder) climbs one step when the deadline on the step below passes without a remedy.
 CLIMBING = (
-    "No rule starts here. A flag climbs to this step when its deadline on the step below passes and the "
-    "benchmark is still not met."
+    "No rule starts here: a flag comes to this step from the step below, when the deadline there passes "
+    "without a remedy."
 )
 
 

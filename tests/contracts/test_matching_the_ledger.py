@@ -66,7 +66,7 @@ def test_the_intervention_steps_print_in_ladder_order_each_once(client_for, prin
     page = _words(client_for(principal).get(reverse("contracts:contract_detail", args=[proposed.pk])))
     section = page[page.index("What happens if it does not") :]
     assert _steps(section) == [1, 2, 3, 4, 5, 6]
-    assert section.count("No rule starts here. A flag climbs to this step") == 2  # steps 4 and 5
+    assert section.count("No rule starts here: a flag comes to this step from the step below") == 2  # 4 and 5
     step_one = section[section.index("Step 1 of 6") : section.index("Step 2 of 6")]
     assert "If the data for a benchmark is missing" in step_one
 
@@ -149,8 +149,10 @@ def test_a_benchmark_is_changed_in_place_from_the_page_keeping_its_rules(client_
         client.get(edit).content.decode()
     )
     url = reverse("contracts:contract_benchmark_edit", args=[draft.pk, "ela-proficiency"])
-    page = _words(client.get(url))
+    form = client.get(url)
+    page = _words(form)
     assert "Rating bands" in page and "Autonomy that depends on it" in page
+    assert re.search(r'name="target" value="43"[ >]', form.content.decode())  # as written: 43, not 43.0000
 
     response = client.post(
         url,
