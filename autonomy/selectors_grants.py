@@ -264,7 +264,7 @@ class GridRight:
     eligible: list = field(default_factory=list)
     clarifications: list = field(default_factory=list)
     asked: RequestItem | None = None
-    until: datetime.date | None = None  # at risk: the deadline of the notice that put it there, if known
+    until: datetime.date | None = None  # at risk: the last day of the cure period, if known
 
     @property
     def held(self) -> bool:
@@ -364,6 +364,7 @@ def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=
             eligible=its_checks if its_checks and all(check.holds for check in its_checks) else [],
             clarifications=clarified.get(autonomy.pk, []),
             asked=asked.get(autonomy.pk),
+            until=grant.at_risk_until if grant is not None and grant.status == GrantStatus.AT_RISK else None,
         )
     return [
         GridDomain(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])

@@ -213,14 +213,15 @@ def school_needs(*, user: AbstractBaseUser, school: School, today: datetime.date
 
 
 def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[GridDomain]:
-    """The school's decision grid, with the day an at-risk grant's notice runs out: the deadline of the
-    live flag whose rung put it at risk (one query more when a grant is at risk)."""
+    """The school's decision grid. An at-risk grant's cure period ends on the day kept on the grant; one put
+    at risk before grants kept it runs until the deadline of the live flag whose rung put it there (one
+    query more when there is such a grant)."""
     grid = decision_grid_for_school(school=school, viewer=user, today=today)
     at_risk = {
         right.flag_id
         for row in grid
         for right in row.rights
-        if right.grant is not None and right.grant.status == GrantStatus.AT_RISK and right.flag_id
+        if right.grant is not None and right.grant.status == GrantStatus.AT_RISK and right.flag_id and not right.until
     }
     if not at_risk:
         return grid

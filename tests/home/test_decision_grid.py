@@ -202,3 +202,26 @@ def test_a_decision_an_open_call_offers_says_where_to_ask_for_it(school, make_me
         "By request Not held Not requested. An open call offers it: ask for it (add learning time) ."
     )
     assert row(html, "Design program offerings") == "By request Not held Not requested."
+
+
+def test_an_at_risk_grant_reads_until_the_end_of_its_cure_period_on_the_home_and_the_school_page(
+    school, make_member, client_for
+):
+    principal = make_member(Role.PRINCIPAL, school=school)
+    cure_ends = timezone.localdate() + datetime.timedelta(days=45)
+    budget = grant(school, "money.budget")
+    grant_change(
+        actor=None,
+        grant_id=budget.pk,
+        action="put_at_risk",
+        reason="Finance evaluation rating 3, below the criterion of at least 4: at risk.",
+        at_risk_until=cure_ends,
+    )
+    client = client_for(principal)
+
+    for url in (reverse("home"), reverse("autonomy:school_detail", args=[school.code])):
+        html = client.get(url).content.decode()
+        assert row(html, "Control the school budget") == (
+            f"Earned Held, at risk At risk until {written(cure_ends)}: "
+            "Finance evaluation rating 3, below the criterion of at least 4: at risk."
+        )
