@@ -4,6 +4,7 @@ person per event; one live flag per school and condition; a cure period that end
 rung."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -224,3 +225,15 @@ def test_the_flag_page_says_what_raising_does_and_gives_the_last_rung_no_deadlin
     InterventionFlag.objects.filter(pk=flag.pk).update(level=Level.REVOKED)
     page = client.get(reverse("accountability:flag_detail", args=[flag.pk])).content.decode()
     assert "No deadline: this is the last step of the contract" in page and "Raise one level" not in page
+
+
+def test_a_notice_names_the_measure_with_its_value_and_limit_not_the_benchmarks_slug(admin):
+    """Found: notices showed metric slugs ("ela-growth") and a revocation did not say the value."""
+    school, hiring, principal = _school_with_hiring(admin, ela_template(level=Level.REVOKED))
+    Notification.objects.all().delete()
+    evaluation_run(as_of=AS_OF)
+    flag = flag_of(school)
+    assert flag.deficiency == ("Benchmarks missed in 2026-27: Proficiency in ELA: 40% against a target of 50%.")
+    (message,) = Notification.objects.filter(user=principal)
+    assert message.body.startswith(flag.deficiency)
+    assert not re.search(r"\bela\b", message.body)  # the benchmark's key

@@ -25,6 +25,8 @@ from accountability.services.evaluation.notify import FlagNotice, flags_notify
 from accountability.services.measures import RuleSpec, rule_holds
 from autonomy.models import GrantStatus
 from contracts.models import Condition, InterventionRule, Level
+from metrics.formatting import format_result, format_target
+from metrics.models import Metric
 
 
 def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[str, int], list[tuple[int, str]]]:
@@ -83,9 +85,19 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[s
         if key not in live or flag.level > live[key].level:
             live[key] = flag
     now = timezone.now()
+    # The measures' names and units, for the notices: one query, and only when a flag opens or rises.
+    metrics = Metric.objects.in_bulk({s.metric_id for s in specs}) if holding else {}
     fresh = {
         key: _new_flag(
-            rule, evidence, by_contract[rule.contract_id], outcomes, year=year, as_of=as_of, run=run, now=now
+            rule,
+            evidence,
+            by_contract[rule.contract_id],
+            outcomes,
+            year=year,
+            as_of=as_of,
+            run=run,
+            now=now,
+            metrics=metrics,
         )
         for key, (rule, evidence) in sorted(holding.items())
         if key not in live or live[key].level < rule.level
@@ -219,7 +231,7 @@ def _flags_insert(flags: list[InterventionFlag], *, now) -> list[InterventionFla
     return flags
 
 
-def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, now) -> InterventionFlag:
+def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, now, metrics) -> InterventionFlag:
     inputs = _inputs(specs, outcomes, year)
     missed = (
         evidence.get("missed_binding")
@@ -233,7 +245,7 @@ def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, no
         rule_key=rule.key,
         level=rule.level,
         period=year.label,
-        deficiency=_deficiency(rule, missed, year.label),
+        deficiency=_deficiency(rule, missed, year.label, specs=specs, outcomes=outcomes, metrics=metrics),
         provision=rule.provision,
         remedy=rule.remedy,
         deadline=rung_deadline(rule.level, as_of=as_of, rule=rule),
@@ -254,10 +266,33 @@ def _new_flag(rule: RuleSpec, evidence, specs, outcomes, *, year, as_of, run, no
     )
 
 
-def _deficiency(rule: RuleSpec, missed, period: str) -> str:
-    names = ", ".join(str(m) for m in missed if m)
+def _deficiency(rule: RuleSpec, missed, period: str, *, specs, outcomes, metrics) -> str:
+    """What was missed, in the district's words: each benchmark by its measure's name, with the value
+    and the target (or limit) as people write them; "Vacancies: 7 vacancies against a limit of 3"."""
+    by_key = {spec.key: spec for spec in specs}
+    parts = []
+    for key in (m for m in missed if m):
+        spec = by_key.get(key)
+        if spec is None:
+            parts.append(str(key))
+            continue
+        metric = metrics[spec.metric_id]
+        outcome = outcomes.get((spec.pk, period))
+        if outcome is None or outcome.value is None:
+            parts.append(metric.name)
+            continue
+        limit = "a limit of" if spec.comparator in ("<=", "<") else "a target of"
+        value = format_result(
+            spec.kind,
+            metric,
+            outcome.value,
+            observed=outcome.inputs.get("value"),
+            schools=outcome.inputs.get("schools_compared"),
+        )
+        parts.append(f"{metric.name}: {value} against {limit} {format_target(spec.kind, metric, outcome.target)}")
+    names = "; ".join(parts)
     if rule.condition == Condition.NO_DATA:
-        return f"No data for {names} in {period}."
+        return f"No data in {period} for {names}."
     if rule.condition == Condition.K_IN_A_ROW:
-        return f"{names} was missed {rule.count} years in a row, through {period}."
+        return f"Missed {rule.count} years in a row, through {period}: {names}."
     return f"Benchmarks missed in {period}: {names}."
