@@ -1,5 +1,6 @@
 """The request pages write a measure's numbers through metrics.formatting, in the metric's unit."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -37,3 +38,19 @@ def test_an_earned_autonomys_criterion_is_written_in_the_metrics_unit(draft, cli
     )
     page = client_for(principal).get(reverse("autonomy:request_edit", args=[request.pk, "autonomies"])).content.decode()
     assert "Teacher vacancies on the first day" in page and "3 vacancies" in page and "3.0000" not in page
+
+
+def test_the_import_page_shows_how_each_metrics_values_read_on_the_pages(make_member, client_for):
+    page = client_for(make_member(Role.ADMIN)).get(reverse("metrics:observation_import")).content.decode()
+    rows = {
+        code: shown
+        for code, shown in re.findall(
+            r"<tr><td><code>([a-z_]+)</code></td><td>[^<]*</td>"
+            r"<td>[^<]*<small class=\"shown\">shown as ([^<]*)</small>",
+            page,
+        )
+    }
+    assert rows["ela_proficiency"] == "41.7%"  # 41.667 rounded to the percent's one decimal
+    assert rows["teacher_vacancies_first_day"] == "208 vacancies"
+    assert rows["finance_rating"] == "3"  # a whole rating
+    assert len(rows) == Metric.objects.count()

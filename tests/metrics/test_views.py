@@ -34,7 +34,7 @@ def test_the_page_explains_the_file_and_lists_the_metric_codes(admin, client_for
     page = response.content.decode()
     assert '<label for="id_file">CSV file</label>' in page
     assert 'aria-describedby="id_file_help"' in page
-    assert "<code>ela_proficiency</code></td><td>Proficiency in ELA</td><td>0–100</td>" in page
+    assert "<code>ela_proficiency</code></td><td>Proficiency in ELA</td><td>0–100<small" in page
     assert 'hx-indicator="#import-progress, #import-report"' in page and "Check and import" in page
 
 
