@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, InterventionFlag
 from accountability.policies import can_take_flag_action, flags_visible_to
+from accountability.services import rung_has_deadline
 from autonomy.models import (
     OPEN_REQUEST_STATUSES,
     Autonomy,
@@ -181,7 +182,7 @@ def _flag_needs(*, user, school: School, today) -> list[Need]:
                 link_text="Read the notice and answer with a plan" if can_plan else "Read the notice",
                 detail=flag.deficiency,
                 remedy=flag.remedy,
-                **_due(flag.deadline, today),
+                **_due(flag.deadline if rung_has_deadline(flag.level) else None, today),
                 can_act=can_plan,
                 waiting_on="" if can_plan else "The principal submits the plan.",
             )
@@ -289,7 +290,7 @@ def caseload_flags(*, user: AbstractBaseUser, today: datetime.date) -> list[Case
         CaseFlag(
             flag=flag,
             level=_level_label(flag.level),
-            due_words=days_left_words(flag.deadline, today),
+            due_words=days_left_words(flag.deadline, today) if rung_has_deadline(flag.level) else "",
             next_step=NEXT_STEP.get(flag.status, ""),
             liaison_acts=flag.status == FlagStatus.OPEN,
         )

@@ -294,3 +294,19 @@ def test_staff_of_two_schools_start_on_the_first_by_name_with_the_other_a_link_a
     assert f'You also work at <a href="{reverse("autonomy:school_detail", args=[second.code])}">Zeta School</a>' in html
     # The principal of Zeta is on Alpha's team: Alpha's list is for the team.
     assert '<h2 id="needs-heading">Needs your school' in html
+
+
+def test_a_flag_on_the_last_rung_shows_no_deadline_on_the_principals_or_the_liaisons_home(
+    school, make_member, client_for, admin
+):
+    """Found: a revoked flag read "due today": the last rung of the ladder has no deadline."""
+    principal = make_member(Role.PRINCIPAL, school=school)
+    liaison = make_member(Role.LIAISON)
+    school.liaison = liaison
+    school.save()
+    contract = proposed_contract(school, admin=admin)
+    open_flag(school, contract=contract, days_left=0, level=6)
+    needs = needs_html(client_for(principal).get(reverse("home")))
+    assert "Flag: autonomy revoked" in needs and "due today" not in needs
+    page = client_for(liaison).get(reverse("home")).content.decode()
+    assert "Last step of the contract's ladder: no deadline." in page and "due today" not in page
