@@ -178,7 +178,7 @@ def test_the_flag_reads_as_its_notice(world, api_for):
     assert body["level_label"] == "Notice of concern" and body["provision"] == "Section 5.1"
     assert body["liaison"] == world["liaison"].username and body["network"] == world["own"].network.name
     (line,) = body["evidence"]
-    assert (line["key"], line["status"], line["value"], line["period"]) == ("ela", "not_met", "40", "2026-27")
+    assert (line["key"], line["status"], line["value"], line["period"]) == ("ela", "not_met", "40%", "2026-27")
     assert [event["action"] for event in body["events"]] == ["open"] and body["events"][0]["actor"] is None
     assert body["rule"].startswith("If 1 or more benchmarks are missed in a year")
 
