@@ -4,6 +4,8 @@ school years along the x axis, and the same figures as words."""
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accountability.charts import TrendPoint, nice_step, trend_chart, y_scale
 from metrics.models import Metric
@@ -169,3 +171,26 @@ def test_a_phone_labels_every_other_year_of_a_long_trend_and_always_the_last():
     chart = trend_chart(series(40, 41, 42, 43, 44), metric=PERCENT)
     assert [p.minor for p in chart.periods] == [False, True, False, True, False]
     assert not any(p.minor for p in trend_chart(series(40, 41, 42), metric=PERCENT).periods)
+
+
+values = st.decimals(min_value=-5000, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    numbers=st.lists(st.one_of(st.none(), values), min_size=1, max_size=8),
+    target=st.one_of(st.none(), values),
+    unit=st.sampled_from(["percent", "count", "rating", "currency", "rate"]),
+)
+def test_any_series_fits_its_plot_with_distinct_round_ticks(numbers, target, unit):
+    metric = Metric(code="x", name="X", unit=unit)  # no bounds: any value, negatives too
+    chart = trend_chart(series(*numbers, target=target), metric=metric)
+    if all(n is None for n in numbers):
+        assert chart is None
+        return
+    heights = [p.y for p in chart.points] + ([chart.target_label_y] if target is not None else [])
+    assert all(chart.plot_top <= h <= chart.plot_bottom for h in heights)
+    labels = [t.label for t in chart.ticks]
+    assert 2 <= len(labels) <= 12 and len(set(labels)) == len(labels)
+    assert [t.y for t in chart.ticks] == sorted((t.y for t in chart.ticks), reverse=True)
+    assert all(chart.plot_left < p.x < chart.plot_right for p in chart.points)
