@@ -258,19 +258,24 @@ def _observed(inputs: dict, metric, standing: Decimal | None) -> str:
 
 
 def _standings(benchmarks: dict, results: dict) -> dict[str, Decimal]:
-    """Each relative benchmark's percentile in the flag's evidence (its result's value): one query, none
-    when the flag holds no relative benchmark."""
+    """Each relative benchmark's percentile in the flag's evidence: as recorded with it ("standing"), or
+    else its result's value for the period. One query, none when every standing was recorded."""
+    recorded = {
+        key: Decimal(inputs["standing"])
+        for key, inputs in results.items()
+        if inputs.get("kind") == BenchmarkKind.RELATIVE and inputs.get("standing") is not None
+    }
     wanted = {
         benchmarks[key].pk: (key, inputs.get("period"))
         for key, inputs in results.items()
-        if key in benchmarks and inputs.get("kind") == BenchmarkKind.RELATIVE
+        if key in benchmarks and inputs.get("kind") == BenchmarkKind.RELATIVE and key not in recorded
     }
     if not wanted:
-        return {}
+        return recorded
     found = BenchmarkResult.objects.filter(benchmark_id__in=wanted, value__isnull=False).values_list(
         "benchmark_id", "period", "value"
     )
-    return {wanted[pk][0]: value for pk, period, value in found if wanted[pk][1] == period}
+    return recorded | {wanted[pk][0]: value for pk, period, value in found if wanted[pk][1] == period}
 
 
 def flag_evidence(*, flag: InterventionFlag) -> list[EvidenceLine]:

@@ -169,3 +169,14 @@ def test_the_legend_names_only_the_kinds_of_point_the_chart_draws(district, clie
     assert "not met (red)" in ela and "before the contract (grey)" in ela
     standing = _card(page, "Median growth percentile")  # one point, in the contract, not met
     assert "before the contract (grey)" not in standing
+
+
+def test_a_standing_recorded_with_the_flag_is_the_one_its_evidence_states(district, client_for):
+    """Where the evaluation kept the percentile in the flag's evidence, the page states that one, not a
+    later result's."""
+    flag = InterventionFlag.objects.get(school=district["school"])
+    flag.evidence["results"]["standing"]["standing"] = "12.5"
+    flag.save(update_fields=["evidence"])
+    page = client_for(district["principal"]).get(reverse("accountability:flag_detail", args=[flag.pk])).content.decode()
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
+    assert "40 (13th percentile of 4 schools)" in cells and "40 (25th percentile of 4 schools)" not in cells
