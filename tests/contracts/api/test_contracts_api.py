@@ -3,6 +3,7 @@ filters, constant query counts; drafting from a template, amending, and the sign
 services the pages call, with bad input refused per field and nothing changed."""
 
 import pytest
+from axes.models import AccessAttempt
 from rest_framework.test import APIClient
 
 from contracts.models import ContractStatus, PerformanceContract
@@ -447,6 +448,8 @@ def test_propose_sign_countersign_through_the_api(world, api_for):
     }
     contract = PerformanceContract.objects.get(pk=draft.pk)
     assert (contract.status, contract.signed_at, contract.signed_name) == (S.PROPOSED, None, "")
+    # A wrong password counts as a failed sign-in for the login throttle, as on the page.
+    assert AccessAttempt.objects.get(username=world["principal"].get_username()).failures_since_start == 1
 
     response = principal.post(
         _url(draft, "sign"), {"confirm": True, "password": "correct-horse-battery"}, format="json"
