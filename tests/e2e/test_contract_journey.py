@@ -224,3 +224,35 @@ def test_the_contract_downloads_as_a_pdf_and_prints(page: Page, demo_district):
     expect_the_three_sections(page)
     expect(page.get_by_role("region", name="Signatures")).to_contain_text("Not signed yet")
     assert_accessible(page)
+
+
+def test_the_admin_changes_a_benchmark_in_place_and_the_contract_prints_the_ladder_in_order(page: Page, demo_district):
+    contract = PerformanceContract.objects.get(school__code="S0001")
+    benchmark = contract.benchmarks.order_by("position").first()
+    login(page, "admin")
+    page.goto(f"/contracts/{contract.pk}/edit/")
+    expect(heading(page)).to_have_text("Edit the benchmarks and rules")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(rf"^Change .*\({re.escape(benchmark.key)}\)$")).click()
+
+    expect(heading(page)).to_have_text(f"Change the benchmark “{benchmark.key}”")
+    assert_accessible(page)
+    exceeds = page.get_by_label(re.compile(r"^Exceeds when beyond the target by"))
+    exceeds.fill("0")
+    page.get_by_role("button", name="Save the benchmark").click()
+    expect(page.get_by_role("alert").filter(has_text="Nothing was saved")).to_contain_text("more than 0")
+    expect(exceeds).to_have_attribute("aria-describedby", re.compile(r"_error\b"))
+    assert_accessible(page)
+    exceeds.fill("4")
+    page.get_by_label(re.compile(r"^Falls far below when short of the target by")).fill("9")
+    page.get_by_role("button", name="Save the benchmark").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Benchmark “{benchmark.key}” changed.")
+
+    page.goto(f"/contracts/{contract.pk}/")
+    expect(page.locator(".benchmark").first).to_contain_text("Exceeds 4 beyond the target; falls far below 9")
+    steps = page.get_by_role("region", name=re.compile(r"What happens if it does not$")).locator(".rule-step")
+    expect(steps).to_have_count(6)
+    for number, step in enumerate(steps.all(), start=1):
+        expect(step).to_have_text(re.compile(rf"^Step {number} of 6: "))
+    assert_accessible(page)
+    review_screenshot(page, "contract-ladder")
