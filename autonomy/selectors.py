@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from autonomy.models import (
     HELD_STATUSES,
     IN_REVIEW_STATUSES,
+    LIVE_STATUSES,
     OPEN_REQUEST_STATUSES,
     AccountabilityModel,
     Autonomy,
@@ -310,6 +311,12 @@ def call_autonomies_by_domain(*, call: CallForProposals) -> list[tuple[str, str,
     )
     groups = [(d.value, d.label, [a for a in autonomies if a.domain == d]) for d in Domain]
     return [group for group in groups if group[2]]
+
+
+def autonomy_ids_with_live_grant(*, school_id: int) -> set[int]:
+    """The autonomies the school holds or has suspended now: a request may not ask for them again."""
+    live = AutonomyGrant.objects.filter(school_id=school_id, status__in=LIVE_STATUSES)
+    return set(live.values_list("autonomy_id", flat=True))
 
 
 def autonomies_by_domain() -> list[tuple[str, str, list[Autonomy]]]:

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from autonomy.models import (
+    Autonomy,
     AutonomyRequest,
     CallForProposals,
     RequestAnswer,
@@ -17,6 +18,7 @@ from autonomy.models import (
 from autonomy.policies import (
     can_start_request,
 )
+from autonomy.selectors import autonomy_ids_with_live_grant
 from autonomy.services.request_steps import REQUEST_STEPS, request_lock_editable
 from core.errors import ApplicationError
 from core.limits import LONG_TEXT
@@ -58,6 +60,10 @@ def request_set_autonomies(*, actor: AbstractBaseUser, request_id: int, autonomy
                 "The call does not offer one of the chosen autonomies.",
                 fields={"autonomies": ["Choose among the autonomies this call offers."]},
             )
+        if held := Autonomy.objects.filter(pk__in=chosen & autonomy_ids_with_live_grant(school_id=request.school_id)):
+            names = ", ".join(f"“{autonomy.name}”" for autonomy in held.order_by("name"))
+            message = f"Your school already holds {names}: ask only for decisions it does not hold."
+            raise ApplicationError(message, fields={"autonomies": [message]})
         request.items.exclude(autonomy_id__in=chosen).delete()
         existing = set(request.items.values_list("autonomy_id", flat=True))
         RequestItem.objects.bulk_create(

@@ -33,6 +33,7 @@ from autonomy.policies import (
     can_take_request_action,
 )
 from autonomy.selectors import (
+    autonomy_ids_with_live_grant,
     call_autonomies_by_domain,
     call_get,
     calls_for_board,
@@ -155,8 +156,9 @@ def _autonomies_form(data, autonomy_request):
     groups = call_autonomies_by_domain(call=autonomy_request.call)
     offered = [autonomy for _, _, autonomies in groups for autonomy in autonomies]
     chosen = [item.autonomy_id for item in autonomy_request.items.all()]
-    form = AutonomiesForm(data, offered=offered, initial={"autonomies": chosen})
-    return form, {"groups": groups, "model_help": ACCOUNTABILITY_MODEL_HELP}
+    held = autonomy_ids_with_live_grant(school_id=autonomy_request.school_id)
+    form = AutonomiesForm(data, offered=[a for a in offered if a.pk not in held], initial={"autonomies": chosen})
+    return form, {"groups": groups, "model_help": ACCOUNTABILITY_MODEL_HELP, "held": held}
 
 
 def _save_autonomies(actor, autonomy_request, form):

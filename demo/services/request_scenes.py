@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from autonomy.models import Autonomy, ItemDecision, Recommendation, RequestStatus
+from autonomy.models import LIVE_STATUSES, Autonomy, AutonomyGrant, ItemDecision, Recommendation, RequestStatus
 from autonomy.services import (
     ItemChoice,
     OutcomeInput,
@@ -57,7 +57,13 @@ def requests_scene(district: DistrictBuilder) -> None:
 
 class RequestScenes:
     def __init__(self, district: DistrictBuilder):
-        schools = district.schools[:10]
+        # A request asks only for decisions its school does not hold: the scenes go to schools without them.
+        holders = set(
+            AutonomyGrant.objects.filter(autonomy__code__in=ASKED, status__in=LIVE_STATUSES).values_list(
+                "school_id", flat=True
+            )
+        )
+        schools = [district.schools[0]] + [s for s in district.schools[1:] if s.pk not in holders][: len(SCENES)]
         self.schools = schools
         self.principals = principals_of(schools)
         self.admin = district.staff["admin"]

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from autonomy.models import (
@@ -323,3 +324,23 @@ def test_notifications_are_not_duplicated_on_retry(people, school, call):
     for _ in range(2):
         notify(users=[people["principal"]], key="request:1:event:9", title="Decision")
     assert Notification.objects.filter(user=people["principal"]).count() == 1
+
+
+def test_a_request_cannot_ask_for_an_autonomy_the_school_already_holds(people, school, call, client):
+    """Found: the request form offered autonomies the school already held."""
+    from tests.factories import grant
+
+    grant(school, "people.hiring")
+    principal = people["principal"]
+    request = request_create(actor=principal, school=school, call=call)
+    hiring = Autonomy.objects.get(code="people.hiring")
+    with pytest.raises(ApplicationError) as refused:
+        request_set_autonomies(actor=principal, request_id=request.pk, autonomy_ids=[hiring.pk])
+    assert "already holds “Hire and dismiss staff”" in refused.value.fields["autonomies"][0]
+    assert not request.items.exists()
+    client.force_login(principal)
+    page = client.get(reverse("autonomy:request_edit", args=[request.pk, "autonomies"])).content.decode()
+    assert "your school already holds this decision" in page
+    assert f'value="{hiring.pk}" id="autonomy-{hiring.pk}"' not in page
+    budget = Autonomy.objects.get(code="money.budget")
+    assert f'value="{budget.pk}" id="autonomy-{budget.pk}"' in page

@@ -9,7 +9,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from autonomy.models import AutonomyGrant
+from autonomy.models import AutonomyGrant, AutonomyRequest, RequestStatus
 from demo.services import current_school_year_start, school_year_label
 
 from .accessibility import assert_accessible
@@ -241,10 +241,11 @@ def tab_to(page: Page, target: Locator, *, limit: int = 60) -> None:
 
 
 def test_admin_decides_from_the_keyboard_alone(page: Page, demo_district):
-    """The seeded S0003 request is submitted: open it from the queue and decide it without a mouse."""
+    """The seeded submitted request: open it from the queue and decide it without a mouse."""
+    code = AutonomyRequest.objects.get(status=RequestStatus.SUBMITTED).school.code
     login(page, "admin")
     nav_link(page, "Review queue").click()
-    opening = page.get_by_role("row").filter(has_text="S0003").get_by_role("link")
+    opening = page.get_by_role("row").filter(has_text=code).get_by_role("link")
     tab_to(page, opening)
     page.keyboard.press("Enter")
     decide = page.get_by_role("link", name="Decide item by item")
@@ -252,7 +253,7 @@ def test_admin_decides_from_the_keyboard_alone(page: Page, demo_district):
     tab_to(page, decide)
     page.keyboard.press("Enter")
 
-    expect(page.locator(".eyebrow")).to_contain_text("(S0003)")
+    expect(page.locator(".eyebrow")).to_contain_text(f"({code})")
     curriculum = group(page, f"Your decision on “{CURRICULUM}”")
     learning_time = group(page, f"Your decision on “{LEARNING_TIME}”")
     tab_to(page, curriculum.get_by_label("Approve"))
