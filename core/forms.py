@@ -8,17 +8,9 @@ from core.errors import ApplicationError
 
 
 class DescribedBoundField(BoundField):
-    """Points the input at its help and error as templates/partials/field.html renders them, under the ids
-    `<auto_id>_help` and `<auto_id>_error`; Django adds aria-invalid when the field has errors."""
-
-    @property
-    def aria_describedby(self):
-        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id or self.is_hidden:
-            return None
-        ids = [f"{self.auto_id}_help"] if self.help_text else []
-        if self.errors:
-            ids.append(f"{self.auto_id}_error")
-        return " ".join(ids)
+    """Django points an input at its help and its error under the ids `<auto_id>_helptext` and
+    `<auto_id>_error` (BoundField.aria_describedby) and marks it aria-invalid when the field has errors;
+    templates/partials/field.html and every fieldset draw the help and the error under those same ids."""
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

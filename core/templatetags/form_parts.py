@@ -1,5 +1,5 @@
 """The pieces every form page draws the same way: a field, the summary of what went wrong, and the form
-of a workflow step."""
+of a workflow step; and the box a wide table scrolls sideways in."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -91,3 +91,34 @@ def step_form(parser, token):
     intro = parser.parse(("endstep_form",))
     parser.delete_first_token()
     return StepFormNode(parser.compile_filter(bits[1]), options, intro)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, options, content):
+        self.options, self.content = options, content
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        values["content"] = mark_safe(self.content.render(context))  # noqa: S308 (rendered, hence escaped)
+        partial = context.template.engine.get_template("partials/scroll_region.html")
+        return partial.render(context.new(values))
+
+
+@register.tag
+def scroll_region(parser, token):
+    """A wide table (or a long line of text) in a box that scrolls sideways on a narrow screen. The box is a
+    region a keyboard can reach and scroll (tabindex 0), named by the element whose id is `labelledby`, or
+    else by `label`:
+
+        {% scroll_region labelledby="runs-caption" %}<table><caption id="runs-caption">…</table>{% endscroll_region %}
+
+    Also `class`, the box's own class beside `table-scroll`. Drawn by partials/scroll_region.html."""
+    bits = token.split_contents()
+    options = template.base.token_kwargs(bits[1:], parser)
+    if len(options) != len(bits) - 1 or len({"labelledby", "label"} & options.keys()) != 1:
+        raise template.TemplateSyntaxError("scroll_region takes labelledby= (an id) or label=, and class=.")
+    if options.keys() - {"labelledby", "label", "class"}:
+        raise template.TemplateSyntaxError("scroll_region takes labelledby= (an id) or label=, and class=.")
+    content = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(options, content)

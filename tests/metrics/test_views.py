@@ -33,7 +33,7 @@ def test_the_page_explains_the_file_and_lists_the_metric_codes(admin, client_for
     assert response.status_code == 200
     page = response.content.decode()
     assert '<label for="id_file">CSV file</label>' in page
-    assert 'aria-describedby="id_file_help"' in page
+    assert 'aria-describedby="id_file_helptext"' in page
     assert "<code>ela_proficiency</code></td><td>Proficiency in ELA</td><td>0–100<small" in page
     assert 'hx-indicator="#import-progress, #import-report"' in page and "Check and import" in page
 
@@ -84,7 +84,7 @@ def test_the_form_refuses_what_is_not_a_csv_file_to_read(schools, admin, client_
     assert response.status_code == 400
     page = response.content.decode()
     assert "Nothing was saved: please check" in page and message in page
-    assert 'aria-describedby="id_file_help id_file_error"' in page
+    assert 'aria-describedby="id_file_helptext id_file_error"' in page
     assert not Observation.objects.exists()
 
 
