@@ -43,7 +43,7 @@ from accountability.services import (
 from accountability.wording import COUNT_LABELS, rung_words, when_words
 from accountability.workflows import FLAG_WORKFLOW
 from autonomy.models import LIVE_STATUSES as LIVE_GRANT_STATUSES
-from autonomy.selectors_grants import evidence_summary
+from autonomy.selectors_grants import evidence_metrics, evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.errors import ApplicationError, Conflict, NotPermitted
@@ -317,9 +317,11 @@ def eligibility_findings(request):
 
 def _render_eligible(request, *, refusal: str = "", status: int = 200):
     page = Paginator(selectors.eligibility_findings_open(), ELIGIBLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    criteria = [{"criteria": f.evidence.get("criteria", [])} for f in page.object_list]
+    metrics = evidence_metrics(criteria)  # one query for the page, however many findings
     context = {
         "page": page,
-        "rows": [(f, evidence_summary({"criteria": f.evidence.get("criteria", [])})) for f in page.object_list],
+        "rows": [(f, evidence_summary(c, metrics=metrics)) for f, c in zip(page.object_list, criteria, strict=True)],
         "can_invite": bool(can_invite_eligible_school(request.user)),
         "refusal": refusal,
     }

