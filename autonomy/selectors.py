@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +17,8 @@ from autonomy.models import (
     AutonomyRequest,
     CallForProposals,
     CallQuestion,
+    Comparator,
+    CriterionKind,
     Domain,
     EligibilityCriterion,
     GrantStatus,
@@ -27,8 +30,10 @@ from autonomy.models import (
     compare,
 )
 from autonomy.policies import can_read_internal_comments, requests_visible_to
-from metrics.models import Metric, Observation
+from metrics.formatting import format_change, format_value
+from metrics.models import Direction, Metric, Observation
 from schools.models import School
+from schools.periods import school_year_label
 from schools.policies import roles_of, schools_visible_to
 
 
@@ -166,27 +171,65 @@ def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, 
     criteria = list(
         EligibilityCriterion.objects.filter(autonomy__in=autonomies).select_related("metric").order_by("pk")
     )
-    latest: dict[int, Observation] = {}
-    for observation in Observation.objects.filter(
-        school=school, metric_id__in={c.metric_id for c in criteria}
-    ).order_by("metric_id", "period"):
-        latest[observation.metric_id] = observation  # periods sort as text: 2025-26 after 2024-25
+    history: dict[int, dict[str, Observation]] = defaultdict(dict)
+    for observation in Observation.objects.filter(school=school, metric_id__in={c.metric_id for c in criteria}):
+        history[observation.metric_id][observation.period] = observation
     checks: dict[int, list[CriterionCheck]] = {a.pk: [] for a in autonomies}
     for criterion in criteria:
-        checks[criterion.autonomy_id].append(criterion_check(criterion, latest.get(criterion.metric_id)))
+        by_period = history.get(criterion.metric_id, {})
+        latest = by_period[max(by_period)] if by_period else None  # periods sort as text: 2025-26 after 2024-25
+        earlier = by_period.get(criterion_baseline_period(criterion, latest.period)) if latest else None
+        checks[criterion.autonomy_id].append(criterion_check(criterion, latest, earlier))
     return checks
 
 
-def criterion_check(criterion: EligibilityCriterion, observation: Observation | None) -> CriterionCheck:
-    """One criterion against the school's latest observation of its metric; no observation never holds.
+def criterion_words(criterion: EligibilityCriterion) -> str:
+    """A criterion as the district states it: "Finance evaluation rating at least 4", "Proficiency in ELA
+    up by at least 3 points over 2 years". The criterion comes with its metric."""
+    metric = criterion.metric
+    if criterion.kind == CriterionKind.IMPROVEMENT:
+        better = "up" if metric.direction == Direction.HIGHER else "down"
+        amount = format_change(metric, criterion.threshold).lstrip("+-")
+        return f"{metric.name} {better} by at least {amount} over {criterion.years} year{'s' * (criterion.years != 1)}"
+    return f"{metric.name} {criterion.get_comparator_display()} {format_value(metric, criterion.threshold)}"
 
-    The one rule of eligibility: the request decision and the nightly list of newly eligible schools
-    both judge here. The criterion comes with its metric.
+
+def criterion_baseline_period(criterion: EligibilityCriterion, latest_period: str) -> str | None:
+    """The school year an improvement criterion compares the latest one with (None for a level)."""
+    if criterion.kind != CriterionKind.IMPROVEMENT:
+        return None
+    return school_year_label(int(latest_period[:4]) - criterion.years)
+
+
+def criterion_check(
+    criterion: EligibilityCriterion, observation: Observation | None, earlier: Observation | None = None
+) -> CriterionCheck:
+    """One criterion against the school's latest observation of its metric (and, for an improvement, the
+    observation its years before); no observation never holds.
+
+    The one rule of eligibility: the request decision, the nightly list of newly eligible schools and the
+    nightly re-check of earned grants all judge here. The criterion comes with its metric.
     """
+    metric = criterion.metric
+    if criterion.kind == CriterionKind.IMPROVEMENT:
+        change = None
+        if observation is not None and earlier is not None:
+            change = observation.value - earlier.value
+            if metric.direction == Direction.LOWER:
+                change = -change
+        return CriterionCheck(
+            criterion=criterion_words(criterion),
+            metric=metric.code,
+            comparator=Comparator.GTE,
+            threshold=plain_number(criterion.threshold),
+            period=f"{earlier.period} to {observation.period}" if change is not None else None,
+            value=format_change(metric, change) if change is not None else None,
+            holds=change is not None and change >= criterion.threshold,
+        )
     holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
     return CriterionCheck(
-        criterion=f"{criterion.metric.name} {criterion.get_comparator_display()} {plain_number(criterion.threshold)}",
-        metric=criterion.metric.code,
+        criterion=criterion_words(criterion),
+        metric=metric.code,
         comparator=criterion.comparator,
         threshold=plain_number(criterion.threshold),
         period=observation.period if observation else None,

@@ -24,12 +24,13 @@ from autonomy.models import (
     OPEN_REQUEST_STATUSES,
     AccountabilityModel,
     AutonomyGrant,
+    CriterionKind,
     EligibilityCriterion,
     GrantEvent,
     GrantStatus,
     RequestItem,
 )
-from autonomy.selectors import CriterionCheck, criterion_check
+from autonomy.selectors import CriterionCheck, criterion_baseline_period, criterion_check
 from autonomy.services import grant_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
@@ -109,14 +110,41 @@ def _criteria_checks(*, as_of: datetime.date) -> dict[tuple[int, int], list[Crit
             metric_id__in={c.metric_id for c in criteria}, period=Subquery(latest_period)
         ).only("school_id", "metric_id", "period", "value")
     }
+    earlier = _improvement_baselines(criteria, latest)
     by_autonomy: dict[int, list[EligibilityCriterion]] = defaultdict(list)
     for criterion in criteria:
         by_autonomy[criterion.autonomy_id].append(criterion)
     schools = {school_id for school_id, _ in latest}
     return {
-        (school_id, autonomy_id): [criterion_check(c, latest.get((school_id, c.metric_id))) for c in its_criteria]
+        (school_id, autonomy_id): [
+            criterion_check(c, latest.get((school_id, c.metric_id)), earlier.get((school_id, c.pk)))
+            for c in its_criteria
+        ]
         for autonomy_id, its_criteria in by_autonomy.items()
         for school_id in schools
+    }
+
+
+def _improvement_baselines(criteria, latest) -> dict[tuple[int, int], Observation]:
+    """(school, improvement criterion) → the observation its years before the school's latest: one query,
+    made only where a criterion is an improvement."""
+    wanted: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
+    for criterion in (c for c in criteria if c.kind == CriterionKind.IMPROVEMENT):
+        for (school_id, metric_id), observation in latest.items():
+            if metric_id == criterion.metric_id:
+                period = criterion_baseline_period(criterion, observation.period)
+                wanted[(school_id, metric_id, period)].append((school_id, criterion.pk))
+    if not wanted:
+        return {}
+    found = Observation.objects.filter(
+        metric_id__in={metric for _, metric, _ in wanted},
+        period__in={period for _, _, period in wanted},
+        school_id__in={school for school, _, _ in wanted},
+    ).only("school_id", "metric_id", "period", "value")
+    return {
+        pair: observation
+        for observation in found
+        for pair in wanted.get((observation.school_id, observation.metric_id, observation.period), [])
     }
 
 

@@ -109,25 +109,41 @@ def compare(value, comparator: str, threshold) -> bool:
     }[comparator]
 
 
-class EligibilityCriterion(TimeStampedModel):
-    """What a school must show before an earned autonomy is approved (e.g. finance rating ≥ 4).
+class CriterionKind(models.TextChoices):
+    LEVEL = "level", "A level: the latest value compared with a threshold"
+    IMPROVEMENT = "improvement", "Improvement: better by at least the threshold over some years"
 
-    The school's most recent observation of the metric is the one that counts.
+
+class EligibilityCriterion(TimeStampedModel):
+    """What a school must show before an earned autonomy is approved, and keep showing to keep it: a level
+    (finance rating at least 4) or an improvement (ELA proficiency up by at least 3 points over 2 years),
+    the sources' "high or improving achievement".
+
+    The school's most recent observation of the metric is the one that counts; an improvement compares
+    it with the observation `years` school years before it ("better" follows the metric's direction).
     """
 
     autonomy = models.ForeignKey(Autonomy, on_delete=models.CASCADE, related_name="criteria")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
-    comparator = models.CharField(max_length=2, choices=Comparator.choices)
+    kind = models.CharField(max_length=12, choices=CriterionKind.choices, default=CriterionKind.LEVEL)
+    comparator = models.CharField(
+        max_length=2, choices=Comparator.choices, help_text="For a level; an improvement is always at least."
+    )
     threshold = models.DecimalField(max_digits=14, decimal_places=4)
+    years = models.PositiveSmallIntegerField(default=1, help_text="For an improvement: over how many school years.")
 
     class Meta:
         ordering = ["autonomy", "metric"]
         constraints = [
             models.UniqueConstraint(fields=["autonomy", "metric"], name="criterion_one_per_metric"),
             models.CheckConstraint(condition=Q(comparator__in=Comparator.values), name="criterion_comparator_valid"),
+            models.CheckConstraint(condition=Q(kind__in=CriterionKind.values), name="criterion_kind_valid"),
+            models.CheckConstraint(condition=Q(years__gte=1), name="criterion_years_positive"),
         ]
 
     def __str__(self):
+        if self.kind == CriterionKind.IMPROVEMENT:
+            return f"{self.metric.name} improved by at least {self.threshold.normalize()} over {self.years} years"
         return f"{self.metric.name} {self.get_comparator_display()} {self.threshold.normalize()}"
 
 

@@ -1,4 +1,4 @@
-"""A catalog text written one point per line, drawn as a list."""
+"""The catalog's words on a page: a text written one point per line drawn as a list; a criterion stated."""
 
 from django import template
 
@@ -10,3 +10,11 @@ def lines(text: str) -> list[str]:
     """The text's non-blank lines, without a leading dash or bullet the writer may have typed."""
     points = (line.strip().lstrip("-•*").strip() for line in (text or "").splitlines())
     return [point for point in points if point]
+
+
+@register.filter
+def criterion(value) -> str:
+    """An eligibility criterion in the district's words (autonomy.selectors.criterion_words)."""
+    from autonomy.selectors import criterion_words
+
+    return criterion_words(value)

@@ -86,3 +86,55 @@ def test_no_data_yet_is_no_lapse_and_a_met_criterion_changes_nothing(budget_cont
     held.refresh_from_db()
     unobserved.refresh_from_db()
     assert held.status == unobserved.status == GrantStatus.ACTIVE and run.counts["grants_at_risk"] == 0
+
+
+@pytest.fixture
+def improving_literacy():
+    """An earned autonomy whose criterion is an improvement: ELA proficiency up by at
+    least 3 points over 2 years."""
+    school_years()
+    autonomy = Autonomy.objects.get(code="money.salary")
+    EligibilityCriterion.objects.create(
+        autonomy=autonomy,
+        metric=Metric.objects.get(code="ela_proficiency"),
+        kind="improvement",
+        comparator=">=",
+        threshold=3,
+        years=2,
+    )
+    return autonomy
+
+
+def test_an_improvement_criterion_is_met_by_improving_and_judged_the_same_nightly_and_on_a_request(
+    improving_literacy,
+):
+    """The sources give more latitude to schools with high or improving achievement."""
+    from accountability.models import EligibilityFinding
+    from autonomy.selectors import eligibility_for
+
+    improving, flat = SchoolFactory(), SchoolFactory()
+    for school, then, now in ((improving, 30, 34), (flat, 60, 61)):
+        observe(school, "2024-25", then)
+        observe(school, "2026-27", now)
+    evaluation_run(as_of=AS_OF)
+    assert set(EligibilityFinding.objects.values_list("school_id", flat=True)) == {improving.pk}
+    (check,) = eligibility_for(school=improving, autonomies=[improving_literacy])[improving_literacy.pk]
+    assert check.holds and check.value == "+4 points" and check.period == "2024-25 to 2026-27"
+    assert check.criterion == "Proficiency in ELA up by at least 3 points over 2 years"
+    (check,) = eligibility_for(school=flat, autonomies=[improving_literacy])[improving_literacy.pk]
+    assert not check.holds and check.value == "+1 point"
+
+
+def test_a_school_that_stops_improving_puts_its_earned_grant_at_risk(improving_literacy):
+    school = SchoolFactory()
+    observe(school, "2023-24", 30)
+    observe(school, "2025-26", 35)
+    held = grant(school, "money.salary")
+    observe(school, "2024-25", 36)
+    observe(school, "2026-27", 35)  # down a point over two years
+    evaluation_run(as_of=AS_OF)
+    held.refresh_from_db()
+    assert held.status == GrantStatus.AT_RISK
+    assert "Proficiency in ELA up by at least 3 points over 2 years, but -1 point in 2024-25 to 2026-27" in (
+        held.events.latest("pk").reason
+    )

@@ -73,7 +73,7 @@ def test_a_school_meeting_every_criterion_is_listed_once_with_the_evidence_used(
                 "holds": True,
             },
             {
-                "criterion": "Audit findings at most 1",
+                "criterion": "Audit findings at most 1 finding",
                 "metric": "audit_findings",
                 "comparator": "<=",
                 "threshold": "1",

@@ -229,7 +229,7 @@ def test_the_entry_states_its_boundaries_and_how_it_is_earned(make_member, clien
     for point in (school_decides + "\n" + district_keeps).splitlines():
         assert point.replace("'", "&#x27;") in html
     assert "Earned autonomy." in html
-    assert f"{Metric.objects.get(code='finance_rating').name}: at least 4" in html
+    assert f"{Metric.objects.get(code='finance_rating').name} at least 4" in html
     assert "No school in the district holds this decision today." in html
 
 
