@@ -162,6 +162,7 @@ def test_first_evaluation_of_the_demo_gives_a_realistic_picture():
 
     from accountability.models import InterventionFlag
     from accountability.services import evaluation_run
+    from autonomy.models import AutonomyGrant, GrantStatus
 
     call_command("seed_demo", "--schools", "40", verbosity=0)
     counts = evaluation_run(as_of=timezone.localdate()).counts
@@ -171,6 +172,13 @@ def test_first_evaluation_of_the_demo_gives_a_realistic_picture():
     levels = set(InterventionFlag.objects.values_list("level", flat=True))
     assert len(levels) >= 2
     assert InterventionFlag.objects.values("school").distinct().count() < 40 // 2
+    # Hiring revoked for vacancies, the notice stating the value and the limit.
+    revoked = AutonomyGrant.objects.get(autonomy__code="people.hiring", status=GrantStatus.REVOKED)
+    assert "vacancies against a limit of" in revoked.events.latest("pk").reason
+    # An earned budget whose rating slipped below its criterion: at risk, its cure period running.
+    at_risk = AutonomyGrant.objects.get(autonomy__code="money.budget", status=GrantStatus.AT_RISK)
+    assert counts["grants_at_risk"] >= 1 and at_risk.at_risk_until > timezone.localdate()
+    assert at_risk.events.latest("pk").action == "criteria_lapse"
 
 
 def test_a_large_districts_contracts_hold_twenty_benchmarks_of_every_kind():
