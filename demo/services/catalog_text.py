@@ -65,8 +65,7 @@ CATALOG_TEXT = {
     ),
     "money.curriculum_budget": (
         "How the curriculum, materials and assessment lines are spent.",
-        "Materials aligned to state standards.\n"
-        "Restricted funds spent only as their rules allow.",
+        "Materials aligned to state standards.\nRestricted funds spent only as their rules allow.",
     ),
     "money.pd_budget": (
         "Which training and coaching the school buys, and from whom.",
