@@ -44,7 +44,10 @@ FLOOR = Target("logged-in floor (diagnostic)", "/bench/floor", "principal-s0001"
 
 # Adding a page to the benchmark is one line here.
 PAGES = [
-    Target("principal home", "/schools/S0001/", "principal-s0001"),
+    Target("principal home", "/", "principal-s0001"),
+    Target("school page", "/schools/S0001/", "principal-s0001"),
+    Target("liaison home", "/", "liaison-1"),
+    Target("autonomy catalog", "/catalog/", "principal-s0001"),
     Target("district overview", "/schools/", "admin"),
     Target("review queue", "/review/", "reviewer-academics"),
 ]
