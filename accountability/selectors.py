@@ -3,6 +3,7 @@
 Each list costs the same queries for 3 schools as for 300: rows come with what the page shows.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,7 @@ from accountability.models import (
 )
 from accountability.policies import flags_visible_to
 from accountability.services.measures import previous_periods
-from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, RequestItem
+from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, CallForProposals, RequestItem
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.wording import COMPARATOR_WORDS, benchmark_sentence
 from metrics.formatting import NO_DATA, format_change, format_standing, format_target, format_value
@@ -207,6 +208,25 @@ def eligibility_findings_open() -> QuerySet[EligibilityFinding]:
         )
         .order_by("-found_at", "school__name", "autonomy__domain", "autonomy__display_order", "pk")
     )
+
+
+def calls_open_offering(*, autonomy_ids, today: datetime.date) -> dict[int, CallForProposals]:
+    """Per autonomy, the call open today (opens_on ≤ today ≤ closes_on, as CallForProposals.is_open_on)
+    that offers it, the one open longest when several do: one query. An autonomy no open call offers is
+    absent: a school cannot be invited to request it until one is opened."""
+    offers = (
+        CallForProposals.autonomies.through.objects.filter(
+            autonomy_id__in=list(autonomy_ids),
+            callforproposals__opens_on__lte=today,
+            callforproposals__closes_on__gte=today,
+        )
+        .select_related("callforproposals")
+        .order_by("-callforproposals__closes_on", "callforproposals__title", "callforproposals_id")
+    )
+    found: dict[int, CallForProposals] = {}
+    for offer in offers:
+        found.setdefault(offer.autonomy_id, offer.callforproposals)
+    return found
 
 
 def eligibility_finding_get(*, pk: int) -> EligibilityFinding:

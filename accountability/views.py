@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability import selectors
@@ -43,6 +44,7 @@ from accountability.services import (
 from accountability.wording import COUNT_LABELS, rung_words, when_words
 from accountability.workflows import FLAG_WORKFLOW
 from autonomy.models import LIVE_STATUSES as LIVE_GRANT_STATUSES
+from autonomy.policies import can_manage_autonomy
 from autonomy.selectors_grants import evidence_metrics, evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
@@ -317,12 +319,18 @@ def eligibility_findings(request):
 
 def _render_eligible(request, *, refusal: str = "", status: int = 200):
     page = Paginator(selectors.eligibility_findings_open(), ELIGIBLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    criteria = [{"criteria": f.evidence.get("criteria", [])} for f in page.object_list]
+    findings = list(page.object_list)
+    criteria = [{"criteria": f.evidence.get("criteria", [])} for f in findings]
     metrics = evidence_metrics(criteria)  # one query for the page, however many findings
+    calls = selectors.calls_open_offering(autonomy_ids={f.autonomy_id for f in findings}, today=timezone.localdate())
     context = {
         "page": page,
-        "rows": [(f, evidence_summary(c, metrics=metrics)) for f, c in zip(page.object_list, criteria, strict=True)],
+        "rows": [
+            (f, evidence_summary(c, metrics=metrics), calls.get(f.autonomy_id))
+            for f, c in zip(findings, criteria, strict=True)
+        ],
         "can_invite": bool(can_invite_eligible_school(request.user)),
+        "can_open_calls": bool(can_manage_autonomy(request.user)),
         "refusal": refusal,
     }
     template = "accountability/eligibility_findings.html"

@@ -80,6 +80,7 @@ def eligibility_finding_pk(world, own):
         school=school, metric=Metric.objects.get(code="finance_rating"), period="2026-27", defaults={"value": 5}
     )
     eligibility_findings_record(run=EvaluationRun.objects.get(), as_of=datetime.date(2026, 11, 1))
+    world["fresh_call"].autonomies.add(salary)  # an invitation goes through an open call offering it
     return {"pk": EligibilityFinding.objects.get(school=school, autonomy=salary).pk}
 
 

@@ -31,6 +31,7 @@ from autonomy.models import (
     RequestItem,
 )
 from autonomy.selectors import CriterionCheck, criterion_baseline_period, criterion_check
+from autonomy.selectors_grants import evidence_summary
 from autonomy.services import grant_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
@@ -231,8 +232,12 @@ def _held_or_asked_for(*, autonomy_ids: set[int]) -> set[tuple[int, int]]:
 def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
     """Invite the school of a finding to request the autonomy: its principal is told once, and the
     finding records who invited and when. A second invitation, or one for a school that has since
-    asked for or been granted the autonomy, is refused with a Conflict that says why.
+    asked for or been granted the autonomy, is refused with a Conflict that says why; so is one no call
+    open today offers, since the invitation would lead nowhere: the principal is invited through that call.
     """
+    # Here, not at the top: accountability.selectors reads the evaluation's measures from this package.
+    from accountability.selectors import calls_open_offering
+
     require(can_invite_eligible_school(actor))
     with transaction.atomic():
         finding = (
@@ -254,6 +259,9 @@ def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
             raise Conflict(f"{school.name} no longer meets the criteria for “{autonomy.name}”.")
         if (school.pk, autonomy.pk) in _held_or_asked_for(autonomy_ids={autonomy.pk}):
             raise Conflict(f"{school.name} already holds or has asked for “{autonomy.name}”.")
+        call = calls_open_offering(autonomy_ids=[autonomy.pk], today=timezone.localdate()).get(autonomy.pk)
+        if call is None:
+            raise Conflict(f"No open call offers “{autonomy.name}” yet: open one first, then invite {school.name}.")
         principals = principals_of(school_ids=[school.pk]).get(school.pk, [])
         if not principals:
             raise ApplicationError(
@@ -265,17 +273,16 @@ def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
             users=principals,
             key=f"eligibility:{finding.pk}:invite",
             title=f"Your school now meets the criteria for “{autonomy.name}”",
-            body=_invitation_text(finding),
-            url=reverse("autonomy:request_list"),
+            body=_invitation_text(finding, call),
+            url=f"{reverse('autonomy:call_list')}#call-{call.pk}",
         )
     return finding
 
 
-def _invitation_text(finding: EligibilityFinding) -> str:
-    met = "; ".join(
-        f"{check['criterion']}: {check['value']} in {check['period']}" for check in finding.evidence.get("criteria", [])
-    )
+def _invitation_text(finding: EligibilityFinding, call) -> str:
+    met = " ".join(evidence_summary({"criteria": finding.evidence.get("criteria", [])}))
     return (
-        f"{finding.school.name} now meets the criteria for “{finding.autonomy.name}” ({met}). "
-        "You are invited to request it: start a request in an open call for proposals."
+        f"{finding.school.name} now meets the criteria for “{finding.autonomy.name}”. {met} "
+        f"You are invited to request it in the call “{call.title}”, open until {call.closes_on:%B %-d, %Y}: "
+        "start a request from the call on the calls for proposals page."
     )

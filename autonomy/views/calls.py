@@ -38,7 +38,15 @@ def call_create_view(request):
         raise Http404("No such page.")
     groups = autonomies_by_domain()
     catalog = [autonomy for _, _, autonomies in groups for autonomy in autonomies]
-    form = CallForm(request.POST or None, autonomies=catalog, initial={"opens_on": timezone.localdate()})
+    initial = {"opens_on": timezone.localdate()}
+    if request.method != "POST" and "autonomy" in request.GET:
+        # ?autonomy=<code>: opened from a school's eligibility, the autonomy it may now request is chosen.
+        preselected = [a for a in catalog if a.code == request.GET["autonomy"]]
+        if not preselected:
+            refusal = "Autonomies this call offers: no autonomy in the catalog has that code. Choose them below."
+            return _render_form(request, CallForm(autonomies=catalog, initial=initial), groups, 400, refusal)
+        initial["autonomies"] = [preselected[0].pk]
+    form = CallForm(request.POST or None, autonomies=catalog, initial=initial)
     if request.method != "POST":
         return _render_form(request, form, groups)
     if not form.is_valid():
@@ -70,8 +78,7 @@ def call_create_view(request):
     return redirect("autonomy:call_list")
 
 
-def _render_form(request, form, groups, status=200):
+def _render_form(request, form, groups, status=200, refusal=""):
     chosen = parse_ids([str(v) for v in form["autonomies"].value() or []])
-    return render(
-        request, "autonomy/calls/create.html", {"form": form, "groups": groups, "chosen": chosen}, status=status
-    )
+    context = {"form": form, "groups": groups, "chosen": chosen, "refusal": refusal}
+    return render(request, "autonomy/calls/create.html", context, status=status)

@@ -223,6 +223,7 @@ def found(salary, make_member):
         "school": school,
         "principal": school.memberships.get(role=Role.PRINCIPAL).user,
         "admin": make_member(Role.ADMIN, first_name="Ada", last_name="Office"),
+        "call": CallFactory(offers=["money.salary"], title="Autumn requests"),  # invitations go through it
     }
 
 
@@ -233,8 +234,10 @@ def test_an_invitation_tells_the_principal_once_and_records_who_and_when(found, 
     assert finding.invited_by == found["admin"] and finding.invited_at is not None
     (note,) = Notification.objects.filter(user=found["principal"])
     assert note.title == "Your school now meets the criteria for “Set the salary budget line”"
-    assert "You are invited to request it" in note.body and "Finance evaluation rating at least 4: 4.5" in note.body
-    assert note.url == reverse("autonomy:request_list") and note.key == f"eligibility:{finding.pk}:invite"
+    assert "You are invited to request it in the call “Autumn requests”" in note.body
+    assert "Finance evaluation rating at least 4: 5 in 2026-27 (met)." in note.body
+    assert note.url == f"{reverse('autonomy:call_list')}#call-{found['call'].pk}"
+    assert note.key == f"eligibility:{finding.pk}:invite"
 
 
 def test_a_second_invitation_is_refused_naming_when_the_first_was_sent(found):
@@ -330,4 +333,4 @@ def test_the_page_query_count_does_not_grow_with_the_findings(found, client_for,
     assert page.count("<tr>") == 22 and "Invited" in page
 
 
-PAGE_QUERIES = 4  # the session's user, the count, the findings, the criteria's metrics
+PAGE_QUERIES = 5  # the session's user, the count, the findings, the criteria's metrics, the open calls
