@@ -3,6 +3,7 @@
 from django import template
 
 from accountability.wording import rung_words, when_words
+from core.templatetags.timelines import TimelineEntry, actor_words
 
 register = template.Library()
 
@@ -15,3 +16,18 @@ def rung(level: int) -> str:
 @register.filter
 def rule_when(rule) -> str:
     return when_words(rule.condition, rule.count)
+
+
+@register.filter
+def flag_timeline(events_with_headings) -> list[TimelineEntry]:
+    """A flag's steps, each (event, heading) as the flag page words it; a step nobody took was the nightly
+    evaluation's."""
+    return [
+        TimelineEntry(
+            heading=heading,
+            at=event.at,
+            by=actor_words(event.actor, otherwise="by the nightly evaluation"),
+            reason=event.reason or None,
+        )
+        for event, heading in events_with_headings
+    ]
