@@ -48,7 +48,7 @@ def call_create_view(request):
         initial["autonomies"] = [preselected[0].pk]
     form = CallForm(request.POST or None, autonomies=catalog, initial=initial)
     if request.method != "POST":
-        return _render_form(request, form, groups)
+        return _render_form(request, form, groups, preselected=preselected[0] if "autonomies" in initial else None)
     if not form.is_valid():
         return _render_form(request, form, groups, status=400)
     data = form.cleaned_data
@@ -78,7 +78,7 @@ def call_create_view(request):
     return redirect("autonomy:call_list")
 
 
-def _render_form(request, form, groups, status=200, refusal=""):
+def _render_form(request, form, groups, status=200, refusal="", preselected=None):
     chosen = parse_ids([str(v) for v in form["autonomies"].value() or []])
-    context = {"form": form, "groups": groups, "chosen": chosen, "refusal": refusal}
+    context = {"form": form, "groups": groups, "chosen": chosen, "refusal": refusal, "preselected": preselected}
     return render(request, "autonomy/calls/create.html", context, status=status)

@@ -102,6 +102,7 @@ def test_the_call_page_chooses_the_autonomy_named_in_the_link(found, client_for)
     html = client_for(found["admin"]).get(reverse("autonomy:call_create") + "?autonomy=money.salary").content.decode()
     assert f'value="{salary.pk}" id="offer-{salary.pk}" checked' in html
     assert html.count(" checked") == 1
+    assert "“Set the salary budget line” is chosen below" in html
     plain = client_for(found["admin"]).get(reverse("autonomy:call_create")).content.decode()
     assert f'id="offer-{salary.pk}" checked' not in plain
 
