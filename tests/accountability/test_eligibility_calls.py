@@ -91,6 +91,7 @@ def test_without_an_open_call_the_invitation_is_refused_and_the_page_offers_to_o
     assert "No open call offers this yet: open one first." in page
     assert "None open today" in page
     assert f"{reverse('autonomy:call_create')}?autonomy=money.salary" in page
+    assert "Open a call offering “Set the salary budget line”" in page
     assert reverse("accountability:eligibility_invite", args=[found["finding"].pk]) not in page  # no Invite button
 
     response = client_for(found["admin"]).post(reverse("accountability:eligibility_invite", args=[found["finding"].pk]))
