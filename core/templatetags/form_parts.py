@@ -1,5 +1,5 @@
-"""The pieces every form page draws the same way: a field, the summary of what went wrong, and the form
-of a workflow step; and the box a wide table scrolls sideways in."""
+"""The pieces every form page draws the same way: a field, the summary of what went wrong, the submit
+button with its cancel link, and the form of a workflow step; and the box a wide table scrolls sideways in."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -54,6 +54,12 @@ def _form_rows(form, prefix=""):
             for error in errors
         ]
     return rows
+
+
+@register.inclusion_tag("partials/form_actions.html")
+def form_actions(button, cancel_url, cancel_label="Cancel"):
+    """The foot of a form page: its submit button, and the link back that saves nothing."""
+    return {"button": button, "cancel_url": cancel_url, "cancel_label": cancel_label}
 
 
 class StepFormNode(template.Node):
