@@ -358,6 +358,10 @@ def _snapshot() -> dict[str, list]:
         key = re.sub(r"^grant:(\d+):", lambda m: f"grant:{grants.get(int(m[1]), m[1])}:", key)
         return re.sub(r":event:\d+$", ":event", key)
 
+    def named_link(text: str) -> str:
+        """A notice links to its flag's page, by id: name the flag instead."""
+        return re.sub(r"/flags/(\d+)/", lambda m: f"/flags/{flags[int(m[1])]}/", text)
+
     def rows(queryset, *drop, **rename) -> list:
         out = []
         for row in queryset.values():
@@ -376,8 +380,8 @@ def _snapshot() -> dict[str, list]:
         "flag_events": rows(FlagEvent.objects.all(), flag_id=flags.get),
         "grants": rows(AutonomyGrant.objects.all()),
         "grant_events": rows(GrantEvent.objects.all(), evidence=grant_evidence),
-        "notifications": rows(Notification.objects.all(), key=named),
-        "outbox": rows(OutboxEmail.objects.all(), "status", "attempts", "last_error", key=named),
+        "notifications": rows(Notification.objects.all(), key=named, url=named_link),
+        "outbox": rows(OutboxEmail.objects.all(), "status", "attempts", "last_error", key=named, body=named_link),
         "run": [json.dumps([r.status, r.counts], default=str) for r in EvaluationRun.objects.all()],
     }
 
