@@ -119,18 +119,18 @@ def flags_escalate_overdue(live, holding, *, as_of, now, skip=()) -> list[Interv
     ]
     for flag, rule in due:
         rung_take(flag, flag.level + 1, as_of=as_of, rule=rule)
-    flags = [flag for flag, _ in due]
-    InterventionFlag.objects.bulk_update(flags, ["level", "deadline", "remedy"])
+    raised = [(flag, f"The deadline passed without a remedy: now {rung_label(flag.level)}.") for flag, _ in due]
+    return flags_raised_write(raised, fields=["level", "deadline", "remedy"], now=now)
+
+
+def flags_raised_write(raised: list[tuple[InterventionFlag, str]], *, fields: list[str], now) -> list[InterventionFlag]:
+    """Write flags raised by the nightly run, each with its reason: the changed fields in one update, an
+    "escalate" event each (the case stays in its state). Returns the flags."""
+    flags = [flag for flag, _ in raised]
+    InterventionFlag.objects.bulk_update(flags, fields)
     FlagEvent.objects.bulk_create(
-        FlagEvent(
-            flag=f,
-            at=now,
-            action="escalate",
-            from_status=f.status,
-            to_status=f.status,
-            reason=f"The deadline passed without a remedy: now {rung_label(f.level)}.",
-        )
-        for f in flags
+        FlagEvent(flag=flag, at=now, action="escalate", from_status=flag.status, to_status=flag.status, reason=reason)
+        for flag, reason in raised
     )
     return flags
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accountability.models import LIVE_FLAG_STATUSES, FlagEvent, FlagStatus, InterventionFlag
 from accountability.services.evaluation.ladder import (
     flags_escalate_overdue,
+    flags_raised_write,
     grants_apply_rung,
     grants_cure,
     rung_deadline,
@@ -179,21 +180,10 @@ def _flags_supersede(pairs: dict[InterventionFlag, InterventionFlag], *, now) ->
         was = flag.level
         for field in fields:
             setattr(flag, field, getattr(higher, field))
-        raised.append((flag, was))
-    flags = [flag for flag, _ in raised]
-    InterventionFlag.objects.bulk_update(flags, fields)
-    FlagEvent.objects.bulk_create(
-        FlagEvent(
-            flag=flag,
-            at=now,
-            action="escalate",
-            from_status=flag.status,
-            to_status=flag.status,
-            reason=f"A higher step of the contract applies: from {rung_label(was)} to {rung_label(flag.level)}.",
+        raised.append(
+            (flag, f"A higher step of the contract applies: from {rung_label(was)} to {rung_label(flag.level)}.")
         )
-        for flag, was in raised
-    )
-    return flags
+    return flags_raised_write(raised, fields=fields, now=now)
 
 
 def _evidence_load(flags: list[InterventionFlag]) -> None:
