@@ -375,30 +375,25 @@ def contract_benchmark_edit(request, pk, key):
         "expected_status": contract.status,
     }
     form = BenchmarkForm(request.POST or None, initial=initial, editing=True, **_benchmark_choices(contract))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                warnings = services.contract_benchmark_update(
-                    actor=request.user,
-                    contract_id=contract.pk,
-                    key=benchmark.key,
-                    benchmark=form.to_input(key=benchmark.key),
-                    expected_status=form.cleaned_data["expected_status"],
-                )
-            except Conflict as error:
-                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
-            except ApplicationError as error:
-                form.add_application_error(error)
-                status = error.http_status
-            else:
-                messages.success(request, f"Benchmark “{benchmark.key}” changed.")
-                for warning in warnings:
-                    messages.warning(request, f"Check this benchmark: {warning}")
-                return redirect("contracts:contract_edit", contract.pk)
-    context = {"contract": contract, "benchmark": benchmark, "form": form, **_signature_note(contract)}
-    return render(request, "contracts/benchmark_edit.html", context, status=status)
+
+    def save(data) -> list[str]:
+        return services.contract_benchmark_update(
+            actor=request.user,
+            contract_id=contract.pk,
+            key=benchmark.key,
+            benchmark=form.to_input(key=benchmark.key),
+            expected_status=data["expected_status"],
+        )
+
+    return _part_edit(
+        request,
+        contract,
+        form,
+        save=save,
+        done=f"Benchmark “{benchmark.key}” changed.",
+        template="contracts/benchmark_edit.html",
+        context={"benchmark": benchmark},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -417,28 +412,49 @@ def contract_rule_edit(request, pk, key):
     }
     keys = [(b.key, f"{b.metric.name} ({b.key})") for b in contract.benchmarks.all()]
     form = RuleForm(request.POST or None, initial=initial, benchmark_keys=keys)
+
+    def save(data) -> list[str]:
+        services.contract_rule_update(
+            actor=request.user,
+            contract_id=contract.pk,
+            key=rule.key,
+            rule=form.to_input(),
+            expected_status=data["expected_status"],
+        )
+        return []
+
+    return _part_edit(
+        request,
+        contract,
+        form,
+        save=save,
+        done=f"Rule “{rule.key}” changed.",
+        template="contracts/rule_edit.html",
+        context={"rule": rule},
+    )
+
+
+def _part_edit(request, contract, form, *, save, done: str, template: str, context: dict):
+    """A page changing one part of a draft in place: on a valid post, `save(cleaned_data)` through its
+    service (its warnings shown after the change); a conflict refuses, an application error lands on the form."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                services.contract_rule_update(
-                    actor=request.user,
-                    contract_id=contract.pk,
-                    key=rule.key,
-                    rule=form.to_input(),
-                    expected_status=form.cleaned_data["expected_status"],
-                )
+                warnings = save(form.cleaned_data)
             except Conflict as error:
                 return render(request, "contracts/refused.html", {"message": error.message}, status=409)
             except ApplicationError as error:
                 form.add_application_error(error)
                 status = error.http_status
             else:
-                messages.success(request, f"Rule “{rule.key}” changed.")
+                messages.success(request, done)
+                for warning in warnings:
+                    messages.warning(request, f"Check this benchmark: {warning}")
                 return redirect("contracts:contract_edit", contract.pk)
-    context = {"contract": contract, "rule": rule, "form": form, **_signature_note(contract)}
-    return render(request, "contracts/rule_edit.html", context, status=status)
+    context = {"contract": contract, "form": form, **context, **_signature_note(contract)}
+    return render(request, template, context, status=status)
 
 
 def _plain(value):
