@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schools",
     "metrics",
     "autonomy",
+    "budgeting",
     "contracts",
     "accountability",
     "demo",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("metrics.urls")),
     path("", include("autonomy.urls")),
+    path("", include("budgeting.urls")),
     path("", include("contracts.urls")),
     path("", include("accountability.urls")),
 ]

@@ -20,6 +20,7 @@ from autonomy.models import (
 from autonomy.policies import can_manage_autonomy, grant_acts_as
 from autonomy.workflows import GRANT_WORKFLOW
 from core.errors import ApplicationError, NotPermitted
+from core.hooks import GrantChange, announce_on_commit, grants_changed
 from core.limits import BRIEF_TEXT, LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
 from core.workflows import Steps, limited_text, required_text
@@ -81,6 +82,11 @@ def grants_issue(
             GRANT_STEPS.created(grant, actor=actor, action="issue", reason=reason, evidence=evidence, at=now)
             for grant in grants
         )
+        changes = [
+            GrantChange(grant.pk, grant.school_id, autonomy.pk, "", grant.status, starts_on, reason) for grant in grants
+        ]
+        if changes:
+            announce_on_commit(grants_changed, changes=changes)
     return grants
 
 
@@ -188,9 +194,25 @@ def grant_change(
         evidence=evidence,
         expected_status=expected_status,
         change=lambda grant: _cure_period_set(grant, at_risk_until),
-        notify=(lambda grant, event: _notify_grant_change(grant=grant, event=event)) if notify_school else None,
+        notify=lambda grant, event: _grant_changed(grant=grant, event=event, notify_school=notify_school),
     )
     return grant
+
+
+def _grant_changed(*, grant: AutonomyGrant, event: GrantEvent, notify_school: bool) -> None:
+    """After a step: tell the school (unless the caller's own notice does) and the apps that follow grants."""
+    if notify_school:
+        _notify_grant_change(grant=grant, event=event)
+    change = GrantChange(
+        grant.pk,
+        grant.school_id,
+        grant.autonomy_id,
+        event.from_status,
+        event.to_status,
+        timezone.localdate(event.at),
+        event.reason,
+    )
+    announce_on_commit(grants_changed, changes=[change])
 
 
 def _cure_period_set(grant: AutonomyGrant, until: datetime.date | None) -> list[str]:
