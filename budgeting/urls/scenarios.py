@@ -1,0 +1,3 @@
+"""The scenarios pages of budgeting; budgeting/urls/__init__.py joins every module's patterns."""
+
+urlpatterns: list = []
