@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from autonomy.models import Autonomy, EligibilityCriterion
+from budgeting.services.budget_metrics import BUDGET_METRICS
 from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
 from demo.services.data import (
     BANDS,
@@ -224,7 +225,8 @@ class DistrictBuilder:
         """Several years per school, from the year it opened: improving, declining or flat, with a few gaps
         and the flagged schools' latest year. Leaves each school's trend in `trajectories` and the latest
         values in `latest`."""
-        metrics = list(Metric.objects.order_by("code"))
+        # The budget figures come from the demo's own allocations and plans (budgeting.services.budget_metrics).
+        metrics = list(Metric.objects.exclude(code__in=BUDGET_METRICS).order_by("code"))
         self.trajectories: dict[int, float] = {}
         rows = []
         for school in self.schools:
