@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "budgeting",
     "contracts",
     "accountability",
+    "reports",
     "demo",
 ]
 

@@ -1,0 +1,3 @@
+"""The board decision pack and the auditor dossier (the autonomy office)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The public pages: the Autonomy Register, school and autonomy pages, open data."""
+
+urlpatterns: list = []
