@@ -19,7 +19,7 @@ from accountability.workflows import FLAG_WORKFLOW
 from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.api.events import status_event_serializer
-from core.api.fields import EnumField, StrictCharField
+from core.api.fields import EnumField, StrictCharField, expected_status_field
 from core.api.steps import Step, step_take
 from core.limits import LONG_TEXT, NOTE_TEXT
 from core.policies import require
@@ -107,36 +107,28 @@ class FlagDetailSerializer(FlagSerializer):
 # --- what a user may send ---------------------------------------------------------------------------
 
 
-def _expected_status() -> EnumField:
-    return EnumField(
-        FlagStatus,
-        required=False,
-        help_text="The status you saw; if the flag has moved on since, the step is refused with 409.",
-    )
-
-
 class AcknowledgeSerializer(serializers.Serializer):
     note = StrictCharField(
         max_length=NOTE_TEXT, required=False, allow_blank=True, default="", help_text="For the school (optional)."
     )
-    expected_status = _expected_status()
+    expected_status = expected_status_field(FlagStatus, noun="flag")
 
 
 class PlanSerializer(serializers.Serializer):
     plan = StrictCharField(
         max_length=LONG_TEXT, help_text="What the school will do about each missed benchmark, who leads it, by when."
     )
-    expected_status = _expected_status()
+    expected_status = expected_status_field(FlagStatus, noun="flag")
 
 
 class ResolveSerializer(serializers.Serializer):
     note = StrictCharField(max_length=NOTE_TEXT, help_text="Why the case is resolved: the school reads this.")
-    expected_status = _expected_status()
+    expected_status = expected_status_field(FlagStatus, noun="flag")
 
 
 class EscalateSerializer(serializers.Serializer):
     note = StrictCharField(max_length=NOTE_TEXT, help_text="Why the flag is raised: the school reads this.")
-    expected_status = _expected_status()
+    expected_status = expected_status_field(FlagStatus, noun="flag")
     expected_level = EnumField(Level, required=False, help_text="The rung you saw; if somebody raised it since, 409.")
 
 

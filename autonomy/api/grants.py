@@ -13,7 +13,7 @@ from autonomy.selectors_grants import evidence_summary, grant_get_for_change
 from autonomy.services import grant_change
 from autonomy.workflows import GRANT_WORKFLOW
 from core.api.events import status_event_serializer
-from core.api.fields import ID_REGEX, EnumField, StrictInputSerializer, text
+from core.api.fields import ID_REGEX, EnumField, StrictInputSerializer, expected_status_field, text
 from core.limits import BRIEF_TEXT, NOTE_TEXT
 from core.policies import require
 
@@ -85,11 +85,7 @@ class GrantDetailSerializer(GrantRowSerializer):
 class GrantChangeInput(StrictInputSerializer):
     reason = text(max_length=NOTE_TEXT, required=True, help_text="Why: the school's principal and liaison read it.")
     evidence_note = text(max_length=BRIEF_TEXT, help_text="What you relied on: a report, a benchmark result, a date.")
-    expected_status = EnumField(
-        GrantStatus,
-        required=False,
-        help_text="The status you saw: if the grant changed since, you are told (409) and nothing changes.",
-    )
+    expected_status = expected_status_field(GrantStatus, noun="grant")
 
 
 class GrantFilter(django_filters.FilterSet):

@@ -34,6 +34,7 @@ from core.api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictInputSerializer,
+    expected_status_field,
     text,
 )
 from core.limits import LONG_TEXT, NOTE_TEXT
@@ -279,11 +280,7 @@ class RequestCreateInput(DraftInput):
 
 
 class ExpectedStatusInput(StrictInputSerializer):
-    expected_status = EnumField(
-        RequestStatus,
-        required=False,
-        help_text="The status you saw: if somebody moved the request since, you are told (409) and nothing changes.",
-    )
+    expected_status = expected_status_field(RequestStatus, noun="request")
 
 
 class NoteInput(ExpectedStatusInput):

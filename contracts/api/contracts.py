@@ -24,7 +24,7 @@ from contracts.models import (
 from contracts.policies import can_amend_contract, can_manage_contracts, can_take_contract_action
 from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
 from core.api.events import status_event_serializer
-from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField
+from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField, expected_status_field
 from core.api.steps import Step, step_take, valid_input
 from core.limits import BRIEF_TEXT, SHORT_TEXT
 from core.policies import require
@@ -172,14 +172,6 @@ class ContractDetailSerializer(ContractSerializer):
 # --- what a user may send -------------------------------------------------------------------------
 
 
-def _expected_status() -> EnumField:
-    return EnumField(
-        ContractStatus,
-        required=False,
-        help_text="The status you saw; if the contract has moved on since, the step is refused with 409.",
-    )
-
-
 class ContractCreateSerializer(serializers.Serializer):
     # The querysets are narrowed to what the user may choose in __init__, from the page's own selector.
     school = SlugChoiceField(slug_field="code", queryset=School.objects.none(), help_text="Its code.")
@@ -207,11 +199,11 @@ class ContractCreateSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=BRIEF_TEXT, help_text="Why: it is part of the contract's record.")
-    expected_status = _expected_status()
+    expected_status = expected_status_field(ContractStatus, noun="contract")
 
 
 class ProposeSerializer(serializers.Serializer):
-    expected_status = _expected_status()
+    expected_status = expected_status_field(ContractStatus, noun="contract")
 
 
 def _password() -> StrictCharField:
@@ -228,7 +220,7 @@ def _password() -> StrictCharField:
 class SignSerializer(serializers.Serializer):
     confirm = StrictBooleanField(help_text="true: you have read the contract.")
     password = _password()
-    expected_status = _expected_status()
+    expected_status = expected_status_field(ContractStatus, noun="contract")
 
     def validate_confirm(self, value):
         if value is not True:
@@ -238,7 +230,7 @@ class SignSerializer(serializers.Serializer):
 
 class CountersignSerializer(serializers.Serializer):
     password = _password()
-    expected_status = _expected_status()
+    expected_status = expected_status_field(ContractStatus, noun="contract")
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -51,6 +51,17 @@ class EnumFieldSchema(OpenApiSerializerFieldExtension):
         return {"type": kind, "enum": values, "description": description}
 
 
+def expected_status_field(choices_class: type[models.Choices], *, noun: str) -> EnumField:
+    """The status the caller saw, sent back with a workflow step: if the row has moved on since, the
+    service refuses the step as a conflict (409) and nothing changes. Left out, the status is not checked."""
+    return EnumField(
+        choices_class,
+        required=False,
+        help_text=f"The status you saw: if the {noun} has moved on since, the step is refused (409) and nothing "
+        "changes.",
+    )
+
+
 class StrictCharField(serializers.CharField):
     """Text that must be sent as a JSON string. NUL characters are refused by DRF's CharField itself."""
 
