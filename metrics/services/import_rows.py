@@ -88,8 +88,14 @@ def unreadable_reason(error: csv.Error) -> str:
     return f"cannot be read as CSV ({message})"
 
 
-def csv_header(text: str) -> tuple[RowError | None, Iterator[list[str]] | None, list[str]]:
-    """The CSV reader positioned after the header, and the header's names; or what is wrong with the header."""
+def csv_header(
+    text: str, *, columns: tuple[str, ...] = COLUMNS, required: tuple[str, ...] = REQUIRED_COLUMNS
+) -> tuple[RowError | None, Iterator[list[str]] | None, list[str]]:
+    """The CSV reader positioned after the header, and the header's names; or what is wrong with the header.
+
+    `columns` and `required` default to the observations'; another import (enrollment) names its own, so
+    every file the portal reads is read, and refused, by the same rules.
+    """
     text = text.removeprefix("\ufeff")
     if not text.strip():
         return RowError(1, "the file is empty"), None, []
@@ -101,13 +107,13 @@ def csv_header(text: str) -> tuple[RowError | None, Iterator[list[str]] | None, 
     # A blank name (a trailing comma, an empty spreadsheet column) marks cells that are not read.
     header = [name.strip().lower() for name in first]
     problems = []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    unknown = [name for name in header if name and name not in COLUMNS]
-    twice = sorted({name for name in header if name in COLUMNS and header.count(name) > 1})
+    missing = [column for column in required if column not in header]
+    unknown = [name for name in header if name and name not in columns]
+    twice = sorted({name for name in header if name in columns and header.count(name) > 1})
     if missing:
         problems.append(f"missing column(s) {', '.join(missing)}")
     if unknown:
-        problems.append(f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}")
+        problems.append(f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(columns)}")
     if twice:
         problems.append(f"column(s) named twice: {', '.join(twice)}")
     if problems:
@@ -136,6 +142,24 @@ def csv_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[Row]:
                 record[value].strip(),
                 "" if source is None else record[source].strip(),
             )
+    except csv.Error as error:  # raised reading the row after the last one read
+        raise UnreadableRow(line + 1, error) from None
+
+
+def csv_fields(reader: Iterator[list[str]], header: list[str], columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """`(row number, *the columns' stripped text)` from row 2 on, for an import other than the observations'
+    (whose own loop, csv_rows, is unrolled for speed): the same blank lines skipped, short rows read as
+    blanks, columns missing from the header read as blanks, and the same refusal of an unreadable row."""
+    width = len(header)
+    indexes = [header.index(column) if column in header else None for column in columns]
+    line = 1
+    try:
+        for line, record in enumerate(reader, 2):
+            if not record:
+                continue
+            if len(record) < width:
+                record.extend([""] * (width - len(record)))
+            yield (line, *("" if index is None else record[index].strip() for index in indexes))
     except csv.Error as error:  # raised reading the row after the last one read
         raise UnreadableRow(line + 1, error) from None
 
