@@ -5,6 +5,10 @@ made the change commits, so a receiver never hears of a change that was rolled b
 - `grants_changed`: grants moved to another status or were issued. Sent with `changes`, a list of
   `GrantChange` (one per grant). budgeting relocks or unlocks the budget categories the grant's autonomy
   covers (budgeting.receivers).
+- `evaluation_finished`: an evaluation run succeeded (its results, ratings and flags are new). Sent with
+  `run_id` and `as_of`. The public reports drop their cached pages (reports.receivers).
+- `publication_changed`: something the public pages publish changed outside a grant or a run (a new
+  suppression policy version). Sent with `reason`.
 """
 
 import datetime
@@ -14,6 +18,8 @@ from django.db import transaction
 from django.dispatch import Signal
 
 grants_changed = Signal()
+evaluation_finished = Signal()
+publication_changed = Signal()
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from accountability.services.evaluation.guardrails import reason_to_hold
 from accountability.services.evaluation.lock import run_lock
 from autonomy.models import LIVE_STATUSES, AutonomyGrant
 from core.errors import ApplicationError, Conflict
+from core.hooks import announce_on_commit, evaluation_finished
 from core.policies import require
 
 LOST_ATTEMPT = "The worker was lost before this attempt ended; a later attempt took the run over."
@@ -186,6 +187,8 @@ def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, co
             transaction.set_rollback(True)
         else:
             run.save()
+            if run.status == RunStatus.SUCCEEDED:
+                announce_on_commit(evaluation_finished, run_id=run.pk, as_of=as_of)
             EvaluationAttempt.objects.filter(run=run, number=run.attempts).update(
                 status=run.status,
                 trigger=trigger,
