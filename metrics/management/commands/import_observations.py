@@ -5,6 +5,20 @@ from django.core.management.base import BaseCommand, CommandError
 from metrics.services import observations_import_csv
 
 
+def read_csv_text(path: Path) -> str:
+    """The file's text as the upload page reads it (newline="": line endings and all, so both refuse the same
+    rows); the enrollment import reads its files through here too."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file.") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{path}: not a UTF-8 text file.") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: a folder, not a file.") from None
+
+
 class Command(BaseCommand):
     help = (
         "Import observations from a CSV file with columns school,metric,period,value[,source]. "
@@ -16,16 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         path = Path(file)
-        try:
-            # newline="": the text as the upload page reads it, line endings and all, so both refuse the same rows.
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                text = handle.read()
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{file}: not a UTF-8 text file.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{file}: a folder, not a file.") from None
+        text = read_csv_text(path)
         report = observations_import_csv(text=text, label=path.name)
         if not report.ok:
             for error in report.errors:
