@@ -153,17 +153,18 @@ def main() -> int:
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no db")
-    parser.add_argument("--database", default="sgs_bench_eval", help="dropped and recreated every round")
-    parser.add_argument("--schools", type=int, default=2000)
+    parser = server.arguments_parser(
+        __doc__,
+        database="sgs_bench_eval",
+        database_help="dropped and recreated every round",
+        reuse_help="start from the seeded copy if there is one",
+        wait_per="round",
+    )
     parser.add_argument("--years", type=int, default=8)
     parser.add_argument("--benchmarks", type=int, help="per contract (default: seed_demo's for the size)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--rounds", type=int, default=3, help="restore, floor, first and second run; median")
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="YYYY-MM-DD (default today)")
-    parser.add_argument("--quiet-wait", type=int, default=60, help="most seconds to wait for others' load per round")
-    parser.add_argument("--reuse-database", action="store_true", help="start from the seeded copy if there is one")
     parser.add_argument("--profile", action="store_true", help="one more round under cProfile: the top 15 functions")
     return parser.parse_args()
 

@@ -90,13 +90,14 @@ def main() -> int:
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no db")
-    parser.add_argument("--database", default="sgs_bench_import", help="dropped and recreated on every run")
+    parser = server.arguments_parser(
+        __doc__,
+        database="sgs_bench_import",
+        database_help="dropped and recreated on every run",
+        reuse_help="skip drop/migrate (observations are emptied)",
+        wait_per="step",
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--schools", type=int, default=2000)
-    parser.add_argument("--quiet-wait", type=int, default=60, help="most seconds to wait for others' load per step")
-    parser.add_argument("--reuse-database", action="store_true", help="skip drop/migrate (observations are emptied)")
     return parser.parse_args()
 
 

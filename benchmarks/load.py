@@ -110,17 +110,18 @@ def main() -> int:
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no db")
-    parser.add_argument("--database", default="sgs_bench", help="dropped and recreated on every run")
-    parser.add_argument("--schools", type=int, default=2000)
+    parser = server.arguments_parser(
+        __doc__,
+        database="sgs_bench",
+        database_help="dropped and recreated on every run",
+        reuse_help="skip drop/migrate/seed",
+        wait_per="URL",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=16, help="wrk concurrent connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=int, default=30, help="seconds measured per URL")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured load per URL first")
-    parser.add_argument("--quiet-wait", type=int, default=60, help="most seconds to wait for others' load per URL")
-    parser.add_argument("--reuse-database", action="store_true", help="skip drop/migrate/seed")
     return parser.parse_args()
 
 

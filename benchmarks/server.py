@@ -1,5 +1,6 @@
 """What the benchmark serves: its own PostgreSQL database, seeded, and the project under gunicorn."""
 
+import argparse
 import json
 import os
 import re
@@ -21,6 +22,23 @@ GUNICORN = PROJECT_DIR / ".venv" / "bin" / "gunicorn"
 
 # A throwaway key for a local measurement (settings refuse to start without one when DEBUG is off).
 BENCHMARK_SECRET_KEY = "benchmark-only-key-never-used-for-anything-served-0123456789abcdefghij"
+
+
+def arguments_parser(
+    description: str, *, database: str, database_help: str, reuse_help: str, wait_per: str
+) -> argparse.ArgumentParser:
+    """The options every benchmark takes, each adding its own: the server and the benchmark's own database
+    (`database`, dropped as `database_help` says), the district's size, how long to wait for the machine
+    to be quiet before each `wait_per`, and starting from the database left by the last run."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no db")
+    parser.add_argument("--database", default=database, help=database_help)
+    parser.add_argument("--schools", type=int, default=2000)
+    parser.add_argument(
+        "--quiet-wait", type=int, default=60, help=f"most seconds to wait for others' load per {wait_per}"
+    )
+    parser.add_argument("--reuse-database", action="store_true", help=reuse_help)
+    return parser
 
 
 def server_environment(*, database_url: str) -> dict:
