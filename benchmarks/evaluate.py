@@ -154,11 +154,7 @@ def main() -> int:
 
 def _arguments() -> argparse.Namespace:
     parser = server.arguments_parser(
-        __doc__,
-        database="sgs_bench_eval",
-        database_help="dropped and recreated every round",
-        reuse_help="start from the seeded copy if there is one",
-        wait_per="round",
+        __doc__, database="sgs_bench_eval", reuse_help="start from the seeded copy if there is one", wait_per="round"
     )
     parser.add_argument("--years", type=int, default=8)
     parser.add_argument("--benchmarks", type=int, help="per contract (default: seed_demo's for the size)")

@@ -91,11 +91,7 @@ def main() -> int:
 
 def _arguments() -> argparse.Namespace:
     parser = server.arguments_parser(
-        __doc__,
-        database="sgs_bench_import",
-        database_help="dropped and recreated on every run",
-        reuse_help="skip drop/migrate (observations are emptied)",
-        wait_per="step",
+        __doc__, database="sgs_bench_import", reuse_help="skip drop/migrate (observations are emptied)", wait_per="step"
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     return parser.parse_args()

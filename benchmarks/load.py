@@ -110,13 +110,7 @@ def main() -> int:
 
 
 def _arguments() -> argparse.Namespace:
-    parser = server.arguments_parser(
-        __doc__,
-        database="sgs_bench",
-        database_help="dropped and recreated on every run",
-        reuse_help="skip drop/migrate/seed",
-        wait_per="URL",
-    )
+    parser = server.arguments_parser(__doc__, database="sgs_bench", reuse_help="skip drop/migrate/seed", wait_per="URL")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=16, help="wrk concurrent connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")

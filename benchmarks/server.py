@@ -24,19 +24,16 @@ GUNICORN = PROJECT_DIR / ".venv" / "bin" / "gunicorn"
 BENCHMARK_SECRET_KEY = "benchmark-only-key-never-used-for-anything-served-0123456789abcdefghij"
 
 
-def arguments_parser(
-    description: str, *, database: str, database_help: str, reuse_help: str, wait_per: str
-) -> argparse.ArgumentParser:
+def arguments_parser(description: str, *, database: str, wait_per: str, reuse_help: str) -> argparse.ArgumentParser:
     """The options every benchmark takes, each adding its own: the server and the benchmark's own database
-    (`database`, dropped as `database_help` says), the district's size, how long to wait for the machine
-    to be quiet before each `wait_per`, and starting from the database left by the last run."""
+    (named `database` unless told otherwise), the district's size, how long to wait for the machine to be
+    quiet before each `wait_per`, and starting from what the last run left (`reuse_help` says what)."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432", help="server URL, no db")
-    parser.add_argument("--database", default=database, help=database_help)
+    parser.add_argument("--database", default=database, help="dropped and recreated (see --reuse-database)")
     parser.add_argument("--schools", type=int, default=2000)
-    parser.add_argument(
-        "--quiet-wait", type=int, default=60, help=f"most seconds to wait for others' load per {wait_per}"
-    )
+    wait_help = f"most seconds to wait for others' load per {wait_per}"
+    parser.add_argument("--quiet-wait", type=int, default=60, help=wait_help)
     parser.add_argument("--reuse-database", action="store_true", help=reuse_help)
     return parser
 
