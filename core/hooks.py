@@ -31,6 +31,7 @@ class GrantChange:
     to_status: str
     on: datetime.date
     reason: str
+    at: datetime.datetime | None = None  # when the change was written: what was made later already reflects it
 
 
 def announce_on_commit(signal: Signal, **kwargs) -> None:

@@ -83,7 +83,8 @@ def grants_issue(
             for grant in grants
         )
         changes = [
-            GrantChange(grant.pk, grant.school_id, autonomy.pk, "", grant.status, starts_on, reason) for grant in grants
+            GrantChange(grant.pk, grant.school_id, autonomy.pk, "", grant.status, starts_on, reason, now)
+            for grant in grants
         ]
         if changes:
             announce_on_commit(grants_changed, changes=changes)
@@ -211,6 +212,7 @@ def _grant_changed(*, grant: AutonomyGrant, event: GrantEvent, notify_school: bo
         event.to_status,
         timezone.localdate(event.at),
         event.reason,
+        event.at,
     )
     announce_on_commit(grants_changed, changes=[change])
 

@@ -59,8 +59,8 @@ def plan_locks_follow_grants(*, changes: Iterable[GrantChange]) -> list[PlanEven
     with transaction.atomic():
         for change in changes:
             plan, covered = plans.get(change.school_id), categories.get(change.autonomy_id)
-            if plan is None or not covered:
-                continue
+            if plan is None or not covered or (change.at is not None and plan.created_at > change.at):
+                continue  # a plan started after the change was started with its locks as they now are
             event = _record(plan, covered, autonomies[change.autonomy_id], change)
             notify(
                 users=principals.get(plan.school_id, []),
