@@ -46,6 +46,7 @@ USED_BY_ALLOCATIONS = (
     "Allocations were computed on this snapshot: its counts stay as they were. "
     "Import the new counts under another date and compute a true-up on them."
 )
+OFFICIAL_NOT_ADJUSTED = "An official count is not changed by hand: import the corrected file for its date instead."
 CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
 
 Counts = dict[tuple[int, int], int]  # (school id, category id) → students
@@ -182,16 +183,22 @@ def enrollment_count_set(
         raise ApplicationError(message, fields={"students": [message]})
     with transaction.atomic():
         locked = EnrollmentSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-        if locked.kind == SnapshotKind.OFFICIAL:
-            raise ApplicationError(
-                "An official count is not changed by hand: import the corrected file for its date instead."
-            )
-        if locked.allocation_sets.exists():
-            raise Conflict(USED_BY_ALLOCATIONS)
+        if refusal := snapshot_adjust_refusal(locked):
+            raise (Conflict if refusal == USED_BY_ALLOCATIONS else ApplicationError)(refusal)
         count, _ = EnrollmentCount.objects.update_or_create(
             snapshot=locked, school=school, category=category, defaults={"students": students}
         )
     return count
+
+
+def snapshot_adjust_refusal(snapshot: EnrollmentSnapshot) -> str | None:
+    """Why a snapshot's counts cannot be adjusted by hand, or None: the one home of the rule, asked by the
+    service (under the row lock) and by the snapshot page (to offer the adjustment or say why not)."""
+    if snapshot.kind == SnapshotKind.OFFICIAL:
+        return OFFICIAL_NOT_ADJUSTED
+    if snapshot.allocation_sets.exists():
+        return USED_BY_ALLOCATIONS
+    return None
 
 
 def _record_fields(records: Iterable[Mapping[str, object]]) -> Iterator[tuple[str, ...]]:
