@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a page: the visitor's choice (a cookie, set by the public pages' switch), else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,6 +160,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")  # the district's time zone
 USE_I18N = True
+# The public reports are in English and Spanish; each app keeps its translations in <app>/locale.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 USE_TZ = True
 
 # --- Static files: collected and served by WhiteNoise, nothing from a CDN ------------------------

@@ -1,0 +1,53 @@
+"""The public pages, kept in the shared cache under a version that every change they show moves on:
+a grant's change (core.hooks.grants_changed), a finished evaluation (evaluation_finished), a publication
+(publication_changed: a new suppression policy), a contract or a catalog entry saved. Old versions are
+never read again and expire on their own."""
+
+import functools
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+VERSION_KEY = "reports:public:version"
+PAGE_TIMEOUT = 60 * 60  # seconds; a change moves the version at once, this only bounds the memory
+
+
+def public_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def public_version_bump(**_kwargs) -> None:
+    """A receiver of the hooks: the next request of any public page is built afresh."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from what pages were kept under
+        cache.set(VERSION_KEY, public_version() + 1, timeout=None)
+
+
+def cached_public(view):
+    """Keep a public answer (200 only) per version, language and full path with its query string."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = f"reports:page:{public_version()}:{get_language()}:{request.get_full_path()}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type, disposition = kept
+            response = HttpResponse(content, content_type=content_type)
+            if disposition:
+                response["Content-Disposition"] = disposition
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            kept = (response.content, response["Content-Type"], response.get("Content-Disposition", ""))
+            cache.set(key, kept, PAGE_TIMEOUT)
+        return response
+
+    return wrapper

@@ -1,0 +1,107 @@
+"""The public pages: no login, nothing private, cached per version (reports.cache). Each view checks
+its query string, calls one selector, and renders."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from reports.cache import cached_public
+from reports.forms_public import RegisterFilterForm
+from reports.selectors import (
+    DOMAIN_WORDS,
+    GRANT_STATUS_WORDS,
+    MODEL_WORDS,
+    autonomy_page_read,
+    register_read,
+    register_rows,
+    results_rows,
+    school_page_read,
+)
+from reports.services.publishing import rules_in_force
+
+REGISTER_COLUMNS = [
+    "school",
+    "school_name",
+    "network",
+    "autonomy",
+    "autonomy_name",
+    "domain",
+    "model",
+    "status",
+    "since",
+    "benchmarks_met",
+    "benchmarks_rated",
+]
+RESULTS_COLUMNS = ["school", "metric", "metric_name", "benchmark", "period", "value", "target", "status", "rating"]
+
+
+def _words():
+    return {"domain_words": DOMAIN_WORDS, "model_words": MODEL_WORDS, "status_words": GRANT_STATUS_WORDS}
+
+
+@require_GET
+@cached_public
+def register(request):
+    """The district page: the Autonomy Register, filtered by domain, model and network."""
+    today = timezone.localdate()
+    form = RegisterFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        data = register_read(today=today)
+        context = {"form": form, "register": data, "filtered": False, **_words()}
+        return render(request, "reports/register.html", context, status=400)
+    filters = form.cleaned_data if request.GET else {}
+    data = register_read(
+        today=today,
+        domain=filters.get("domain", ""),
+        model=filters.get("model", ""),
+        network=filters.get("network"),
+    )
+    filtered = any(filters.values()) if filters else False
+    return render(request, "reports/register.html", {"form": form, "register": data, "filtered": filtered, **_words()})
+
+
+@require_GET
+@cached_public
+def school(request, code: str):
+    page = school_page_read(code=code, today=timezone.localdate())
+    return render(request, "reports/school.html", {"page": page, "marker": rules_in_force().marker, **_words()})
+
+
+@require_GET
+@cached_public
+def autonomy(request, code: str):
+    page = autonomy_page_read(code=code, today=timezone.localdate())
+    return render(request, "reports/autonomy.html", {"page": page, **_words()})
+
+
+def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@cached_public
+def register_csv(request):
+    return _csv(register_rows(today=timezone.localdate()), REGISTER_COLUMNS, "autonomy-register.csv")
+
+
+@require_GET
+@cached_public
+def results_csv(request):
+    return _csv(results_rows(surface="csv:results"), RESULTS_COLUMNS, "results.csv")
+
+
+# The language switch on a cached public page carries no per-visitor token; choosing a language is all
+# it can do, and Django's view only follows a `next` on this site.
+language_set = csrf_exempt(require_POST(set_language))

@@ -1,0 +1,87 @@
+"""The public pages answer anyone, with no login, and show what the district publishes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.reports.public_world import more_schools, public_world
+
+
+@pytest.fixture
+def world(db):
+    return public_world()
+
+
+def test_the_register_lists_every_school_with_its_autonomies_and_totals(client, world):
+    response = client.get(reverse("reports:register"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert world["own"].name in text and world["other"].name in text
+    assert "Hire and dismiss staff" in text or "people.hiring" in text
+    assert 'href="#main"' in text and "<main" in text
+    assert reverse("reports:school", args=[world["own"].code]) in text
+
+
+@pytest.mark.parametrize("query", ["domain=weather", "model=nope", "network=abc", "network=999999", "domain=%00"])
+def test_a_bad_filter_answers_400_naming_the_field(client, world, query):
+    response = client.get(reverse("reports:register") + "?" + query)
+    assert response.status_code == 400
+    name = query.split("=")[0]
+    assert f'href="#id_{name}"' in response.content.decode()
+
+
+def test_the_filter_keeps_schools_holding_a_matching_autonomy(client, world):
+    response = client.get(reverse("reports:register"), {"network": world["network"].pk})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert world["own"].name in text and world["other"].name not in text
+    response = client.get(reverse("reports:register"), {"domain": "time"})
+    assert world["own"].name not in response.content.decode()
+
+
+def test_the_school_page_shows_decisions_results_rung_and_liaison(client, world):
+    response = client.get(reverse("reports:school", args=[world["own"].code]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert world["own"].name in text
+    assert "Lena Ortiz" in text  # the liaison, by name
+    assert "Notice of concern" in text  # the rung, and no more of the flag
+    assert "<caption>" in text and 'scope="col"' in text
+
+
+def test_an_unknown_school_or_autonomy_is_404(client, world):
+    assert client.get(reverse("reports:school", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("reports:autonomy", args=["nope.nope"])).status_code == 404
+
+
+def test_the_autonomy_page_lists_its_holders(client, world):
+    response = client.get(reverse("reports:autonomy", args=["people.hiring"]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert world["own"].name in text and world["other"].name in text
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+# Schools, held grants, this year's results and their n, the catalog, networks (twice: the filter form
+# and the table), the year's grant events, the school year; the suppression policy in force.
+REGISTER_QUERIES = 9
+# The school, its grants and their events, the active contract, its benchmarks, results and observations,
+# the flags' rungs, the policy in force and the record of what was masked.
+SCHOOL_QUERIES = 10
+
+
+def test_register_and_school_page_cost_the_same_queries_for_3_and_30_schools(client, world):
+    more_schools(1)
+    register, school = reverse("reports:register"), reverse("reports:school", args=[world["own"].code])
+    few = (_queries(client, register), _queries(client, school))
+    more_schools(27)
+    cache.clear()
+    many = (_queries(client, register), _queries(client, school))
+    assert few == many == (REGISTER_QUERIES, SCHOOL_QUERIES)
