@@ -19,7 +19,7 @@ from contracts.models import Level, PerformanceContract
 from schools.models import District
 
 DECIDED_STATUSES = (RequestStatus.APPROVED, RequestStatus.DECLINED)
-NOBODY = "the nightly evaluation"  # an event without an actor was the system's
+NOBODY = "the system"  # an event without a person: the nightly job, or a grant made by an import
 
 # The register's changes, counted from the grant changes: a grant issued, and each step to a status.
 REGISTER_KINDS = (
@@ -30,6 +30,7 @@ REGISTER_KINDS = (
     ("restored", "Restored"),
     ("expired", "Ended with their term"),
 )
+KIND_WORDS = dict(REGISTER_KINDS)
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,7 @@ def _grant_changes(start, end) -> list[GrantChangeLine]:
             school=event.grant.school.name,
             school_code=event.grant.school.code,
             autonomy=event.grant.autonomy.name,
-            change="Granted" if not event.from_status else event.action.replace("_", " ").capitalize(),
+            change=KIND_WORDS.get(_register_kind(event.from_status, event.to_status), event.action),
             from_status=event.get_from_status_display() or "—",
             to_status=event.get_to_status_display(),
             reason=event.reason,

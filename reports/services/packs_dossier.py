@@ -43,12 +43,22 @@ def _iso(at) -> str:
     return at.isoformat()
 
 
+# A spreadsheet runs a cell starting with one of these as a formula; a leading quote makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def _csv(header: list[str], rows) -> bytes:
     # UTF-8 with a byte-order mark so a spreadsheet opens accents and dashes as they are.
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return text.getvalue().encode("utf-8-sig")
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from autonomy.services import grant_change
 from reports.services.packs import auditor_dossier_build
 from schools.models import Role, SchoolYear
 from tests.factories import SchoolYearFactory
@@ -183,3 +184,16 @@ def test_a_bad_school_or_year_is_refused_naming_the_field(world, office, query, 
     assert response.status_code == 400
     page = response.content.decode()
     assert f'id="id_{field}_error"' in page and message in page
+
+
+def test_a_reason_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(world, year):
+    grant_change(
+        actor=world["users"][Role.ADMIN],
+        grant_id=world["grants"][True].pk,
+        action="suspend",
+        reason='=HYPERLINK("http://example.com","look")',
+    )
+    archive = _zip(auditor_dossier_build(school=world["own"], school_year=year).content)
+    reasons = [e["reason"] for e in _rows(archive, "grant_events.csv")]
+    assert '\'=HYPERLINK("http://example.com","look")' in reasons
+    assert not [reason for reason in reasons if reason.startswith("=")]
