@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from core.models import StatusEvent, TimeStampedModel
+from metrics.fields import value_field
 
 
 class RunStatus(models.TextChoices):
@@ -89,8 +90,8 @@ class BenchmarkResult(models.Model):
     period = models.CharField(max_length=7)
     status = models.CharField(max_length=8, choices=ResultStatus.choices)
     rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
-    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=4)
+    value = value_field(optional=True)
+    target = value_field()
     inputs = models.JSONField(default=dict, blank=True)
     run = models.ForeignKey(EvaluationRun, on_delete=models.SET_NULL, null=True, related_name="results")
     evaluated_at = models.DateTimeField()

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from autonomy.models import Autonomy, AutonomyGrant, Comparator
 from core.models import StatusEvent, TimeStampedModel
+from metrics.fields import value_field
 from metrics.models import Metric
 from schools.models import School, SchoolYear
 from schools.periods import validate_school_year
@@ -65,22 +66,10 @@ class BenchmarkFields(models.Model):
     kind = models.CharField(max_length=10, choices=BenchmarkKind.choices)
     comparator = models.CharField(max_length=2, choices=Comparator.choices)
     periods = models.PositiveSmallIntegerField(default=1, help_text="Trend and average: how many periods.")
-    exceeds_margin = models.DecimalField(
-        max_digits=14, decimal_places=4, null=True, blank=True, help_text="Beyond the target by this much: exceeds."
-    )
-    far_below_margin = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="Short of the target by this much: falls far below.",
-    )
-    new_school_target = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="Exception: the target for a school in its first or second year.",
+    exceeds_margin = value_field(optional=True, help_text="Beyond the target by this much: exceeds.")
+    far_below_margin = value_field(optional=True, help_text="Short of the target by this much: falls far below.")
+    new_school_target = value_field(
+        optional=True, help_text="Exception: the target for a school in its first or second year."
     )
 
     class Meta:
@@ -100,19 +89,11 @@ class ContractTemplate(TimeStampedModel):
 class TemplateBenchmark(BenchmarkFields):
     template = models.ForeignKey(ContractTemplate, on_delete=models.CASCADE, related_name="benchmarks")
     target_mode = models.CharField(max_length=16, choices=TargetMode.choices, default=TargetMode.FIXED)
-    target_value = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="Fixed: the target. Baseline plus: the amount added. District median: unused.",
+    target_value = value_field(
+        optional=True, help_text="Fixed: the target. Baseline plus: the amount added. District median: unused."
     )
-    fallback_target = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="Used when the school has no baseline; without one, such a contract is refused.",
+    fallback_target = value_field(
+        optional=True, help_text="Used when the school has no baseline; without one, such a contract is refused."
     )
     binding_autonomy = models.ForeignKey(
         Autonomy,
@@ -248,8 +229,8 @@ class Benchmark(BenchmarkFields):
     """A benchmark of one contract version; targets are resolved numbers, never recomputed later."""
 
     contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="benchmarks")
-    target = models.DecimalField(max_digits=14, decimal_places=4)
-    baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target = value_field()
+    baseline = value_field(optional=True)
     baseline_period = models.CharField(max_length=7, blank=True, validators=[validate_school_year])
     binding_grant = models.ForeignKey(
         AutonomyGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="binding_benchmarks"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.models import TimeStampedModel
+from metrics.fields import value_field
 from metrics.models import Metric
 from schools.models import ReviewFunction
 
@@ -129,7 +130,7 @@ class EligibilityCriterion(TimeStampedModel):
     comparator = models.CharField(
         max_length=2, choices=Comparator.choices, help_text="For a level; an improvement is always at least."
     )
-    threshold = models.DecimalField(max_digits=14, decimal_places=4)
+    threshold = value_field()
     years = models.PositiveSmallIntegerField(default=1, help_text="For an improvement: over how many school years.")
 
     class Meta:

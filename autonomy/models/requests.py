@@ -5,6 +5,7 @@ from django.db.models import F, Q
 
 from autonomy.models.catalog import Autonomy, Domain
 from core.models import StatusEvent, TimeStampedModel
+from metrics.fields import value_field
 from metrics.models import Metric
 from schools.models import ReviewFunction, School
 from schools.periods import validate_school_year
@@ -172,8 +173,8 @@ class TargetOutcome(TimeStampedModel):
 
     request = models.ForeignKey(AutonomyRequest, on_delete=models.CASCADE, related_name="outcomes")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
-    baseline = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    target = models.DecimalField(max_digits=14, decimal_places=4)
+    baseline = value_field(optional=True)
+    target = value_field()
     by_period = models.CharField(max_length=7, validators=[validate_school_year])
 
     class Meta:
