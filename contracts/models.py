@@ -126,6 +126,11 @@ class RuleFields(models.Model):
         abstract = True
 
 
+# What a rule says beyond its key, in this order: copied from a template's rule to each contract's, and
+# read by the nightly evaluation in the order of accountability.services.measures.RuleSpec.
+RULE_TERMS = ("condition", "count", "level", "deadline_days", "remedy", "provision")
+
+
 class TemplateRule(RuleFields):
     template = models.ForeignKey(ContractTemplate, on_delete=models.CASCADE, related_name="rules")
     benchmark_key = models.SlugField(max_length=60, blank=True, help_text="For K-in-a-row: which benchmark.")
@@ -246,6 +251,20 @@ class Benchmark(BenchmarkFields):
 
     def __str__(self):
         return f"{self.metric.name} {self.get_comparator_display()} {self.target.normalize()}"
+
+
+# How a contract's benchmark is measured against its metric, in this order: what a person sets on it (with
+# the metric), and what the nightly evaluation reads in the order of accountability.services.measures.BenchmarkSpec.
+BENCHMARK_TERMS = (
+    "kind",
+    "comparator",
+    "target",
+    "periods",
+    "baseline",
+    "new_school_target",
+    "exceeds_margin",
+    "far_below_margin",
+)
 
 
 class InterventionRule(RuleFields):

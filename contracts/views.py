@@ -27,6 +27,7 @@ from contracts.forms import (
     SignForm,
     StepForm,
 )
+from contracts.models import RULE_TERMS
 from contracts.pdf import render_contract_pdf
 from contracts.policies import (
     can_amend_contract,
@@ -405,8 +406,7 @@ def contract_rule_edit(request, pk, key):
         return refused
     rule = contract_rule_for_edit(contract=contract, key=key)
     initial = {
-        **{name: getattr(rule, name) for name in ("condition", "count", "level", "deadline_days", "remedy")},
-        "provision": rule.provision,
+        **{name: getattr(rule, name) for name in RULE_TERMS},
         "benchmark_key": rule.benchmark.key if rule.benchmark_id else "",
         "expected_status": contract.status,
     }

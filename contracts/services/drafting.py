@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from autonomy.models import AutonomyGrant
 from contracts.models import (
+    RULE_TERMS,
     Benchmark,
     ContractEvent,
     ContractStatus,
@@ -17,7 +18,7 @@ from contracts.models import (
     PerformanceContract,
 )
 from contracts.policies import can_edit_contract, can_manage_contracts
-from contracts.services.editing import BenchmarkInput, binding_grant_for, check_benchmark_input
+from contracts.services.editing import BENCHMARK_EDITABLE, BenchmarkInput, binding_grant_for, check_benchmark_input
 from contracts.services.steps import CONTRACT_STEPS, contract_lock, contract_revise
 from contracts.services.targets import (
     check_benchmark_target,
@@ -114,12 +115,7 @@ def _copy_template(*, contracts, template, standards, baselines, medians, held_b
             InterventionRule(
                 contract=contract,
                 key=rule.key,
-                condition=rule.condition,
-                count=rule.count,
-                level=rule.level,
-                deadline_days=rule.deadline_days,
-                remedy=rule.remedy,
-                provision=rule.provision,
+                **{name: getattr(rule, name) for name in RULE_TERMS},
                 benchmark=by_contract_key.get((contract.pk, rule.benchmark_key)),
                 position=rule.position,
             )
@@ -147,15 +143,7 @@ def contract_benchmark_add(
                 Benchmark.objects.create(
                     contract=contract,
                     key=benchmark.key,
-                    metric=benchmark.metric,
-                    kind=benchmark.kind,
-                    comparator=benchmark.comparator,
-                    target=benchmark.target,
-                    periods=benchmark.periods,
-                    baseline=benchmark.baseline,
-                    new_school_target=benchmark.new_school_target,
-                    exceeds_margin=benchmark.exceeds_margin,
-                    far_below_margin=benchmark.far_below_margin,
+                    **{name: getattr(benchmark, name) for name in BENCHMARK_EDITABLE},
                     binding_grant=binding_grant,
                     position=contract.benchmarks.count(),
                 )

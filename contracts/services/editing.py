@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from autonomy.models import Autonomy, AutonomyGrant
-from contracts.models import Benchmark, Condition, Level, PerformanceContract
+from contracts.models import BENCHMARK_TERMS, Benchmark, Condition, Level, PerformanceContract
 from contracts.policies import can_edit_contract
 from contracts.services.steps import contract_lock, contract_revise
 from contracts.services.targets import check_benchmark_target, check_target_in_range, comparator_warning
@@ -26,17 +26,7 @@ from core.policies import require
 from core.workflows import required_text, transition_expect
 from metrics.models import Metric
 
-BENCHMARK_EDITABLE = (
-    "metric",
-    "kind",
-    "comparator",
-    "target",
-    "periods",
-    "baseline",
-    "new_school_target",
-    "exceeds_margin",
-    "far_below_margin",
-)
+BENCHMARK_EDITABLE = ("metric", *BENCHMARK_TERMS)
 
 
 @dataclass(frozen=True)
@@ -97,6 +87,17 @@ def binding_grant_for(contract: PerformanceContract, autonomy: Autonomy | None) 
     return grant
 
 
+def _part_for_edit(actor, contract_id: int, expected_status: str | None, *, noun: str, key: str):
+    """Locks an editable version (call inside a transaction) and finds its benchmark or rule (`noun`) by key."""
+    contract = contract_lock(contract_id)
+    require(can_edit_contract(actor, contract))
+    transition_expect(CONTRACT_WORKFLOW, contract, expected_status)
+    row = getattr(contract, f"{noun}s").filter(key=key).first()
+    if row is None:
+        raise ApplicationError(f"No {noun} “{key}” in this contract.", fields={"key": ["Unknown."]})
+    return contract, row
+
+
 def contract_benchmark_update(
     *,
     actor: AbstractBaseUser,
@@ -108,12 +109,7 @@ def contract_benchmark_update(
     """Change a benchmark of an editable version in place. Returns warnings; refuses naming the field."""
     warning = check_benchmark_input(benchmark)
     with transaction.atomic():
-        contract = contract_lock(contract_id)
-        require(can_edit_contract(actor, contract))
-        transition_expect(CONTRACT_WORKFLOW, contract, expected_status)
-        row = contract.benchmarks.filter(key=key).first()
-        if row is None:
-            raise ApplicationError(f"No benchmark “{key}” in this contract.", fields={"key": ["Unknown."]})
+        contract, row = _part_for_edit(actor, contract_id, expected_status, noun="benchmark", key=key)
         if benchmark.baseline != row.baseline:
             row.baseline_period = ""  # a baseline set by hand is no longer the result of a school year
         for name in BENCHMARK_EDITABLE:
@@ -155,12 +151,7 @@ def contract_rule_update(
         rule.provision, field="provision", message="Name the contract provision.", max_length=SHORT_TEXT
     )
     with transaction.atomic():
-        contract = contract_lock(contract_id)
-        require(can_edit_contract(actor, contract))
-        transition_expect(CONTRACT_WORKFLOW, contract, expected_status)
-        row = contract.rules.filter(key=key).first()
-        if row is None:
-            raise ApplicationError(f"No rule “{key}” in this contract.", fields={"key": ["Unknown."]})
+        contract, row = _part_for_edit(actor, contract_id, expected_status, noun="rule", key=key)
         row.benchmark = check_rule_input(rule, contract=contract)
         row.condition, row.count, row.level = rule.condition, rule.count, rule.level
         row.deadline_days, row.remedy, row.provision = rule.deadline_days, remedy, provision

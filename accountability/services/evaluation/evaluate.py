@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from accountability.models import BenchmarkResult, EvaluationRun, ResultStatus
 from accountability.services.eligibility import earned_grants_recheck, eligibility_findings_record
+from accountability.services.evaluation.contract_parts import contract_parts
 from accountability.services.evaluation.guardrails import data_concern
 from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_apply
 from accountability.services.measures import BenchmarkSpec, Outcome, measure, previous_periods
 from accountability.services.results import results_upsert
 from autonomy.services import grants_expire_ended
-from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
+from contracts.models import BENCHMARK_TERMS, Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from metrics.models import Direction, Observation
 from schools.models import School, SchoolYear
 
@@ -140,33 +141,14 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
 
 
 def _benchmark_specs(contracts) -> list[BenchmarkSpec]:
-    school_of = {pk: contract.school_id for pk, contract in contracts.items()}
-    # In each contract's order, without the default ordering's joins to sort contracts by school name.
-    rows = (
-        Benchmark.objects.filter(contract_id__in=contracts)
-        .order_by("contract_id", "position", "pk")
-        .values_list(
-            "pk",
-            "contract_id",
-            "key",
-            "metric_id",
-            "metric__direction",
-            # the rest in BenchmarkSpec's order, from kind to binding_grant_id
-            "kind",
-            "comparator",
-            "target",
-            "periods",
-            "baseline",
-            "new_school_target",
-            "exceeds_margin",
-            "far_below_margin",
-            "binding_grant_id",
-        )
+    # After the direction, the rest in BenchmarkSpec's order, from kind to binding_grant_id.
+    rows = contract_parts(
+        Benchmark, contracts, "key", "metric_id", "metric__direction", *BENCHMARK_TERMS, "binding_grant_id"
     )
     # Built by position: a large district has tens of thousands of benchmarks.
     return [
-        BenchmarkSpec(pk, contract_id, school_of[contract_id], key, metric_id, direction == Direction.HIGHER, *rest)
-        for pk, contract_id, key, metric_id, direction, *rest in rows
+        BenchmarkSpec(pk, contract_id, school_id, key, metric_id, direction == Direction.HIGHER, *rest)
+        for pk, contract_id, school_id, key, metric_id, direction, *rest in rows
     ]
 
 

@@ -14,6 +14,7 @@ from django.db.models import Value
 from django.utils import timezone
 
 from accountability.models import LIVE_FLAG_STATUSES, FlagEvent, FlagStatus, InterventionFlag
+from accountability.services.evaluation.contract_parts import contract_parts
 from accountability.services.evaluation.ladder import (
     flags_escalate_overdue,
     flags_raised_write,
@@ -25,7 +26,7 @@ from accountability.services.evaluation.ladder import (
 from accountability.services.evaluation.notify import FlagNotice, flags_notify
 from accountability.services.measures import RuleSpec, rule_holds
 from autonomy.models import GrantStatus
-from contracts.models import Condition, InterventionRule, Level
+from contracts.models import RULE_TERMS, Condition, InterventionRule, Level
 from metrics.formatting import format_result, format_target
 from metrics.models import Metric
 
@@ -42,26 +43,8 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[s
     by_contract = defaultdict(list)
     for spec in specs:
         by_contract[spec.contract_id].append(spec)
-    school_of = {pk: contract.school_id for pk, contract in contracts.items()}
-    # As the benchmarks: in each contract's order, without joins to sort contracts by school name.
-    rows = (
-        InterventionRule.objects.filter(contract_id__in=contracts)
-        .order_by("contract_id", "position", "pk")
-        .values_list(
-            "pk",
-            "contract_id",
-            # the rest in RuleSpec's order, from key to benchmark_id
-            "key",
-            "condition",
-            "count",
-            "level",
-            "deadline_days",
-            "remedy",
-            "provision",
-            "benchmark_id",
-        )
-    )
-    rules = [RuleSpec(pk, contract_id, school_of[contract_id], *rest) for pk, contract_id, *rest in rows]
+    # In RuleSpec's order, from key to benchmark_id.
+    rules = [RuleSpec(*row) for row in contract_parts(InterventionRule, contracts, "key", *RULE_TERMS, "benchmark_id")]
     condition_of = {(rule.school_id, rule.key): (rule.school_id, _condition(rule)) for rule in rules}
     period_ended = as_of > year.end_date
     holding = {}
