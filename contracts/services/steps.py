@@ -19,14 +19,15 @@ from core.notifications import notify
 from core.workflows import Steps, limited_text, required_text
 from schools.selectors import principals_of
 
-SIGNATURE = ["signed_by", "signed_at", "signed_name", "signed_address", "signed_content_sha256"]
-COUNTERSIGNATURE = [
-    "countersigned_by",
-    "countersigned_at",
-    "countersigned_name",
-    "countersigned_address",
-    "countersigned_content_sha256",
-]
+
+def _signature_fields(side: str) -> list[str]:
+    """The record of one side's signature (`signed` or `countersigned`): who, when, the account's full
+    name, the address, the fingerprint of the content signed."""
+    return [f"{side}_{part}" for part in ("by", "at", "name", "address", "content_sha256")]
+
+
+SIGNATURE = _signature_fields("signed")
+COUNTERSIGNATURE = _signature_fields("countersigned")
 
 
 CONTRACT_STEPS = Steps(CONTRACT_WORKFLOW, contract_acts_as, related=("school",))
@@ -70,9 +71,15 @@ def contract_propose(*, actor: AbstractBaseUser, contract_id: int, expected_stat
     return contract
 
 
-def _signer_name(user: AbstractBaseUser) -> str:
-    """The account's full name at the time of signing: the record never holds a typed name."""
-    return (user.get_full_name() or user.get_username())[:SHORT_TEXT]
+def _signature_record(contract: PerformanceContract, side: str, *, actor, address: str | None) -> str:
+    """Writes one side's signature record on the locked contract and returns the signer's name: the
+    account's full name at the time of signing, never a typed one."""
+    name = (actor.get_full_name() or actor.get_username())[:SHORT_TEXT]
+    content_sha256 = contract_content_sha256(contract_content_for_hashing(contract.pk))
+    values = (actor, timezone.now(), name, address, content_sha256)
+    for field, value in zip(_signature_fields(side), values, strict=True):
+        setattr(contract, field, value)
+    return name
 
 
 def contract_sign(
@@ -91,12 +98,8 @@ def contract_sign(
     with transaction.atomic():
         contract = contract_lock(contract_id)
         contract_check(contract, actor=actor, action="sign", expected_status=expected_status)
-        contract.signed_by, contract.signed_at, contract.signed_name = actor, timezone.now(), _signer_name(actor)
-        contract.signed_address = address
-        contract.signed_content_sha256 = contract_content_sha256(contract_content_for_hashing(contract.pk))
-        contract_step(
-            contract, actor=actor, action="sign", reason=f"Signed by {contract.signed_name}.", fields=SIGNATURE
-        )
+        name = _signature_record(contract, "signed", actor=actor, address=address)
+        contract_step(contract, actor=actor, action="sign", reason=f"Signed by {name}.", fields=SIGNATURE)
     return contract
 
 
@@ -122,16 +125,9 @@ def contract_countersign(
         )
         if current is not None:
             contract_step(current, actor=actor, action="supersede", reason=f"Replaced by version {contract.version}.")
-        contract.countersigned_by, contract.countersigned_at = actor, timezone.now()
-        contract.countersigned_name = _signer_name(actor)
-        contract.countersigned_address = address
-        contract.countersigned_content_sha256 = contract_content_sha256(contract_content_for_hashing(contract.pk))
+        name = _signature_record(contract, "countersigned", actor=actor, address=address)
         event = contract_step(
-            contract,
-            actor=actor,
-            action="countersign",
-            reason=f"Countersigned by {contract.countersigned_name}.",
-            fields=COUNTERSIGNATURE,
+            contract, actor=actor, action="countersign", reason=f"Countersigned by {name}.", fields=COUNTERSIGNATURE
         )
         _notify_school(contract, event, "Your performance contract is now in force")
     return contract
