@@ -5,9 +5,8 @@ through the flag service the page calls. Another school's flag is 404.
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accountability import selectors
@@ -20,7 +19,7 @@ from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, StrictCharField, expected_status_field
-from core.api.steps import Step, step_take
+from core.api.steps import Step, step_endpoint, step_take
 from core.limits import LONG_TEXT, NOTE_TEXT
 from core.policies import require
 
@@ -190,26 +189,22 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
         require(can_view_flags(request.user))
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=AcknowledgeSerializer, responses={200: FlagDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(AcknowledgeSerializer, FlagDetailSerializer)
     def acknowledge(self, request, pk=None):
         """The school's liaison (or the autonomy office) has seen the notice and taken up the case."""
         return self._step(request, "acknowledge")
 
-    @extend_schema(request=PlanSerializer, responses={200: FlagDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(PlanSerializer, FlagDetailSerializer)
     def submit_plan(self, request, pk=None):
         """The school's principal answers the notice with an improvement plan."""
         return self._step(request, "submit_plan")
 
-    @extend_schema(request=ResolveSerializer, responses={200: FlagDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(ResolveSerializer, FlagDetailSerializer)
     def resolve(self, request, pk=None):
         """The autonomy office closes the case, saying why."""
         return self._step(request, "resolve")
 
-    @extend_schema(request=EscalateSerializer, responses={200: FlagDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(EscalateSerializer, FlagDetailSerializer)
     def escalate(self, request, pk=None):
         """The autonomy office raises the flag one rung, with a new deadline, carrying out the rung."""
         return self._step(request, "escalate")

@@ -15,7 +15,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from autonomy.api.request_serializers import (
@@ -58,6 +57,7 @@ from autonomy.services import (
     request_withdraw,
 )
 from core.api.fields import ID_REGEX
+from core.api.steps import step_endpoint
 from core.errors import ApplicationError, Conflict
 from core.policies import require
 from core.workflows import Actor
@@ -215,32 +215,27 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise type(error)(error.message, fields=api_places(error.fields, current)) from None
         return self._answer(current.pk)
 
-    @extend_schema(request=ExpectedStatusInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(ExpectedStatusInput, RequestDetailSerializer)
     def submit(self, request, pk=None):
         """The principal sends the request while the call is open; 400 lists what is still missing."""
         return self._take_step("submit", request_submit, ExpectedStatusInput)
 
-    @extend_schema(request=ExpectedStatusInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(ExpectedStatusInput, RequestDetailSerializer)
     def withdraw(self, request, pk=None):
         """The principal closes an open request for good."""
         return self._take_step("withdraw", request_withdraw, ExpectedStatusInput)
 
-    @extend_schema(request=NoteInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    @step_endpoint(NoteInput, RequestDetailSerializer, url_path="return", url_name="return")
     def return_for_changes(self, request, pk=None):
         """The autonomy office returns a submitted request to the school with what to change."""
         return self._take_step("return", request_return, NoteInput)
 
-    @extend_schema(request=NoteInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(NoteInput, RequestDetailSerializer)
     def decline(self, request, pk=None):
         """The autonomy office declines the whole request, with the reason the school reads."""
         return self._take_step("decline", request_decline, NoteInput)
 
-    @extend_schema(request=ApproveInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(ApproveInput, RequestDetailSerializer)
     def approve(self, request, pk=None):
         """The autonomy office decides item by item, as on the decision page: approve, decline or clarify each
         autonomy asked for. Approved items become grants. An earned autonomy whose criteria do not hold needs an
@@ -293,15 +288,13 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._answer(current.pk)
 
-    @extend_schema(request=CommentInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(CommentInput, RequestDetailSerializer)
     def comment(self, request, pk=None):
         """A reviewer of a function the request touches (or the autonomy office) comments, internally or to the
         school, optionally with a recommendation. The first comment opens the review."""
         return self._comment(CommentInput)
 
-    @extend_schema(request=RecommendInput, responses={200: RequestDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(RecommendInput, RequestDetailSerializer)
     def recommend(self, request, pk=None):
         """A comment that must carry a recommendation (approve, decline or return)."""
         return self._comment(RecommendInput)

@@ -25,7 +25,7 @@ from contracts.policies import can_amend_contract, can_manage_contracts, can_tak
 from contracts.selectors import contract_form_choices, contract_get_for_user, contract_list_for_user
 from core.api.events import status_event_serializer
 from core.api.fields import EnumField, SlugChoiceField, StrictBooleanField, StrictCharField, expected_status_field
-from core.api.steps import Step, step_take, valid_input
+from core.api.steps import Step, step_endpoint, step_take, valid_input
 from core.limits import BRIEF_TEXT, SHORT_TEXT
 from core.policies import require
 from schools.models import School, SchoolYear
@@ -317,21 +317,18 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         amendment = services.contract_amend(actor=request.user, contract_id=contract.pk, **data)
         return self._detail(amendment.pk, code=status.HTTP_201_CREATED, created=True)
 
-    @extend_schema(request=ProposeSerializer, responses={200: ContractDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(ProposeSerializer, ContractDetailSerializer)
     def propose(self, request, pk=None):
         """The autonomy office proposes a draft to the school; its principal is told."""
         return self._step(request, "propose")
 
-    @extend_schema(request=SignSerializer, responses={200: ContractDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(SignSerializer, ContractDetailSerializer)
     def sign(self, request, pk=None):
         """The school's principal signs a proposed contract with their password: the record keeps their
         account, its full name, the time, their address and the SHA-256 of the version's content."""
         return self._step(request, "sign")
 
-    @extend_schema(request=CountersignSerializer, responses={200: ContractDetailSerializer})
-    @action(detail=True, methods=["post"])
+    @step_endpoint(CountersignSerializer, ContractDetailSerializer)
     def countersign(self, request, pk=None):
         """The autonomy office countersigns a signed contract with their password (the same record as a
         signature): it comes into force."""

@@ -4,7 +4,9 @@ the caller saw. The viewset asks its policy first and answers with the object's 
 from collections.abc import Callable
 from typing import NamedTuple
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 
 
@@ -14,6 +16,18 @@ class Step(NamedTuple):
     input: type[serializers.Serializer]
     service: Callable
     fields: tuple[str, ...] = ()
+
+
+def step_endpoint(input_class: type[serializers.Serializer], answer: type[serializers.Serializer], **options):
+    """Makes a viewset method the endpoint of a step on one object (a workflow step, a reviewer's comment):
+    a POST that reads `input_class` and answers with the object's detail (`answer`), documented so.
+    `options` go to DRF's `action` (a `url_path` where the step's name is a Python keyword)."""
+
+    def decorate(view: Callable) -> Callable:
+        endpoint = action(detail=True, methods=["post"], **options)(view)
+        return extend_schema(request=input_class, responses={200: answer})(endpoint)
+
+    return decorate
 
 
 def valid_input(serializer_class: type[serializers.Serializer], request: Request, *, context=None) -> dict:
