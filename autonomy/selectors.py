@@ -39,6 +39,8 @@ from schools.policies import roles_of, schools_visible_to
 
 @dataclass(frozen=True)
 class DecisionRight:
+    """An autonomy and the school's grant of it, if it has one."""
+
     autonomy: Autonomy
     grant: AutonomyGrant | None
 

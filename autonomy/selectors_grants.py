@@ -31,7 +31,7 @@ from autonomy.models import (
     RequestItem,
 )
 from autonomy.policies import grants_visible_to, requests_visible_to
-from autonomy.selectors import eligibility_for
+from autonomy.selectors import DecisionRight, eligibility_for
 from metrics.formatting import format_value
 from metrics.models import Metric
 from schools.models import Cohort, School
@@ -237,9 +237,8 @@ CELL_TEXT = {
 
 
 @dataclass(frozen=True)
-class MatrixCell:
-    autonomy: Autonomy
-    grant: AutonomyGrant | None
+class MatrixCell(DecisionRight):
+    """A school's decision right as the district matrix draws it."""
 
     @property
     def status(self) -> str:
