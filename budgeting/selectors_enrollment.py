@@ -12,7 +12,7 @@ from itertools import groupby
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 
-from budgeting.models import CategoryKind, EnrollmentCategory, EnrollmentCount, EnrollmentSnapshot
+from budgeting.models import CategoryKind, EnrollmentCategory, EnrollmentCount, EnrollmentSnapshot, SnapshotKind
 from schools.models import School, SchoolYear
 
 SCHOOLS_PER_PAGE = 50
@@ -36,6 +36,12 @@ def snapshots_by_year() -> list[tuple[SchoolYear, list[EnrollmentSnapshot]]]:
     return [
         (school_year, list(group)) for school_year, group in groupby(snapshots_annotated(), lambda s: s.school_year)
     ]
+
+
+def snapshot_title(snapshot: EnrollmentSnapshot) -> str:
+    """How the pages and their messages name a snapshot: "2027-28 projection of Mar 1, 2027"."""
+    kind = "projection" if snapshot.kind == SnapshotKind.PROJECTED else "official count"
+    return f"{snapshot.school_year.label} {kind} of {snapshot.as_of:%b} {snapshot.as_of.day}, {snapshot.as_of.year}"
 
 
 def snapshot_get(pk: int) -> EnrollmentSnapshot | None:
@@ -81,6 +87,10 @@ class SnapshotTable:
     students: int
     previous: EnrollmentSnapshot | None
     previous_students: int | None
+
+    @property
+    def previous_title(self) -> str:
+        return snapshot_title(self.previous) if self.previous is not None else ""
 
     @property
     def change(self) -> int | None:

@@ -136,9 +136,13 @@ def enrollment_project(*, actor: AbstractBaseUser | None, school_year: SchoolYea
         "as_of", "pk"
     ):
         latest[snapshot.school_year_id] = snapshot.pk  # the last one of each year wins
-    if not earlier or earlier[0].pk not in latest:
-        before = earlier[0].label if earlier else "it"
-        message = f"There is no official count of {before} to project {school_year.label} from: import it first."
+    if not earlier:
+        message = f"There is no school year before {school_year.label} to project it from."
+        raise ApplicationError(message, fields={"school_year": [message]})
+    if earlier[0].pk not in latest:
+        message = (
+            f"There is no official count of {earlier[0].label} to project {school_year.label} from: import it first."
+        )
         raise ApplicationError(message, fields={"school_year": [message]})
     years: list[YearCounts | None] = [None if year.pk not in latest else {} for year in reversed(earlier)]
     position = {latest[year.pk]: index for index, year in enumerate(reversed(earlier)) if year.pk in latest}

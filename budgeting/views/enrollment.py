@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from budgeting.forms.enrollment import EnrollmentCountForm, EnrollmentImportForm, EnrollmentProjectForm
 from budgeting.policies import can_manage_budgeting
-from budgeting.selectors_enrollment import snapshot_get, snapshot_table, snapshots_by_year
+from budgeting.selectors_enrollment import snapshot_get, snapshot_table, snapshot_title, snapshots_by_year
 from budgeting.services.enrollment import (
     COLUMNS,
     MAX_STUDENTS,
@@ -44,11 +44,11 @@ def _done(request, report, verb: str):
     """After an import or a projection: say what happened, on the snapshot's page."""
     snapshot = report.snapshot
     if report.no_changes:
-        messages.info(request, f"No changes: {snapshot} already holds these counts.")
+        messages.info(request, f"No changes: the {snapshot_title(snapshot)} already holds these counts.")
     else:
         messages.success(
             request,
-            f"{verb} {snapshot}: {report.schools:,} school{'s' if report.schools != 1 else ''}, "
+            f"{verb} the {snapshot_title(snapshot)}: {report.schools:,} school{'s' if report.schools != 1 else ''}, "
             f"{report.students:,} students.",
         )
     return redirect("budgeting:enrollment_snapshot", snapshot.pk)
@@ -68,6 +68,7 @@ def enrollment_snapshot(request, pk: int):
     snapshot = _snapshot_or_404(pk)
     context = {
         "snapshot": snapshot,
+        "title": snapshot_title(snapshot),
         "table": snapshot_table(snapshot, page_number=request.GET.get("page")),
         "adjust_refusal": snapshot_adjust_refusal(snapshot),
         "querystring": query_without(request.GET, "page"),
@@ -130,7 +131,7 @@ def enrollment_project_view(request):
                 form.add_application_error(error)
                 status = error.http_status
             else:
-                return _done(request, report, "Projected")
+                return _done(request, report, "Saved")
     return render(request, "budgeting/enrollment_project.html", {"form": form}, status=status)
 
 
@@ -164,5 +165,5 @@ def enrollment_count_set_view(request, pk: int):
                     request, f"{data['school'].name} now counts {count.students:,} students in {data['category'].name}."
                 )
                 return redirect("budgeting:enrollment_snapshot", snapshot.pk)
-    context = {"snapshot": snapshot, "form": form, "refusal": refusal}
+    context = {"snapshot": snapshot, "title": snapshot_title(snapshot), "form": form, "refusal": refusal}
     return render(request, "budgeting/enrollment_count_set.html", context, status=status)

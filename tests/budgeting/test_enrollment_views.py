@@ -89,6 +89,8 @@ def test_the_snapshot_page_shows_counts_totals_and_the_change(world, finance):
     assert "+204" in page and "students gained" in page  # S0001: 1,000 → 1,204
     assert "+50" in page  # S0002: 300 → 350
     assert "+254" in page  # every school: 1,300 → 1,554
+    assert "<h1>Enrollment: 2027-28 projection of Mar 1, 2027</h1>" in page
+    assert "since the 2026-27 official count of Mar 1, 2027" in page
     assert "Adjust a count" in page
 
 
@@ -117,6 +119,23 @@ def test_the_snapshot_page_costs_the_same_queries_for_1_or_20_schools(world, fin
         assert finance.get(reverse("budgeting:enrollment_snapshot", args=[large.pk])).status_code == 200
 
 
+def test_the_list_costs_the_same_queries_for_1_or_6_snapshots(world, finance, django_assert_num_queries):
+    _import(world)
+    url = reverse("budgeting:enrollment_snapshots")
+    finance.get(url)
+    with django_assert_num_queries(2) as one:  # the signed-in user; the snapshots, counted, with their years
+        assert finance.get(url).status_code == 200
+    for day in range(2, 7):
+        _import(
+            world,
+            kind=SnapshotKind.OFFICIAL,
+            as_of=datetime.date(2027, 10, day),
+            school_year=year(f"20{day + 20}-{day + 21}"),
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert "2026-27" in finance.get(url).content.decode()
+
+
 def test_the_snapshot_page_is_paginated_with_totals_over_every_school(world, finance, monkeypatch):
     from budgeting import selectors_enrollment
 
@@ -142,7 +161,7 @@ def test_an_upload_saves_the_snapshot_and_shows_it(world, finance):
     )
     snapshot = EnrollmentSnapshot.objects.get()
     assert response.redirect_chain == [(reverse("budgeting:enrollment_snapshot", args=[snapshot.pk]), 302)]
-    assert "Imported 2027-28 projected enrollment, 2027-03-01: 2 schools, 1,554 students." in response.content.decode()
+    assert "Imported the 2027-28 projection of Mar 1, 2027: 2 schools, 1,554 students." in response.content.decode()
     response = finance.post(
         reverse("budgeting:enrollment_import"),
         {
@@ -153,9 +172,7 @@ def test_an_upload_saves_the_snapshot_and_shows_it(world, finance):
         },
         follow=True,
     )
-    assert (
-        "No changes: 2027-28 projected enrollment, 2027-03-01 already holds these counts." in response.content.decode()
-    )
+    assert "No changes: the 2027-28 projection of Mar 1, 2027 already holds these counts." in response.content.decode()
     assert EnrollmentSnapshot.objects.count() == 1
 
 
@@ -218,13 +235,16 @@ def test_a_projection_from_the_page(world, finance):
     )
     snapshot = EnrollmentSnapshot.objects.get(kind=SnapshotKind.PROJECTED)
     assert snapshot.source == "projection"
-    assert "Projected 2027-28 projected enrollment, 2027-03-01: 1 school, 600 students." in response.content.decode()
+    assert "Saved the 2027-28 projection of Mar 1, 2027: 1 school, 600 students." in response.content.decode()
 
 
 def test_a_projection_without_counts_before_is_refused_on_the_field(world, finance):
+    year("2026-27")
     response = finance.post(reverse("budgeting:enrollment_project"), {"school_year": "2027-28", "as_of": "2027-03-01"})
     assert response.status_code == 400
-    assert "There is no official count of it to project 2027-28 from" in response.content.decode()
+    assert (
+        "There is no official count of 2026-27 to project 2027-28 from: import it first." in response.content.decode()
+    )
     assert not EnrollmentSnapshot.objects.exists()
 
 

@@ -125,7 +125,7 @@ def test_a_projection_needs_the_year_before_counted(district):
     with pytest.raises(ApplicationError, match="no official count of 2026-27 to project 2027-28 from") as refused:
         enrollment_project(actor=None, school_year=district["years"]["2027-28"], as_of=SPRING)
     assert "school_year" in refused.value.fields
-    with pytest.raises(ApplicationError, match="no official count of it to project 2024-25 from"):
+    with pytest.raises(ApplicationError, match="There is no school year before 2024-25 to project it from"):
         enrollment_project(actor=None, school_year=district["years"]["2024-25"], as_of=SPRING)
     assert not EnrollmentSnapshot.objects.filter(kind=SnapshotKind.PROJECTED).exists()
 
