@@ -233,3 +233,14 @@ def test_an_official_count_or_one_allocations_use_is_not_adjusted(world, finance
     with pytest.raises(NotPermitted):
         enrollment_count_set(actor=make_member(Role.VIEWER), snapshot=projected, **args)
     assert _counts(official)[("S0001", "k5")] == 300 and _counts(projected)[("S0001", "k5")] == 300
+
+
+def test_a_file_past_the_row_limit_is_refused_at_the_first_row_too_many(world, monkeypatch):
+    from metrics.services import import_rows
+
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 3)
+    report = _import(world, GOOD)
+    assert [(error.row, error.reason) for error in report.errors] == [
+        (5, "there are more than 3 rows; split them into smaller imports")
+    ]
+    assert not EnrollmentSnapshot.objects.exists()

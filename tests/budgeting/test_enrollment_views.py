@@ -282,3 +282,25 @@ def test_an_official_count_is_not_adjusted_from_the_page(world, finance):
 def test_an_unknown_snapshot_is_a_404(world, finance):
     assert finance.get(reverse("budgeting:enrollment_snapshot", args=[999])).status_code == 404
     assert finance.get(reverse("budgeting:enrollment_count_set", args=[999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ((HEADER + "S0001,k5,3\n").replace("\n", "\r").encode(), "holds a carriage return (CR) outside quotes"),
+        ("school,category,students\nS0001,k5,3\n".encode("utf-16"), "The file is not UTF-8 text"),
+    ],
+    ids=["bare CR", "not UTF-8"],
+)
+def test_an_unreadable_file_is_refused_as_the_observation_upload_refuses_it(world, finance, content, message):
+    response = finance.post(
+        reverse("budgeting:enrollment_import"),
+        {
+            "school_year": "2027-28",
+            "kind": "official",
+            "as_of": "2027-10-01",
+            "file": SimpleUploadedFile("f.csv", content),
+        },
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not EnrollmentSnapshot.objects.exists()
