@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from budgeting.models.allocations import LineKind
 from budgeting.models.formula import BaseMode, CategoryKind, TransitionMode, WeightConvention
@@ -85,9 +86,22 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class _Unit:
-    """A line that does not depend on the base: students × a weight (the base makes it money)."""
+class _Prices(dict):
+    """The per-capita amount of each weight at one base, rounded to the cent once and reused: schools
+    share a handful of weights, so most lines cost a dictionary look-up."""
+
+    def __init__(self, base: Decimal):
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, weight: Decimal) -> Decimal:
+        price = self[weight] = cents(weight * self.base)
+        return price
+
+
+class _Unit(NamedTuple):
+    """A line that does not depend on the base: students × a weight (the base makes it money). A tuple,
+    not a dataclass: a district has tens of thousands of them, made on every computation."""
 
     kind: str
     code: str
@@ -108,9 +122,11 @@ class _School:
 def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts]) -> ComputedFormula:
     """Every school's allocation under `spec`. Refuses (ApplicationError naming the field or the school)
     a missing or non-positive base, a pool that does not cover the foundations, and a negative final."""
-    prepared = [_prepare(spec, school) for school in schools]
+    grades = [code for code, kind in spec.category_kinds.items() if kind == CategoryKind.GRADE]
+    prepared = [_prepare(spec, school, grades) for school in schools]
     base = _base_of(spec, prepared)
-    formulas = [_formula_lines(spec, school, base) for school in prepared]
+    price = _Prices(base)
+    formulas = [_formula_lines(spec, school, price) for school in prepared]
     amounts = [sum((line.amount for line in lines), ZERO) for lines in formulas]
     adjustments, gain_cap = _transition(spec, prepared, amounts)
     allocations = tuple(
@@ -124,9 +140,10 @@ def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts]) -> Co
 # --- What each school's students weigh (independent of the base) -------------------------------------
 
 
-def _prepare(spec: FormulaSpec, school: SchoolCounts) -> _School:
+def _prepare(spec: FormulaSpec, school: SchoolCounts, grades: list[str]) -> _School:
+    """`grades`: the grade categories in the formula's order (the order of `category_kinds`)."""
     kinds = spec.category_kinds
-    grade_counts = {c: school.counts[c] for c in _grade_codes(spec, school.counts) if school.counts[c]}
+    grade_counts = {code: school.counts[code] for code in grades if school.counts.get(code)}
     students = sum(grade_counts.values())
     grade_weight = {code: _grade_multiplier(spec, code) for code in grade_counts}
     average = sum((grade_weight[c] * n for c, n in grade_counts.items()), ZERO) / students if students else ONE
@@ -155,13 +172,6 @@ def _prepare(spec: FormulaSpec, school: SchoolCounts) -> _School:
     threshold = spec.small_school_thresholds.get(school.grade_band)
     shortfall = max(threshold - students, 0) if threshold is not None and spec.small_school_rate > 0 else 0
     return _School(school, students, spec.foundations.get(school.grade_band), tuple(units), shortfall)
-
-
-def _grade_codes(spec: FormulaSpec, counts: dict[str, int]) -> list[str]:
-    """The school's grade categories in the formula's order (the order of `category_kinds`)."""
-    order = {code: position for position, code in enumerate(spec.category_kinds)}
-    grades = [code for code in counts if spec.category_kinds.get(code) == CategoryKind.GRADE]
-    return sorted(grades, key=order.__getitem__)
 
 
 def _grade_multiplier(spec: FormulaSpec, code: str) -> Decimal:
@@ -220,12 +230,14 @@ def _base_solved(spec: FormulaSpec, schools: list[_School]) -> Decimal:
     small = [school for school in schools if school.shortfall]
 
     def total_at(base: Decimal) -> Decimal:
-        lines = sum((count * cents(weight * base) for weight, count in students_by_weight.items()), ZERO)
-        return foundations + lines + sum((_small_school_amount(spec, s, base) for s in small), ZERO)
+        price = _Prices(base)
+        lines = sum((count * price[weight] for weight, count in students_by_weight.items()), ZERO)
+        return foundations + lines + sum((_small_school_amount(spec, s, price) for s in small), ZERO)
 
     base = ((pool - foundations) / weighted).quantize(CENT, rounding=ROUND_DOWN)
     for _ in range(50):
-        small_total = sum((_small_school_amount(spec, s, base) for s in small), ZERO)
+        price = _Prices(base)
+        small_total = sum((_small_school_amount(spec, s, price) for s in small), ZERO)
         solved = ((pool - foundations - small_total) / weighted).quantize(CENT, rounding=ROUND_DOWN)
         if solved == base or solved - base == CENT:  # settled, or rocking by a cent: keep the lower
             break
@@ -244,29 +256,27 @@ def _base_solved(spec: FormulaSpec, schools: list[_School]) -> Decimal:
 # --- A school's lines at a base -----------------------------------------------------------------------
 
 
-def _small_school_amount(spec: FormulaSpec, school: _School, base: Decimal) -> Decimal:
+def _small_school_amount(spec: FormulaSpec, school: _School, price: _Prices) -> Decimal:
     amount = school.shortfall * spec.small_school_rate
     if spec.small_school_cap_share > 0:
-        formula = (school.foundation or ZERO) + sum(
-            (unit.basis * cents(unit.weight * base) for unit in school.units), ZERO
-        )
+        formula = (school.foundation or ZERO) + sum((unit.basis * price[unit.weight] for unit in school.units), ZERO)
         amount = min(amount, cents(spec.small_school_cap_share * formula))
     return cents(amount)
 
 
-def _formula_lines(spec: FormulaSpec, school: _School, base: Decimal) -> list[ComputedLine]:
+def _formula_lines(spec: FormulaSpec, school: _School, price: _Prices) -> list[ComputedLine]:
     lines = []
     if school.foundation is not None:
         lines.append(ComputedLine(LineKind.FOUNDATION, None, "Foundation", None, None, None, school.foundation))
     for unit in school.units:
-        per_capita = cents(unit.weight * base)
+        per_capita = price[unit.weight]
         lines.append(
             ComputedLine(
                 unit.kind, unit.code, unit.label, Decimal(unit.basis), unit.weight, per_capita, unit.basis * per_capita
             )
         )
     if school.shortfall:
-        amount = _small_school_amount(spec, school, base)
+        amount = _small_school_amount(spec, school, price)
         uncapped = school.shortfall * spec.small_school_rate
         label = "Small school" if amount == uncapped else "Small school (capped)"
         lines.append(
