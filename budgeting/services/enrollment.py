@@ -126,49 +126,56 @@ def enrollment_import(
 def enrollment_project(*, actor: AbstractBaseUser | None, school_year: SchoolYear, as_of) -> EnrollmentImportReport:
     """Write the year's PROJECTED snapshot for `as_of` from the three school years before it, each by its
     latest official count (the rule: budgeting.services.enrollment_projection). The year just before
-    must have been counted; the projection replaces an earlier one of the same day on the same terms as
-    an import (not once allocations use it)."""
+    must have been counted; the projection replaces an earlier projection of the same day on the same
+    terms as an import (not once allocations use it)."""
     if actor is not None:
         require(can_manage_budgeting(actor))
-    earlier = list(SchoolYear.objects.filter(start_date__lt=school_year.start_date).order_by("-start_date")[:3])
-    latest = {}
-    for snapshot in EnrollmentSnapshot.objects.filter(school_year__in=earlier, kind=SnapshotKind.OFFICIAL).order_by(
-        "as_of", "pk"
-    ):
-        latest[snapshot.school_year_id] = snapshot.pk  # the last one of each year wins
-    if not earlier:
-        message = f"There is no school year before {school_year.label} to project it from."
-        raise ApplicationError(message, fields={"school_year": [message]})
-    if earlier[0].pk not in latest:
-        message = (
-            f"There is no official count of {earlier[0].label} to project {school_year.label} from: import it first."
-        )
-        raise ApplicationError(message, fields={"school_year": [message]})
-    years: list[YearCounts | None] = [None if year.pk not in latest else {} for year in reversed(earlier)]
-    position = {latest[year.pk]: index for index, year in enumerate(reversed(earlier)) if year.pk in latest}
-    for snapshot_id, school_id, category_id, students in EnrollmentCount.objects.filter(
-        snapshot_id__in=position
-    ).values_list("snapshot_id", "school_id", "category_id", "students"):
-        years[position[snapshot_id]].setdefault(school_id, {})[category_id] = students
+    counted, years = _official_history(school_year)
     grade_order = list(EnrollmentCategory.objects.filter(kind=CategoryKind.GRADE).values_list("pk", flat=True))
     projected = district_projection(years, grade_order=grade_order)
     counts = {(school, category): n for school, by_category in projected.items() for category, n in by_category.items()}
-    report = EnrollmentImportReport(rows=len(counts))
     if not counts:
-        message = f"The official count of {earlier[0].label} has no students by grade band to project from."
+        message = f"The official count of {counted[0]} has no students by grade band to project from."
         raise ApplicationError(message, fields={"school_year": [message]})
-    label = f"Projected from official counts of {', '.join(y.label for y in earlier if y.pk in latest)}"
+    report = EnrollmentImportReport(rows=len(counts))
     _write(
         report,
         school_year=school_year,
         kind=SnapshotKind.PROJECTED,
         as_of=as_of,
         source=Source.PROJECTION,
-        label=label,
+        label=f"Projected from official counts of {', '.join(counted)}",
         actor=actor,
         counts=counts,
     )
     return report
+
+
+def _official_history(school_year: SchoolYear) -> tuple[list[str], list[YearCounts | None]]:
+    """The labels of the years counted (newest first), and the counts of the three years before
+    `school_year`, oldest first, each by its latest official snapshot (None for a year never counted)."""
+    earlier = list(SchoolYear.objects.filter(start_date__lt=school_year.start_date).order_by("-start_date")[:3])
+    if not earlier:
+        message = f"There is no school year before {school_year.label} to project it from."
+        raise ApplicationError(message, fields={"school_year": [message]})
+    latest = {}
+    official = EnrollmentSnapshot.objects.filter(school_year__in=earlier, kind=SnapshotKind.OFFICIAL)
+    for snapshot in official.order_by("as_of", "pk"):
+        latest[snapshot.school_year_id] = snapshot.pk  # the last one of each year wins
+    if earlier[0].pk not in latest:
+        message = (
+            f"There is no official count of {earlier[0].label} to project {school_year.label} from: import it first."
+        )
+        raise ApplicationError(message, fields={"school_year": [message]})
+    oldest_first = list(reversed(earlier))
+    years: list[YearCounts | None] = [{} if year.pk in latest else None for year in oldest_first]
+    position = {latest[year.pk]: index for index, year in enumerate(oldest_first) if year.pk in latest}
+    rows = EnrollmentCount.objects.filter(snapshot_id__in=position)
+    for snapshot_id, school_id, category_id, students in rows.values_list(
+        "snapshot_id", "school_id", "category_id", "students"
+    ):
+        years[position[snapshot_id]].setdefault(school_id, {})[category_id] = students
+    return [year.label for year in earlier if year.pk in latest], years
 
 
 def enrollment_count_set(
@@ -179,8 +186,8 @@ def enrollment_count_set(
     category: EnrollmentCategory,
     students: int,
 ) -> EnrollmentCount:
-    """Set one school's students in one category of a projected snapshot. Locks the snapshot's row, so an
-    allocation computed at the same moment either sees the count before or is refused after."""
+    """Set one school's students in one category of a projected snapshot (a count not there yet is added).
+    Under the snapshot's row lock, as an import's replacement is: the two take turns."""
     require(can_manage_budgeting(actor))
     if isinstance(students, bool) or not isinstance(students, int) or not 0 <= students <= MAX_STUDENTS:
         message = f"Students is a whole number from 0 to {MAX_STUDENTS:,}."
