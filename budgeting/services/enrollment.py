@@ -47,6 +47,7 @@ USED_BY_ALLOCATIONS = (
     "Import the new counts under another date and compute a true-up on them."
 )
 OFFICIAL_NOT_ADJUSTED = "An official count is not changed by hand: import the corrected file for its date instead."
+BATCH = 1000
 CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
 
 Counts = dict[tuple[int, int], int]  # (school id, category id) → students
@@ -333,10 +334,11 @@ def _write(report: EnrollmentImportReport, *, school_year, kind, as_of, source, 
                 [
                     EnrollmentCount(snapshot=snapshot, school_id=s, category_id=c, students=counts[s, c])
                     for s, c in created
-                ]
+                ],
+                batch_size=BATCH,
             )
             updates = [EnrollmentCount(pk=existing[key][0], students=counts[key]) for key in changed]
-            EnrollmentCount.objects.bulk_update(updates, ["students"])
+            EnrollmentCount.objects.bulk_update(updates, ["students"], batch_size=BATCH)
             if not made:
                 snapshot.source, snapshot.label = source, label[:SHORT_TEXT]
                 snapshot.save(update_fields=["source", "label", "updated_at"])
