@@ -110,6 +110,9 @@ class Observation(TimeStampedModel):
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="observations", db_index=False)
     period = models.CharField(max_length=7, validators=[validate_school_year])
     value = models.DecimalField(max_digits=14, decimal_places=4)
+    # How many people the value was computed on (students tested, staff surveyed): what the public
+    # reports' suppression policy checks. Empty when the value is not about a group of people.
+    n = models.PositiveIntegerField(null=True, blank=True, help_text="How many people the value was computed on.")
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:

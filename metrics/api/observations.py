@@ -28,7 +28,7 @@ class ObservationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Observation
-        fields = ["id", "school", "metric", "period", "value", "source", "created_at", "updated_at"]
+        fields = ["id", "school", "metric", "period", "value", "n", "source", "created_at", "updated_at"]
         read_only_fields = fields
 
 

@@ -14,7 +14,7 @@ from tests.factories import SchoolFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 BULK = "/api/v1/observations/bulk/"
-KEYS = {"id", "school", "metric", "period", "value", "source", "created_at", "updated_at"}
+KEYS = {"id", "school", "metric", "period", "value", "n", "source", "created_at", "updated_at"}
 
 
 @pytest.fixture
