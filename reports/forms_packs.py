@@ -49,7 +49,7 @@ def _years_later(day: datetime.date, years: int) -> datetime.date:
 
 class BoardPackForm(AccessibleFormMixin, forms.Form):
     since = PlainDateField(
-        label="From",
+        label="First day",
         error_messages={
             "required": "Give the first day, as YYYY-MM-DD.",
             "invalid": "Give the first day as YYYY-MM-DD.",
@@ -57,7 +57,7 @@ class BoardPackForm(AccessibleFormMixin, forms.Form):
         help_text="The first day the pack covers.",
     )
     until = PlainDateField(
-        label="To",
+        label="Last day",
         error_messages={"required": "Give the last day, as YYYY-MM-DD.", "invalid": "Give the last day as YYYY-MM-DD."},
         help_text="The last day the pack covers, at most two years after the first.",
     )

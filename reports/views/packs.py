@@ -3,6 +3,8 @@ auditor dossier of a school and school year (a zip). Only the autonomy office se
 else is answered 404, as the office's other pages do. Bad dates re-render the form, naming the field, 400.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -27,13 +29,15 @@ def _pack_form(request) -> BoardPackForm:
 def pack_board(request):
     _office_only(request)
     form = _pack_form(request)
-    pack, status = None, 200
+    pack, query, status = None, "", 200
     if form.is_bound:
         if form.is_valid():
-            pack = board_pack_build(since=form.cleaned_data["since"], until=form.cleaned_data["until"])
+            since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+            pack = board_pack_build(since=since, until=until)
+            query = urlencode({"since": since.isoformat(), "until": until.isoformat()})
         else:
             status = 400
-    context = {"form": form, "pack": pack, "query": request.GET.urlencode() if pack else ""}
+    context = {"form": form, "pack": pack, "query": query}
     return render(request, "reports/pack_board.html", context, status=status)
 
 
