@@ -67,7 +67,7 @@ def catalog_edit(request, code):
     autonomy = catalog_entry_for_edit(code=code)
     decision = can_edit_catalog(request.user)
     if not decision:
-        context = {"autonomy": autonomy, "reason": decision.reason}
+        context = {"autonomy": autonomy, "message": decision.reason}
         return render(request, "autonomy/catalog/refused.html", context, status=403)
     seen = latest_revision_id(autonomy=autonomy)
     initial = {name: getattr(autonomy, name) for name in CATALOG_TEXT_FIELDS} | {"seen_revision": seen}
