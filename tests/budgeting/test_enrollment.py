@@ -244,3 +244,13 @@ def test_a_file_past_the_row_limit_is_refused_at_the_first_row_too_many(world, m
         (5, "there are more than 3 rows; split them into smaller imports")
     ]
     assert not EnrollmentSnapshot.objects.exists()
+
+
+def test_an_import_costs_the_same_queries_for_2_or_40_schools(world, django_assert_num_queries):
+    from tests.factories import SchoolFactory
+
+    many = "".join(f"{SchoolFactory(code=f'M{n:03d}').code},k5,{n}\n" for n in range(40))
+    with django_assert_num_queries(12) as few:  # schools, categories; the snapshot (created, locked); its counts
+        assert _import(world, GOOD).ok
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert _import(world, HEADER + many, as_of=DAY + datetime.timedelta(days=1)).ok
