@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -147,43 +147,86 @@ def allocation_set_compute(
 def _allocations_store(
     *, allocation_set: AllocationSet, computed: engine.ComputedFormula, schools: list[engine.SchoolCounts]
 ) -> None:
-    """Two bulk inserts: the allocations (their ids come back), then every line of every school."""
+    """Two inserts: the allocations (their ids come back), then every line of every school."""
     previous = {school.school_id: school.previous_final for school in schools}
-    allocations = SchoolAllocation.objects.bulk_create(
+    category_ids = dict(EnrollmentCategory.objects.values_list("code", "pk"))
+    allocations = [
+        (
+            result.school_id,
+            result.students,
+            result.formula_amount,
+            result.transition_adjustment,
+            result.final_amount,
+            result.per_pupil,
+            previous.get(result.school_id),
+        )
+        for result in computed.allocations
+    ]
+    lines = [
+        (
+            result.school_id,
+            position,
+            line.kind,
+            category_ids.get(line.category_code) if line.category_code else None,
+            line.label[:200],
+            line.basis,
+            line.weight,
+            line.per_capita,
+            line.amount,
+        )
+        for result in computed.allocations
+        for position, line in enumerate(result.lines, start=1)
+    ]
+    if connection.vendor == "postgresql":
+        _rows_insert_postgresql(allocation_set=allocation_set, allocations=allocations, lines=lines)
+    else:
+        _rows_insert(allocation_set=allocation_set, allocations=allocations, lines=lines)
+
+
+ALLOCATION_COLUMNS = (
+    "school_id",
+    "students",
+    "formula_amount",
+    "transition_adjustment",
+    "final_amount",
+    "per_pupil",
+    "previous_amount",
+)
+LINE_COLUMNS = ("position", "kind", "category_id", "label", "basis", "weight", "per_capita", "amount")
+
+
+def _rows_insert(*, allocation_set: AllocationSet, allocations: list[tuple], lines: list[tuple]) -> None:
+    """Any database: bulk_create, in batches SQLite's limit on parameters allows."""
+    created = SchoolAllocation.objects.bulk_create(
         [
-            SchoolAllocation(
-                allocation_set=allocation_set,
-                school_id=result.school_id,
-                students=result.students,
-                formula_amount=result.formula_amount,
-                transition_adjustment=result.transition_adjustment,
-                final_amount=result.final_amount,
-                per_pupil=result.per_pupil,
-                previous_amount=previous.get(result.school_id),
-            )
-            for result in computed.allocations
+            SchoolAllocation(allocation_set=allocation_set, **dict(zip(ALLOCATION_COLUMNS, row, strict=True)))
+            for row in allocations
         ],
         batch_size=2000,
     )
-    category_ids = dict(EnrollmentCategory.objects.values_list("code", "pk"))
+    ids = {allocation.school_id: allocation.pk for allocation in created}
     AllocationLine.objects.bulk_create(
-        [
-            AllocationLine(
-                allocation=allocation,
-                position=position,
-                kind=line.kind,
-                category_id=category_ids.get(line.category_code) if line.category_code else None,
-                label=line.label[:200],
-                basis=line.basis,
-                weight=line.weight,
-                per_capita=line.per_capita,
-                amount=line.amount,
-            )
-            for allocation, result in zip(allocations, computed.allocations, strict=True)
-            for position, line in enumerate(result.lines, start=1)
-        ],
+        [AllocationLine(allocation_id=ids[row[0]], **dict(zip(LINE_COLUMNS, row[1:], strict=True))) for row in lines],
         batch_size=5000,
     )
+
+
+def _rows_insert_postgresql(*, allocation_set: AllocationSet, allocations: list[tuple], lines: list[tuple]) -> None:
+    """PostgreSQL: the allocations in one INSERT … SELECT FROM unnest(arrays) that hands their ids back, the
+    lines in one COPY, without building a model instance per row (2,000 schools × 30 lines is 60,000 of
+    them); the same rows and columns as _rows_insert."""
+    allocation_table, line_table = SchoolAllocation._meta.db_table, AllocationLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {allocation_table} (allocation_set_id, {', '.join(ALLOCATION_COLUMNS)}) "
+            "SELECT %s, * FROM unnest(%s::integer[], %s::integer[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[], %s::numeric[], %s::numeric[]) RETURNING school_id, id",
+            [allocation_set.pk, *map(list, zip(*allocations, strict=True))],
+        )
+        ids = dict(cursor.fetchall())
+        with cursor.cursor.copy(f"COPY {line_table} (allocation_id, {', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
+            for school_id, *row in lines:
+                copy.write_row((ids[school_id], *row))
 
 
 # --- release -------------------------------------------------------------------------------------------
