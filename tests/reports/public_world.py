@@ -5,9 +5,11 @@ shape for the query counts."""
 
 import datetime
 
-from accountability.models import InterventionFlag
-from contracts.models import PerformanceContract
+from accountability.models import BenchmarkResult, InterventionFlag
+from contracts.models import ContractTemplate, PerformanceContract
+from contracts.services import contract_create_from_template
 from metrics.models import Observation
+from schools.models import Role, SchoolYear
 from tests.factories import NetworkFactory, SchoolFactory, grant
 from tests.world import build_world
 
@@ -33,8 +35,20 @@ def public_world(*, small_n: bool = True) -> dict:
     draft = PerformanceContract.objects.get(pk=world["contracts"][True].pk)
     PerformanceContract.objects.filter(pk=draft.pk).update(amendment_reason=SECRET_DRAFT)
     observations = Observation.objects.filter(school=own, period="2026-27")
-    if small_n and any(f.name == "n" for f in Observation._meta.get_fields()):
+    if small_n:  # the value of a group of 4, as observed and as the evaluation recorded it
         observations.update(value=SMALL_VALUE, n=4)
+        BenchmarkResult.objects.filter(benchmark__contract__school=own).update(value=SMALL_VALUE)
+    # A draft contract at a third school: never published.
+    drafted = SchoolFactory(network=network)
+    contract_create_from_template(
+        actor=world["users"][Role.ADMIN],
+        school=drafted,
+        template=ContractTemplate.objects.get(name="Standard"),
+        term_start=SchoolYear.objects.get(label="2026-27"),
+        term_end=SchoolYear.objects.get(label="2027-28"),
+    )
+    PerformanceContract.objects.filter(school=drafted).update(summary=SECRET_DRAFT)
+    world["drafted"] = drafted
     world["network"] = network
     return world
 
