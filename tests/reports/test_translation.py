@@ -1,0 +1,90 @@
+"""The public pages in Spanish: every string of the reports' catalog is translated, the compiled catalog
+matches the source, and no English string of the catalog is left on a page rendered in Spanish."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.reports.public_world import public_world
+
+LOCALE = Path(__file__).resolve().parents[2] / "reports" / "locale" / "es" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def source_entries() -> dict[str, str]:
+    """msgid → msgstr (the singular form) from the .po source."""
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    entries = {}
+    for msgid, msgstr in re.findall(r'^msgid "(.+)"\n(?:msgid_plural ".*"\n)?msgstr(?:\[0\])? "(.*)"$', text, re.M):
+        entries[msgid.replace('\\"', '"')] = msgstr
+    return entries
+
+
+def english_fragments(msgid: str) -> list[str]:
+    """The parts of a msgid a page would show as they are: between placeholders, of two words or more."""
+    parts = [part.strip(" .,:;()“”") for part in PLACEHOLDER.split(msgid)]
+    return [part for part in parts if len(part.split()) >= 2]
+
+
+def test_every_string_is_translated_and_compiled():
+    entries = source_entries()
+    assert len(entries) > 80
+    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
+    assert not untranslated
+    compiled = gettext.GNUTranslations((LOCALE / "django.mo").open("rb"))
+    stale = [msgid for msgid in entries if compiled.gettext(msgid) == msgid]
+    assert not stale, "django.mo is older than django.po: compile the messages again"
+
+
+@pytest.fixture
+def world(db):
+    return public_world()
+
+
+def public_pages(world) -> list[str]:
+    return [
+        reverse("reports:register"),
+        reverse("reports:register") + "?domain=weather",  # the 400 page, with the form's errors
+        reverse("reports:school", args=[world["own"].code]),
+        reverse("reports:school", args=[world["drafted"].code]),
+        reverse("reports:autonomy", args=["people.hiring"]),
+        reverse("reports:autonomy", args=["time.schedule"]),
+    ]
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_no_english_string_of_the_catalog_is_left_on_a_spanish_page(world):
+    fragments = {f for msgid in source_entries() for f in english_fragments(msgid)}
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    for url in public_pages(world):
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        html = response.content.decode()
+        assert '<html lang="es">' in html
+        text = visible_text(html)
+        left = sorted(f for f in fragments if f in text)
+        assert not left, f"English left on {url}: {left}"
+
+
+def test_the_english_page_has_those_strings(world):
+    """The search can fail: in English the same pages show the catalog's strings."""
+    text = visible_text(Client().get(reverse("reports:register")).content.decode())
+    assert "Filter the register" in text and "Skip to main content" in text
+
+
+def test_the_language_switch_remembers_the_choice(world):
+    client = Client()
+    response = client.post(reverse("reports:language"), {"language": "es", "next": reverse("reports:register")})
+    assert response.status_code == 302 and response["Location"] == reverse("reports:register")
+    page = client.get(reverse("reports:register")).content.decode()
+    assert "Registro de autonomías" in page
+    client.post(reverse("reports:language"), {"language": "en", "next": reverse("reports:register")})
+    assert "Autonomy Register" in client.get(reverse("reports:register")).content.decode()
