@@ -80,6 +80,8 @@ def plan_detail(request, code):
 @login_required
 def plan_start(request, code):
     school = school_get_for_user(user=request.user, code=code)
+    if not acts_at_school_as(request.user, school_id=school.pk, who=Actor.PRINCIPAL):
+        raise Http404("Only the school's principal starts its budget plan.")
     allocation = allocation_latest_released(school=school)
     if allocation is None:
         raise Http404("No allocation released yet.")
@@ -243,6 +245,8 @@ def plan_line_remove(request, pk, line_pk):
 @login_required
 def plan_submit(request, pk):
     plan = _plan_or_404(request, pk)
+    if not acts_at_school_as(request.user, school_id=plan.school_id, who=Actor.PRINCIPAL):
+        raise Http404("Only the school's principal submits its budget plan.")
     form = PlanSubmitForm(request.POST)
     expected = form.cleaned_data["expected_status"] if form.is_valid() else None
     try:

@@ -167,3 +167,14 @@ def test_the_queue_costs_the_same_queries_for_1_and_20_plans(make_member, client
 
 PLAN_PAGE_QUERIES = 11
 QUEUE_QUERIES = 3
+
+
+def test_only_the_principal_starts_or_submits(world, client_for):
+    plan = world["plan"]
+    for who in ("team", "liaison", "finance", "admin"):
+        client = client_for(world["people"][who])
+        assert client.post(reverse("budgeting:plan_submit", args=[plan.pk])).status_code == 404, who
+        start = reverse("budgeting:plan_start", args=[world["school"].code])
+        assert client.post(start).status_code == 404, who
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
