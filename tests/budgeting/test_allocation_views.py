@@ -172,12 +172,15 @@ def test_finance_computes_and_releases_through_the_pages(client_for, finance, ma
     formula, snapshot, schools = build.district(schools=2)
     principal = make_member(Role.PRINCIPAL, school=schools[0])
     client = client_for(finance)
+    listing = client.get(reverse("budgeting:allocation_set_list")).content.decode()
+    assert "Compute every school&#x27;s allocation" in listing or "Compute every school's allocation" in listing
     response = client.post(
         reverse("budgeting:allocation_set_compute"), {"formula": formula.pk, "snapshot": snapshot.pk, "kind": "initial"}
     )
     allocation_set = AllocationSet.objects.get()
     assert response.status_code == 302
     release_url = reverse("budgeting:allocation_set_release", args=[allocation_set.pk])
+    assert "Release to principals" in client.get(release_url).content.decode()
     refused = client.post(release_url, {"released_on": "2026-03-02", "staffing_deadline": "2026-02-01"})
     assert refused.status_code == 400
     assert "The staffing deadline cannot come before the release." in refused.content.decode()
