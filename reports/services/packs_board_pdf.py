@@ -14,11 +14,13 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 from reports.services.packs_board import BoardPack, day_words
 
 
-def _p(text, style) -> Paragraph:
+def pdf_paragraph(text, style) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-class _Styles:
+class PdfStyles:
+    """The packs' PDF styles, shared by the board pack and the dossier's flag notices."""
+
     def __init__(self):
         sheet = getSampleStyleSheet()
         self.title = sheet["Title"]
@@ -32,7 +34,7 @@ class _Styles:
 
 
 def render_board_pack_pdf(pack: BoardPack) -> bytes:
-    styles = _Styles()
+    styles = PdfStyles()
     buffer = BytesIO()
     period = f"{day_words(pack.since)} to {day_words(pack.until)}"
     document = SimpleDocTemplate(
@@ -47,19 +49,19 @@ def render_board_pack_pdf(pack: BoardPack) -> bytes:
     )
     story = _title_page(pack, period, styles)
     for heading, lede, header, widths, rows, empty in _sections(pack):
-        story.append(_p(heading, styles.heading))
-        story.append(_p(lede, styles.small))
+        story.append(pdf_paragraph(heading, styles.heading))
+        story.append(pdf_paragraph(lede, styles.small))
         story.append(Spacer(1, 4))
         if rows:
-            story.append(_table(header, rows, widths, styles))
+            story.append(pdf_table(header, rows, widths, styles))
         else:
-            story.append(_p(empty, styles.body))
+            story.append(pdf_paragraph(empty, styles.body))
         story.append(Spacer(1, 10))
     document.build(story)
     return buffer.getvalue()
 
 
-def _title_page(pack: BoardPack, period: str, styles: _Styles) -> list:
+def _title_page(pack: BoardPack, period: str, styles: PdfStyles) -> list:
     totals = [
         ("Requests decided", len(pack.requests)),
         ("Grant changes", len(pack.grant_changes)),
@@ -70,13 +72,13 @@ def _title_page(pack: BoardPack, period: str, styles: _Styles) -> list:
     ]
     story = [
         Spacer(1, 1.2 * inch),
-        _p("Board decision pack", styles.title),
-        _p(pack.district, styles.heading),
-        _p(f"Decisions and changes from {period}", styles.body),
+        pdf_paragraph("Board decision pack", styles.title),
+        pdf_paragraph(pack.district, styles.heading),
+        pdf_paragraph(f"Decisions and changes from {period}", styles.body),
         Spacer(1, 18),
-        _table(["In this pack", "How many"], [[label, str(count)] for label, count in totals], [3.5, 1.2], styles),
+        pdf_table(["In this pack", "How many"], [[label, str(count)] for label, count in totals], [3.5, 1.2], styles),
         Spacer(1, 18),
-        _p(f"Prepared {day_words(pack.made_at)} from SGS Portal's records.", styles.small),
+        pdf_paragraph(f"Prepared {day_words(pack.made_at)} from SGS Portal's records.", styles.small),
         PageBreak(),
     ]
     return story
@@ -182,8 +184,10 @@ def _sections(pack: BoardPack) -> list[tuple]:
     ]
 
 
-def _table(header, rows, widths, styles: _Styles) -> Table:
-    data = [[_p(cell, styles.head) for cell in header]] + [[_p(cell, styles.cell) for cell in row] for row in rows]
+def pdf_table(header, rows, widths, styles: PdfStyles) -> Table:
+    data = [[pdf_paragraph(cell, styles.head) for cell in header]] + [
+        [pdf_paragraph(cell, styles.cell) for cell in row] for row in rows
+    ]
     table = Table(data, colWidths=[w * inch for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(

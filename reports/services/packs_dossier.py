@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import inch
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from accountability.models import FlagEvent, InterventionFlag
 from accountability.selectors import flag_evidence
@@ -25,6 +28,7 @@ from autonomy.models import AutonomyGrant, AutonomyRequest, GrantEvent, RequestI
 from contracts.models import Benchmark, ContractStatus, InterventionRule, PerformanceContract
 from contracts.pdf import render_contract_pdf
 from reports.services.packs_board import day_bounds, day_words, district_name, person
+from reports.services.packs_board_pdf import PdfStyles, pdf_paragraph, pdf_table
 from schools.models import School, SchoolYear
 
 
@@ -202,13 +206,14 @@ def _flag_files(flags: list[InterventionFlag]) -> dict[str, bytes]:
             for f in flags
         ],
     )
+    evidences = {f.pk: flag_evidence(flag=f) for f in flags}
     notices = _csv(["flag", "notice"], [[f.pk, notice_text(f)] for f in flags])
     evidence = _csv(
         ["flag", "benchmark", "what_it_asks", "result", "value", "target", "period", "note"],
         [
             [f.pk, line.key, line.sentence, line.status_words, line.value, line.target, line.period, line.note]
             for f in flags
-            for line in flag_evidence(flag=f)
+            for line in evidences[f.pk]
         ],
     )
     steps = _csv(
@@ -227,7 +232,61 @@ def _flag_files(flags: list[InterventionFlag]) -> dict[str, bytes]:
             for e in f.events.all()
         ],
     )
-    return {"flags.csv": listing, "flag_notices.csv": notices, "flag_evidence.csv": evidence, "flag_events.csv": steps}
+    return {
+        "flags.csv": listing,
+        "flag_notices.csv": notices,
+        "flag_evidence.csv": evidence,
+        "flag_events.csv": steps,
+        "flag_notices.pdf": _flags_pdf(flags, evidences),
+    }
+
+
+def _flags_pdf(flags: list[InterventionFlag], evidences: dict) -> bytes:
+    """The flags to read: for each, its notice as the school reads it, the results it was opened on, and
+    its steps."""
+    styles = PdfStyles()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=0.7 * inch,
+        rightMargin=0.7 * inch,
+        topMargin=0.7 * inch,
+        bottomMargin=0.7 * inch,
+        title="Intervention flags: notices, evidence and steps",
+        author="SGS Portal",
+    )
+    story = [pdf_paragraph("Intervention flags: notices, evidence and steps", styles.title)]
+    if not flags:
+        story.append(pdf_paragraph("No flag was opened about this school year.", styles.body))
+    for flag in flags:
+        story += [
+            pdf_paragraph(
+                f"Flag {flag.pk}, opened {day_words(flag.opened_at)}: level {flag.level}, {flag.get_status_display()}",
+                styles.heading,
+            ),
+            pdf_paragraph("Notice", styles.head),
+            pdf_paragraph(notice_text(flag), styles.body),
+            Spacer(1, 6),
+            pdf_paragraph("Evidence", styles.head),
+            pdf_table(
+                ["Benchmark", "Result", "Value", "Target", "Period"],
+                [[e.sentence, e.status_words, e.value, e.target, e.period] for e in evidences[flag.pk]],
+                [2.6, 0.9, 0.9, 1.4, 0.9],
+                styles,
+            ),
+            Spacer(1, 6),
+            pdf_paragraph("Steps", styles.head),
+            pdf_table(
+                ["When", "Step", "By", "Reason"],
+                [[day_words(e.at), e.action.replace("_", " "), person(e.actor), e.reason] for e in flag.events.all()],
+                [1.2, 0.9, 1.3, 3.3],
+                styles,
+            ),
+            Spacer(1, 12),
+        ]
+    document.build(story)
+    return buffer.getvalue()
 
 
 def _requests(school: School, year: SchoolYear) -> list[AutonomyRequest]:
@@ -282,6 +341,7 @@ FILE_NOTES = {
     "flag_notices.csv": "Each flag's notice to the school, as it reads now.",
     "flag_evidence.csv": "The results each flag was opened on, benchmark by benchmark.",
     "flag_events.csv": "Each flag's steps: opened, acknowledged, plans, raised, resolved.",
+    "flag_notices.pdf": "The same flags to read: each notice, the results it was opened on, and its steps.",
     "requests.csv": "The school's requests for autonomy made or decided in the year, one row per autonomy asked "
     "for, with each decision and its note.",
 }

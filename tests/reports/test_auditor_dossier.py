@@ -59,6 +59,7 @@ def test_the_zip_holds_the_listed_files_and_the_readme_lists_them(world, year):
         "flag_notices.csv",
         "flag_evidence.csv",
         "flag_events.csv",
+        "flag_notices.pdf",
         "requests.csv",
     ]
     assert archive.namelist() == expected == dossier.files
@@ -110,6 +111,10 @@ def test_the_csvs_hold_the_schools_grants_flags_and_requests(world, year):
     (evidence,) = _rows(archive, "flag_evidence.csv")
     assert evidence["benchmark"] == "ela" and evidence["period"] == "2026-27"
     assert [e["action"] for e in _rows(archive, "flag_events.csv")] == ["open", "escalate"]
+    notices = _pdf_text(archive.read("flag_notices.pdf"))
+    assert " ".join(flag.deficiency.split()) in notices and "Contract provision: Section 5.1" in notices
+    assert "Proficiency in ELA is at least 50%." in notices
+    assert "Raised to level 2, corrective action plan required. No plan was received." in notices
     requests = _rows(archive, "requests.csv")
     assert sorted((r["autonomy"], r["item_decision"], r["item_note"]) for r in requests) == [
         ("Choose curriculum", "Declined", "Not this year."),
@@ -138,7 +143,8 @@ def test_a_year_no_contract_covers_says_so_and_still_opens(world):
         first_day=datetime.date(2024, 8, 19),
     )
     archive = _zip(auditor_dossier_build(school=world["own"], school_year=earlier).content)
-    assert not [name for name in archive.namelist() if name.endswith(".pdf")]
+    assert not [name for name in archive.namelist() if name.startswith("contracts/")]
+    assert "No flag was opened about this school year." in _pdf_text(archive.read("flag_notices.pdf"))
     assert "No contract version covers this school year." in archive.read("README.txt").decode()
     assert _rows(archive, "flags.csv") == [] and _rows(archive, "requests.csv") == []
 
