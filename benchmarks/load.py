@@ -50,6 +50,11 @@ PAGES = [
     Target("autonomy catalog", "/catalog/", "principal-s0001"),
     Target("district overview", "/schools/", "admin"),
     Target("review queue", "/review/", "reviewer-academics"),
+    # The public reports, as anyone reads them (kept in the shared cache until a change they show).
+    Target("public register", "/reports/", None),
+    Target("public school page", "/reports/schools/S0001/", None),
+    Target("public autonomy page", "/reports/autonomies/people.hiring/", None),
+    Target("public results file", "/reports/results.csv", None),
 ]
 
 
