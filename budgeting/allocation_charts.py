@@ -120,6 +120,15 @@ class Point:
     y: float
     words: str
 
+    @property
+    def corner_x(self) -> float:
+        """Where a square of side 6 centred on the point starts."""
+        return round(self.x - 3, 1)
+
+    @property
+    def corner_y(self) -> float:
+        return round(self.y - 3, 1)
+
 
 @dataclass(frozen=True)
 class EquityChart:
