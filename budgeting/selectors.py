@@ -188,6 +188,10 @@ def _explain(line: AllocationLine, base: Decimal | None) -> str:
         return f"{students} × {money(line.per_capita)} = {total}"
     if line.kind == LineKind.SMALL_SCHOOL and line.basis is not None and line.per_capita is not None:
         return f"{_number(line.basis)} students below the small-school size × {money(line.per_capita)} = {total}"
+    if line.kind == LineKind.FOUNDATION:
+        return "The fixed amount every school of its type receives before any student is counted"
+    if line.kind == LineKind.TRANSITION:
+        return "What the transition rule adds or holds back, against last year's allocation"
     return total
 
 
