@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from budgeting.models import BudgetPlan, PlanEvent, PlanStatus, PlanVersion
+from budgeting.models import BudgetPlan, PlanEvent, PlanLine, PlanStatus, PlanVersion
 from budgeting.selectors_plans import plan_version_diff
 from budgeting.services.plans import (
     PLAN_STEPS,
@@ -181,3 +181,18 @@ def test_a_true_up_moves_a_plan_that_still_fits(world):
     event = plan.events.get(action="allocation_changed")
     assert (event.from_status, event.to_status) == ("submitted", "submitted")
     assert event.reason.endswith("It still fits.")
+
+
+def test_restricted_money_above_what_the_district_set_is_refused(world):
+    """No school path adds restricted money (tested in test_plan_locks); a row changed behind the services'
+    back (an unmandated Title I line) is still caught at submission, with both figures."""
+    PlanLine.objects.create(
+        plan=world["plan"],
+        category=world["categories"]["curriculum"],
+        source=world["title_i"],
+        description="Extra tutoring",
+        amount=Decimal("100.00"),
+    )
+    with pytest.raises(ApplicationError) as refused:
+        plan_submit(actor=world["people"]["principal"], plan_id=world["plan"].pk)
+    assert refused.value.message == "The plan spends $50,100.00 of Title I; the district set $50,000.00."
