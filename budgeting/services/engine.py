@@ -294,8 +294,8 @@ def _transition(
     spec: FormulaSpec, schools: list[_School], amounts: list[Decimal]
 ) -> tuple[list[Decimal], Decimal | None]:
     """Each school's adjustment, and the gain cap used (entered or solved). A new school (no previous
-    allocation) is funded at its formula amount under every rule."""
-    previous = [school.counts.previous_final for school in schools]
+    allocation, or one of $0: no base to cap a gain against) is funded at its formula amount under every rule."""
+    previous = [school.counts.previous_final or None for school in schools]
     if spec.transition_mode == TransitionMode.PERCENT_OF_FORMULA:
         share = spec.percent_of_formula if spec.percent_of_formula is not None else ONE
         return [

@@ -233,7 +233,8 @@ def test_stop_loss_with_an_entered_gain_cap_and_a_new_school():
     gaining = school(2, "elementary", D("500000"), k5=600)  # formula 600,000; cap 550,000
     steady = school(3, "elementary", D("100000"), k5=102)  # +2 %: untouched
     new = school(4, "elementary", None, k5=100)
-    result = formula_compute(spec=spec, schools=[losing, gaining, steady, new])
+    reopened = school(5, "elementary", D("0"), k5=100)  # nothing last year: no base to cap its gain against
+    result = formula_compute(spec=spec, schools=[losing, gaining, steady, new, reopened])
     got = by_school(result)
     assert (got[1].formula_amount, got[1].transition_adjustment, got[1].final_amount) == (
         D("900000"),
@@ -245,6 +246,7 @@ def test_stop_loss_with_an_entered_gain_cap_and_a_new_school():
     assert got[2].lines[-1].label == "Gain cap"
     assert got[3].transition_adjustment == 0 and got[3].lines[-1].kind == LineKind.WEIGHT
     assert got[4].final_amount == D("100000") and got[4].transition_adjustment == 0
+    assert got[5].final_amount == D("100000") and got[5].transition_adjustment == 0
     assert result.gain_cap_share == D("0.10")
 
 
