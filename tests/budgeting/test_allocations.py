@@ -128,3 +128,25 @@ def test_last_years_final_is_read_from_the_last_released_set_of_the_year_before(
         allocation.previous_amount
         == SchoolAllocation.objects.get(allocation_set=old_set, school=schools[0]).final_amount
     )
+
+
+def test_a_stop_loss_is_a_line_and_the_lines_still_add_to_the_final(finance):
+    last_year = build.year("2025-26")
+    old_formula, old_snapshot, schools = build.district(schools=2, school_year=last_year)
+    old_set = allocation_set_compute(actor=finance, formula=old_formula, snapshot=old_snapshot)
+    allocation_set_release(actor=finance, allocation_set=old_set, released_on=datetime.date(2025, 3, 2))
+    this_year = build.year("2026-27")
+    formula = build.published_formula(school_year=this_year)
+    formula.transition_mode, formula.stop_loss_share = "stop_loss", Decimal("0.02")
+    formula.save()
+    # the first school loses 112 students; the second keeps its 422
+    counts = {schools[0]: {"g68": 300, "poverty": 200}, schools[1]: {"g68": 422, "poverty": 200}}
+    allocation_set = allocation_set_compute(
+        actor=finance, formula=formula, snapshot=build.snapshot(school_year=this_year, counts=counts)
+    )
+    shrinking = SchoolAllocation.objects.get(allocation_set=allocation_set, school=schools[0])
+    assert shrinking.final_amount == (build.MIDDLE_412 * Decimal("0.98")).quantize(Decimal("0.01"))
+    transition = shrinking.lines.get(kind=LineKind.TRANSITION)
+    assert transition.amount == shrinking.transition_adjustment > 0
+    for allocation in SchoolAllocation.objects.filter(allocation_set=allocation_set).prefetch_related("lines"):
+        assert sum(line.amount for line in allocation.lines.all()) == allocation.final_amount
