@@ -28,7 +28,8 @@ from budgeting.models import (
     WeightConvention,
 )
 from budgeting.services.formula import FORMULA_STEPS, formula_lock, pool_shortfall
-from core.errors import ApplicationError, Conflict
+from budgeting.services.formula_checks import FigureChecker, change_of, rows_replace
+from core.errors import Conflict
 from core.limits import NOTE_TEXT, SHORT_TEXT
 from core.workflows import limited_text
 from schools.models import GradeBand
@@ -39,43 +40,6 @@ MAX_POOL = Decimal("100000000000")
 MAX_FOUNDATION = Decimal("50000000")
 MAX_RATE = Decimal("100000")
 MAX_THRESHOLD = 10_000
-
-Changes = list[dict[str, str]]
-Errors = dict[str, list[str]]
-
-
-class _Checker:
-    """Collects every refusal of one submission, so a page names all the bad fields at once."""
-
-    def __init__(self):
-        self.errors: Errors = {}
-
-    def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def decimal(
-        self, field: str, label: str, value, *, low: Decimal, high: Decimal, places: int, above_low=False
-    ) -> Decimal | None:
-        if value is None:
-            return None
-        if not isinstance(value, Decimal) or not value.is_finite():
-            self.fail(field, f"{label}: enter a number.")
-            return None
-        if value < low or (above_low and value == low):
-            self.fail(field, f"{label} must be {'above' if above_low else 'at least'} {low}.")
-        elif value > high:
-            self.fail(field, f"{label} cannot be more than {high:,}.")
-        elif -value.as_tuple().exponent > places:
-            self.fail(field, f"{label}: give at most {places} decimal places.")
-        return value
-
-    def done(self, message: str = "Some figures are not right: nothing was saved.") -> None:
-        if self.errors:
-            raise ApplicationError(message, fields=self.errors)
-
-
-def _change(label: str, before: str, after: str) -> list[dict[str, str]]:
-    return [] if before == after else [{"label": label, "before": before, "after": after}]
 
 
 def _edit(
@@ -121,7 +85,7 @@ def formula_base_update(
     """An entered base above $0, or a pool (above the foundations of the district's schools) to solve it from."""
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         if base_mode not in BaseMode.values:
             check.fail("base_mode", "Choose an entered base or a base solved from a pool.")
         base = check.decimal(
@@ -147,7 +111,7 @@ def formula_base_update(
         formula.base_per_pupil = base if base_mode == BaseMode.ENTERED else None
         formula.pool = total if base_mode == BaseMode.POOL else None
         after = _base_words(formula)
-        changes = [c for key in before for c in _change(key, before[key], after[key])]
+        changes = [c for key in before for c in change_of(key, before[key], after[key])]
         return changes, ["base_mode", "base_per_pupil", "pool"]
 
     return _edit(actor=actor, formula_id=formula_id, expected_status=expected_status, part="Base", apply=apply)
@@ -179,7 +143,7 @@ def formula_foundations_update(
     cover them."""
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         wanted = {}
         for band, amount in foundations.items():
             if band not in GradeBand.values:
@@ -194,7 +158,7 @@ def formula_foundations_update(
                 check.fail("foundations", shortfall)
         check.done()
         rows = {row.grade_band: row for row in formula.foundations.all()}
-        changes = _replace_rows(
+        changes = rows_replace(
             rows,
             wanted,
             label=lambda band: f"Foundation, {GradeBand(band).label}",
@@ -221,7 +185,7 @@ def formula_small_school_update(
     formula amount (0: no cap)."""
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         check.decimal("small_school_rate", "The rate", rate, low=Decimal(0), high=MAX_RATE, places=2)
         check.decimal("small_school_cap_share", "The cap", cap_share, low=Decimal(0), high=Decimal(1), places=4)
         wanted = {}
@@ -233,11 +197,13 @@ def formula_small_school_update(
             elif threshold is not None:
                 wanted[band] = threshold
         check.done()
-        changes = _change("Small-school rate", words.money(formula.small_school_rate), words.money(rate))
-        changes += _change("Small-school cap", words.percent(formula.small_school_cap_share), words.percent(cap_share))
+        changes = change_of("Small-school rate", words.money(formula.small_school_rate), words.money(rate))
+        changes += change_of(
+            "Small-school cap", words.percent(formula.small_school_cap_share), words.percent(cap_share)
+        )
         formula.small_school_rate, formula.small_school_cap_share = rate, cap_share
         rows = {row.grade_band: row for row in formula.small_school_thresholds.all()}
-        changes += _replace_rows(
+        changes += rows_replace(
             rows,
             wanted,
             label=lambda band: f"Small-school threshold, {GradeBand(band).label}",
@@ -265,7 +231,7 @@ def formula_weights_update(
     categories = {category.code: category for category in EnrollmentCategory.objects.all()}
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         wanted = {}
         for code, weight in weights.items():
             if code not in categories:
@@ -282,7 +248,7 @@ def formula_weights_update(
                 wanted[code] = (convention, checked)
         check.done()
         rows = {row.category.code: row for row in formula.weights.select_related("category")}
-        changes = _replace_rows(
+        changes = rows_replace(
             rows,
             wanted,
             label=lambda code: f"Weight, {categories[code].name}",
@@ -309,7 +275,7 @@ def formula_concentration_update(
     categories = {category.code: category for category in EnrollmentCategory.objects.all()}
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         wanted = {}
         for code, curve in curves.items():
             category = categories.get(code)
@@ -332,7 +298,7 @@ def formula_concentration_update(
                 wanted[code] = (start, full, most)
         check.done()
         rows = {row.category.code: row for row in formula.concentration_curves.select_related("category")}
-        changes = _replace_rows(
+        changes = rows_replace(
             rows,
             wanted,
             label=lambda code: f"Concentration, {categories[code].name}",
@@ -352,26 +318,6 @@ def formula_concentration_update(
     return _edit(actor=actor, formula_id=formula_id, expected_status=expected_status, part="Concentration", apply=apply)
 
 
-def _replace_rows(rows: dict, wanted: dict, *, label, say, value_of, write, make) -> Changes:
-    """Make a part's rows exactly `wanted` (key → value): change, add and remove; return what changed."""
-    changes: Changes = []
-    for key in sorted(set(rows) | set(wanted)):
-        row, value = rows.get(key), wanted.get(key)
-        before = say(value_of(row)) if row is not None else "none"
-        after = say(value) if value is not None else "none"
-        if before == after and (row is None or value_of(row) == value):
-            continue
-        if value is None:
-            row.delete()
-        elif row is None:
-            make(key, value).save()
-        else:
-            write(row, value)
-            row.save()
-        changes.append({"label": label(key), "before": before, "after": after})
-    return changes
-
-
 # --- The transition rule, name and notes --------------------------------------------------------------
 
 
@@ -389,7 +335,7 @@ def formula_transition_update(
     solve it); or percent of formula (above 0, at most 1). Figures of another rule are cleared."""
 
     def apply(formula: FormulaVersion):
-        check = _Checker()
+        check = FigureChecker()
         one, zero = Decimal(1), Decimal(0)
         if mode not in TransitionMode.values:
             check.fail("transition_mode", "Choose none, a stop-loss or percent of formula.")
@@ -414,7 +360,7 @@ def formula_transition_update(
         formula.stop_loss_share = stop if mode == TransitionMode.STOP_LOSS else None
         formula.gain_cap_share = cap if mode == TransitionMode.STOP_LOSS else None
         formula.percent_of_formula = share if mode == TransitionMode.PERCENT_OF_FORMULA else None
-        changes = _change("Transition rule", before, _transition_words(formula))
+        changes = change_of("Transition rule", before, _transition_words(formula))
         return changes, ["transition_mode", "stop_loss_share", "gain_cap_share", "percent_of_formula"]
 
     return _edit(
@@ -438,8 +384,8 @@ def formula_details_update(
     notes = limited_text(notes, field="notes", max_length=NOTE_TEXT)
 
     def apply(formula: FormulaVersion):
-        changes = _change("Name", formula.name or "none", name or "none")
-        changes += _change("Notes", formula.notes or "none", notes or "none")
+        changes = change_of("Name", formula.name or "none", name or "none")
+        changes += change_of("Notes", formula.notes or "none", notes or "none")
         formula.name, formula.notes = name, notes
         return changes, ["name", "notes"]
 
