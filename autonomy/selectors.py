@@ -1,5 +1,7 @@
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -49,11 +51,21 @@ class DecisionRight:
         return self.grant is not None and self.grant.is_held
 
 
+class SchoolRight(Protocol):
+    """A decision right as a row of a school's rights shows it: whether the school holds it."""
+
+    @property
+    def held(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class DomainRow:
+    """One domain of a school's decision rights, in the catalog's order: the matrix's DecisionRight rows, or
+    the decision grid's fuller GridRight ones."""
+
     domain: str
     label: str
-    rights: list[DecisionRight]
+    rights: Sequence[SchoolRight]
 
     @property
     def held_count(self) -> int:

@@ -31,7 +31,7 @@ from autonomy.models import (
     RequestItem,
 )
 from autonomy.policies import grants_visible_to, requests_visible_to
-from autonomy.selectors import DecisionRight, eligibility_for
+from autonomy.selectors import DecisionRight, DomainRow, eligibility_for
 from metrics.formatting import format_value
 from metrics.models import Metric
 from schools.models import Cohort, School
@@ -397,17 +397,6 @@ class GridRight:
         return timezone.localtime(self.event.at).date() if self.event else None
 
 
-@dataclass(frozen=True)
-class GridDomain:
-    domain: str
-    label: str
-    rights: list[GridRight]
-
-    @property
-    def held_count(self) -> int:
-        return sum(right.held for right in self.rights)
-
-
 def _standing(grant: AutonomyGrant | None, today) -> str:
     if grant is None:
         return Standing.NOT_HELD
@@ -422,7 +411,7 @@ def _standing(grant: AutonomyGrant | None, today) -> str:
     }[grant.status]
 
 
-def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=None) -> list[GridDomain]:
+def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=None) -> list[DomainRow]:
     """Every decision of the catalog for one school, by domain, each with why it is held or not:
     revoked on a day and why, suspended, at risk, starting later, eligible now (an earned autonomy whose
     criteria the school meets), already allowed (no rule prevents it), asked for, or not requested.
@@ -480,6 +469,6 @@ def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=
             until=grant.at_risk_until if grant is not None and grant.status == GrantStatus.AT_RISK else None,
         )
     return [
-        GridDomain(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])
+        DomainRow(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])
         for domain in Domain
     ]

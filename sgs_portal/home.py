@@ -26,7 +26,8 @@ from autonomy.models import (
     RequestStatus,
 )
 from autonomy.policies import can_edit_request, can_start_request, requests_visible_to
-from autonomy.selectors_grants import GridDomain, decision_grid_for_school
+from autonomy.selectors import DomainRow
+from autonomy.selectors_grants import decision_grid_for_school
 from contracts.models import ContractStatus, Level
 from contracts.policies import can_take_contract_action, contracts_visible_to
 from schools.models import School
@@ -213,7 +214,7 @@ def school_needs(*, user: AbstractBaseUser, school: School, today: datetime.date
     return [*_contract_needs(user=user, school=school, today=today), *undated, *dated]
 
 
-def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[GridDomain]:
+def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[DomainRow]:
     """The school's decision grid. An at-risk grant's cure period ends on the day kept on the grant; one put
     at risk before grants kept it runs until the deadline of the live flag whose rung put it there (one
     query more when there is such a grant)."""
