@@ -33,3 +33,12 @@ def percent(value) -> str:
 @register.filter
 def students(value) -> str:
     return f"{int(value):,}" if value is not None else "—"
+
+
+@register.filter
+def percent_change(value) -> str:
+    """A change in percent, signed: "+2.8%", "-0.7%", "0%"."""
+    if value is None or value == "":
+        return "—"
+    text = percent(value)
+    return f"+{text}" if Decimal(value) > 0 else text
