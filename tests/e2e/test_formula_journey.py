@@ -33,7 +33,7 @@ def test_finance_changes_a_weight_and_publishes(page: Page, formula_draft):
     page.get_by_role("link", name="Change the weights").click()
     page.get_by_label("Students in poverty: weight").fill("-0.12")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_contain_text("Students in poverty: weight: Ensure this value is greater than or equal to 0")
+    expect(page.get_by_role("alert")).to_contain_text("Ensure this value is greater than or equal to 0")
     assert_accessible(page)
     review_screenshot(page, "formula-weights-refused")
     page.get_by_label("Students in poverty: weight").fill("0.15")
