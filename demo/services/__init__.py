@@ -10,6 +10,7 @@ import random
 
 from django.db import transaction
 
+from demo.services.budget_scenes import budget_scene
 from demo.services.builder import DemoLogins, DistrictBuilder, current_school_year_start, school_year_label
 from demo.services.catalog_text import catalog_text_fill
 from demo.services.data import (
@@ -67,4 +68,5 @@ def demo_district_seed(
         grants_scene(district, rng=rng)
         requests_scene(district)
         contracts_scene(district, benchmarks=(TEMPLATE_BENCHMARKS + MORE_BENCHMARKS)[:benchmarks])
+        budget_scene(district, seed=seed)
         return district.logins
