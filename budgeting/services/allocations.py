@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -139,7 +139,13 @@ def allocation_set_compute(
             allocation_set = AllocationSet(formula=formula, snapshot=snapshot, kind=kind)
         allocation_set.computed_at = timezone.now()
         allocation_set.total = computed.total
-        allocation_set.save()
+        try:
+            with transaction.atomic():
+                allocation_set.save()
+        except IntegrityError:  # two people computed the same formula and enrollment at once: one wins
+            raise Conflict(
+                "Someone else computed this formula on this enrollment at the same moment: reload to see it."
+            ) from None
         _allocations_store(allocation_set=allocation_set, computed=computed, schools=schools)
     return allocation_set
 
