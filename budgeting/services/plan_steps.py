@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from budgeting.models import AllocationSet, BudgetPlan, PlanEvent, PlanLine, PlanStatus, PlanVersion, PositionFunding
 from budgeting.selectors_plans import plan_content, plan_figures, plan_lines, plan_positions
+from budgeting.services.budget_metrics import plan_metrics_record
 from budgeting.services.plan_rows import PLAN_STEPS
 from core.errors import ApplicationError
 from core.limits import NOTE_TEXT
@@ -86,6 +87,7 @@ def plan_submit(*, actor: AbstractBaseUser, plan_id: int, expected_status: str |
             evidence={"version": number, "total": content["total"], "allocation": f"{figures.allocation:.2f}"},
             fields=["submitted_at"],
         )
+        _figures_record(plan, figures, first_submission=number == 1)
         notify(
             users=reviewers_for(functions=[ReviewFunction.FINANCE]),
             key=f"plan:{plan.pk}:event:{event.pk}",
@@ -114,8 +116,25 @@ def plan_approve(
         event = PLAN_STEPS.take(
             plan, actor=actor, action="approve", reason=note or "Approved.", expected_status=expected_status
         )
+        _figures_record(plan, plan_figures(plan), first_submission=False)
         _tell_principal(plan, event, "Your budget plan was approved", note)
     return plan
+
+
+def _figures_record(plan: BudgetPlan, figures, *, first_submission: bool) -> None:
+    """What the plan tells accountability (budgeting.services.budget_metrics): the share of its spending on
+    rows the school decides (not locked by a grant it lacks, a mandate or a restricted source) and, at the
+    first submission, how many days after its due date it came."""
+    discretionary = sum(
+        (row.cost if hasattr(row, "cost") else row.amount)
+        for group in figures.groups
+        for row, lock in (*group.positions, *group.lines)
+        if not lock.locked
+    )
+    days_late = None
+    if first_submission and plan.due_on is not None:
+        days_late = (timezone.localdate(plan.submitted_at) - plan.due_on).days
+    plan_metrics_record(plan=plan, discretionary=Decimal(discretionary), total=figures.total, days_late=days_late)
 
 
 # --- true-ups ----------------------------------------------------------------------------------------
