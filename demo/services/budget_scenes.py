@@ -20,7 +20,6 @@ from budgeting.models import (
     SnapshotKind,
 )
 from budgeting.services.allocations import allocation_set_compute, allocation_set_release
-from budgeting.services.budget_metrics import allocation_metrics_record
 from budgeting.services.enrollment import enrollment_import, enrollment_project
 from budgeting.services.formula import formula_draft_create, formula_publish
 from budgeting.services.formula_edits import (
@@ -125,7 +124,6 @@ def budget_scene(district: DistrictBuilder, *, seed: int) -> None:
         staffing_deadline=released.replace(month=4, day=17),
         plans_due_on=released.replace(month=3, day=27),
     )
-    allocation_metrics_record(allocation_set=current)
     upcoming = _next_years_formula(finance, next_year, copy_from=formula, pool=current.total * POOL_GROWTH)
     coming = allocation_set_compute(actor=finance, formula=upcoming, snapshot=projected.snapshot)
     release_day = this_year.start_date.replace(month=12, day=1)
@@ -136,7 +134,6 @@ def budget_scene(district: DistrictBuilder, *, seed: int) -> None:
         staffing_deadline=release_day.replace(year=release_day.year + 1, month=2, day=26),
         plans_due_on=release_day.replace(year=release_day.year + 1, month=2, day=5),
     )
-    allocation_metrics_record(allocation_set=coming)
     scenario_create(
         actor=finance,
         name="Raise the poverty weight to 0.15",
