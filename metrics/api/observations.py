@@ -34,7 +34,7 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 # --- the bulk push ----------------------------------------------------------------------------------
 
-ROW_KEYS = ("school", "metric", "period", "value", "source")
+ROW_KEYS = ("school", "metric", "period", "value", "source", "n")
 REQUIRED_KEYS = ROW_KEYS[:4]
 # A row is about 120 bytes of JSON; this leaves room for long sources and pretty-printing, and refuses a
 # body no allowed number of rows could need before a byte of it is parsed.
@@ -59,6 +59,9 @@ class ObservationRowSerializer(serializers.Serializer):
         allow_null=True,
         allow_blank=True,
         help_text="Where the value comes from (at most 200 characters kept).",
+    )
+    n = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="How many people the value was computed on."
     )
 
 
@@ -87,20 +90,27 @@ class ObservationRowsField(serializers.Field):
 
 def _row_problems(row) -> dict[str, list[str]] | list[str]:
     if not isinstance(row, dict):
-        return ["Each row is an object with the keys school, metric, period, value and, optionally, source."]
+        return ["Each row is an object with the keys school, metric, period, value and, optionally, source and n."]
     problems = {
-        key: ["Unknown key: a row has school, metric, period, value and source."] for key in row.keys() - set(ROW_KEYS)
+        key: ["Unknown key: a row has school, metric, period, value, source and n."]
+        for key in row.keys() - set(ROW_KEYS)
     }
     for key in REQUIRED_KEYS:
         if key not in row:
             problems[key] = ["This field is required."]
     for key in ROW_KEYS:
         value = row.get(key)
-        if key not in row or isinstance(value, str) or (key == "source" and value is None):
+        if key not in row or isinstance(value, str) or (key in ("source", "n") and value is None):
             continue
         if key == "value" and isinstance(value, (int, float)) and not isinstance(value, bool):
             continue
-        problems[key] = ["A number, as a JSON number or a string." if key == "value" else "A string."]
+        if key == "n" and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        words = {
+            "value": "A number, as a JSON number or a string.",
+            "n": "A whole number, as a JSON number or a string.",
+        }
+        problems[key] = [words.get(key, "A string.")]
     return problems
 
 

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from metrics.models import Metric, Observation, ObservationRevision
 from metrics.services.import_rows import MAX_LISTED_ERRORS, ImportReport, RowError, Screen, first_errors
 from metrics.services.import_rules import (
+    N_PATTERN,
     NUMBER_MAX_CHARS,
     NUMBER_PATTERN,
     REASONS,
@@ -50,7 +51,7 @@ DROP_TEMPORARY = f"DROP TABLE IF EXISTS pg_temp.{STAGING}, pg_temp.{CHECKED}, pg
 CREATE_STAGING = f"""
     CREATE TEMP TABLE {STAGING} (
         line integer NOT NULL, school text NOT NULL, metric text NOT NULL,
-        period text NOT NULL, value text NOT NULL, source text NOT NULL
+        period text NOT NULL, value text NOT NULL, source text NOT NULL, n text NOT NULL
     ) ON COMMIT DROP
 """
 
@@ -79,7 +80,8 @@ _REASON = f"""
                   THEN format(%(value_below)s, {_shown("r.value")}, m.name, trim_scale(m.min_value))
              WHEN n.number > m.max_value
                   THEN format(%(value_above)s, {_shown("r.value")}, m.name, trim_scale(m.max_value))
-             WHEN abs(n.number) >= %(too_large)s THEN format(%(value_too_large)s, {_shown("r.value")}) END
+             WHEN abs(n.number) >= %(too_large)s THEN format(%(value_too_large)s, {_shown("r.value")}) END,
+        CASE WHEN r.n <> '' AND r.n !~ %(n_pattern)s THEN format(%(n_bad)s, {_shown("r.n")}) END
     )
 """
 
@@ -87,6 +89,7 @@ _BAD = """
     s.id IS NULL OR m.id IS NULL OR p.problem IS NOT NULL OR n.number IS NULL
     OR coalesce(n.number < m.min_value OR n.number > m.max_value, false)
     OR abs(n.number) >= %(too_large)s
+    OR (r.n <> '' AND r.n !~ %(n_pattern)s)
 """
 
 # Each row typed once. A period or a value text is parsed once however many rows repeat it; the
@@ -104,6 +107,7 @@ CHECK = f"""
     )
     SELECT r.line, s.id AS school_id, m.id AS metric_id, r.period,
            round(n.number, 4) AS value, left(r.source, {SOURCE_CHARS}) AS source,
+           CASE WHEN r.n ~ %(n_pattern)s THEN r.n::integer END AS n,
            CASE WHEN {_BAD} THEN {_REASON} END AS reason,
            r.school, r.metric
     FROM {STAGING} r
@@ -137,6 +141,7 @@ BAD_OR_DUPLICATE_ROWS = f"""
 
 PARAMETERS = {
     "number": NUMBER_PATTERN,
+    "n_pattern": N_PATTERN,
     "number_max": NUMBER_MAX_CHARS,
     **periods.PARAMETERS,
     "too_large": TOO_LARGE,
@@ -144,15 +149,16 @@ PARAMETERS = {
     **{key: sql_template(key) for key in REASONS},
 }
 
-# What differs from the table: new rows (no observation_id) and changed ones. An empty source keeps
-# the observation's source, as in the Python path.
+# What differs from the table: new rows (no observation_id) and changed ones. An empty source or n keeps
+# the observation's, as in the Python path.
 CHANGES = f"""
     CREATE TEMP TABLE {CHANGE} ON COMMIT DROP AS
-    SELECT c.school_id, c.metric_id, c.period, c.value, c.source,
+    SELECT c.school_id, c.metric_id, c.period, c.value, c.source, c.n,
            o.id AS observation_id, o.value AS old_value, o.source AS old_source
     FROM {CHECKED} c
     LEFT JOIN {OBSERVATION} o ON o.school_id = c.school_id AND o.metric_id = c.metric_id AND o.period = c.period
     WHERE o.id IS NULL OR o.value <> c.value OR (c.source <> '' AND o.source <> c.source)
+       OR (c.n IS NOT NULL AND o.n IS DISTINCT FROM c.n)
 """
 
 REVISIONS = f"""
@@ -162,25 +168,28 @@ REVISIONS = f"""
 """
 
 UPSERT = f"""
-    INSERT INTO {OBSERVATION} AS o (created_at, updated_at, school_id, metric_id, period, value, source)
-    SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source FROM {CHANGE}
+    INSERT INTO {OBSERVATION} AS o (created_at, updated_at, school_id, metric_id, period, value, source, n)
+    SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source, n FROM {CHANGE}
     ON CONFLICT (school_id, metric_id, period) DO UPDATE
        SET value = EXCLUDED.value,
            source = CASE WHEN EXCLUDED.source = '' THEN o.source ELSE EXCLUDED.source END,
+           n = coalesce(EXCLUDED.n, o.n),
            updated_at = EXCLUDED.updated_at
        WHERE o.value <> EXCLUDED.value OR (EXCLUDED.source <> '' AND o.source <> EXCLUDED.source)
+          OR (EXCLUDED.n IS NOT NULL AND o.n IS DISTINCT FROM EXCLUDED.n)
 """
 
 # The same write in two statements, for _bulk_load.
 INSERT_NEW = f"""
-    INSERT INTO {OBSERVATION} (created_at, updated_at, school_id, metric_id, period, value, source)
-    SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source FROM {CHANGE}
+    INSERT INTO {OBSERVATION} (created_at, updated_at, school_id, metric_id, period, value, source, n)
+    SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source, n FROM {CHANGE}
     WHERE observation_id IS NULL
 """
 
 UPDATE_CHANGED = f"""
     UPDATE {OBSERVATION} o
-    SET value = c.value, source = CASE WHEN c.source = '' THEN o.source ELSE c.source END, updated_at = %(now)s
+    SET value = c.value, source = CASE WHEN c.source = '' THEN o.source ELSE c.source END,
+        n = coalesce(c.n, o.n), updated_at = %(now)s
     FROM {CHANGE} c WHERE o.id = c.observation_id
 """
 
@@ -194,7 +203,7 @@ def import_with_copy(screen: Screen, *, report: ImportReport, label: str, now: d
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(DROP_TEMPORARY)
         cursor.execute(CREATE_STAGING)
-        with cursor.copy(f"COPY {STAGING} (line, school, metric, period, value, source) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {STAGING} (line, school, metric, period, value, source, n) FROM STDIN") as copy:
             for row in screen:
                 copy.write_row(row)
         report.rows = screen.count

@@ -13,6 +13,8 @@ from metrics.services.import_rows import MAX_LISTED_ERRORS, ImportReport, RowErr
 from metrics.services.import_rules import (
     REASONS,
     SOURCE_CHARS,
+    n_problem,
+    parse_n,
     parse_number,
     period_problem,
     shown,
@@ -41,7 +43,7 @@ def _check(screen: Screen) -> tuple[list[tuple], list[RowError], int]:
     metrics = {metric.code: metric for metric in Metric.objects.all()}
     first_row_of: dict[tuple[int, int, str], int] = {}
     good, errors, error_count = [], [], 0
-    for line, school_code, metric_code, period, raw, source in screen:
+    for line, school_code, metric_code, period, raw, source, raw_n in screen:
         problems = []
         school_id = schools.get(school_code)
         if not school_code:
@@ -58,6 +60,8 @@ def _check(screen: Screen) -> tuple[list[tuple], list[RowError], int]:
         number = parse_number(raw)
         if problem := value_problem(raw, number, metric):
             problems.append(problem)
+        if problem := n_problem(raw_n):
+            problems.append(problem)
         if not problems:
             first = first_row_of.setdefault((school_id, metric.pk, period), line)
             if first != line:
@@ -67,12 +71,13 @@ def _check(screen: Screen) -> tuple[list[tuple], list[RowError], int]:
             if len(errors) < MAX_LISTED_ERRORS:
                 errors.append(RowError(line, "; ".join(problems)))
         elif not error_count:
-            good.append((school_id, metric.pk, period, stored_value(number), source[:SOURCE_CHARS]))
+            good.append((school_id, metric.pk, period, stored_value(number), source[:SOURCE_CHARS], parse_n(raw_n)))
     return good, errors, error_count
 
 
 def _merge(good: list[tuple], *, label: str, now: datetime.datetime) -> tuple[int, int]:
-    """New rows created; changed values replaced, the old value kept in history. An empty source keeps the old one."""
+    """New rows created; changed values replaced, the old value kept in history. An empty source or n keeps the
+    old one."""
     with transaction.atomic():
         existing = {}
         for start in range(0, len(good), BATCH):
@@ -86,13 +91,15 @@ def _merge(good: list[tuple], *, label: str, now: datetime.datetime) -> tuple[in
                 if key in keys:
                     existing[key] = observation
         created, changed, revisions = [], [], []
-        for school_id, metric_id, period, value, source in good:
+        for school_id, metric_id, period, value, source, n in good:
             current = existing.get((school_id, metric_id, period))
             if current is None:
                 created.append(
-                    Observation(school_id=school_id, metric_id=metric_id, period=period, value=value, source=source)
+                    Observation(
+                        school_id=school_id, metric_id=metric_id, period=period, value=value, source=source, n=n
+                    )
                 )
-            elif current.value != value or (source and current.source != source):
+            elif current.value != value or (source and current.source != source) or (n is not None and current.n != n):
                 revisions.append(
                     ObservationRevision(
                         observation=current,
@@ -103,8 +110,9 @@ def _merge(good: list[tuple], *, label: str, now: datetime.datetime) -> tuple[in
                     )
                 )
                 current.value, current.source, current.updated_at = value, source or current.source, now
+                current.n = current.n if n is None else n
                 changed.append(current)
         Observation.objects.bulk_create(created, batch_size=BATCH)
-        Observation.objects.bulk_update(changed, ["value", "source", "updated_at"], batch_size=BATCH)
+        Observation.objects.bulk_update(changed, ["value", "source", "n", "updated_at"], batch_size=BATCH)
         ObservationRevision.objects.bulk_create(revisions, batch_size=BATCH)
     return len(created), len(changed)

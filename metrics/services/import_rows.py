@@ -1,7 +1,7 @@
 """Reading observation rows for an import: the CSV header, each row as stripped text, and the report.
 
 Both ways of importing (SQL on PostgreSQL, Python elsewhere) read their rows through here, so they
-see exactly the same text: a row is `(row number, school, metric, period, value, source)`, every
+see exactly the same text: a row is `(row number, school, metric, period, value, source, n)`, every
 field a `str` stripped as Python strips it. Row numbers are what a spreadsheet shows: the header is
 row 1, blank lines count but are skipped.
 """
@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
 
-COLUMNS = ("school", "metric", "period", "value", "source")
+COLUMNS = ("school", "metric", "period", "value", "source", "n")
 REQUIRED_COLUMNS = COLUMNS[:4]
 MAX_ROWS = 2_000_000
 # A report names every bad row, but a page or a terminal can only show so many: the first ones, in row
 # order, and how many more there are.
 MAX_LISTED_ERRORS = 1_000
 
-Row = tuple[int, str, str, str, str, str]
+Row = tuple[int, str, str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def csv_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[Row]:
     width = len(header)
     school, metric, period, value = (header.index(column) for column in REQUIRED_COLUMNS)
     source = header.index("source") if "source" in header else None
-    # Unrolled for the two shapes of header: this loop runs once per row of files of a million rows.
+    n = header.index("n") if "n" in header else None
+    # Unrolled for the shapes of header: this loop runs once per row of files of a million rows.
     line = 1
     try:
         for line, record in enumerate(reader, 2):
@@ -141,6 +142,7 @@ def csv_rows(reader: Iterator[list[str]], header: list[str]) -> Iterator[Row]:
                 record[period].strip(),
                 record[value].strip(),
                 "" if source is None else record[source].strip(),
+                "" if n is None else record[n].strip(),
             )
     except csv.Error as error:  # raised reading the row after the last one read
         raise UnreadableRow(line + 1, error) from None

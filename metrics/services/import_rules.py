@@ -36,10 +36,16 @@ REASONS = {
     "value_bad": "value '{}' is not a number",
     **{f"value_{key}": "value " + words for key, words in RANGE_PROBLEMS.items()},
     "value_too_large": "value {} is too large to store (at most 10 digits before the decimal point)",
+    "n_bad": "n '{}' is not a whole number of people (0 or more, at most 9 digits)",
     "duplicate": "duplicate of row {} ({}, {}, {})",
 }
 
+# How many people a value was computed on: optional, an ASCII whole number of at most 9 digits (what
+# a PositiveIntegerField holds on every database).
+N_PATTERN = r"^[0-9]{1,9}$"
+
 _NUMBER = re.compile(NUMBER_PATTERN)
+_N = re.compile(N_PATTERN)
 
 
 def shown(text: str) -> str:
@@ -65,6 +71,17 @@ def value_problem(raw: str, number: Decimal | None, metric) -> str | None:
         return f"value {problem}"
     if abs(number) >= TOO_LARGE:
         return REASONS["value_too_large"].format(shown(raw))
+    return None
+
+
+def parse_n(raw: str) -> int | None:
+    """The n of a row; None when it is empty (or bad: n_problem says so)."""
+    return int(raw) if _N.fullmatch(raw) else None
+
+
+def n_problem(raw: str) -> str | None:
+    if raw and not _N.fullmatch(raw):
+        return REASONS["n_bad"].format(shown(raw))
     return None
 
 

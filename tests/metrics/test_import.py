@@ -257,7 +257,7 @@ def test_huge_values_and_open_ended_ranges(schools, open_ended, method, row, rea
         ("school,metric,value\nS0001,ela_proficiency,4\n", "missing column(s) period"),
         (
             "school,metric,period,value,notes\n",
-            "unknown column(s) notes; the columns are school, metric, period, value, source",
+            "unknown column(s) notes; the columns are school, metric, period, value, source, n",
         ),
         ("school,metric,period,value,value\n", "column(s) named twice: value"),
     ],
