@@ -1,6 +1,7 @@
 """What the base layout needs on every page: the navigation for the user's roles, unread count."""
 
 from accountability.policies import can_run_evaluation, can_view_flags
+from budgeting.policies import is_finance
 from core.notifications import unread_count
 from metrics.policies import can_import_observations
 from schools.models import Role
@@ -22,6 +23,7 @@ def navigation(request):
     links.append(("contracts:contract_list", "Contracts"))
     if can_view_flags(user):
         links.append(("accountability:flag_list", "Flags"))
+    links.append(("budgeting:budget_home", "Budget"))
     links.append(("autonomy:call_list", "Calls"))
     # The catalog links the clarified flexibilities: what every school may already do, without a grant.
     links.append(("autonomy:catalog", "Autonomy catalog"))
@@ -30,6 +32,17 @@ def navigation(request):
         tools.append(("accountability:evaluation_runs", "Evaluation"))
     if can_import_observations(user):
         tools.append(("metrics:observation_import", "Import data"))
+    if is_finance(user):
+        tools += [
+            ("budgeting:formula_list", "Funding formula"),
+            ("budgeting:enrollment_snapshots", "Enrollment"),
+            ("budgeting:allocation_set_list", "Allocations"),
+            ("budgeting:scenario_list", "What-if scenarios"),
+            ("budgeting:plan_queue", "Budget plans to review"),
+        ]
+    if roles.is_admin:
+        tools.append(("reports:pack_board", "Board pack"))
+        tools.append(("reports:dossier", "Auditor dossier"))
     return {
         "nav_links": links,
         "nav_tools": tools,
