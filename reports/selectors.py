@@ -27,8 +27,6 @@ from reports.services.suppression import Cell, PolicyRules, SuppressionResult, c
 from schools.models import Network, School, SchoolYear
 from schools.periods import previous_school_years, school_year_label
 
-# Observations carry the number of people they were computed on once the metrics app records it.
-OBSERVATION_HAS_N = any(f.name == "n" for f in Observation._meta.get_fields())
 TREND_YEARS = 4
 SHOWN_STATUSES = (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)
 
@@ -79,7 +77,7 @@ def _year_start(label: str) -> datetime.date:
 
 def _observations_n(keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], int | None]:
     """The n of each (school id, metric id, period) observation: one query (none without keys)."""
-    if not keys or not OBSERVATION_HAS_N:
+    if not keys:
         return {}
     schools = {k[0] for k in keys}
     metrics = {k[1] for k in keys}
@@ -333,15 +331,14 @@ def school_page_read(*, code: str, today: datetime.date) -> SchoolPage:
             "benchmark_id", "period", "status", "rating", "value", "target"
         ):
             results[result.benchmark_id][result.period] = result
-        value_fields = ["metric_id", "period", "value"] + (["n"] if OBSERVATION_HAS_N else [])
-        for row in (
+        for metric_id, period, value, n in (
             Observation.objects.filter(
                 school=school, metric_id__in={b.metric_id for b in benchmarks}, period__in=periods
             )
             .order_by()
-            .values_list(*value_fields)
+            .values_list("metric_id", "period", "value", "n")
         ):
-            observed[(row[0], row[1])] = (row[2], row[3] if OBSERVATION_HAS_N else None)
+            observed[(metric_id, period)] = (value, n)
     cells = _evidence_cells(school, grants, metrics)
     for b in benchmarks:
         for period in periods:
