@@ -267,10 +267,22 @@ class SchoolPage:
 
 
 def _evidence_cells(school: School, grants: list[AutonomyGrant], metrics: dict) -> list[Cell]:
+    """The values an earned grant's criteria were checked on, each with the n of its observation (one
+    query, none when no grant has criteria), so that a small group's value is hidden here too."""
+    checks_of = {
+        grant.pk: [c for c in ((grant.evidence or {}).get("criteria") or []) if isinstance(c, dict)] for grant in grants
+    }
+    ns = _observations_n(
+        {
+            (school.pk, metrics[c["metric"]].pk, str(c.get("period") or ""))
+            for checks in checks_of.values()
+            for c in checks
+            if c.get("metric") in metrics
+        }
+    )
     cells = []
     for grant in grants:
-        checks = (grant.evidence or {}).get("criteria") or []
-        for index, check in enumerate(c for c in checks if isinstance(c, dict)):
+        for index, check in enumerate(checks_of[grant.pk]):
             metric = metrics.get(check.get("metric"))
             try:
                 value = Decimal(str(check.get("value")))
@@ -282,7 +294,7 @@ def _evidence_cells(school: School, grants: list[AutonomyGrant], metrics: dict) 
                 Cell(
                     f"g{grant.pk}:{index}",
                     value,
-                    None,
+                    ns.get((school.pk, metric.pk, str(check.get("period") or ""))),
                     percent=metric.unit == "percent",
                     school_code=school.code,
                     field=f"eligibility:{metric.code}",

@@ -31,7 +31,9 @@ def public_world(*, small_n: bool = True) -> dict:
     liaison.save(update_fields=["email", "first_name", "last_name"])
     InterventionFlag.objects.filter(school=own).update(plan=SECRET_PLAN, remedy=SECRET_NOTE)
     held = world["grants"][True]
-    held.__class__.objects.filter(pk=held.pk).update(evidence={"note": SECRET_NOTE, "scope": SECRET_NOTE})
+    criterion = {"criterion": "ELA at least 50", "metric": "ela_proficiency", "period": "2026-27", "holds": True}
+    evidence = {"note": SECRET_NOTE, "scope": SECRET_NOTE, "criteria": [{**criterion, "value": SMALL_VALUE}]}
+    held.__class__.objects.filter(pk=held.pk).update(evidence=evidence)
     draft = PerformanceContract.objects.get(pk=world["contracts"][True].pk)
     PerformanceContract.objects.filter(pk=draft.pk).update(amendment_reason=SECRET_DRAFT)
     observations = Observation.objects.filter(school=own, period="2026-27")

@@ -45,7 +45,9 @@ def test_no_public_output_holds_anything_private(language):
             assert secret not in text, f"{secret!r} is published at {url}"
     school_page = outputs[reverse("reports:school", args=[world["own"].code])]
     assert world["own"].name in school_page and "Lena Ortiz" in school_page  # the pages did render
-    assert MaskedCellRecord.objects.filter(school_code=world["own"].code, reason="small_n").exists()
+    assert "How it was earned" in school_page or "Cómo se obtuvo" in school_page  # the evidence, masked
+    masked = MaskedCellRecord.objects.filter(school_code=world["own"].code, reason="small_n")
+    assert set(masked.values_list("field", flat=True)) == {"ela_proficiency", "eligibility:ela_proficiency"}
 
 
 @pytest.mark.django_db
@@ -56,4 +58,5 @@ def test_the_markers_would_be_found_if_they_were_published():
     world = public_world()
     policy_publish(minimum_n=1, coding_bands=[])
     text = APIClient().get(reverse("reports:school", args=[world["own"].code])).content.decode()
-    assert "93.5%" in text
+    assert "Proficiency in ELA: 93.5% in 2026-27 (met)" in text  # the evidence
+    assert text.count("93.5%") >= 2  # and the result
