@@ -70,6 +70,19 @@ def school_year_of(day: datetime.date) -> str:
     return school_year_label(day.year if day.month >= 7 else day.year - 1)
 
 
+def results_year(today: datetime.date) -> str:
+    """The latest school year, up to this one, for which an evaluation published results: "this year's
+    result" before the first run of a new year is last year's. One query."""
+    current = school_year_of(today)
+    latest = (
+        BenchmarkResult.objects.filter(benchmark__contract__status=ContractStatus.ACTIVE, period__lte=current)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return latest or current
+
+
 def _year_start(label: str) -> datetime.date:
     year = SchoolYear.objects.filter(label=label).values_list("start_date", flat=True).first()
     return year or datetime.date(int(label[:4]), 7, 1)
@@ -117,6 +130,7 @@ class RegisterRow:
 @dataclass
 class Register:
     year: str
+    results_year: str
     rows: list[RegisterRow]
     autonomies: list[Autonomy]
     holders: dict[int, int]  # autonomy id → schools holding it
@@ -191,7 +205,8 @@ def register_read(
     by_school: dict[int, list[AutonomyGrant]] = defaultdict(list)
     for grant in grants:
         by_school[grant.school_id].append(grant)
-    ratings = _ratings(None, year)
+    rated_year = results_year(today)
+    ratings = _ratings(None, rated_year)
     rows = []
     for school in schools.order_by("name", "id"):
         if (domain or model) and not by_school.get(school.pk):
@@ -212,6 +227,7 @@ def register_read(
         autonomies = autonomies.filter(model=model)
     return Register(
         year=year,
+        results_year=rated_year,
         rows=rows,
         autonomies=list(autonomies.only("code", "name", "domain", "model", "display_order")),
         holders=dict(holders),
@@ -260,6 +276,7 @@ class PublicFlag:
 class SchoolPage:
     school: School
     year: str
+    results_year: str
     grants: list[PublicGrant]
     benchmarks: list[PublicBenchmark]
     flags: list[PublicFlag]
@@ -334,7 +351,8 @@ def school_page_read(*, code: str, today: datetime.date) -> SchoolPage:
         .first()
     )
     benchmarks = list(contract.benchmarks.select_related("metric").order_by("position", "pk")) if contract else []
-    periods = previous_school_years(year, TREND_YEARS - 1) + (year,) if benchmarks else ()
+    rated_year = results_year(today) if benchmarks else year
+    periods = previous_school_years(rated_year, TREND_YEARS - 1) + (rated_year,) if benchmarks else ()
     periods = tuple(sorted(set(periods)))
     results = defaultdict(dict)
     observed: dict[tuple[int, str], tuple[Decimal, int | None]] = {}
@@ -398,7 +416,13 @@ def school_page_read(*, code: str, today: datetime.date) -> SchoolPage:
     ]
     term = f"{contract.term_start.label} – {contract.term_end.label}" if contract else ""
     return SchoolPage(
-        school=school, year=year, grants=public_grants, benchmarks=public_benchmarks, flags=flags, contract_term=term
+        school=school,
+        year=year,
+        results_year=rated_year,
+        grants=public_grants,
+        benchmarks=public_benchmarks,
+        flags=flags,
+        contract_term=term,
     )
 
 

@@ -69,13 +69,13 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-# Schools, held grants, this year's results, their observations' n, the policy in force, the catalog,
-# networks (the filter form and the table), the year's grant events, the school year.
-REGISTER_QUERIES = 10
+# Schools, held grants, the latest year with results, its results, their observations' n, the policy in
+# force, the catalog, networks (the filter form and the table), the year's grant events, the school year.
+REGISTER_QUERIES = 11
 # The school, its grants and their events, the metrics its grants' criteria name and their observations'
-# n, the active contract, its benchmarks, results and observations, the flags' rungs, the policy in force
-# and the record of what was masked (the small group's values).
-SCHOOL_QUERIES = 13
+# n, the active contract, its benchmarks, the latest year with results, the results and observations, the
+# flags' rungs, the policy in force and the record of what was masked (the small group's values).
+SCHOOL_QUERIES = 14
 
 
 def test_register_and_school_page_cost_the_same_queries_for_3_and_30_schools(client, world):
