@@ -19,6 +19,7 @@ from accountability.services import eligibility_findings_record
 from autonomy.models import Autonomy, EligibilityCriterion
 from metrics.models import Metric, Observation
 from schools.models import Role, School
+from tests.budgeting.matrix_world import budget_world
 from tests.world import NO_ROLE, build_world
 
 ANON = "anonymous"
@@ -84,6 +85,24 @@ def eligibility_finding_pk(world, own):
     return {"pk": EligibilityFinding.objects.get(school=school, autonomy=salary).pk}
 
 
+def budget(key):
+    """Budgeting's object of the own or other school (tests/budgeting/matrix_world.py), by pk."""
+
+    def kwargs(world, own):
+        found = budget_world(world)[key]
+        return {"pk": (found[own] if isinstance(found, dict) else found).pk}
+
+    return kwargs
+
+
+def plan_and(key, name):
+    def kwargs(world, own):
+        objects = budget_world(world)
+        return {"pk": objects["plans"][own].pk, name: objects[key][own].pk}
+
+    return kwargs
+
+
 # The school itself: its staff and liaison for their own school, central office for all.
 SCHOOL_PAGE = login_or(
     others=404, principal=(200, 404), school_team=(200, 404), liaison=(200, 404), **dict.fromkeys(CENTRAL, 200)
@@ -91,6 +110,8 @@ SCHOOL_PAGE = login_or(
 # A submitted request touching money (finance) and program (academics): the reviewer is finance.
 REQUEST_PAGE = SCHOOL_PAGE
 ADMIN_ONLY = login_or(others=404, admin=200)
+FINANCE_ONLY = login_or(others=404, reviewer=200, admin=200)  # the world's reviewer is finance
+PLAN_EDIT = login_or(others=404, principal=(200, 404))
 EVERYONE = login_or(others=200)
 
 PAGES = {
@@ -307,6 +328,82 @@ PAGES = {
     "accountability:eligibility_invite": Page(
         login_or(others=404, admin=302), kwargs=eligibility_finding_pk, method="post"
     ),
+    # Budgeting: finance (the finance reviewer and the office) keeps the formula, enrollment, allocations and
+    # what-ifs; everyone else is told there is no such page. A school's allocation and plan are the school's.
+    "budgeting:budget_home": Page(login_or(others=200, principal=302, school_team=302)),
+    "budgeting:formula_list": Page(FINANCE_ONLY),
+    "budgeting:formula_new": Page(FINANCE_ONLY),
+    "budgeting:formula_detail": Page(FINANCE_ONLY, kwargs=budget("formula")),
+    # The world's formula is published: it is never edited, and publishing it again is not open.
+    "budgeting:formula_edit": Page(
+        login_or(others=404, reviewer=409, admin=409),
+        kwargs=lambda world, own: {**budget("formula")(world, own), "part": "weights"},
+    ),
+    "budgeting:formula_publish": Page(login_or(others=404, reviewer=409, admin=409), kwargs=budget("formula")),
+    "budgeting:enrollment_snapshots": Page(FINANCE_ONLY),
+    "budgeting:enrollment_import": Page(FINANCE_ONLY),
+    "budgeting:enrollment_project": Page(FINANCE_ONLY),
+    "budgeting:enrollment_snapshot": Page(FINANCE_ONLY, kwargs=budget("snapshot")),
+    "budgeting:enrollment_count_set": Page(FINANCE_ONLY, kwargs=budget("snapshot")),
+    "budgeting:allocation_set_list": Page(FINANCE_ONLY),
+    "budgeting:allocation_set_compute": Page(login_or(others=404, reviewer=400, admin=400), method="post"),
+    "budgeting:allocation_set_detail": Page(FINANCE_ONLY, kwargs=budget("set")),
+    # The world's set is released already: finance is sent back to it.
+    "budgeting:allocation_set_release": Page(login_or(others=404, reviewer=302, admin=302), kwargs=budget("set")),
+    "budgeting:allocation_set_lines_csv": Page(FINANCE_ONLY, kwargs=budget("set")),
+    "budgeting:allocation_school": Page(SCHOOL_PAGE, kwargs=school_code),
+    "budgeting:scenario_list": Page(FINANCE_ONLY),
+    "budgeting:scenario_create": Page(FINANCE_ONLY),
+    "budgeting:scenario_compare": Page(FINANCE_ONLY, kwargs=budget("scenario")),
+    "budgeting:scenario_edit": Page(FINANCE_ONLY, kwargs=budget("scenario")),
+    # Finance (asked first) adopts the what-if; the office, asked after, finds it adopted already.
+    "budgeting:scenario_adopt": Page(
+        login_or(others=404, reviewer=302, admin=409), kwargs=budget("scenario"), method="post"
+    ),
+    "budgeting:plan_detail": Page(
+        SCHOOL_PAGE, kwargs=lambda world, own: budget_world(world) and school_code(world, own)
+    ),
+    # The world's plans were started already: a second start sends the principal to the plan.
+    "budgeting:plan_start": Page(
+        login_or(others=404, principal=(302, 404)),
+        kwargs=lambda world, own: budget_world(world) and school_code(world, own),
+        method="post",
+    ),
+    "budgeting:plan_queue": Page(FINANCE_ONLY),
+    # The plans were returned for changes: their principal may change them; nobody else may.
+    "budgeting:plan_position_add": Page(PLAN_EDIT, kwargs=budget("plans")),
+    "budgeting:plan_position_edit": Page(PLAN_EDIT, kwargs=plan_and("positions", "position_pk")),
+    # The plan's first position is the principal's own post, which the district sets: the principal is sent
+    # back to the plan with the refusal (tests/budgeting/test_plan_views.py checks it is still there).
+    "budgeting:plan_position_remove": Page(
+        login_or(others=404, principal=(302, 404)), kwargs=plan_and("positions", "position_pk"), method="post"
+    ),
+    "budgeting:plan_line_add": Page(PLAN_EDIT, kwargs=budget("plans")),
+    "budgeting:plan_line_edit": Page(PLAN_EDIT, kwargs=plan_and("lines", "line_pk")),
+    "budgeting:plan_line_remove": Page(
+        login_or(others=404, principal=(302, 404)), kwargs=plan_and("lines", "line_pk"), method="post"
+    ),
+    "budgeting:plan_submit": Page(login_or(others=404, principal=(302, 404)), kwargs=budget("plans"), method="post"),
+    # Returned plans are not in review: finance is sent to the plan; an empty return or approval is refused.
+    "budgeting:plan_review": Page(login_or(others=404, reviewer=302, admin=302), kwargs=budget("plans")),
+    "budgeting:plan_return": Page(login_or(others=404, reviewer=400, admin=400), kwargs=budget("plans"), method="post"),
+    "budgeting:plan_approve": Page(
+        login_or(others=404, reviewer=400, admin=400), kwargs=budget("plans"), method="post"
+    ),
+    "budgeting:plan_history": Page(SCHOOL_PAGE, kwargs=budget("plans")),
+    "budgeting:plan_version": Page(SCHOOL_PAGE, kwargs=lambda world, own: {**budget("plans")(world, own), "number": 1}),
+    # Public reports: anyone, signed in or not.
+    "reports:register": Page(table(others=200)),
+    "reports:register_csv": Page(table(others=200)),
+    "reports:results_csv": Page(table(others=200)),
+    "reports:school": Page(table(others=200), kwargs=school_code),
+    "reports:autonomy": Page(table(others=200), kwargs=lambda world, own: {"code": "people.hiring"}),
+    "reports:language": Page(table(others=302), method="post", data={"language": "es"}),
+    # The autonomy office's packs for the board and the auditors.
+    "reports:pack_board": Page(ADMIN_ONLY),
+    "reports:pack_board_pdf": Page(ADMIN_ONLY, data={"since": "2026-11-01", "until": "2026-12-31"}),
+    "reports:dossier": Page(ADMIN_ONLY),
+    "reports:dossier_zip": Page(login_or(others=404, admin=400)),
 }
 
 
