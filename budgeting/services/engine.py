@@ -1,17 +1,22 @@
 """The weighted student formula, as a pure function: a formula's parameters and every school's counts in,
-every school's allocation line by line out. No database access; Decimal throughout.
+every school's allocation line by line out. No database access.
 
 Money is rounded once, to the cent (ROUND_HALF_UP), where a per-capita amount is fixed: every line is
 then a count × a whole number of cents, so a school's lines add up to its amount exactly and the total
 is the exact sum of the schools. The steps, in the order a school's lines are listed:
 foundation, grade weights, need weights, concentration, small school, transition.
+
+How it is computed, for speed (a what-if runs it twice over every school): each weight is priced once per
+base, as a Decimal rounded to the cent and as a whole number of cents; totals (the pool's search for a base,
+the small-school cap, the gain cap's search) add whole numbers of cents, which is exact; the lines are made
+once, at the end, and only when asked for. Every figure equals, to the cent, the plain Decimal computation
+kept beside the tests (tests/budgeting/engine_reference.py), which a property test checks.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from budgeting.models.allocations import LineKind
 from budgeting.models.formula import BaseMode, CategoryKind, TransitionMode, WeightConvention
@@ -86,92 +91,163 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _line(kind, code, label, basis, weight, per_capita, amount) -> ComputedLine:
+    """A ComputedLine without the frozen dataclass's field-by-field __init__ (tens of thousands a run): the
+    same class, fields and equality, still frozen."""
+    line = _new(ComputedLine)
+    _set(
+        line,
+        "__dict__",
+        {
+            "kind": kind,
+            "category_code": code,
+            "label": label,
+            "basis": basis,
+            "weight": weight,
+            "per_capita": per_capita,
+            "amount": amount,
+        },
+    )
+    return line
+
+
 class _Prices(dict):
     """The per-capita amount of each weight at one base, rounded to the cent once and reused: schools
-    share a handful of weights, so most lines cost a dictionary look-up."""
+    share a handful of weights, so most lines cost a dictionary look-up. `in_cents` holds the same prices
+    as whole numbers of cents, for the totals."""
 
     def __init__(self, base: Decimal):
         super().__init__()
         self.base = base
+        self.in_cents = _Cents(self)
 
     def __missing__(self, weight: Decimal) -> Decimal:
         price = self[weight] = cents(weight * self.base)
         return price
 
 
-class _Unit(NamedTuple):
-    """A line that does not depend on the base: students × a weight (the base makes it money). A tuple,
-    not a dataclass: a district has tens of thousands of them, made on every computation."""
+class _Cents(dict):
+    def __init__(self, prices: _Prices):
+        super().__init__()
+        self.prices = prices
 
-    kind: str
-    code: str
-    label: str
-    basis: int
-    weight: Decimal
-
-
-@dataclass(frozen=True)
-class _School:
-    counts: SchoolCounts
-    students: int
-    foundation: Decimal | None
-    units: tuple[_Unit, ...]
-    shortfall: int  # students below the small-school threshold (0: not a small school)
+    def __missing__(self, weight: Decimal) -> int:
+        price = self[weight] = int(self.prices[weight].scaleb(2))
+        return price
 
 
-def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts]) -> ComputedFormula:
+class _Decimals(dict):
+    """Decimal(n) for the counts, made once per number."""
+
+    def __missing__(self, number: int) -> Decimal:
+        value = self[number] = Decimal(number)
+        return value
+
+
+# A unit is a line that does not depend on the base: students × a weight (the base makes it money), as a
+# plain tuple (what, students, weight), `what` being the line's (kind, category code, label), shared by
+# every school. A prepared school is a tuple too: (counts, students, foundation, units, shortfall), the
+# shortfall being the students below the small-school threshold (0: not a small school).
+_COUNTS, _STUDENTS, _FOUNDATION, _UNITS, _SHORTFALL = range(5)
+
+
+def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines: bool = True) -> ComputedFormula:
     """Every school's allocation under `spec`. Refuses (ApplicationError naming the field or the school)
-    a missing or non-positive base, a pool that does not cover the foundations, and a negative final."""
-    grades = [code for code, kind in spec.category_kinds.items() if kind == CategoryKind.GRADE]
-    prepared = [_prepare(spec, school, grades) for school in schools]
+    a missing or non-positive base, a pool that does not cover the foundations, and a negative final.
+    `lines=False` leaves each allocation's lines empty (every amount is the same): for a comparison."""
+    prepare = _preparer(spec)
+    prepared = [prepare(school) for school in schools]
     base = _base_of(spec, prepared)
     price = _Prices(base)
-    formulas = [_formula_lines(spec, school, price) for school in prepared]
-    amounts = [sum((line.amount for line in lines), ZERO) for lines in formulas]
+    in_cents = price.in_cents
+    small = _SmallSchool(spec)
+    amounts, smalls = [], []
+    for school in prepared:
+        units, foundation = school[_UNITS], school[_FOUNDATION]
+        unit_cents = sum([n * in_cents[w] for _, n, w in units])
+        small_amount = small.amount(school[_SHORTFALL], foundation, unit_cents) if school[_SHORTFALL] else None
+        amount = ZERO if foundation is None else ZERO + foundation
+        if units or small_amount is not None:
+            extra = unit_cents + (int(small_amount.scaleb(2)) if small_amount is not None else 0)
+            amount += Decimal(extra).scaleb(-2)
+        amounts.append(amount)
+        smalls.append(small_amount)
     adjustments, gain_cap = _transition(spec, prepared, amounts)
-    allocations = tuple(
-        _allocation(spec, school, lines, amount, adjustment)
-        for school, lines, amount, adjustment in zip(prepared, formulas, amounts, adjustments, strict=True)
-    )
-    total = sum((allocation.final_amount for allocation in allocations), ZERO)
-    return ComputedFormula(base_per_pupil=base, gain_cap_share=gain_cap, allocations=allocations, total=total)
+    decimals = _Decimals()
+    allocations = []
+    for school, amount, small_amount, adjustment in zip(prepared, amounts, smalls, adjustments, strict=True):
+        made = _formula_lines(spec, school, price, small_amount, decimals) if lines else []
+        allocations.append(_allocation(spec, school, made, amount, adjustment, lines))
+    total = sum([allocation.final_amount for allocation in allocations], ZERO)
+    return ComputedFormula(base_per_pupil=base, gain_cap_share=gain_cap, allocations=tuple(allocations), total=total)
 
 
 # --- What each school's students weigh (independent of the base) -------------------------------------
 
 
-def _prepare(spec: FormulaSpec, school: SchoolCounts, grades: list[str]) -> _School:
-    """`grades`: the grade categories in the formula's order (the order of `category_kinds`)."""
-    kinds = spec.category_kinds
-    grade_counts = {code: school.counts[code] for code in grades if school.counts.get(code)}
-    students = sum(grade_counts.values())
-    grade_weight = {code: _grade_multiplier(spec, code) for code in grade_counts}
-    average = sum((grade_weight[c] * n for c, n in grade_counts.items()), ZERO) / students if students else ONE
-    units = [
-        _Unit(LineKind.WEIGHT, code, spec.category_names.get(code, code), n, grade_weight[code])
-        for code, n in grade_counts.items()
+def _preparer(spec: FormulaSpec) -> Callable[[SchoolCounts], tuple]:
+    """What every school shares worked out once (the grade categories in the formula's order, each line's
+    kind and label); the function returned works out one school's units."""
+    kinds, names = spec.category_kinds, spec.category_names
+    grades = [
+        ((LineKind.WEIGHT, code, names.get(code, code)), _grade_multiplier(spec, code))
+        for code, kind in kinds.items()
+        if kind == CategoryKind.GRADE
     ]
+    others = []  # (what, multiplier?, value)
     for code, (convention, value) in spec.weights.items():
-        count = school.counts.get(code, 0)
-        if kinds.get(code) == CategoryKind.GRADE or not count:
+        if kinds.get(code) == CategoryKind.GRADE:
             continue
-        name = spec.category_names.get(code, code)
+        name = names.get(code, code)
         if convention == WeightConvention.MULTIPLIER:
             # A total multiplier counts the student `value` times in place of their grade weight.
-            weight = (value - average).quantize(WEIGHT_PLACES, rounding=ROUND_HALF_UP)
             label = f"{name} ({value:.2f} × the base in place of the grade weight)"
-            units.append(_Unit(LineKind.WEIGHT, code, label, count, weight))
+            others.append(((LineKind.WEIGHT, code, label), True, value))
         else:
-            units.append(_Unit(LineKind.WEIGHT, code, name, count, value))
-    for code, curve in spec.concentration.items():
-        count = school.counts.get(code, 0)
-        weight = _concentration_weight(curve, count, students)
-        if count and weight:
-            name = spec.category_names.get(code, code)
-            units.append(_Unit(LineKind.CONCENTRATION, code, f"{name} concentration", count, weight))
-    threshold = spec.small_school_thresholds.get(school.grade_band)
-    shortfall = max(threshold - students, 0) if threshold is not None and spec.small_school_rate > 0 else 0
-    return _School(school, students, spec.foundations.get(school.grade_band), tuple(units), shortfall)
+            others.append(((LineKind.WEIGHT, code, name), False, value))
+    curves = [
+        ((LineKind.CONCENTRATION, code, f"{names.get(code, code)} concentration"), curve)
+        for code, curve in spec.concentration.items()
+    ]
+    foundations, thresholds = spec.foundations, spec.small_school_thresholds
+    small_rate = spec.small_school_rate > 0
+
+    def prepare(school: SchoolCounts) -> tuple:
+        get = school.counts.get
+        units = []
+        students = 0
+        for what, weight in grades:
+            n = get(what[1])
+            if n:
+                units.append((what, n, weight))
+                students += n
+        grade_units = len(units)
+        average = None  # the school's average grade weight, worked out when a total multiplier needs it
+        for what, multiplier, value in others:
+            count = get(what[1], 0)
+            if not count:
+                continue
+            if multiplier:
+                if average is None:
+                    graded = units[:grade_units]
+                    average = sum((weight * n for _, n, weight in graded), ZERO) / students if students else ONE
+                units.append((what, count, (value - average).quantize(WEIGHT_PLACES, rounding=ROUND_HALF_UP)))
+            else:
+                units.append((what, count, value))
+        for what, curve in curves:
+            count = get(what[1], 0)
+            weight = _concentration_weight(curve, count, students)
+            if count and weight:
+                units.append((what, count, weight))
+        threshold = thresholds.get(school.grade_band)
+        shortfall = max(threshold - students, 0) if threshold is not None and small_rate else 0
+        return (school, students, foundations.get(school.grade_band), units, shortfall)
+
+    return prepare
 
 
 def _grade_multiplier(spec: FormulaSpec, code: str) -> Decimal:
@@ -195,7 +271,7 @@ def _concentration_weight(curve: tuple[Decimal, Decimal, Decimal], count: int, s
 # --- The base: entered, or solved from the pool -------------------------------------------------------
 
 
-def _base_of(spec: FormulaSpec, schools: list[_School]) -> Decimal:
+def _base_of(spec: FormulaSpec, schools: list[tuple]) -> Decimal:
     if spec.base_mode != BaseMode.POOL:
         base = spec.base_per_pupil
         if base is None or base <= 0:
@@ -210,35 +286,50 @@ def _pool_refused(message: str) -> ApplicationError:
     return ApplicationError(message, fields={"pool": [message]})
 
 
-def _base_solved(spec: FormulaSpec, schools: list[_School]) -> Decimal:
+def _base_solved(spec: FormulaSpec, schools: list[tuple]) -> Decimal:
     """The largest base, to the cent, whose total (foundations + weighted lines + small school) stays
     within the pool. The small-school cap moves with the base, so the base is found by fixed-point passes
-    and then checked against the exact, rounded total."""
+    and then checked against the exact, rounded total. Each pass adds whole cents: the weighted lines by
+    weight (one price per weight), the small-school amounts school by school."""
     pool = spec.pool
     if pool is None or pool <= 0:
         raise _pool_refused("Enter a pool above $0 to solve the base from it.")
-    foundations = sum((school.foundation or ZERO for school in schools), ZERO)
+    foundations = sum((school[_FOUNDATION] or ZERO for school in schools), ZERO)
     if pool <= foundations:
         raise _pool_refused(f"The pool does not cover the foundations (${foundations:,.2f}).")
     students_by_weight: dict[Decimal, int] = defaultdict(int)
     for school in schools:
-        for unit in school.units:
-            students_by_weight[unit.weight] += unit.basis
+        for _, n, weight in school[_UNITS]:
+            students_by_weight[weight] += n
     weighted = sum((weight * count for weight, count in students_by_weight.items()), ZERO)
     if weighted <= 0:
         raise _pool_refused("There are no weighted students to share the pool among.")
-    small = [school for school in schools if school.shortfall]
+    small_schools = [school for school in schools if school[_SHORTFALL]]
+    small = _SmallSchool(spec)
+
+    def small_total(price: _Prices) -> int:
+        in_cents = price.in_cents
+        return sum(
+            [
+                int(
+                    small.amount(s[_SHORTFALL], s[_FOUNDATION], sum([n * in_cents[w] for _, n, w in s[_UNITS]])).scaleb(
+                        2
+                    )
+                )
+                for s in small_schools
+            ]
+        )
 
     def total_at(base: Decimal) -> Decimal:
         price = _Prices(base)
-        lines = sum((count * price[weight] for weight, count in students_by_weight.items()), ZERO)
-        return foundations + lines + sum((_small_school_amount(spec, s, price) for s in small), ZERO)
+        in_cents = price.in_cents
+        lines = sum([count * in_cents[weight] for weight, count in students_by_weight.items()])
+        return foundations + Decimal(lines + small_total(price)).scaleb(-2)
 
     base = ((pool - foundations) / weighted).quantize(CENT, rounding=ROUND_DOWN)
     for _ in range(50):
-        price = _Prices(base)
-        small_total = sum((_small_school_amount(spec, s, price) for s in small), ZERO)
-        solved = ((pool - foundations - small_total) / weighted).quantize(CENT, rounding=ROUND_DOWN)
+        small_amounts = Decimal(small_total(_Prices(base))).scaleb(-2)
+        solved = ((pool - foundations - small_amounts) / weighted).quantize(CENT, rounding=ROUND_DOWN)
         if solved == base or solved - base == CENT:  # settled, or rocking by a cent: keep the lower
             break
         base = solved
@@ -256,33 +347,37 @@ def _base_solved(spec: FormulaSpec, schools: list[_School]) -> Decimal:
 # --- A school's lines at a base -----------------------------------------------------------------------
 
 
-def _small_school_amount(spec: FormulaSpec, school: _School, price: _Prices) -> Decimal:
-    amount = school.shortfall * spec.small_school_rate
-    if spec.small_school_cap_share > 0:
-        formula = (school.foundation or ZERO) + sum((unit.basis * price[unit.weight] for unit in school.units), ZERO)
-        amount = min(amount, cents(spec.small_school_cap_share * formula))
-    return cents(amount)
+class _SmallSchool:
+    """The small-school amount: the shortfall × the rate, capped at a share of the school's formula
+    (foundation + weighted lines) when the formula has a cap."""
+
+    def __init__(self, spec: FormulaSpec):
+        self.rate, self.cap_share = spec.small_school_rate, spec.small_school_cap_share
+
+    def amount(self, shortfall: int, foundation: Decimal | None, unit_cents: int) -> Decimal:
+        amount = shortfall * self.rate
+        if self.cap_share > 0:
+            formula = (foundation or ZERO) + Decimal(unit_cents).scaleb(-2)
+            amount = min(amount, cents(self.cap_share * formula))
+        return cents(amount)
 
 
-def _formula_lines(spec: FormulaSpec, school: _School, price: _Prices) -> list[ComputedLine]:
+def _formula_lines(
+    spec: FormulaSpec, school: tuple, price: _Prices, small_amount: Decimal | None, decimals: _Decimals
+) -> list[ComputedLine]:
     lines = []
-    if school.foundation is not None:
-        lines.append(ComputedLine(LineKind.FOUNDATION, None, "Foundation", None, None, None, school.foundation))
-    for unit in school.units:
-        per_capita = price[unit.weight]
+    foundation = school[_FOUNDATION]
+    if foundation is not None:
+        lines.append(_line(LineKind.FOUNDATION, None, "Foundation", None, None, None, foundation))
+    for (kind, code, label), n, weight in school[_UNITS]:
+        per_capita = price[weight]
+        lines.append(_line(kind, code, label, decimals[n], weight, per_capita, n * per_capita))
+    if small_amount is not None:
+        shortfall = school[_SHORTFALL]
+        uncapped = shortfall * spec.small_school_rate
+        label = "Small school" if small_amount == uncapped else "Small school (capped)"
         lines.append(
-            ComputedLine(
-                unit.kind, unit.code, unit.label, Decimal(unit.basis), unit.weight, per_capita, unit.basis * per_capita
-            )
-        )
-    if school.shortfall:
-        amount = _small_school_amount(spec, school, price)
-        uncapped = school.shortfall * spec.small_school_rate
-        label = "Small school" if amount == uncapped else "Small school (capped)"
-        lines.append(
-            ComputedLine(
-                LineKind.SMALL_SCHOOL, None, label, Decimal(school.shortfall), None, spec.small_school_rate, amount
-            )
+            _line(LineKind.SMALL_SCHOOL, None, label, Decimal(shortfall), None, spec.small_school_rate, small_amount)
         )
     return lines
 
@@ -291,11 +386,11 @@ def _formula_lines(spec: FormulaSpec, school: _School, price: _Prices) -> list[C
 
 
 def _transition(
-    spec: FormulaSpec, schools: list[_School], amounts: list[Decimal]
+    spec: FormulaSpec, schools: list[tuple], amounts: list[Decimal]
 ) -> tuple[list[Decimal], Decimal | None]:
     """Each school's adjustment, and the gain cap used (entered or solved). A new school (no previous
     allocation, or one of $0: no base to cap a gain against) is funded at its formula amount under every rule."""
-    previous = [school.counts.previous_final or None for school in schools]
+    previous = [school[_COUNTS].previous_final or None for school in schools]
     if spec.transition_mode == TransitionMode.PERCENT_OF_FORMULA:
         share = spec.percent_of_formula if spec.percent_of_formula is not None else ONE
         return [
@@ -325,15 +420,46 @@ def _gain_cuts(previous: list[Decimal | None], amounts: list[Decimal], gain_cap:
     ]
 
 
+def _whole_cents(value: Decimal) -> int | None:
+    """The value in cents when it is a whole number of cents, not negative and well within 28 digits."""
+    scaled = value.scaleb(2)
+    if value < 0 or value >= Decimal("1e20") or scaled != scaled.to_integral_value():
+        return None
+    return int(scaled)
+
+
+def _cut_total_of(previous: list[Decimal | None], amounts: list[Decimal]) -> Callable[[int], Decimal]:
+    """The gains cut at a cap of `steps` ten-thousandths, as a function. In whole cents when every
+    previous amount and every formula amount with one is a whole number of cents (as stored), else in
+    Decimal: cents(before × (1 + steps / 10,000)) rounds half up, which for whole cents c ≥ 0 is
+    (c × (10,000 + steps) + 5,000) // 10,000."""
+    pairs = []
+    for before, amount in zip(previous, amounts, strict=True):
+        if before is None:
+            continue
+        before_cents, amount_cents = _whole_cents(before), _whole_cents(amount)
+        if before_cents is None or amount_cents is None:
+            return lambda steps: sum(_gain_cuts(previous, amounts, Decimal(steps) * WEIGHT_PLACES), ZERO)
+        pairs.append((before_cents, amount_cents))
+
+    def cut_total(steps: int) -> Decimal:
+        scale = 10_000 + steps
+        total = 0
+        for before_cents, amount_cents in pairs:
+            cut = amount_cents - (before_cents * scale + 5_000) // 10_000
+            if cut > 0:
+                total += cut
+        return Decimal(total).scaleb(-2)
+
+    return cut_total
+
+
 def _gain_cap_solved(previous: list[Decimal | None], amounts: list[Decimal], cost: Decimal) -> Decimal | None:
     """The largest gain cap, to four places, whose cut gains pay the whole stop-loss, so the transition
     never adds to the formula's total. No school protected: no cap. Gains too small to pay: a cap of 0."""
     if cost <= 0:
         return None
-
-    def cut_total(steps: int) -> Decimal:
-        return sum(_gain_cuts(previous, amounts, Decimal(steps) * WEIGHT_PLACES), ZERO)
-
+    cut_total = _cut_total_of(previous, amounts)
     if cut_total(0) < cost:
         return ZERO
     growth = [amount / before - ONE for before, amount in zip(previous, amounts, strict=True) if before]
@@ -351,15 +477,16 @@ def _transition_label(spec: FormulaSpec, adjustment: Decimal) -> str:
 
 
 def _allocation(
-    spec: FormulaSpec, school: _School, lines: list[ComputedLine], amount: Decimal, adjustment: Decimal
+    spec: FormulaSpec, school: tuple, lines: list[ComputedLine], amount: Decimal, adjustment: Decimal, with_lines: bool
 ) -> ComputedAllocation:
     final = amount + adjustment
-    school_id = school.counts.school_id
+    school_id = school[_COUNTS].school_id
     if final < 0:
         message = f"School {school_id} would receive a negative allocation (${final:,.2f})."
         raise ApplicationError(message, fields={"school": [message]})
-    if adjustment:
+    if adjustment and with_lines:
         label = _transition_label(spec, adjustment)
-        lines = [*lines, ComputedLine(LineKind.TRANSITION, None, label, None, None, None, adjustment)]
-    per_pupil = cents(final / school.students) if school.students else ZERO
-    return ComputedAllocation(school_id, school.students, amount, adjustment, final, per_pupil, tuple(lines))
+        lines.append(_line(LineKind.TRANSITION, None, label, None, None, None, adjustment))
+    students = school[_STUDENTS]
+    per_pupil = cents(final / students) if students else ZERO
+    return ComputedAllocation(school_id, students, amount, adjustment, final, per_pupil, tuple(lines))

@@ -212,7 +212,8 @@ def scenario_counts_of(*, schools: list[engine.SchoolCounts], enrollment: dict, 
 
 @dataclasses.dataclass(frozen=True)
 class ScenarioRun:
-    """Both computations over the same schools: the formula as it is and the formula as changed."""
+    """Both computations over the same schools: the formula as it is and the formula as changed, each
+    school's amounts without its lines."""
 
     published: engine.ComputedFormula
     scenario: engine.ComputedFormula
@@ -236,10 +237,11 @@ def scenario_run(*, formula: FormulaVersion, snapshot: EnrollmentSnapshot, chang
     changed_counts = scenario_counts_of(
         schools=counts, enrollment=changes.get("enrollment", {}), codes={pk: v[0] for pk, v in schools.items()}
     )
-    published = engine.formula_compute(spec=spec, schools=counts)
+    # A comparison reads each school's amounts, never its lines: neither side builds them.
+    published = engine.formula_compute(spec=spec, schools=counts, lines=False)
     changed_spec = scenario_spec_of(spec=spec, changes=changes, categories=categories)
     try:
-        scenario = engine.formula_compute(spec=changed_spec, schools=changed_counts)
+        scenario = engine.formula_compute(spec=changed_spec, schools=changed_counts, lines=False)
     except ApplicationError as error:
         if "school" not in error.fields:
             raise
