@@ -29,12 +29,16 @@ def public_version_bump(**_kwargs) -> None:
         cache.set(VERSION_KEY, public_version() + 1, timeout=None)
 
 
-def cached_public(view):
-    """Keep a public answer (200 only) per version, language and full path with its query string."""
+def cached_public(view=None, *, params: tuple[str, ...] = ()):
+    """Keep a public answer (200 only) per version, language, path and the query parameters the view
+    reads (`params`): any other parameter changes nothing on the page, so it makes no new entry either."""
+    if view is None:
+        return functools.partial(cached_public, params=params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = f"reports:page:{public_version()}:{get_language()}:{request.get_full_path()}"
+        query = "&".join(f"{name}={value}" for name in params for value in request.GET.getlist(name))
+        key = f"reports:page:{public_version()}:{get_language()}:{request.path}?{query}"
         kept = cache.get(key)
         if kept is not None:
             content, content_type, disposition = kept

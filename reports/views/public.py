@@ -46,7 +46,7 @@ def _words():
 
 
 @require_GET
-@cached_public
+@cached_public(params=("domain", "model", "network"))
 def register(request):
     """The district page: the Autonomy Register, filtered by domain, model and network."""
     today = timezone.localdate()

@@ -72,3 +72,10 @@ def test_a_new_policy_shows_on_the_next_request(client, world, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         policy_publish(minimum_n=20, marker="n<20")
     assert "n<20" in get(client, url)[0]
+
+
+def test_a_parameter_the_page_does_not_read_makes_no_new_entry(client, world):
+    url = reverse("reports:register")
+    get(client, url + "?domain=people")
+    assert get(client, url + "?domain=people&anything=1")[1] == 0
+    assert get(client, url + "?domain=time")[1] > 0  # a parameter it reads is its own entry
