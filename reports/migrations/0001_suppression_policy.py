@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,41 +14,112 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MaskedCellRecord',
+            name="MaskedCellRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_version', models.PositiveIntegerField(help_text="The suppression policy's version; 0: the built-in rules, before the district set any.")),
-                ('surface', models.CharField(help_text='The page, file or endpoint, as page:school or csv:results.', max_length=60)),
-                ('school_code', models.CharField(blank=True, max_length=20)),
-                ('field', models.CharField(help_text="The metric or field, as a metric's code.", max_length=120)),
-                ('period', models.CharField(blank=True, max_length=20)),
-                ('reason', models.CharField(choices=[('small_n', 'Group too small'), ('complementary', 'Hidden so a hidden figure cannot be derived from a total'), ('pair', 'Other half of a pair is hidden'), ('top_coded', 'Top coded'), ('bottom_coded', 'Bottom coded')], max_length=16)),
-                ('first_masked_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "policy_version",
+                    models.PositiveIntegerField(
+                        help_text="The suppression policy's version; 0: the built-in rules, before the district set any."
+                    ),
+                ),
+                (
+                    "surface",
+                    models.CharField(
+                        help_text="The page, file or endpoint, as page:school or csv:results.", max_length=60
+                    ),
+                ),
+                ("school_code", models.CharField(blank=True, max_length=20)),
+                ("field", models.CharField(help_text="The metric or field, as a metric's code.", max_length=120)),
+                ("period", models.CharField(blank=True, max_length=20)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("small_n", "Group too small"),
+                            ("complementary", "Hidden so a hidden figure cannot be derived from a total"),
+                            ("pair", "Other half of a pair is hidden"),
+                            ("top_coded", "Top coded"),
+                            ("bottom_coded", "Bottom coded"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("first_masked_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-first_masked_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('policy_version', 'surface', 'school_code', 'field', 'period', 'reason'), name='masked_cell_once_per_version')],
+                "ordering": ["-first_masked_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("policy_version", "surface", "school_code", "field", "period", "reason"),
+                        name="masked_cell_once_per_version",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SuppressionPolicy',
+            name="SuppressionPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(editable=False, unique=True)),
-                ('minimum_n', models.PositiveSmallIntegerField(default=10, help_text='A figure computed on fewer people than this is hidden (Delaware: 16, California: 10).')),
-                ('complementary', models.BooleanField(default=True, help_text='Also hide the next smallest part of a total, so that a hidden part cannot be derived.')),
-                ('pair_rule', models.BooleanField(default=True, help_text='Hide both halves of a pair when either is hidden.')),
-                ('coding_bands', models.JSONField(blank=True, default=list, help_text='Top and bottom coding by group size, as [{"min_n": 0, "high": 95, "low": 5}, …].')),
-                ('inclusive_coding', models.BooleanField(default=False, help_text="A value equal to a band's bound is coded too (≥ 99% rather than > 99%).")),
-                ('marker', models.CharField(default='*', help_text='What a hidden figure reads as.', max_length=20)),
-                ('note', models.TextField(blank=True, help_text='Why this version was made, in a sentence.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField(editable=False, unique=True)),
+                (
+                    "minimum_n",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="A figure computed on fewer people than this is hidden (Delaware: 16, California: 10).",
+                    ),
+                ),
+                (
+                    "complementary",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Also hide the next smallest part of a total, so that a hidden part cannot be derived.",
+                    ),
+                ),
+                (
+                    "pair_rule",
+                    models.BooleanField(default=True, help_text="Hide both halves of a pair when either is hidden."),
+                ),
+                (
+                    "coding_bands",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Top and bottom coding by group size, as [{"min_n": 0, "high": 95, "low": 5}, …].',
+                    ),
+                ),
+                (
+                    "inclusive_coding",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A value equal to a band's bound is coded too (≥ 99% rather than > 99%).",
+                    ),
+                ),
+                ("marker", models.CharField(default="*", help_text="What a hidden figure reads as.", max_length=20)),
+                ("note", models.TextField(blank=True, help_text="Why this version was made, in a sentence.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'suppression policies',
-                'ordering': ['-version'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('minimum_n__gte', 1)), name='suppression_minimum_n_positive'), models.CheckConstraint(condition=models.Q(('marker', ''), _negated=True), name='suppression_marker_not_empty')],
+                "verbose_name_plural": "suppression policies",
+                "ordering": ["-version"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minimum_n__gte", 1)), name="suppression_minimum_n_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("marker", ""), _negated=True), name="suppression_marker_not_empty"
+                    ),
+                ],
             },
         ),
     ]
