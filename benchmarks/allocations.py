@@ -19,7 +19,9 @@ Each round, in one process:
 2. `allocation_set_compute` as finance runs it (the previous round's set deleted first, outside the
    time): wall time, SQL statements, lines written, and the ratio to the floor;
 3. `scenario_compare` of a what-if (poverty weight 0.15, base $4,100) over every school: wall time and
-   statements.
+   statements;
+4. the engine alone (`formula_compute`, in memory, on the counts read once): with every line, as the
+   computation above runs it, and without lines, as each side of the what-if runs it.
 
 The summary gives the median over the rounds. Aims (from the issue): compute within 5× the floor; the
 what-if under a second for 2,000 schools. Exits 1 if the engine's weighted lines disagree with the floor's.
@@ -88,6 +90,8 @@ class Round:
     what_if: float
     what_if_queries: int
     disagreements: tuple[int, int]
+    engine_lines: float
+    engine_bare: float
 
 
 def main() -> int:
@@ -111,7 +115,8 @@ def main() -> int:
             f"Round {number}: floor {r.floor:.3f} s (cold {r.floor_cold:.3f} s, {r.floor_rows:,} lines); "
             f"compute {r.compute:.3f} s, {r.compute_queries} statements, {r.lines:,} lines "
             f"= {r.compute / r.floor:.1f}× the floor; what-if {r.what_if:.3f} s, {r.what_if_queries} statements; "
-            f"{r.disagreements[0]} of {r.disagreements[1]:,} weighted lines disagree"
+            f"{r.disagreements[0]} of {r.disagreements[1]:,} weighted lines disagree; "
+            f"engine alone {r.engine_lines:.3f} s with lines, {r.engine_bare:.3f} s without"
         )
     return _report(args, rounds)
 
@@ -308,15 +313,44 @@ def _round(formula, snapshot) -> Round:
     what_if = Scenario(name="Bench", formula=formula, snapshot=snapshot, changes=changes)
     comparison, what_if_seconds, what_if_statements = _counted(lambda: scenario_compare(scenario=what_if))
     assert len(comparison.rows) == allocation_set.allocations.count()
+    engine_lines, engine_bare = _engine_alone(formula, snapshot)
     return Round(
-        floor_cold, floor, floor_rows, seconds, statements, lines, what_if_seconds, what_if_statements, disagreements
+        floor_cold,
+        floor,
+        floor_rows,
+        seconds,
+        statements,
+        lines,
+        what_if_seconds,
+        what_if_statements,
+        disagreements,
+        engine_lines,
+        engine_bare,
     )
+
+
+def _engine_alone(formula, snapshot) -> tuple[float, float]:
+    """The engine's own time on every school, the counts read beforehand: with lines, and without."""
+    from budgeting.services.allocations import school_counts_of
+    from budgeting.services.engine import formula_compute
+    from budgeting.services.formula import formula_spec_of
+
+    spec = formula_spec_of(formula)
+    schools = school_counts_of(snapshot=snapshot, previous={})
+    seconds = []
+    for lines in (True, False):
+        started = time.perf_counter()
+        formula_compute(spec=spec, schools=schools, lines=lines)
+        seconds.append(time.perf_counter() - started)
+    return seconds[0], seconds[1]
 
 
 def _report(args, rounds: list[Round]) -> int:
     floor = statistics.median(r.floor for r in rounds)
     compute = statistics.median(r.compute for r in rounds)
     what_if = statistics.median(r.what_if for r in rounds)
+    engine_lines = statistics.median(r.engine_lines for r in rounds)
+    engine_bare = statistics.median(r.engine_bare for r in rounds)
     ratio = compute / floor
     print()
     print(f"Median of {len(rounds)} rounds, {args.schools:,} schools, {rounds[0].lines:,} lines:")
@@ -329,12 +363,20 @@ def _report(args, rounds: list[Round]) -> int:
         f"  what-if comparison of every school: {what_if:.3f} s, {rounds[0].what_if_queries} statements "
         f"(aim < {AIM_WHAT_IF_SECONDS:.0f} s: {'met' if what_if < AIM_WHAT_IF_SECONDS else 'MISSED'})"
     )
+    per_school = 1000 / args.schools
+    print(
+        f"  the engine alone: {engine_lines:.3f} s with every line ({engine_lines * per_school:.3f} ms a school), "
+        f"{engine_bare:.3f} s without lines ({engine_bare * per_school:.3f} ms a school)"
+    )
     print()
-    print("| schools | lines | floor s | compute s | statements | × floor | what-if s | what-if statements |")
-    print("|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print(
+        "| schools | lines | floor s | compute s | statements | × floor | what-if s | what-if statements "
+        "| engine s, lines | engine s, no lines |"
+    )
+    print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     print(
         f"| {args.schools:,} | {rounds[0].lines:,} | {floor:.3f} | {compute:.3f} | {rounds[0].compute_queries} | "
-        f"{ratio:.1f} | {what_if:.3f} | {rounds[0].what_if_queries} |"
+        f"{ratio:.1f} | {what_if:.3f} | {rounds[0].what_if_queries} | {engine_lines:.3f} | {engine_bare:.3f} |"
     )
     return 1 if any(r.disagreements[0] for r in rounds) else 0
 
