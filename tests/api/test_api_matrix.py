@@ -22,7 +22,9 @@ from rest_framework.test import APIClient
 
 from accountability.models import EvaluationRun
 from accounts.services import api_token_create
+from budgeting.models import SchoolAllocation
 from metrics.models import Observation
+from tests.budgeting.matrix_world import budget_world
 from tests.test_authorization_matrix import ANON, API_URLS, ROLES, A, L, P, R, T, V, table
 from tests.world import world_for_module
 
@@ -31,6 +33,8 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = table(anonymous=401, others=200)
 ADMIN_ONLY = table(anonymous=401, others=403, admin=200)
 ADMIN_WRITES = table(anonymous=401, others=403, admin=400)  # creating: only the autonomy office; {} is refused
+# Budgeting's finance resources answer 404 to anyone else, as its pages do; the world's reviewer is finance.
+FINANCE_ONLY = table(anonymous=401, others=404, reviewer=200, admin=200)
 
 
 def on_object(*, school=403, central=403, **by_role):
@@ -78,6 +82,33 @@ def post(expect, kwargs=None):
 
 
 REQUEST, GRANT, CONTRACT, FLAG = pk_of("requests"), pk_of("grants"), pk_of("contracts"), pk_of("flags")
+
+
+def budget(key, **rows):
+    """Budgeting's object of the own or other school (tests/budgeting/matrix_world.py), by pk; `rows` name
+    a row of the plan as a URL kwarg (`line_id="lines"`)."""
+
+    def kwargs(world, own):
+        objects = budget_world(world)
+        found = objects[key]
+        return {
+            "pk": (found[own] if isinstance(found, dict) else found).pk,
+            **{name: objects[row][own].pk for name, row in rows.items()},
+        }
+
+    return kwargs
+
+
+def allocation_pk(world, own):
+    school = world["own" if own else "other"]
+    return {"pk": SchoolAllocation.objects.get(allocation_set=budget_world(world)["set"], school=school).pk}
+
+
+def finance_only(key=None):
+    return Call(FINANCE_ONLY, kwargs=budget(key) if key else None, per_school=False)
+
+
+PLAN = budget("plans")
 
 API = {
     "api:api-root": [Call(SIGNED_IN)],
@@ -141,6 +172,31 @@ API = {
     "api:flag-submit-plan": [post(on_object(principal=400), FLAG)],
     "api:flag-resolve": [post(on_object(admin=400), FLAG)],
     "api:flag-escalate": [post(on_object(admin=400), FLAG)],
+    # Budgeting: the formula and what-ifs are finance's; an allocation, once released, is seen by whoever
+    # sees the school (the world's set is released).
+    "api:formula-version-list": [finance_only()],
+    "api:formula-version-detail": [finance_only("formula")],
+    "api:scenario-list": [finance_only()],
+    "api:scenario-detail": [finance_only("scenario")],
+    "api:scenario-comparison": [finance_only("scenario")],
+    "api:allocation-list": [Call(SIGNED_IN)],
+    "api:allocation-detail": [Call(VISIBLE, kwargs=allocation_pk)],
+    # Plans: whoever sees the school reads its plan (the world's were submitted, then returned for changes);
+    # only the principal writes the open plan's rows. The body is read before the role, so an empty one is
+    # 400 to whoever sees the plan; tests/budgeting/api/test_plans_api.py sends full ones (403 but for the
+    # principal). Removing the principal's own line is taken; the seeded principal's position is mandated.
+    "api:budget-plan-list": [Call(SIGNED_IN)],
+    "api:budget-plan-detail": [Call(VISIBLE, kwargs=PLAN)],
+    "api:budget-plan-line-add": [post(on_object(school=400, central=400), PLAN)],
+    "api:budget-plan-line": [
+        Call(on_object(school=400, central=400), method="put", kwargs=budget("plans", line_id="lines")),
+        Call(on_object(principal=200), method="delete", kwargs=budget("plans", line_id="lines")),
+    ],
+    "api:budget-plan-position-add": [post(on_object(school=400, central=400), PLAN)],
+    "api:budget-plan-position": [
+        Call(on_object(school=400, central=400), method="put", kwargs=budget("plans", position_id="positions")),
+        Call(on_object(principal=400), method="delete", kwargs=budget("plans", position_id="positions")),
+    ],
 }
 
 
@@ -154,6 +210,7 @@ def test_every_api_url_is_in_the_matrix():
 def district(django_db_setup, django_db_blocker):
     """The world and an API client per role, each with a real token of its own (none for anonymous)."""
     with world_for_module(django_db_blocker) as world:
+        budget_world(world)  # built with the module's world, not inside (and rolled back with) one test
         clients = {ANON: APIClient()}
         for role in ROLES[1:]:
             _, raw = api_token_create(user=world["users"][role], name="matrix")
