@@ -26,8 +26,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from autonomy.services import request_item_clarify
 from autonomy.views.request_pages import STEP_SLUGS
+from budgeting.services.formula import formula_draft_create
+from budgeting.services.plans import plan_submit
+from budgeting.views.formulas import PARTS as FORMULA_PARTS
 from contracts.services import contract_amend, contract_propose
+from schools.models import Membership
 from tests.autonomy.factories import complete_request
+from tests.budgeting.matrix_world import budget_world
+from tests.budgeting.plan_builders import allocation_set
 from tests.test_authorization_matrix import ANON, APP_URLS, PAGES, ROLES
 from tests.world import NO_ROLE, build_world
 
@@ -53,6 +59,11 @@ NOT_CRAWLED = {
     "autonomy:grants_matrix_csv": "a CSV download",
     "contracts:contract_pdf": "a PDF download",
     "logout": "logging out is the header's button (a POST); a GET answers 405",
+    "budgeting:allocation_set_lines_csv": "a CSV download",
+    "reports:register_csv": "a CSV download",
+    "reports:results_csv": "a CSV download",
+    "reports:pack_board_pdf": "a PDF download",
+    "reports:dossier_zip": "a zip download",
 }
 # The matrix's POST-only URLs are actions, not pages: the pages they answer with are ERROR_STATES below.
 
@@ -86,6 +97,19 @@ EXTRA_PAGES = [
     ("contracts:contract_detail", "draft amendment", lambda d: {"pk": d["amendment"].pk}, (A,)),
     ("contracts:contract_detail", "proposed amendment", lambda d: {"pk": d["proposed"].pk}, (P, A)),
     ("contracts:contract_diff", "proposed amendment", lambda d: {"pk": d["proposed"].pk}, (P,)),
+    *[
+        (
+            "budgeting:formula_edit",
+            f"draft, {part}",
+            lambda d, part=part: {"pk": d["formula_draft"].pk, "part": part},
+            (R,),
+        )
+        for part in FORMULA_PARTS
+    ],
+    ("budgeting:formula_detail", "draft", lambda d: {"pk": d["formula_draft"].pk}, (R,)),
+    ("budgeting:formula_publish", "draft", lambda d: {"pk": d["formula_draft"].pk}, (R,)),
+    ("budgeting:allocation_set_release", "computed", lambda d: {"pk": d["unreleased_set"].pk}, (R,)),
+    ("budgeting:plan_review", "submitted", lambda d: {"pk": d["budget"]["plans"][False].pk}, (R,)),
 ]
 
 # Forms submitted with every field emptied, as the role whose form it is: (role, URL name, kwargs, button).
@@ -111,6 +135,12 @@ ERROR_STATES = [
     (A, "contracts:contract_rule_edit", lambda d: {"pk": d["amendment"].pk, "key": "one-missed"}, "Save the rule"),
     (A, "accountability:evaluation_runs", None, "Start the run"),
     (A, "metrics:observation_import", None, "Check and import"),
+    (P, "budgeting:plan_line_add", lambda d: {"pk": d["budget"]["plans"][True].pk}, "Save"),
+    (P, "budgeting:plan_position_add", lambda d: {"pk": d["budget"]["plans"][True].pk}, "Save"),
+    (R, "budgeting:formula_edit", lambda d: {"pk": d["formula_draft"].pk, "part": "weights"}, "Save"),
+    (R, "budgeting:enrollment_import", None, "Check and import"),
+    (R, "budgeting:allocation_set_release", lambda d: {"pk": d["unreleased_set"].pk}, "Release to principals"),
+    (R, "budgeting:scenario_create", None, "Save and compare"),
 ]
 
 EMPTY_THE_FORM = """form => {
@@ -163,6 +193,15 @@ def district(browser, live_server, django_db_serialized_rollback) -> dict:
     )
     proposed = contract_amend(actor=users[A], contract_id=district["contracts"][True].pk, reason="A new benchmark.")
     district["proposed"] = contract_propose(actor=users[A], contract_id=proposed.pk)
+    # Budgeting: the matrix's released allocation and returned plans, the other school's plan submitted again,
+    # a draft formula and an allocation not yet released.
+    budget = budget_world(district)
+    other_principal = Membership.objects.get(role=P, school=district["other"]).user
+    plan_submit(actor=other_principal, plan_id=budget["plans"][False].pk)
+    district["formula_draft"] = formula_draft_create(
+        actor=users[R], school_year=budget["formula"].school_year, copy_from=budget["formula"]
+    )
+    district["unreleased_set"] = allocation_set(released=False)
     return district
 
 
