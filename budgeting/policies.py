@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from budgeting.models import AllocationSet, BudgetPlan, PlanStatus, SchoolAllocation
-from core.policies import ALLOW, Decision, deny
+from core.policies import ALLOW, Decision, conflict, deny
 from core.workflows import Actor
 from schools.models import ReviewFunction, Role
 from schools.policies import acts_at_school_as, roles_of, schools_visible_to
@@ -58,6 +58,9 @@ def plan_acts_as(user: AbstractBaseUser, plan: BudgetPlan, who: Actor) -> Decisi
 
 
 def can_edit_plan(user: AbstractBaseUser, plan: BudgetPlan) -> Decision:
+    """Only the school's principal changes its plan (else 403), and only while it is open (else 409)."""
+    if not (decision := acts_at_school_as(user, school_id=plan.school_id, who=Actor.PRINCIPAL)):
+        return decision
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        return deny(f"This plan is {plan.get_status_display().lower()}: it is not open for changes.")
-    return acts_at_school_as(user, school_id=plan.school_id, who=Actor.PRINCIPAL)
+        return conflict(f"This plan is {plan.get_status_display().lower()}: it is not open for changes.")
+    return ALLOW

@@ -18,13 +18,14 @@ from budgeting.models import (
     PlanStatus,
     Position,
 )
-from budgeting.policies import plans_visible_to
+from budgeting.policies import can_edit_plan, plans_visible_to
 from budgeting.selectors_plans import plan_figures, plan_get_for_user, plan_lines, plan_locks, plan_positions
 from budgeting.services import plans as services
 from core.api.events import status_event_serializer
 from core.api.fields import ID_REGEX, EnumField, SlugChoiceField, StrictCharField, StrictInputSerializer
 from core.api.steps import valid_input
 from core.limits import SHORT_TEXT
+from core.policies import require
 
 # --- what the API answers -------------------------------------------------------------------------
 
@@ -175,6 +176,13 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> BudgetPlan:
         return plan_get_for_user(user=self.request.user, pk=int(self.kwargs["pk"]))
 
+    def _editable(self) -> BudgetPlan:
+        """The plan a write is for: seen by the user (else 404), theirs to change now (403, or 409 when closed),
+        asked before the body is read, as the pages ask before they validate a form."""
+        plan = self.get_object()
+        require(can_edit_plan(self.request.user, plan))
+        return plan
+
     def _detail(self, pk, code=status.HTTP_200_OK) -> Response:
         plan = plan_get_for_user(user=self.request.user, pk=pk)
         return Response(PlanDetailSerializer(plan, context=self.get_serializer_context()).data, status=code)
@@ -182,14 +190,14 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=LineInput, responses={201: PlanDetailSerializer})
     @action(detail=True, methods=["post"], url_path="lines")
     def line_add(self, request, pk=None):
-        plan = self.get_object()
+        plan = self._editable()
         services.line_add(actor=request.user, plan_id=plan.pk, **valid_input(LineInput, request))
         return self._detail(plan.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=LineInput, responses={200: PlanDetailSerializer})
     @action(detail=True, methods=["put", "delete"], url_path=r"lines/(?P<line_id>[0-9]{1,18})")
     def line(self, request, pk=None, line_id=None):
-        plan = self.get_object()
+        plan = self._editable()
         if not plan.lines.filter(pk=line_id).exists():
             return Response({"error": "not_found", "detail": "No such line.", "fields": {}}, status=404)
         if request.method == "DELETE":
@@ -201,7 +209,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=PositionInput, responses={201: PlanDetailSerializer})
     @action(detail=True, methods=["post"], url_path="positions")
     def position_add(self, request, pk=None):
-        plan = self.get_object()
+        plan = self._editable()
         data = valid_input(PositionInput, request)
         services.position_add(actor=request.user, plan_id=plan.pk, **_position_arguments(data))
         return self._detail(plan.pk, status.HTTP_201_CREATED)
@@ -209,7 +217,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=PositionInput, responses={200: PlanDetailSerializer})
     @action(detail=True, methods=["put", "delete"], url_path=r"positions/(?P<position_id>[0-9]{1,18})")
     def position(self, request, pk=None, position_id=None):
-        plan = self.get_object()
+        plan = self._editable()
         if not plan.positions.filter(pk=position_id).exists():
             return Response({"error": "not_found", "detail": "No such position.", "fields": {}}, status=404)
         if request.method == "DELETE":

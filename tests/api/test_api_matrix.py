@@ -182,21 +182,24 @@ API = {
     "api:allocation-list": [Call(SIGNED_IN)],
     "api:allocation-detail": [Call(VISIBLE, kwargs=allocation_pk)],
     # Plans: whoever sees the school reads its plan (the world's were submitted, then returned for changes);
-    # only the principal writes the open plan's rows. The body is read before the role, so an empty one is
-    # 400 to whoever sees the plan; tests/budgeting/api/test_plans_api.py sends full ones (403 but for the
-    # principal). Removing the principal's own line is taken; the seeded principal's position is mandated.
+    # only the principal writes the open plan's rows, asked before the body is read: anyone else who sees the
+    # plan is refused (403), and the principal's empty body is refused naming the fields (400). Removing the
+    # principal's own line is taken; the seeded principal's position is mandated and stays (400).
     "api:budget-plan-list": [Call(SIGNED_IN)],
     "api:budget-plan-detail": [Call(VISIBLE, kwargs=PLAN)],
-    "api:budget-plan-line-add": [post(on_object(school=400, central=400), PLAN)],
+    "api:budget-plan-line-add": [post(on_object(principal=400), PLAN)],
     "api:budget-plan-line": [
-        Call(on_object(school=400, central=400), method="put", kwargs=budget("plans", line_id="lines")),
+        Call(on_object(principal=400), method="put", kwargs=budget("plans", line_id="lines")),
         Call(on_object(principal=200), method="delete", kwargs=budget("plans", line_id="lines")),
     ],
-    "api:budget-plan-position-add": [post(on_object(school=400, central=400), PLAN)],
+    "api:budget-plan-position-add": [post(on_object(principal=400), PLAN)],
     "api:budget-plan-position": [
-        Call(on_object(school=400, central=400), method="put", kwargs=budget("plans", position_id="positions")),
+        Call(on_object(principal=400), method="put", kwargs=budget("plans", position_id="positions")),
         Call(on_object(principal=400), method="delete", kwargs=budget("plans", position_id="positions")),
     ],
+    # Open data: anyone, with or without a token (tests/reports/test_public_api.py: throttled per address).
+    "api:public-register-list": [Call(table(others=200), per_school=False)],
+    "api:public-results-list": [Call(table(others=200), per_school=False)],
 }
 
 

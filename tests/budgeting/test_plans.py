@@ -252,7 +252,7 @@ def test_a_submitted_plan_is_not_open_for_changes_and_the_team_never_writes(worl
     with pytest.raises(NotPermitted):
         line_add(actor=world["people"]["team"], **arguments)
     plan_submit(actor=world["people"]["principal"], plan_id=plan.pk)
-    with pytest.raises(NotPermitted) as refused:
+    with pytest.raises(Conflict) as refused:  # the principal's to change, but not now: 409, reload
         line_add(actor=world["people"]["principal"], **arguments)
     assert "submitted" in refused.value.message
 
