@@ -34,10 +34,11 @@ def _ticks(low: Decimal, high: Decimal) -> list[Decimal]:
     first = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
     ticks = []
     value = first
-    while value <= high + step / 2:
+    while True:  # up to the first tick at or past the highest value, so no bar runs off the axis
         ticks.append(value)
+        if value >= high:
+            return ticks
         value += step
-    return ticks
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Bar:
     width: float
     value_label: str
     value_x: float
-    anchor: str  # where the value's label is drawn from: "start" right of a gain, "end" left of a loss
+    anchor: str  # where the value's label is drawn from (its own column, right of the plot)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def change_chart(changes) -> ChangeChart | None:
     """`changes`: objects with `label` and `change` (Decimal), one per kind of line."""
     if not changes:
         return None
-    width, left, right, row, top = 520, 150, 90, 30, 12
+    # The figures stand in a column of their own right of the plot, so they never cover a bar or a label.
+    width, left, right, row, top = 560, 150, 120, 30, 12
     values = [c.change for c in changes]
     ticks = _ticks(min(min(values), Decimal("0")), max(max(values), Decimal("0")))
     low, high = ticks[0], ticks[-1]
@@ -88,7 +90,6 @@ def change_chart(changes) -> ChangeChart | None:
     bars = []
     for i, item in enumerate(changes):
         end = x(item.change)
-        gain = item.change >= 0
         bars.append(
             Bar(
                 label=item.label,
@@ -96,8 +97,8 @@ def change_chart(changes) -> ChangeChart | None:
                 x=min(zero, end),
                 width=max(abs(end - zero), 1.0),
                 value_label=signed_dollars(item.change),
-                value_x=(max(zero, end) + 4) if gain else (min(zero, end) - 4),
-                anchor="start" if gain else "end",
+                value_x=width - right + 12,
+                anchor="start",
             )
         )
     bottom = top + len(changes) * row

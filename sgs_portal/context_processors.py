@@ -26,7 +26,7 @@ def navigation(request):
     links.append(("budgeting:budget_home", "Budget"))
     links.append(("autonomy:call_list", "Calls"))
     # The catalog links the clarified flexibilities: what every school may already do, without a grant.
-    links.append(("autonomy:catalog", "Autonomy catalog"))
+    links.append(("autonomy:catalog", "Catalog"))
     tools = []
     if can_run_evaluation(user):
         tools.append(("accountability:evaluation_runs", "Evaluation"))

@@ -14,7 +14,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _open_catalog(page: Page) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Autonomy catalog", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Catalog", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Autonomy catalog")
 
 
