@@ -50,6 +50,9 @@ PAGES = [
     Target("autonomy catalog", "/catalog/", "principal-s0001"),
     Target("district overview", "/schools/", "admin"),
     Target("review queue", "/review/", "reviewer-academics"),
+    Target("school allocation", "/schools/S0001/allocation/", "principal-s0001"),
+    Target("budget plan", "/schools/S0001/budget-plan/", "principal-s0001"),
+    Target("finance's allocation table", "/allocations/2/", "reviewer-finance"),
     # The public reports, as anyone reads them (kept in the shared cache until a change they show).
     Target("public register", "/reports/", None),
     Target("public school page", "/reports/schools/S0001/", None),
