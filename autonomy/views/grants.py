@@ -32,6 +32,7 @@ from autonomy.selectors_grants import (
 from autonomy.services import grant_change, grants_issue_to_scope
 from core.errors import ApplicationError, Conflict
 from core.querystring import query_without
+from core.spreadsheets import spreadsheet_cell
 from schools.selectors import networks_for_user, school_get_for_user
 
 MATRIX_PAGE_SIZE = 50
@@ -88,15 +89,6 @@ def grants_matrix(request):
     return render(request, template, context)
 
 
-# A spreadsheet runs a cell starting with one of these as a formula; a leading quote makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 class _Echo:
     """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
 
@@ -111,7 +103,10 @@ def _matrix_csv_lines(*, autonomies, rows):
         school = row.school
         cells = [cell.grant.status if cell.grant else "" for cell in row.cells]
         yield writer.writerow(
-            [_csv_safe(v) for v in (school.code, school.name, school.network.name if school.network else "", *cells)]
+            [
+                spreadsheet_cell(v)
+                for v in (school.code, school.name, school.network.name if school.network else "", *cells)
+            ]
         )
 
 

@@ -27,6 +27,7 @@ from budgeting.selectors import (
 )
 from budgeting.services.allocations import allocation_set_compute, allocation_set_release, weeks_before
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.spreadsheets import spreadsheet_cell
 from schools.selectors import school_get_for_user
 
 TABLE_PAGE_SIZE = 50
@@ -127,17 +128,11 @@ class _Echo:
         return value
 
 
-def _csv_safe(value) -> str:
-    """A cell a spreadsheet would read as a formula is written as text."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else text
-
-
 def _csv_lines(allocation_set):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
     for row in allocation_csv_rows(allocation_set=allocation_set):
-        yield writer.writerow([_csv_safe(value) for value in row])
+        yield writer.writerow([spreadsheet_cell(value) for value in row])
 
 
 @require_safe

@@ -27,6 +27,7 @@ from accountability.services import notice_text
 from autonomy.models import AutonomyGrant, AutonomyRequest, GrantEvent, RequestItem
 from contracts.models import Benchmark, ContractStatus, InterventionRule, PerformanceContract
 from contracts.pdf import render_contract_pdf
+from core.spreadsheets import spreadsheet_cell
 from reports.services.packs_board import day_bounds, day_words, district_name, person
 from reports.services.packs_board_pdf import PdfStyles, pdf_paragraph, pdf_table
 from schools.models import School, SchoolYear
@@ -47,22 +48,12 @@ def _iso(at) -> str:
     return at.isoformat()
 
 
-# A spreadsheet runs a cell starting with one of these as a formula; a leading quote makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
 def _csv(header: list[str], rows) -> bytes:
     # UTF-8 with a byte-order mark so a spreadsheet opens accents and dashes as they are.
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return text.getvalue().encode("utf-8-sig")
 
 

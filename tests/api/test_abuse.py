@@ -155,7 +155,7 @@ def test_junk_and_overflowing_ids_answer_404(district, name):
 # A spreadsheet runs a cell starting with one of these as a formula (or, after a tab or a carriage
 # return, as whatever follows).
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
-CSV_EXPORTS = {"autonomy:grants_matrix_csv"}
+CSV_EXPORTS = {"autonomy:grants_matrix_csv", "reports:register_csv", "reports:results_csv"}
 
 
 def _csv(response) -> list[list[str]]:

@@ -105,7 +105,9 @@ def allocation_pk(world, own):
 
 
 def finance_only(key=None):
-    return Call(FINANCE_ONLY, kwargs=budget(key) if key else None, per_school=False)
+    """Finance's lists refuse anyone else (403); its objects answer them 404."""
+    expect = FINANCE_ONLY if key else table(anonymous=401, others=403, reviewer=200, admin=200)
+    return Call(expect, kwargs=budget(key) if key else None, per_school=False)
 
 
 PLAN = budget("plans")

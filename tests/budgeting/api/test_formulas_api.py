@@ -1,5 +1,5 @@
 """Formula versions through the API: every parameter as exact decimal strings, for finance only (anyone
-else signed in is 404, list and detail alike), in a fixed number of queries."""
+else signed in is refused the list, 403, and answered 404 for each), in a fixed number of queries."""
 
 import pytest
 
@@ -82,12 +82,12 @@ def test_a_bad_filter_is_400_naming_it(people, published, api_for, query, field)
 
 
 @pytest.mark.parametrize("who", ["principal", "other_principal", "liaison", "hr_reviewer", "viewer"])
-def test_anyone_but_finance_is_answered_404(people, published, api_for, who):
+def test_anyone_but_finance_is_refused_the_list_and_answered_404_for_each(people, published, api_for, who):
     client = api_for(people[who])
     for url in (LIST, f"{LIST}{published.pk}/"):
         response = client.get(url)
-        assert response.status_code == 404, (who, url)
-        assert response.json()["error"] == "not_found"
+        expected = (403, "not_permitted") if url == LIST else (404, "not_found")
+        assert (response.status_code, response.json()["error"]) == expected, (who, url)
 
 
 def test_without_a_token_it_is_401(published, client):

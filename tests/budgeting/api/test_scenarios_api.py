@@ -1,6 +1,6 @@
-"""What-if scenarios through the API: read by finance only (anyone else signed in is 404), each compared
-with its formula school by school — the summary of every school and a page of rows — against the same
-hand-built figures as the service's tests."""
+"""What-if scenarios through the API: read by finance only (anyone else signed in is refused the list,
+403, and 404 for each), each compared with its formula school by school — the summary of every school and
+a page of rows — against the same hand-built figures as the service's tests."""
 
 from decimal import Decimal
 
@@ -82,12 +82,12 @@ def test_the_comparison_summarises_every_school_and_pages_the_rows(people, distr
 
 
 @pytest.mark.parametrize("who", ["principal", "other_principal", "liaison", "hr_reviewer", "viewer"])
-def test_anyone_but_finance_is_answered_404(people, scenario, api_for, who):
+def test_anyone_but_finance_is_refused_the_list_and_answered_404_for_each(people, scenario, api_for, who):
     client = api_for(people[who])
     for url in (LIST, f"{LIST}{scenario.pk}/", f"{LIST}{scenario.pk}/comparison/"):
         response = client.get(url)
-        assert response.status_code == 404, (who, url)
-        assert response.json()["error"] == "not_found"
+        expected = (403, "not_permitted") if url == LIST else (404, "not_found")
+        assert (response.status_code, response.json()["error"]) == expected, (who, url)
 
 
 def test_without_a_token_it_is_401(scenario, client):
