@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from reports.cache import public_version
-from reports.selectors import register_rows, results_rows
+from reports.selectors_open_data import register_rows, results_rows
 
 
 class PublicRegisterRowSerializer(serializers.Serializer):

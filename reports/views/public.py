@@ -14,16 +14,9 @@ from django.views.i18n import set_language
 from core.spreadsheets import spreadsheet_cell
 from reports.cache import cached_public
 from reports.forms_public import RegisterFilterForm
-from reports.selectors import (
-    DOMAIN_WORDS,
-    GRANT_STATUS_WORDS,
-    MODEL_WORDS,
-    autonomy_page_read,
-    register_read,
-    register_rows,
-    results_rows,
-    school_page_read,
-)
+from reports.selectors import DOMAIN_WORDS, GRANT_STATUS_WORDS, MODEL_WORDS, register_read
+from reports.selectors_open_data import register_rows, results_rows
+from reports.selectors_pages import autonomy_page_read, school_page_read
 from reports.services.publishing import rules_in_force
 
 REGISTER_COLUMNS = [
