@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accountability.charts import TrendPoint, trend_chart
@@ -130,7 +131,9 @@ def school_page_read(*, code: str, today: datetime.date) -> SchoolPage:
     grants = list(
         AutonomyGrant.objects.filter(school=school, status__in=SHOWN_STATUSES, starts_on__lte=today)
         .select_related("autonomy")
-        .prefetch_related(Prefetch("events", queryset=GrantEvent.objects.order_by("at", "pk").only("grant_id", "at")))
+        .prefetch_related(
+            Prefetch("events", queryset=GrantEvent.objects.order_by("at", "pk").only("grant_id", "at", "action"))
+        )
         .order_by("autonomy__domain", "autonomy__display_order", "autonomy__name")
     )
     codes = {
@@ -183,8 +186,9 @@ def school_page_read(*, code: str, today: datetime.date) -> SchoolPage:
     published = suppress_and_record(cells, surface="page:school")
     public_grants = []
     for grant in grants:
-        events = list(grant.events.all())
-        since = events[-1].at.date() if events else grant.starts_on
+        # In its status since its last change; a grant never changed since it was issued, since it started.
+        changes = [event for event in grant.events.all() if event.action != "issue"]
+        since = timezone.localdate(changes[-1].at) if changes else grant.starts_on
         lines = []
         checks = [c for c in ((grant.evidence or {}).get("criteria") or []) if isinstance(c, dict)]
         for index, check in enumerate(checks):

@@ -86,3 +86,19 @@ def test_register_and_school_page_cost_the_same_queries_for_3_and_30_schools(cli
     cache.clear()
     many = (_queries(client, register), _queries(client, school))
     assert few == many == (REGISTER_QUERIES, SCHOOL_QUERIES)
+
+
+def test_a_grant_is_held_since_it_started_or_since_its_last_change(client, db):
+    import datetime
+
+    from autonomy.services import grant_change
+    from tests.factories import SchoolFactory, grant
+
+    school = SchoolFactory()
+    held = grant(school, "people.hiring", starts_on=datetime.date(2026, 7, 1))  # issued today, started in July
+    page = client.get(reverse("reports:school", args=[school.code])).content.decode()
+    assert "since July 1, 2026" in page
+    grant_change(actor=None, grant_id=held.pk, action="expire", reason="The term ended.")
+    cache.clear()
+    grant(school, "time.schedule", starts_on=datetime.date(2026, 8, 3))
+    assert "since Aug. 3, 2026" in client.get(reverse("reports:school", args=[school.code])).content.decode()
