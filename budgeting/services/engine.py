@@ -20,12 +20,15 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from budgeting.models.allocations import LineKind
 from budgeting.models.formula import BaseMode, CategoryKind, TransitionMode, WeightConvention
+from budgeting.services.engine_transition import (
+    CENT,
+    ONE,
+    WEIGHT_PLACES,
+    ZERO,
+    cents,
+    transition_adjustments,
+)
 from core.errors import ApplicationError
-
-CENT = Decimal("0.01")
-WEIGHT_PLACES = Decimal("0.0001")
-ZERO = Decimal("0")
-ONE = Decimal("1")
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,6 @@ class ComputedFormula:
     gain_cap_share: Decimal | None  # entered, or solved (stop-loss with a blank gain cap)
     allocations: tuple[ComputedAllocation, ...]
     total: Decimal
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 _new = object.__new__
@@ -176,7 +175,9 @@ def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines
             amount += Decimal(extra).scaleb(-2)
         amounts.append(amount)
         smalls.append(small_amount)
-    adjustments, gain_cap = _transition(spec, prepared, amounts)
+    adjustments, gain_cap = transition_adjustments(
+        spec, [school[_COUNTS].previous_final or None for school in prepared], amounts
+    )
     decimals = _Decimals()
     allocations = []
     for school, amount, small_amount, adjustment in zip(prepared, amounts, smalls, adjustments, strict=True):
@@ -383,91 +384,6 @@ def _formula_lines(
 
 
 # --- The transition rule ------------------------------------------------------------------------------
-
-
-def _transition(
-    spec: FormulaSpec, schools: list[tuple], amounts: list[Decimal]
-) -> tuple[list[Decimal], Decimal | None]:
-    """Each school's adjustment, and the gain cap used (entered or solved). A new school (no previous
-    allocation, or one of $0: no base to cap a gain against) is funded at its formula amount under every rule."""
-    previous = [school[_COUNTS].previous_final or None for school in schools]
-    if spec.transition_mode == TransitionMode.PERCENT_OF_FORMULA:
-        share = spec.percent_of_formula if spec.percent_of_formula is not None else ONE
-        return [
-            ZERO if before is None else cents(share * amount) - amount
-            for before, amount in zip(previous, amounts, strict=True)
-        ], spec.gain_cap_share
-    if spec.transition_mode != TransitionMode.STOP_LOSS:
-        return [ZERO] * len(amounts), spec.gain_cap_share
-    loss = spec.stop_loss_share if spec.stop_loss_share is not None else ONE
-    floors = [None if before is None else cents(before * (ONE - loss)) for before in previous]
-    protections = [
-        max(floor - amount, ZERO) if floor is not None else ZERO for floor, amount in zip(floors, amounts, strict=True)
-    ]
-    gain_cap = spec.gain_cap_share
-    if gain_cap is None:
-        gain_cap = _gain_cap_solved(previous, amounts, sum(protections, ZERO))
-    cuts = _gain_cuts(previous, amounts, gain_cap)
-    return [protect - cut for protect, cut in zip(protections, cuts, strict=True)], gain_cap
-
-
-def _gain_cuts(previous: list[Decimal | None], amounts: list[Decimal], gain_cap: Decimal | None) -> list[Decimal]:
-    if gain_cap is None:
-        return [ZERO] * len(amounts)
-    return [
-        ZERO if before is None else max(amount - cents(before * (ONE + gain_cap)), ZERO)
-        for before, amount in zip(previous, amounts, strict=True)
-    ]
-
-
-def _whole_cents(value: Decimal) -> int | None:
-    """The value in cents when it is a whole number of cents, not negative and well within 28 digits."""
-    scaled = value.scaleb(2)
-    if value < 0 or value >= Decimal("1e20") or scaled != scaled.to_integral_value():
-        return None
-    return int(scaled)
-
-
-def _cut_total_of(previous: list[Decimal | None], amounts: list[Decimal]) -> Callable[[int], Decimal]:
-    """The gains cut at a cap of `steps` ten-thousandths, as a function. In whole cents when every
-    previous amount and every formula amount with one is a whole number of cents (as stored), else in
-    Decimal: cents(before × (1 + steps / 10,000)) rounds half up, which for whole cents c ≥ 0 is
-    (c × (10,000 + steps) + 5,000) // 10,000."""
-    pairs = []
-    for before, amount in zip(previous, amounts, strict=True):
-        if before is None:
-            continue
-        before_cents, amount_cents = _whole_cents(before), _whole_cents(amount)
-        if before_cents is None or amount_cents is None:
-            return lambda steps: sum(_gain_cuts(previous, amounts, Decimal(steps) * WEIGHT_PLACES), ZERO)
-        pairs.append((before_cents, amount_cents))
-
-    def cut_total(steps: int) -> Decimal:
-        scale = 10_000 + steps
-        total = 0
-        for before_cents, amount_cents in pairs:
-            cut = amount_cents - (before_cents * scale + 5_000) // 10_000
-            if cut > 0:
-                total += cut
-        return Decimal(total).scaleb(-2)
-
-    return cut_total
-
-
-def _gain_cap_solved(previous: list[Decimal | None], amounts: list[Decimal], cost: Decimal) -> Decimal | None:
-    """The largest gain cap, to four places, whose cut gains pay the whole stop-loss, so the transition
-    never adds to the formula's total. No school protected: no cap. Gains too small to pay: a cap of 0."""
-    if cost <= 0:
-        return None
-    cut_total = _cut_total_of(previous, amounts)
-    if cut_total(0) < cost:
-        return ZERO
-    growth = [amount / before - ONE for before, amount in zip(previous, amounts, strict=True) if before]
-    low, high = 0, int((max(growth, default=ZERO) / WEIGHT_PLACES).to_integral_value(rounding=ROUND_DOWN)) + 1
-    while high - low > 1:  # cut_total(low) ≥ cost > cut_total(high)
-        middle = (low + high) // 2
-        low, high = (middle, high) if cut_total(middle) >= cost else (low, middle)
-    return Decimal(low) * WEIGHT_PLACES
 
 
 def _transition_label(spec: FormulaSpec, adjustment: Decimal) -> str:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgeting.models import BaseMode, CategoryKind, TransitionMode, WeightConvention
-from budgeting.services import engine
+from budgeting.services import engine, engine_transition
 from core.errors import ApplicationError
 from tests.budgeting import engine_reference as reference
 
@@ -269,4 +269,4 @@ def test_the_cuts_added_in_cents_round_half_up_like_decimal(schools, steps):
     previous = [before or None for before, _ in schools]
     amounts = [amount for _, amount in schools]
     expected = sum(reference._gain_cuts(previous, amounts, D(steps) * D("0.0001")), D(0))
-    assert engine._cut_total_of(previous, amounts)(steps) == expected
+    assert engine_transition._cut_total_of(previous, amounts)(steps) == expected
