@@ -3,7 +3,9 @@ its query string, calls one selector, and renders."""
 
 import csv
 import io
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,19 +37,23 @@ REGISTER_COLUMNS = [
 RESULTS_COLUMNS = ["school", "metric", "metric_name", "benchmark", "period", "value", "target", "status", "rating"]
 
 
+REGISTER_PAGE_SIZE = 100
+
+
 def _words():
     return {"domain_words": DOMAIN_WORDS, "model_words": MODEL_WORDS, "status_words": GRANT_STATUS_WORDS}
 
 
 @require_GET
-@cached_public(params=("domain", "model", "network"))
+@cached_public(params=("domain", "model", "network", "page"))
 def register(request):
     """The district page: the Autonomy Register, filtered by domain, model and network."""
     today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
         data = register_read(today=today)
-        context = {"form": form, "register": data, "filtered": False, **_words()}
+        page = Paginator(data.rows, REGISTER_PAGE_SIZE).get_page(1)
+        context = {"form": form, "register": data, "page": page, "filtered": False, "query": "", **_words()}
         return render(request, "reports/register.html", context, status=400)
     filters = form.cleaned_data if request.GET else {}
     data = register_read(
@@ -57,7 +63,12 @@ def register(request):
         network=filters.get("network"),
     )
     filtered = any(filters.values()) if filters else False
-    return render(request, "reports/register.html", {"form": form, "register": data, "filtered": filtered, **_words()})
+    # A page of schools at a time: a district of 2,000 is not one page a phone should load. A page number
+    # that is not one is the first page (the last, past the end), never an error.
+    page = Paginator(data.rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {name: request.GET[name] for name in ("domain", "model", "network") if request.GET.get(name)}
+    context = {"form": form, "register": data, "page": page, "filtered": filtered, "query": urlencode(kept)}
+    return render(request, "reports/register.html", {**context, **_words()})
 
 
 @require_GET

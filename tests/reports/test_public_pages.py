@@ -102,3 +102,17 @@ def test_a_grant_is_held_since_it_started_or_since_its_last_change(client, db):
     cache.clear()
     grant(school, "time.schedule", starts_on=datetime.date(2026, 8, 3))
     assert "since Aug. 3, 2026" in client.get(reverse("reports:school", args=[school.code])).content.decode()
+
+
+def test_the_register_comes_a_page_of_schools_at_a_time(client, world, monkeypatch):
+    from reports.views import public
+
+    monkeypatch.setattr(public, "REGISTER_PAGE_SIZE", 1)
+    cache.clear()
+    first = client.get(reverse("reports:register")).content.decode()
+    second = client.get(reverse("reports:register"), {"page": "2"}).content.decode()
+    assert 'rel="next"' in first and "page=2" in first and 'rel="prev"' in second
+    assert first.count('<th scope="row"><a href="/reports/schools/') == 1
+    assert first != second  # a page of its own in the cache, not the first page again
+    for bad in ("0", "x", "²", "99999"):
+        assert client.get(reverse("reports:register"), {"page": bad}).status_code == 200

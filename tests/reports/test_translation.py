@@ -16,11 +16,20 @@ PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
 def source_entries() -> dict[str, str]:
-    """msgid → msgstr (the singular form) from the .po source."""
-    text = (LOCALE / "django.po").read_text(encoding="utf-8")
-    entries = {}
-    for msgid, msgstr in re.findall(r'^msgid "(.+)"\n(?:msgid_plural ".*"\n)?msgstr(?:\[0\])? "(.*)"$', text, re.M):
-        entries[msgid.replace('\\"', '"')] = msgstr
+    """msgid → msgstr (the singular form) from the .po source, strings continued over several lines joined
+    as gettext joins them; the header (the empty msgid) left out."""
+    entries, fields, key = {}, {}, None
+    for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
+        keyword = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[\d+\]) "(.*)"$', line)
+        if keyword:
+            key = keyword[1].replace("[0]", "")
+            fields[key] = keyword[2]
+        elif line.startswith('"') and key:
+            fields[key] += line[1:-1]
+        elif not line.strip() and fields:
+            if fields.get("msgid"):
+                entries[fields["msgid"].replace('\\"', '"')] = fields.get("msgstr", "")
+            fields, key = {}, None
     return entries
 
 
