@@ -1,6 +1,6 @@
-"""A formula's parameters in the words finance and principals use: "$4,084.80", "1.08 × the base",
-"+12% of the base", the transition rule as a sentence. One home, so the formula's pages and the record of
-its changes say a figure the same way."""
+"""Budget figures in the words finance and principals use: dollars and cents ("$4,084.80", "-$1,200.00"),
+"1.08 × the base", "+12% of the base", the transition rule as a sentence. One home, so the formula's and the
+allocation's pages, the record of changes and the plan's messages say a figure the same way."""
 
 from decimal import Decimal
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
 
+from budgeting.formula_words import money
 from budgeting.models import (
     AllocationLine,
     AllocationSet,
@@ -22,13 +23,6 @@ from budgeting.models import (
 )
 from budgeting.policies import allocation_sets_visible_to, allocations_visible_to
 from schools.models import School, SchoolYear
-
-
-def money(value: Decimal | None) -> str:
-    """Dollars and cents as people write them: $4,084.80, -$1,200.00."""
-    if value is None:
-        return ""
-    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
 def _number(value: Decimal | None) -> str:

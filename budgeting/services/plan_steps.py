@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from budgeting.formula_words import money
 from budgeting.models import AllocationSet, BudgetPlan, PlanEvent, PlanLine, PlanStatus, PlanVersion, PositionFunding
 from budgeting.selectors_plans import plan_content, plan_figures, plan_lines, plan_positions
 from budgeting.services.budget_metrics import plan_metrics_record
@@ -24,10 +25,6 @@ from schools.models import ReviewFunction
 from schools.selectors import principals_of, reviewers_for
 
 TRUE_UP_DAYS = 14  # a plan sent back by a true-up is due again two weeks later
-
-
-def _money(value: Decimal) -> str:
-    return f"${value:,.2f}"
 
 
 def _plan_url(plan: BudgetPlan) -> str:
@@ -50,13 +47,13 @@ def plan_balance_check(plan: BudgetPlan, figures) -> None:
     if figures.formula_total > figures.allocation:
         over = figures.formula_total - figures.allocation
         message = (
-            f"The plan spends {_money(figures.formula_total)} of formula money but the allocation is "
-            f"{_money(figures.allocation)}: take out {_money(over)}."
+            f"The plan spends {money(figures.formula_total)} of formula money but the allocation is "
+            f"{money(figures.allocation)}: take out {money(over)}."
         )
         raise ApplicationError(message, fields={"balance": [message]})
     for source, planned, limit in figures.by_source:
         if limit is not None and planned > limit:
-            message = f"The plan spends {_money(planned)} of {source.name}; the district set {_money(limit)}."
+            message = f"The plan spends {money(planned)} of {source.name}; the district set {money(limit)}."
             raise ApplicationError(message, fields={"balance": [message]})
 
 
@@ -83,7 +80,7 @@ def plan_submit(*, actor: AbstractBaseUser, plan_id: int, expected_status: str |
             plan,
             actor=actor,
             action="submit",
-            reason=f"Version {number}: {_money(figures.formula_total)} of a {_money(figures.allocation)} allocation.",
+            reason=f"Version {number}: {money(figures.formula_total)} of a {money(figures.allocation)} allocation.",
             evidence={"version": number, "total": content["total"], "allocation": f"{figures.allocation:.2f}"},
             fields=["submitted_at"],
         )
@@ -188,8 +185,8 @@ def plans_true_up(*, allocation_set: AllocationSet, today: datetime.date | None 
 
 def _figures_said(old: Decimal, new: Decimal, planned: Decimal) -> str:
     return (
-        f"The allocation changed from {_money(old)} to {_money(new)} after the true-up; "
-        f"the plan spends {_money(planned)} of formula money."
+        f"The allocation changed from {money(old)} to {money(new)} after the true-up; "
+        f"the plan spends {money(planned)} of formula money."
     )
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from budgeting.allocation_charts import signed_dollars
-from budgeting.selectors import money
+from budgeting.formula_words import money
 
 register = template.Library()
 
