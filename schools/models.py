@@ -75,8 +75,30 @@ class NamedGroup(TimeStampedModel):
         return self.name
 
 
+class NetworkKind(models.TextChoices):
+    GEOGRAPHIC = "geographic", "Geographic"
+    AFFINITY = "affinity", "Affinity (by priorities, grades or philosophy)"
+    INNOVATION_ZONE = "innovation_zone", "Innovation zone"
+    INDEPENDENT = "independent", "Independent schools"
+
+
 class Network(NamedGroup):
-    """A group of schools served by one cross-functional team of central-office staff."""
+    """A group of schools served by one cross-functional team of central-office staff. Schools opt into
+    a network for a school year (support.NetworkMembership keeps the history; `School.network` is the
+    network a school belongs to now)."""
+
+    kind = models.CharField(max_length=16, choices=NetworkKind.choices, default=NetworkKind.GEOGRAPHIC)
+    offers = models.TextField(blank=True, help_text="What the network's team offers its schools, in a few lines.")
+    capacity = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The most schools the network takes; empty: no limit."
+    )
+
+    class Meta(NamedGroup.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="network_capacity_positive"
+            )
+        ]
 
 
 class Cohort(NamedGroup):

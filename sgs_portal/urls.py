@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("budgeting.urls")),
     path("", include("contracts.urls")),
     path("", include("accountability.urls")),
+    path("support/", include("support.urls")),
     path("reports/", include("reports.urls")),
 ]
 

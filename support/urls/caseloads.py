@@ -1,0 +1,3 @@
+"""The caseloads pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The networks pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The surveys pages."""
+
+urlpatterns = []
