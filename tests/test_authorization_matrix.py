@@ -7,7 +7,6 @@ none of them works with. Central-office roles see both alike.
 """
 
 import datetime
-from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -18,40 +17,11 @@ from accountability.models import EligibilityFinding, EvaluationRun
 from accountability.services import eligibility_findings_record
 from autonomy.models import Autonomy, EligibilityCriterion
 from metrics.models import Metric, Observation
-from schools.models import Role, School
+from schools.models import School
 from tests.budgeting.matrix_world import budget_world
-from tests.world import NO_ROLE, build_world
-
-ANON = "anonymous"
-P, T, L, R, V, A = Role.PRINCIPAL, Role.SCHOOL_TEAM, Role.LIAISON, Role.REVIEWER, Role.VIEWER, Role.ADMIN
-ROLES = [ANON, NO_ROLE, P, T, L, R, V, A]
-CENTRAL = {R, V, A}
-SCHOOL = {P, T, L}  # who works with the "own" school
-LOGIN = 302  # anonymous users are sent to the login page
-
-
-def table(**by_role):
-    """Expected status per role for own and other objects: role=(own, other) or role=status for both."""
-
-    def expect(role, own):
-        value = by_role.get(role, by_role.get("others"))
-        if isinstance(value, tuple):
-            return value[0] if own else value[1]
-        return value
-
-    return expect
-
-
-def login_or(**by_role):
-    return table(anonymous=LOGIN, **by_role)
-
-
-@dataclass(frozen=True)
-class Page:
-    expect: object  # callable(role, own) -> status
-    kwargs: object = None  # callable(world, own) -> URL kwargs, for pages about one school's object
-    method: str = "get"
-    data: dict | None = None
+from tests.matrix_kit import ADMIN_ONLY, ANON, CENTRAL, EVERYONE, ROLES, SCHOOL_PAGE, A, Page, login_or, table
+from tests.support.matrix import SUPPORT_PAGES
+from tests.world import build_world
 
 
 def school_code(world, own):
@@ -103,16 +73,10 @@ def plan_and(key, name):
     return kwargs
 
 
-# The school itself: its staff and liaison for their own school, central office for all.
-SCHOOL_PAGE = login_or(
-    others=404, principal=(200, 404), school_team=(200, 404), liaison=(200, 404), **dict.fromkeys(CENTRAL, 200)
-)
 # A submitted request touching money (finance) and program (academics): the reviewer is finance.
 REQUEST_PAGE = SCHOOL_PAGE
-ADMIN_ONLY = login_or(others=404, admin=200)
 FINANCE_ONLY = login_or(others=404, reviewer=200, admin=200)  # the world's reviewer is finance
 PLAN_EDIT = login_or(others=404, principal=(200, 404))
-EVERYONE = login_or(others=200)
 
 PAGES = {
     # The school's staff and liaisons start on a page of what needs them; central office is sent on.
@@ -404,6 +368,7 @@ PAGES = {
     "reports:pack_board_pdf": Page(ADMIN_ONLY, data={"since": "2026-11-01", "until": "2026-12-31"}),
     "reports:dossier": Page(ADMIN_ONLY),
     "reports:dossier_zip": Page(login_or(others=404, admin=400)),
+    **SUPPORT_PAGES,
 }
 
 

@@ -1,0 +1,3 @@
+"""The networks pages in the authorization matrix: {url name: Page} in the vocabulary of tests/matrix_kit.py."""
+
+PAGES = {}
