@@ -13,8 +13,6 @@ may take it (the empty body is refused, naming the fields). A step whose body is
 requests touch. Central-office roles see both alike.
 """
 
-from dataclasses import dataclass
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -24,41 +22,14 @@ from accountability.models import EvaluationRun
 from accounts.services import api_token_create
 from budgeting.models import SchoolAllocation
 from metrics.models import Observation
+from tests.api.matrix_kit import ADMIN_ONLY, ADMIN_WRITES, FINANCE_ONLY, SIGNED_IN, VISIBLE, Call, on_object, one, post
 from tests.budgeting.matrix_world import budget_world
-from tests.test_authorization_matrix import ANON, API_URLS, ROLES, A, L, P, R, T, V, table
+from tests.matrix_kit import ANON, ROLES, table
+from tests.support.api_matrix import SUPPORT_API, support_api_world
+from tests.test_authorization_matrix import API_URLS
 from tests.world import world_for_module
 
 pytestmark = pytest.mark.django_db
-
-SIGNED_IN = table(anonymous=401, others=200)
-ADMIN_ONLY = table(anonymous=401, others=403, admin=200)
-ADMIN_WRITES = table(anonymous=401, others=403, admin=400)  # creating: only the autonomy office; {} is refused
-# Budgeting's finance resources answer 404 to anyone else, as its pages do; the world's reviewer is finance.
-FINANCE_ONLY = table(anonymous=401, others=404, reviewer=200, admin=200)
-
-
-def on_object(*, school=403, central=403, **by_role):
-    """An object of one school: 401 anonymous, 404 without a role and for the other school's objects to
-    the school's own people; otherwise `school` for principal, team and liaison, `central` for reviewer,
-    viewer and admin, unless `by_role` says otherwise for a role."""
-    own = {role: by_role.get(role, school) for role in (P, T, L)}
-    return table(
-        anonymous=401,
-        no_role=404,
-        **{role: (status, 404) for role, status in own.items()},
-        **{role: by_role.get(role, central) for role in (R, V, A)},
-    )
-
-
-VISIBLE = on_object(school=200, central=200)
-
-
-@dataclass(frozen=True)
-class Call:
-    expect: object  # callable(role, own) -> status
-    method: str = "get"
-    kwargs: object = None  # callable(world, own) -> URL kwargs; None: one URL for both
-    per_school: bool = True  # whether the object belongs to one school (own/other asked separately)
 
 
 def pk_of(key):
@@ -71,14 +42,6 @@ def school_code(world, own):
 
 def observation_pk(world, own):
     return {"pk": Observation.objects.get(school=world["own" if own else "other"], metric__code="ela_proficiency").pk}
-
-
-def one(kwargs):
-    return Call(SIGNED_IN, kwargs=lambda world, own: kwargs, per_school=False)
-
-
-def post(expect, kwargs=None):
-    return Call(expect, method="post", kwargs=kwargs, per_school=kwargs is not None)
 
 
 REQUEST, GRANT, CONTRACT, FLAG = pk_of("requests"), pk_of("grants"), pk_of("contracts"), pk_of("flags")
@@ -202,6 +165,7 @@ API = {
     # Open data: anyone, with or without a token (tests/reports/test_public_api.py: throttled per address).
     "api:public-register-list": [Call(table(others=200), per_school=False)],
     "api:public-results-list": [Call(table(others=200), per_school=False)],
+    **SUPPORT_API,
 }
 
 
@@ -216,6 +180,7 @@ def district(django_db_setup, django_db_blocker):
     """The world and an API client per role, each with a real token of its own (none for anonymous)."""
     with world_for_module(django_db_blocker) as world:
         budget_world(world)  # built with the module's world, not inside (and rolled back with) one test
+        support_api_world(world)
         clients = {ANON: APIClient()}
         for role in ROLES[1:]:
             _, raw = api_token_create(user=world["users"][role], name="matrix")
