@@ -43,9 +43,9 @@ from accountability.services import (
 )
 from accountability.wording import COUNT_LABELS, rung_words, when_words
 from accountability.workflows import FLAG_WORKFLOW
+from autonomy.evidence_words import evidence_metrics, evidence_summary
 from autonomy.models import LIVE_STATUSES as LIVE_GRANT_STATUSES
 from autonomy.policies import can_manage_autonomy
-from autonomy.selectors_grants import evidence_metrics, evidence_summary
 from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.errors import ApplicationError, Conflict, NotPermitted

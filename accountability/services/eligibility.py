@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accountability.models import EligibilityFinding, EvaluationRun
 from accountability.policies import can_invite_eligible_school
+from autonomy.evidence_words import evidence_summary
 from autonomy.models import (
     HELD_STATUSES,
     LIVE_STATUSES,
@@ -31,7 +32,6 @@ from autonomy.models import (
     RequestItem,
 )
 from autonomy.selectors import CriterionCheck, criterion_baseline_period, criterion_check
-from autonomy.selectors_grants import evidence_summary
 from autonomy.services import grant_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify

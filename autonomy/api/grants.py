@@ -7,9 +7,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from autonomy.evidence_words import evidence_summary
 from autonomy.models import AccountabilityModel, AutonomyGrant, Domain, GrantEvent, GrantStatus
 from autonomy.policies import can_manage_autonomy, grant_steps_for, grants_visible_to
-from autonomy.selectors_grants import evidence_summary, grant_get_for_change
+from autonomy.selectors_grants import grant_get_for_change
 from autonomy.services import grant_change
 from autonomy.workflows import GRANT_WORKFLOW
 from core.api.events import status_event_serializer

@@ -99,8 +99,8 @@ def test_no_school_has_results_from_before_it_opened(demo):
 def test_earned_grants_rest_on_the_rating_they_were_decided_on_and_one_has_slipped_since(demo):
     """A budget earned on last year's finance rating, its evidence the criterion as checked then; and one
     school rated 3 this year, below the criterion, for the nightly re-check to find."""
+    from autonomy.evidence_words import evidence_summary
     from autonomy.models import AutonomyGrant
-    from autonomy.selectors_grants import evidence_summary
 
     decided, latest = _year(1).label, _year(0).label
     grants = AutonomyGrant.objects.filter(autonomy__code="money.budget").select_related("school")
