@@ -32,6 +32,7 @@ from contracts.models import ContractStatus, Level
 from contracts.policies import can_take_contract_action, contracts_visible_to
 from schools.models import School
 from schools.policies import roles_of, schools_visible_to
+from support.selectors.caseloads import with_partnership_summary
 
 # Flags a school still owes an answer on: the improvement plan is due by the flag's deadline.
 AWAITING_PLAN = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
@@ -247,16 +248,18 @@ def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date)
 # --- The liaison's caseload -------------------------------------------------------------------------
 
 
-def caseload_for_liaison(*, user: AbstractBaseUser) -> QuerySet[School]:
-    """The schools the user is liaison for, with how many flags are live and the soonest deadline: the
-    schools with the nearest deadline first, those with no live flag after them by name."""
+def caseload_for_liaison(*, user: AbstractBaseUser, liaison: AbstractBaseUser | None = None) -> QuerySet[School]:
+    """The schools `liaison` (by default the user) is liaison for, as far as the user may see them, with how
+    many flags are live and the soonest deadline, the last contact and the next step agreed (support's
+    partnership log): the schools with the nearest deadline first, those with no live flag after them by
+    name. One query."""
     live = Q(flags__status__in=LIVE_FLAG_STATUSES)
-    return (
+    schools = (
         schools_visible_to(user)
-        .filter(liaison=user)
+        .filter(liaison=liaison or user)
         .annotate(live_flags=Count("flags", filter=live), next_deadline=Min("flags__deadline", filter=live))
-        .order_by(F("next_deadline").asc(nulls_last=True), "name", "pk")
     )
+    return with_partnership_summary(schools).order_by(F("next_deadline").asc(nulls_last=True), "name", "pk")
 
 
 NEXT_STEP = {
@@ -279,11 +282,14 @@ class CaseFlag:
         return self.due_words.endswith("overdue")
 
 
-def caseload_flags(*, user: AbstractBaseUser, today: datetime.date) -> list[CaseFlag]:
-    """The live flags of the user's caseload, soonest deadline first, with their school: one query."""
+def caseload_flags(
+    *, user: AbstractBaseUser, today: datetime.date, liaison: AbstractBaseUser | None = None
+) -> list[CaseFlag]:
+    """The live flags of `liaison`'s caseload (by default the user's), as far as the user may see them,
+    soonest deadline first, with their school: one query."""
     flags = (
         flags_visible_to(user)
-        .filter(school__liaison=user, status__in=LIVE_FLAG_STATUSES)
+        .filter(school__liaison=liaison or user, status__in=LIVE_FLAG_STATUSES)
         .select_related("school")
         .order_by("deadline", "school__name", "pk")
     )
