@@ -1,0 +1,126 @@
+"""The service surveys' forms: a cycle's dates and statements, a step on a cycle, a principal's answers, and
+the results' filter. They check shape; the services (support.services.surveys, survey_answers) check the rules."""
+
+from django import forms
+
+from core.forms import AccessibleFormMixin, expected_status_field
+from schools.models import SchoolYear
+from support.models import SCALE_MAX, SCALE_MIN, Department, SurveyStatus
+from support.services.surveys import DEFAULT_ITEMS, ITEM_TEXT, MAX_ITEMS, TERM_TEXT
+
+SCALE_WORDS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
+NO_EXPERIENCE = "none"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def item_field_name(number: int) -> str:
+    return f"item_{number}"
+
+
+class SurveyItemsForm(AccessibleFormMixin, forms.Form):
+    """The dates and up to six statements; a statement left empty is dropped."""
+
+    opens_on = forms.DateField(label="Opens on", widget=DATE)
+    closes_on = forms.DateField(label="Closes on", help_text="The last day principals may answer.", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_ITEMS + 1):
+            self.fields[item_field_name(number)] = forms.CharField(
+                label=f"Statement {number}", required=False, max_length=ITEM_TEXT
+            )
+
+    @classmethod
+    def initial_for(cls, cycle) -> dict:
+        initial = {"opens_on": cycle.opens_on, "closes_on": cycle.closes_on}
+        for item in cycle.items.all():
+            initial[item_field_name(item.position)] = item.text
+        return initial
+
+    def items(self) -> list[str]:
+        return [self.cleaned_data.get(item_field_name(n), "") for n in range(1, MAX_ITEMS + 1)]
+
+    def add_service_error(self, error) -> None:
+        """The service names `items[n]`; the form's field for it is `item_n`."""
+        for key, messages in error.fields.items():
+            name = key.replace("items[", "item_").rstrip("]")
+            self.add_error(name if name in self.fields else None, messages)
+        if not error.fields:
+            self.add_error(None, error.message)
+
+
+class SurveyCycleForm(SurveyItemsForm):
+    school_year = forms.ModelChoiceField(label="School year", queryset=SchoolYear.objects.order_by("-start_date"))
+    term = forms.CharField(label="Term", max_length=TERM_TEXT, help_text="As Fall or Spring.")
+    field_order = ["school_year", "term", "opens_on", "closes_on"]
+
+    @classmethod
+    def defaults(cls) -> dict:
+        return {item_field_name(n): text for n, text in enumerate(DEFAULT_ITEMS, start=1)}
+
+
+class SurveyStepForm(AccessibleFormMixin, forms.Form):
+    expected_status = expected_status_field(SurveyStatus.choices)
+
+
+def answer_field_name(department: str, position: int) -> str:
+    return f"{department}-{position}"
+
+
+class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
+    """One radio group per department and statement: 1 (strongly disagree) to 5 (strongly agree), or no
+    experience. Every group must be answered, so "no experience" is a choice, never a blank."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        choices = [(str(v), f"{v} {SCALE_WORDS[v]}") for v in range(SCALE_MIN, SCALE_MAX + 1)]
+        choices.append((NO_EXPERIENCE, "No experience"))
+        for department, name in Department.choices:
+            for item in self.items:
+                self.fields[answer_field_name(department, item.position)] = forms.ChoiceField(
+                    label=f"{name}: {item.text}",
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Choose an answer, or no experience."},
+                )
+
+    def groups(self) -> list[tuple[str, str, list]]:
+        """(department, its name, [(statement, bound field)]) for the template's fieldsets."""
+        return [
+            (department, name, [(item, self[answer_field_name(department, item.position)]) for item in self.items])
+            for department, name in Department.choices
+        ]
+
+    def answers(self) -> dict[str, dict[int, int | None]]:
+        data = self.cleaned_data
+        return {
+            department: {
+                item.position: None
+                if data[answer_field_name(department, item.position)] == NO_EXPERIENCE
+                else int(data[answer_field_name(department, item.position)])
+                for item in self.items
+            }
+            for department in Department.values
+        }
+
+    def add_service_error(self, error) -> None:
+        """The service names `answers[finance][2]`; the form's field for it is `finance-2`."""
+        for key, messages in error.fields.items():
+            name = key.replace("answers[", "").replace("][", "-").rstrip("]")
+            self.add_error(name if name in self.fields else None, messages)
+        if not error.fields:
+            self.add_error(None, error.message)
+
+
+class ResultsFilterForm(forms.Form):
+    """Which department and network to look at; anything else is refused naming the filter (400)."""
+
+    department = forms.ChoiceField(label="Department", required=False)
+    network = forms.ChoiceField(label="Network", required=False)
+
+    def __init__(self, *args, departments, networks: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Department.choices)
+        self.fields["department"].choices = [("", "Every department")] + [(d, labels[d]) for d in departments]
+        self.fields["network"].choices = [("", "The whole district")] + list(networks.items())

@@ -1,0 +1,123 @@
+"""A department's % positive across survey cycles as the numbers an inline SVG needs: no script, no chart
+library. Drawn the way accountability draws a benchmark's trend (a y axis with round ticks, the periods
+along the x axis, each value labelled at its point, the target as a labelled dashed line, and a table of
+the same figures on the page), but on a fixed 0–100 % scale; support may not import accountability, so the
+few lines of arithmetic live here. A cycle whose figure is suppressed is a gap in the line, and says so
+in the chart's description.
+"""
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 440, 210
+LEFT, TOP, BOTTOM = 44, 24, 34
+RIGHT = 76  # the target's label sits right of the plot
+EDGE_PAD = 30
+TICKS = (0, 25, 50, 75, 100)
+LABEL_ABOVE, LABEL_BELOW = -9, 19
+MAJOR_PERIODS = 3  # more cycles than this and a phone labels every other one
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    label: str
+    label_y: float
+    words: str
+    status: str  # "met" or "not_met"
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class PeriodLabel:
+    x: float
+    label: str
+    minor: bool
+
+
+@dataclass(frozen=True)
+class PercentChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    tick_x: int
+    period_y: int
+    target_label_x: int
+    values: list[str]  # polyline points of each unbroken run of shown values
+    targets: str
+    target_label: str
+    target_label_y: float
+    points: list[ChartPoint]
+    ticks: list[Tick]
+    periods: list[PeriodLabel]
+    description: str
+
+    @property
+    def any_not_met(self) -> bool:
+        return any(p.status == "not_met" for p in self.points)
+
+
+def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_words: str) -> PercentChart | None:
+    """`periods` oldest first: (label, whole percent or None where suppressed). None when nothing is shown."""
+    if not any(value is not None for _, value in periods):
+        return None
+    right = WIDTH - RIGHT
+    plot_bottom = HEIGHT - BOTTOM
+    inner_left, inner_right = LEFT + EDGE_PAD, right - EDGE_PAD
+
+    def x(i: int) -> float:
+        if len(periods) == 1:
+            return round((inner_left + inner_right) / 2, 1)
+        return round(inner_left + i * (inner_right - inner_left) / (len(periods) - 1), 1)
+
+    def y(value: float) -> float:
+        return round(TOP + (100 - value) / 100 * (plot_bottom - TOP), 1)
+
+    points, runs, run, words = [], [], [], []
+    for i, (label, value) in enumerate(periods):
+        if value is None:
+            words.append(f"{label}: {hidden_words.lower()}")
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        at = y(value)
+        status = "met" if value >= target else "not_met"
+        said = f"{label}: {value}% positive ({'target met' if status == 'met' else 'target not met'})"
+        words.append(said)
+        label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP else LABEL_ABOVE)
+        points.append(ChartPoint(x(i), at, f"{value}%", round(label_y, 1), said, status))
+        run.append(f"{x(i)},{at}")
+    if run:
+        runs.append(run)
+    target_y = y(target)
+    return PercentChart(
+        width=WIDTH,
+        height=HEIGHT,
+        plot_left=LEFT,
+        plot_right=right,
+        plot_top=TOP,
+        plot_bottom=plot_bottom,
+        tick_x=LEFT - 6,
+        period_y=plot_bottom + 20,
+        target_label_x=right + 6,
+        values=[" ".join(r) for r in runs if len(r) > 1],
+        targets=f"{LEFT},{target_y} {right},{target_y}",
+        target_label=f"{target}%",
+        target_label_y=target_y,
+        points=points,
+        ticks=[Tick(y(t), f"{t}%") for t in TICKS],
+        periods=[
+            PeriodLabel(x(i), label, len(periods) > MAJOR_PERIODS and (len(periods) - 1 - i) % 2 == 1)
+            for i, (label, _) in enumerate(periods)
+        ],
+        description="; ".join(words) + f". Target: {target}%.",
+    )

@@ -1,0 +1,16 @@
+"""Support's nightly work, thin: each task calls one idempotent service."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from support.services.surveys import survey_cycles_close_due
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
+def survey_cycles_close_nightly(today: str | None = None) -> dict:
+    """Close each open survey whose closing date has passed. `today` (ISO date) defaults to the district's
+    today. acks_late is safe: a second run finds no open cycle past its date and closes nothing."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return {"today": day.isoformat(), "closed": survey_cycles_close_due(today=day)}
