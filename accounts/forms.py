@@ -1,6 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+PASSWORDS_OFF = (
+    "Portal passwords are turned off for this district. Use “Sign in with your district account” on the login page."
+)
 
 
 class ApiTokenForm(forms.Form):
@@ -13,12 +19,18 @@ class ApiTokenForm(forms.Form):
 
 class LoginLengthMixin:
     """A username longer than any account's is the ordinary "wrong username or password", said before
-    authenticating: django-axes would otherwise try to record the attempt in a column too short for it."""
+    authenticating: django-axes would otherwise try to record the attempt in a column too short for it.
+
+    With LOCAL_PASSWORDS off, only the break-glass usernames (BREAK_GLASS_USERNAMES) may log in with a
+    password; anyone else is refused before the password is checked, so the form tells nothing about it.
+    Both the login page and the admin's login use this, so neither is a way around the switch."""
 
     def clean(self):
         username = self.data.get(self.add_prefix("username"), "")
         if len(username) > self.fields["username"].max_length:
             raise self.get_invalid_login_error()
+        if not settings.LOCAL_PASSWORDS and username not in settings.BREAK_GLASS_USERNAMES:
+            raise ValidationError(PASSWORDS_OFF, code="passwords_off")
         return super().clean()
 
 

@@ -41,3 +41,29 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class ExternalIdentity(models.Model):
+    """A portal account's identity at the district's identity provider: the issuer and its `sub` claim.
+
+    Users are matched by this pair, never by email after the first sign-in: an email can be reassigned at
+    the provider, a subject cannot. One subject per account and issuer, so a subject that changes for an
+    account is refused rather than linked a second time.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.URLField(max_length=300)
+    subject = models.CharField(max_length=255, help_text="The provider's stable `sub` claim for this person.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "district sign-in identity"
+        verbose_name_plural = "district sign-in identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_subject_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="external_identity_one_per_issuer"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.issuer}"

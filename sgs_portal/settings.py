@@ -5,6 +5,7 @@ developer's machine (SQLite, tasks run in-process). With DEBUG off the defaults 
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -207,6 +208,37 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- Single sign-on (OpenID Connect) through mozilla-django-oidc -----------------------------------
+# Off while OIDC_ISSUER_URL is empty: the product then signs in with portal passwords only, as before.
+# The provider's endpoints come from its discovery document (issuer + /.well-known/openid-configuration).
+OIDC_ISSUER_URL = env("OIDC_ISSUER_URL", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+# Shown under the button: "You will sign in at <name> and come back here" (e.g. "Google", "Microsoft").
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+# A first sign-in may link the one active account holding the provider's verified email; off, the
+# autonomy office links each district identity in the admin. Single sign-on never creates accounts.
+OIDC_MATCH_BY_EMAIL = env.bool("OIDC_MATCH_BY_EMAIL", default=False)
+# Off: nobody logs in with a portal password except the break-glass usernames (for when the provider is down).
+LOCAL_PASSWORDS = env.bool("LOCAL_PASSWORDS", default=True)
+BREAK_GLASS_USERNAMES = env.list("BREAK_GLASS_USERNAMES", default=[])
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)  # seconds for each call to the provider
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if OIDC_ISSUER_URL:
+    if not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        raise ImproperlyConfigured("OIDC_ISSUER_URL is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+    AUTHENTICATION_BACKENDS.append("accounts.sso.backend.DistrictOIDCBackend")
+    # Sign-out is a form whose answer redirects to the provider's end-session endpoint.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER_URL))
+    )
+if not LOCAL_PASSWORDS and not OIDC_ISSUER_URL:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS is off but OIDC_ISSUER_URL is not set: nobody could sign in.")
 
 # --- Email --------------------------------------------------------------------------------------
 if "EMAIL_URL" in env:

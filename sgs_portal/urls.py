@@ -23,6 +23,7 @@ urlpatterns = [
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("accounts.urls")),
+    path("", include("accounts.sso.urls")),
     path("", include("metrics.urls")),
     path("", include("autonomy.urls")),
     path("", include("budgeting.urls")),
