@@ -14,6 +14,9 @@ class District(TimeStampedModel):
     key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="America/Chicago")
+    sourced_id = models.CharField(
+        max_length=255, blank=True, help_text="The district's sourcedId in its OneRoster files, once imported."
+    )
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(key=1), name="district_only_one")]
@@ -130,10 +133,20 @@ class School(TimeStampedModel):
     opened_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Calendar year the school opened; new schools get exceptions."
     )
+    sourced_id = models.CharField(
+        max_length=255, blank=True, help_text="The school's sourcedId in the district's OneRoster files."
+    )
+    # A closed school keeps its rows (contracts, grants, results): it is marked, never deleted.
+    closed_on = models.DateField(null=True, blank=True, help_text="The day the roster closed the school.")
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name", "id"], name="school_name_id")]  # the overview's order
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sourced_id"], condition=~Q(sourced_id=""), name="school_sourced_id_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -149,6 +162,14 @@ class Role(models.TextChoices):
 
 
 SCHOOL_ROLES = (Role.PRINCIPAL, Role.SCHOOL_TEAM)
+
+
+class MembershipSource(models.TextChoices):
+    """Who keeps a membership: the roster import (added and ended by each import) or the autonomy office
+    (its own assignments, which no import touches)."""
+
+    ROSTER = "roster", "The district's roster"
+    DISTRICT = "district", "The autonomy office"
 DISTRICT_ROLES = (Role.LIAISON, Role.REVIEWER, Role.ADMIN, Role.VIEWER)
 
 
@@ -166,6 +187,7 @@ class Membership(TimeStampedModel):
     role = models.CharField(max_length=12, choices=Role.choices)
     school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
     function = models.CharField(max_length=12, choices=ReviewFunction.choices, blank=True, help_text="Reviewers only.")
+    source = models.CharField(max_length=8, choices=MembershipSource.choices, default=MembershipSource.DISTRICT)
 
     class Meta:
         constraints = [
@@ -211,3 +233,7 @@ class Membership(TimeStampedModel):
             errors["function"] = "Only reviewers have a function."
         if errors:
             raise ValidationError(errors)
+
+
+# The roster import's own tables (schools/roster/models.py), imported here so that Django finds them.
+from schools.roster.models import RosterImport, RosterPerson, RosterRoleMapping  # noqa: E402, F401
