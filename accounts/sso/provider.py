@@ -50,13 +50,13 @@ def _document_fetch() -> dict:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()
         document = response.json()
-    except requests.RequestException as error:
-        raise unreachable from error
-    except ValueError as error:  # not JSON
+    except ValueError as error:  # not JSON (requests' own decoding error is a ValueError too)
         raise ProviderUnavailable(
             "The district's sign-in service answered with something that is not its configuration. "
             "Ask the autonomy office to check the identity provider settings."
         ) from error
+    except requests.RequestException as error:
+        raise unreachable from error
     if not isinstance(document, dict) or not all(isinstance(document.get(key), str) for key in REQUIRED_ENDPOINTS):
         raise ProviderUnavailable(
             "The district's sign-in service's configuration is incomplete. Ask the autonomy office to check "
