@@ -1,0 +1,136 @@
+"""The autonomy office's roster import page: upload a .zip, see what it would change (a dry run, done in the
+background, the page following its progress), then apply it; and the mapping of OneRoster roles.
+
+Anybody but the autonomy office gets a 404, as on the other admin-only pages.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.errors import ApplicationError, Conflict, NotPermitted
+from schools.policies import autonomy_office
+from schools.roster.forms import RosterMappingForm, RosterUploadForm
+from schools.roster.imports import MAX_SHOWN, roster_import_confirm, roster_import_start
+from schools.roster.mapping import roster_mapping_read, roster_mapping_set
+from schools.roster.models import RosterImport
+
+COUNT_LABELS = {
+    "schools_created": "New schools",
+    "schools_updated": "Schools changed or reopened",
+    "schools_closed": "Schools closed",
+    "people_created": "New accounts",
+    "people_updated": "Accounts changed or reactivated",
+    "people_deactivated": "Accounts deactivated",
+    "memberships_added": "Roles added",
+    "memberships_ended": "Roles ended",
+    "people_not_imported": "People not imported (by the mapping)",
+}
+ACTION_WORDS = {
+    "create": "New",
+    "update": "Changed",
+    "close": "Closed",
+    "reopen": "Reopened",
+    "link": "Taken over",
+    "reactivate": "Reactivated",
+    "deactivate": "Deactivated",
+    "add": "Added",
+    "end": "Ended",
+}
+KIND_WORDS = {"district": "District", "school": "School", "person": "Account", "membership": "Role"}
+
+
+def _office_only(view):
+    @wraps(view)
+    def office_view(request, *args, **kwargs):
+        if not autonomy_office(request.user):
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return login_required(office_view)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_office_only
+def roster_import(request):
+    form, status = RosterUploadForm(), 200
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                run = roster_import_start(actor=request.user, file_name=upload.name, data=form.data_bytes)
+            except NotPermitted:  # the role was taken away since the check above
+                raise Http404("No such page.") from None
+            return redirect("schools:roster_import_detail", run.pk)
+        status = 400
+    return _render_page(request, form=form, status=status)
+
+
+@require_POST
+@_office_only
+def roster_mapping(request):
+    mapping = roster_mapping_read()
+    form = RosterMappingForm(request.POST, mapping=mapping)
+    if form.is_valid():
+        try:
+            roster_mapping_set(actor=request.user, mapping=form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "The roster mapping was saved. It applies to the next file you check.")
+            return redirect("schools:roster_import")
+    return _render_page(request, mapping_form=form, status=400)
+
+
+def _render_page(request, *, form=None, mapping_form=None, status=200):
+    mapping = roster_mapping_read()
+    context = {
+        "form": form or RosterUploadForm(),
+        "mapping_form": mapping_form or RosterMappingForm(mapping=mapping),
+        "imports": RosterImport.objects.select_related("created_by", "applied_by").defer("data")[:10],
+    }
+    return render(request, "schools/roster_import.html", context, status=status)
+
+
+@require_safe
+@_office_only
+def roster_import_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+@require_POST
+@_office_only
+def roster_import_apply(request, pk):
+    try:
+        roster_import_confirm(actor=request.user, import_id=pk)
+    except RosterImport.DoesNotExist:
+        raise Http404("No such import.") from None
+    except NotPermitted:
+        raise Http404("No such page.") from None
+    except Conflict as error:
+        return _render_detail(request, pk, refusal=error.message, status=409)
+    messages.success(request, "The changes are being applied.")
+    return redirect("schools:roster_import_detail", pk)
+
+
+def _render_detail(request, pk, *, refusal: str = "", status: int = 200):
+    run = get_object_or_404(RosterImport.objects.select_related("created_by", "applied_by").defer("data"), pk=pk)
+    context = {
+        "run": run,
+        "refusal": refusal,
+        "counts": [(label, run.counts.get(key, 0)) for key, label in COUNT_LABELS.items()],
+        "changes": [
+            {**change, "kind_words": KIND_WORDS[change["kind"]], "action_words": ACTION_WORDS[change["action"]]}
+            for change in run.changes
+        ],
+        "max_shown": MAX_SHOWN,
+    }
+    template = "schools/roster_import_detail.html"
+    if request.htmx:
+        template += "#import-status"
+    return render(request, template, context, status=status)
