@@ -135,6 +135,11 @@ class InterventionFlag(models.Model):
     opened_at = models.DateTimeField()
     condition_cleared_at = models.DateTimeField(null=True, blank=True)
     plan = models.TextField(blank=True)
+    # The intervention clock stops while central office has missed a commitment of the contract that bears
+    # on an autonomy this flag's benchmarks keep (accountability.services.evaluation.pauses): the flag is
+    # not raised and its deadline does not run; when it resumes, the deadline moves by the days it stood.
+    clock_paused_on = models.DateField(null=True, blank=True, help_text="The evaluation date the clock stopped.")
+    clock_pause_reason = models.TextField(blank=True, help_text="Which commitment central office missed.")
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -148,6 +153,13 @@ class InterventionFlag(models.Model):
 
     def __str__(self):
         return f"{self.school_id} {self.rule_key} ({self.status})"
+
+    @property
+    def paused_days_left(self) -> int | None:
+        """While the clock is paused: the days the school had left when it stopped, kept until it resumes."""
+        if self.clock_paused_on is None:
+            return None
+        return max((self.deadline - self.clock_paused_on).days, 0)
 
 
 class FlagEvent(StatusEvent):

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from autonomy.models import Autonomy, AutonomyGrant, Comparator
 from core.models import StatusEvent, TimeStampedModel
@@ -15,6 +15,7 @@ from metrics.fields import value_field
 from metrics.models import Metric
 from schools.models import School, SchoolYear
 from schools.periods import validate_school_year
+from support.models import Department, MilestoneKind
 
 
 class BenchmarkKind(models.TextChoices):
@@ -292,3 +293,100 @@ class ContractEvent(StatusEvent):
 
     class Meta(StatusEvent.Meta):
         pass
+
+
+class CommitmentMeasure(models.TextChoices):
+    """How a commitment of central office is judged (contracts.services.commitments_tracking)."""
+
+    DELIVERED_BY = "delivered_by", "Delivered by a date"
+    ANSWERED_WITHIN = "answered_within", "Requests answered within a number of days"
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Not decided yet"
+    MET = "met", "Met"
+    MET_LATE = "met_late", "Met late"
+    MISSED = "missed", "Missed"
+
+
+class ContractCommitment(models.Model):
+    """What central office promises the school in one contract version: a department, a measure and a date.
+
+    The contract binds both sides: a commitment of a department that the school's autonomy depends on
+    ("budget projections released by March 1" for the budget autonomy) and that central office misses
+    pauses the intervention clock of the benchmarks bound to that autonomy (accountability's nightly run).
+    Its content (department, text, measure, dates, autonomy) is part of the version, copied into an
+    amendment, compared between versions and printed; its tracking (status, delivery, evidence) is what the
+    nightly run and the department record against it, and is carried into the next version with it.
+    """
+
+    contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="commitments")
+    key = models.SlugField(max_length=60, help_text="Stable across versions; made from the text when added.")
+    position = models.PositiveSmallIntegerField(default=0)
+    department = models.CharField(max_length=20, choices=Department.choices)
+    text = models.CharField(max_length=200, help_text="The commitment in the district's words.")
+    measure = models.CharField(max_length=16, choices=CommitmentMeasure.choices)
+    due_on = models.DateField(help_text="Delivered by this date; or the last day of the period counted.")
+    period_start = models.DateField(
+        null=True, blank=True, help_text="Requests answered within N days: the first day of the period counted."
+    )
+    days = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Answered within this many days.")
+    business_days = models.BooleanField(default=True, help_text="Count business days (Monday to Friday).")
+    target_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The share of the school's requests answered in time, in percent."
+    )
+    milestone_kind = models.CharField(
+        max_length=12,
+        choices=MilestoneKind.choices,
+        blank=True,
+        help_text="Delivered by a date: taken from the district calendar's milestone of this kind, if set.",
+    )
+    autonomy = models.ForeignKey(
+        Autonomy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The autonomy this commitment bears on: missed, it pauses the clock of that autonomy's benchmarks.",
+    )
+    status = models.CharField(max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN)
+    delivered_on = models.DateField(null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delivery_note = models.TextField(blank=True, help_text="The department's evidence of delivery.")
+    evidence = models.JSONField(default=dict, blank=True, help_text="What decided the status, as the run found it.")
+    decided_on = models.DateField(null=True, blank=True, help_text="The evaluation date that decided the status.")
+
+    class Meta:
+        ordering = ["contract", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "key"], name="commitment_key_unique"),
+            models.CheckConstraint(condition=Q(status__in=CommitmentStatus.values), name="commitment_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(measure="answered_within")
+                | Q(days__gte=1, target_percent__gte=1, target_percent__lte=100, period_start__isnull=False),
+                name="commitment_answered_within_has_terms",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_start__lte=F("due_on")),
+                name="commitment_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_department_display()}: {self.text}"
+
+
+# What a commitment says, as a version's content (compared between versions, hashed when signed).
+COMMITMENT_TERMS = (
+    "department",
+    "text",
+    "measure",
+    "due_on",
+    "period_start",
+    "days",
+    "business_days",
+    "target_percent",
+    "milestone_kind",
+)

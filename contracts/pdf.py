@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from contracts.commitment_wording import commitment_sentence, commitment_status_words
 from contracts.models import PerformanceContract
 from contracts.wording import CLIMBING, LADDER_STEPS, benchmark_sentence, contract_ladder
 
@@ -74,6 +75,13 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
             story.append(_p(CLIMBING, small))
     if not ladder:
         story.append(_p("No intervention rule yet.", body))
+    story.append(_p("What central office commits to", styles["Heading2"]))
+    commitments = list(contract.commitments.all())
+    for commitment in commitments:
+        story.append(_p(f"• {commitment_sentence(commitment)}", body))
+        story.append(_p(f"Status: {commitment_status_words(commitment)}", small))
+    if not commitments:
+        story.append(_p("This contract lists no commitment of central office.", body))
     # The heading and the signature record stay on one page.
     story.append(KeepTogether([_p("Signatures", styles["Heading2"]), *_signature_tables(contract, body, small)]))
     story.append(Spacer(1, 10))

@@ -5,7 +5,14 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from autonomy.models import Autonomy
-from contracts.models import Benchmark, ContractTemplate, InterventionRule, PerformanceContract
+from contracts.models import (
+    COMMITMENT_TERMS,
+    Benchmark,
+    ContractCommitment,
+    ContractTemplate,
+    InterventionRule,
+    PerformanceContract,
+)
 from contracts.policies import contracts_visible_to
 from metrics.models import Metric
 from schools.models import SchoolYear
@@ -34,6 +41,7 @@ def _with_parts(contracts: QuerySet[PerformanceContract]) -> QuerySet[Performanc
         Prefetch("rules", queryset=InterventionRule.objects.select_related("benchmark__metric")),
         "grants__autonomy",
         "events__actor",
+        Prefetch("commitments", queryset=ContractCommitment.objects.select_related("autonomy")),
     )
 
 
@@ -142,7 +150,8 @@ def _benchmark_values(benchmark: Benchmark) -> dict:
 
 def contract_diff(*, old: PerformanceContract, new: PerformanceContract) -> dict[str, VersionDiff]:
     """What an amendment added, removed and changed: the autonomies it covers (by autonomy), its benchmarks
-    with their rating bands and bound autonomy (by key), and its intervention rules (by key)."""
+    with their rating bands and bound autonomy (by key), its intervention rules (by key), and central
+    office's commitments (by key)."""
     return {
         "autonomies": _diff(
             {g.autonomy.code: g for g in old.grants.all()},
@@ -155,4 +164,16 @@ def contract_diff(*, old: PerformanceContract, new: PerformanceContract) -> dict
             _benchmark_values,
         ),
         "rules": _diff({r.key: r for r in old.rules.all()}, {r.key: r for r in new.rules.all()}, _rule_values),
+        "commitments": _diff(
+            {c.key: c for c in old.commitments.all()},
+            {c.key: c for c in new.commitments.all()},
+            _commitment_values,
+        ),
     }
+
+
+def _commitment_values(commitment: ContractCommitment) -> dict:
+    """A commitment's terms (its tracking is no change to the agreement), the autonomy by its code."""
+    values = {name: getattr(commitment, name) for name in COMMITMENT_TERMS}
+    values["autonomy"] = commitment.autonomy.code if commitment.autonomy_id else ""
+    return values

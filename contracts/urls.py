@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import views, views_commitments
 
 app_name = "contracts"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/new/", views.contract_new, name="contract_new"),
     path("contracts/from-request/<int:request_pk>/", views.contract_from_request, name="contract_from_request"),
+    path("contracts/commitments/", views_commitments.commitment_list, name="commitment_list"),
+    path("contracts/commitments/<int:pk>/deliver/", views_commitments.commitment_deliver, name="commitment_deliver"),
+    path("contracts/<int:pk>/commitments/", views_commitments.contract_commitments, name="contract_commitments"),
+    path(
+        "contracts/<int:pk>/commitments/<slug:key>/",
+        views_commitments.contract_commitment_edit,
+        name="contract_commitment_edit",
+    ),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/print/", views.contract_print, name="contract_print"),
     path("contracts/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),

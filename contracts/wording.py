@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from autonomy.models import AccountabilityModel, Comparator
+from contracts.commitment_wording import commitment_lines, commitments_diff_words
 from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRule, Level
 
 COMPARATOR_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
@@ -193,7 +194,8 @@ def describe_diff(*, diff: dict, old, new) -> dict:
                 for key, changes in rules.changed
             ],
         },
-        "empty": autonomies.empty and benchmarks.empty and rules.empty,
+        "commitments": commitments_diff_words(diff["commitments"], names),
+        "empty": autonomies.empty and benchmarks.empty and rules.empty and diff["commitments"].empty,
     }
 
 
@@ -304,6 +306,7 @@ def contract_sections(contract) -> dict[str, list]:
         if benchmark.binding_grant_id:
             depends.setdefault(benchmark.binding_grant_id, []).append(benchmark.metric.name)
     return {
+        "commitments": commitment_lines(contract.commitments.all()),
         "grants": [
             GrantLine(
                 name=grant.autonomy.name,

@@ -96,6 +96,9 @@ def flag_escalate(
             raise_conflict(f"Somebody else changed this flag first: it is now at {_rung(flag.level)}.")
         if rung_is_top(flag.level):
             raise_conflict(TOP_RUNG_REFUSAL)
+        if flag.clock_paused_on:
+            # The contract binds both sides: while central office's side is missed, nobody climbs the ladder.
+            raise_conflict(f"{flag.clock_pause_reason} Raise it once central office has met it.")
         return rung_take(flag, flag.level + 1, as_of=today, rule=flag.rule)
 
     flag = _flag_step(

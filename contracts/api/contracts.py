@@ -15,6 +15,8 @@ from autonomy.models import AutonomyGrant, GrantStatus
 from contracts import services
 from contracts.models import (
     Benchmark,
+    CommitmentStatus,
+    ContractCommitment,
     ContractEvent,
     ContractStatus,
     ContractTemplate,
@@ -126,6 +128,41 @@ class InterventionRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CommitmentSerializer(serializers.ModelSerializer):
+    """A commitment of central office in this version, with its tracking: status, delivery, evidence."""
+
+    autonomy = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The autonomy it bears on: missed, it pauses the intervention clock of that autonomy's benchmarks.",
+    )
+    status = EnumField(CommitmentStatus, read_only=True)
+
+    class Meta:
+        model = ContractCommitment
+        fields = [
+            "key",
+            "position",
+            "department",
+            "text",
+            "measure",
+            "due_on",
+            "period_start",
+            "days",
+            "business_days",
+            "target_percent",
+            "milestone_kind",
+            "autonomy",
+            "status",
+            "delivered_on",
+            "delivery_note",
+            "evidence",
+            "decided_on",
+        ]
+        read_only_fields = fields
+
+
 class ContractGrantSerializer(serializers.ModelSerializer):
     autonomy = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="As people.hiring.")
     autonomy_name = serializers.CharField(source="autonomy.name", read_only=True)
@@ -146,6 +183,7 @@ class ContractDetailSerializer(ContractSerializer):
     )
     benchmarks = BenchmarkSerializer(many=True, read_only=True)
     rules = InterventionRuleSerializer(many=True, read_only=True)
+    commitments = CommitmentSerializer(many=True, read_only=True, help_text="Central office's commitments.")
     grants = ContractGrantSerializer(many=True, read_only=True, help_text="The autonomies this contract covers.")
     events = ContractEventSerializer(many=True, read_only=True, help_text="Who did what, oldest first.")
     content_sha256 = serializers.SerializerMethodField(
@@ -160,6 +198,7 @@ class ContractDetailSerializer(ContractSerializer):
             "template",
             "benchmarks",
             "rules",
+            "commitments",
             "grants",
             "events",
         ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from autonomy.models import HELD_STATUSES, AutonomyGrant, AutonomyRequest, RequestStatus
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
 from contracts.policies import can_manage_contracts
+from contracts.services.commitments import commitments_copy
 from contracts.services.steps import CONTRACT_STEPS, contract_lock
 from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict
@@ -61,6 +62,7 @@ def _copy_version(contract: PerformanceContract, *, actor, reason: str) -> Perfo
         rule.pk, rule.contract = None, amendment
         rule.benchmark = copies.get(rule.benchmark_id)
         rule.save()
+    commitments_copy(source=contract, target=amendment)
     CONTRACT_STEPS.created(amendment, actor=actor, action="amend", reason=reason).save()
     return amendment
 

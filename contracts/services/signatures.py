@@ -6,6 +6,9 @@ the version and its term, the summary and the reason for the version, the decisi
 grant's autonomy and model), the benchmarks and the intervention rules, each with every field that
 decides what is measured and what happens. It leaves out what changes without changing the agreement:
 ids, timestamps, the status, the signatures themselves and a grant's later life (revoked, expired).
+Central office's commitments are part of it too, under "commitments", present only when the version has
+any: a version signed before commitments existed hashes exactly as it did, so its signature still checks.
+A commitment's tracking (status, delivery) is its later life, not the agreement, and is left out.
 
 The serialization is JSON with keys sorted, no whitespace, ASCII only; numbers are decimal strings
 without trailing zeros ("45", not "45.0000"); lists are ordered by their stable key (benchmark and rule
@@ -29,7 +32,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from rest_framework.throttling import BaseThrottle
 
-from contracts.models import PerformanceContract
+from contracts.models import COMMITMENT_TERMS, PerformanceContract
 from core.errors import ApplicationError
 
 CONTENT_FORMAT = "sgs-contract-content/1"
@@ -53,7 +56,7 @@ def contract_content(contract: PerformanceContract) -> dict:
     benchmarks = sorted(contract.benchmarks.all(), key=lambda b: b.key)
     rules = sorted(contract.rules.all(), key=lambda r: r.key)
     grants = sorted(contract.grants.all(), key=lambda g: (g.autonomy.code, g.model))
-    return {
+    content = {
         "format": CONTENT_FORMAT,
         "school": contract.school.code,
         "lineage": str(contract.lineage),
@@ -95,6 +98,23 @@ def contract_content(contract: PerformanceContract) -> dict:
             for r in rules
         ],
     }
+    commitments = sorted(contract.commitments.all(), key=lambda c: c.key)
+    if commitments:
+        content["commitments"] = [
+            {
+                "key": c.key,
+                "position": c.position,
+                **{name: _plain(getattr(c, name)) for name in COMMITMENT_TERMS},
+                "autonomy": c.autonomy.code if c.autonomy_id else None,
+            }
+            for c in commitments
+        ]
+    return content
+
+
+def _plain(value):
+    """A commitment's term as JSON holds it: dates as ISO text."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 def contract_content_serialized(contract: PerformanceContract) -> bytes:
@@ -111,7 +131,7 @@ def contract_content_for_hashing(contract_id: int) -> PerformanceContract:
     return (
         PerformanceContract.objects.select_related("school", "term_start", "term_end")
         .prefetch_related("benchmarks__metric", "benchmarks__binding_grant__autonomy", "rules__benchmark")
-        .prefetch_related("grants__autonomy")
+        .prefetch_related("grants__autonomy", "commitments__autonomy")
         .get(pk=contract_id)
     )
 

@@ -25,7 +25,15 @@ from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_appl
 from accountability.services.measures import BenchmarkSpec, Outcome, measure, previous_periods
 from accountability.services.results import results_upsert
 from autonomy.services import grants_expire_ended
-from contracts.models import BENCHMARK_TERMS, Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
+from contracts.models import (
+    BENCHMARK_TERMS,
+    Benchmark,
+    BenchmarkKind,
+    CommitmentStatus,
+    ContractStatus,
+    PerformanceContract,
+)
+from contracts.services.commitments_tracking import commitments_missed, commitments_track
 from metrics.models import Direction, Observation
 from schools.models import School, SchoolYear
 
@@ -130,7 +138,23 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
     counts["benchmarks"] = len(current)
     for outcome in current.values():
         counts[outcome.status] += 1
-    flags, flag_changes = rules_apply(contracts, specs, outcomes, year=year, as_of=as_of, run=run)
+    # Central office's side of the contracts first: a commitment it missed pauses the clock of the
+    # benchmarks that keep the autonomy it bears on (accountability.services.evaluation.pauses).
+    commitments, decided = commitments_track(as_of=as_of, contracts=contracts)
+    changes += [
+        (contracts[c.contract_id].school_id, f"Commitment of central office {c.get_status_display().lower()}: {c.text}")
+        for c in decided
+        if c.status != CommitmentStatus.OPEN
+    ]
+    flags, flag_changes = rules_apply(
+        contracts,
+        specs,
+        outcomes,
+        year=year,
+        as_of=as_of,
+        run=run,
+        missed_commitments=commitments_missed(commitments),
+    )
     for key, value in flags.items():
         counts[key] += value
     changes += flag_changes

@@ -236,8 +236,16 @@ def notice_text(flag: InterventionFlag, consequences=()) -> str:
     lines = [flag.deficiency, f"Contract provision: {provision_quote(flag)}"]
     if consequences:
         lines.append("What this means for your autonomy: " + " ".join(c.sentence() for c in consequences))
+    if flag.clock_paused_on:
+        from accountability.services.evaluation.pauses import PAUSE_EFFECT  # pauses reads the ladder's models
+
+        lines.append(f"{flag.clock_pause_reason} {PAUSE_EFFECT}")
     lines.append(f"Expected remedy: {flag.remedy}")
-    if rung_has_deadline(flag.level):
+    if flag.clock_paused_on and rung_has_deadline(flag.level):
+        from accountability.services.evaluation.pauses import paused_deadline_words
+
+        lines.append(f"Deadline: {paused_deadline_words(flag)}")
+    elif rung_has_deadline(flag.level):
         lines.append(f"Deadline: {flag.deadline:%B %-d, %Y}")
     else:
         lines.append("Deadline: none; this is the last step of the contract's ladder.")

@@ -20,6 +20,7 @@ class FlagNotice:
     key: str  # what happened to the flag, unique per event: "level:4", "cured:2027-01-15"
     consequences: list[Consequence] = field(default_factory=list)
     cured: bool = False
+    lead: str = ""  # a first line before the notice: why it is sent again (the clock resumed)
 
 
 def flags_notify(notices: list[FlagNotice]) -> None:
@@ -40,6 +41,8 @@ def flags_notify(notices: list[FlagNotice]) -> None:
             title, body = f"{school.name}: autonomy cured", cure_notice_text(flag, notice.consequences)
         else:
             title, body = f"{school.name}: {rung_label(flag.level)}", notice_text(flag, notice.consequences)
+        if notice.lead:
+            body = f"{notice.lead}\n{body}"
         messages.append(
             (users, f"flag:{flag.pk}:{notice.key}", title, body, reverse("accountability:flag_detail", args=[flag.pk]))
         )

@@ -24,6 +24,7 @@ from accountability.services.evaluation.ladder import (
     rung_label,
 )
 from accountability.services.evaluation.notify import FlagNotice, flags_notify
+from accountability.services.evaluation.pauses import clock_pauses, flags_pause, flags_resume, pause_events
 from accountability.services.measures import RuleSpec, rule_holds
 from autonomy.models import GrantStatus
 from contracts.models import RULE_TERMS, Condition, InterventionRule, Level
@@ -31,13 +32,19 @@ from metrics.formatting import format_result, format_target
 from metrics.models import Metric
 
 
-def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[str, int], list[tuple[int, str]]]:
+def rules_apply(
+    contracts, specs, outcomes, *, year, as_of, run, missed_commitments=()
+) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Open, supersede, clear, cure and raise the flags the rules call for; the counts of what changed,
     and the changes themselves as (school id, what changed).
 
     One live flag per school and condition (a condition is the rule's kind and, for K in a row, its
     benchmark): of the rules of one condition that hold, the highest rung wins, and a live flag on a
     lower rung is raised to it rather than joined by a second flag.
+
+    A condition about benchmarks that keep an autonomy whose commitment central office missed
+    (`missed_commitments`) has its clock paused (accountability.services.evaluation.pauses): its flag is
+    opened or kept, never raised, and its rung is not carried out on the autonomy until the clock resumes.
     """
     counts = dict.fromkeys(RULE_COUNT_KEYS, 0)
     by_contract = defaultdict(list)
@@ -71,6 +78,7 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[s
     now = timezone.now()
     # The measures' names and units, for the notices: one query, and only when a flag opens or rises.
     metrics = Metric.objects.in_bulk({s.metric_id for s in specs}) if holding else {}
+    paused = clock_pauses(specs=specs, holding=holding, missed=list(missed_commitments))
     fresh = {
         key: _new_flag(
             rule,
@@ -84,28 +92,58 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[s
             metrics=metrics,
         )
         for key, (rule, evidence) in sorted(holding.items())
-        if key not in live or live[key].level < rule.level
+        if key not in live or (live[key].level < rule.level and key not in paused)
     }
+    for key, flag in fresh.items():
+        if key in paused:
+            flag.clock_paused_on, flag.clock_pause_reason = as_of, paused[key]
     new_flags = _flags_insert([flag for key, flag in fresh.items() if key not in live], now=now)
     FlagEvent.objects.bulk_create(
         FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags
     )
+    pause_events([f for f in new_flags if f.clock_paused_on], now=now)
     counts["flags_opened"] = len(new_flags)
+    stopped = flags_pause(
+        [(f, paused[key]) for key, f in live.items() if key in paused and f.clock_paused_on is None],
+        as_of=as_of,
+        now=now,
+    )
+    resumed = flags_resume(
+        [f for key, f in live.items() if key not in paused and f.clock_paused_on is not None], as_of=as_of, now=now
+    )
     superseded = _flags_supersede({live[key]: flag for key, flag in fresh.items() if key in live}, now=now)
     counts["flags_raised"] = len(superseded)
     cleared = [f for key, f in live.items() if key not in holding and f.condition_cleared_at is None]
     counts["flags_cleared"] = InterventionFlag.objects.filter(pk__in=[f.pk for f in cleared]).update(
         condition_cleared_at=now
     )
-    escalated = flags_escalate_overdue(live, holding, as_of=as_of, now=now, skip={f.pk for f in superseded})
+    # A paused clock holds the flag where it is: no rung climbed for a deadline that does not run.
+    held = {f.pk for key, f in live.items() if key in paused}
+    escalated = flags_escalate_overdue(live, holding, as_of=as_of, now=now, skip={f.pk for f in superseded} | held)
     counts["flags_raised"] += len(escalated)
     changes = [(f.school_id, f"Flag opened: {rung_label(f.level)} ({f.provision})") for f in new_flags]
     changes += [(f.school_id, f"Flag raised to {rung_label(f.level)} ({f.provision})") for f in superseded + escalated]
     changes += [(f.school_id, f"Condition cleared ({f.provision})") for f in cleared]
+    changes += [
+        (f.school_id, f"Intervention clock paused ({f.provision}): {f.clock_pause_reason}")
+        for f in stopped + [f for f in new_flags if f.clock_paused_on]
+    ]
+    changes += [(f.school_id, f"Intervention clock resumed ({f.provision}), deadline {f.deadline}") for f in resumed]
     in_cure = [f for f in cleared if f.level == Level.AT_RISK and as_of <= f.deadline]
-    _evidence_load(escalated + in_cure)
-    notices = []
+    # A resumed flag whose condition still holds has its rung carried out now: it was held while paused.
+    resumed_holding = [f for key, f in live.items() if f in resumed and key in holding]
+    _evidence_load(escalated + in_cure + resumed_holding)
+    notices = [FlagNotice(f, f"paused:{as_of.isoformat()}") for f in stopped]
+    for flag in resumed_holding:
+        consequences = grants_apply_rung(flag, as_of=as_of)
+        for consequence in consequences:
+            counts[GRANT_COUNTS[consequence.status]] += 1
+            changes.append((flag.school_id, f"{consequence.autonomy}: {GrantStatus(consequence.status).label.lower()}"))
+        notices.append(FlagNotice(flag, f"resumed:{as_of.isoformat()}", consequences, lead=RESUMED_LEAD))
     for flag in new_flags + superseded + escalated:
+        if flag.clock_paused_on:
+            notices.append(FlagNotice(flag, f"level:{flag.level}"))
+            continue  # the rung is held while the clock is paused
         consequences = grants_apply_rung(flag, as_of=as_of)
         for consequence in consequences:
             counts[GRANT_COUNTS[consequence.status]] += 1
@@ -132,6 +170,8 @@ def rules_apply(contracts, specs, outcomes, *, year, as_of, run) -> tuple[dict[s
     flags_notify(notices)
     return counts, changes
 
+
+RESUMED_LEAD = "The intervention clock resumes: central office has met the commitment that paused it."
 
 # The counts rules_apply adds to a run's; a grant moved by a rung is counted by its new status.
 RULE_COUNT_KEYS = (

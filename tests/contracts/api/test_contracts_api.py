@@ -41,7 +41,7 @@ LIST_KEYS = {
     "created_at",
     "updated_at",
 }
-DETAIL_KEYS = LIST_KEYS | {"content_sha256", "template", "benchmarks", "rules", "grants", "events"}
+DETAIL_KEYS = LIST_KEYS | {"content_sha256", "template", "benchmarks", "rules", "commitments", "grants", "events"}
 BENCHMARK_KEYS = {
     "key",
     "metric",
