@@ -225,12 +225,12 @@ def with_partnership_summary(schools: QuerySet[School]) -> QuerySet[School]:
 
 
 def partnership_log(*, user: AbstractBaseUser, school: School) -> QuerySet[PartnershipEntry]:
-    """The school's entries the user may read, newest first, with their liaison and focus tags: two queries
-    for a page of any length."""
+    """The school's entries the user may read, newest first, with their school, liaison and focus tags: two
+    queries for a page of any length."""
     return (
         partnership_entries_visible_to(user)
         .filter(school=school)
-        .select_related("liaison")
+        .select_related("liaison", "school")
         .prefetch_related(Prefetch("focus", queryset=FocusArea.objects.order_by("number")))
         .order_by("-on", "-pk")
     )

@@ -251,6 +251,45 @@ def test_the_liaisons_home_query_count_does_not_grow_with_the_caseload(
     assert len(response.context["flags"]) == 21
 
 
+def test_the_liaisons_home_shows_each_schools_last_contact_and_next_step_with_a_link_to_log_one(
+    make_member, client_for
+):
+    from support.services.partnership import Contact, partnership_entry_create
+
+    liaison = make_member(Role.LIAISON)
+    visited, quiet = SchoolFactory(liaison=liaison, name="Adams"), SchoolFactory(liaison=liaison, name="Banneker")
+    for days_ago, steps in ((9, "Share two model schedules."), (2, ""), (30, "An older step.")):
+        partnership_entry_create(
+            actor=liaison,
+            school=visited,
+            contact=Contact(
+                kind="visit",
+                on=in_days(-days_ago),
+                minutes=60,
+                next_steps=steps,
+                next_step_due=in_days(5) if steps else None,
+            ),
+        )
+
+    response = client_for(liaison).get(reverse("home"))
+    html = response.content.decode()
+
+    rows = {school.name: school for school in response.context["caseload"]}
+    # The last contact is the latest; the next step is the latest one agreed, even if a later contact agreed none.
+    assert (rows["Adams"].last_contact, rows["Adams"].next_step, rows["Adams"].next_step_due) == (
+        in_days(-2),
+        "Share two model schedules.",
+        in_days(5),
+    )
+    assert (rows["Banneker"].last_contact, rows["Banneker"].next_step) == (None, None)
+    assert f"<td>{written(in_days(-2))}</td>" in html
+    assert f'Share two model schedules. <span class="since">Due {written(in_days(5))}</span>' in html
+    assert "No contact logged" in html and "None agreed" in html
+    for school in (visited, quiet):
+        assert reverse("support:partnership_entry_add", args=[school.code]) in html
+        assert reverse("support:partnership_log", args=[school.code]) in html
+
+
 # --- Central office -------------------------------------------------------------------------------
 
 
