@@ -17,13 +17,15 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
+    # Single sign-on; its sign-out is Django's logout that also ends the district provider's session, so
+    # it answers /accounts/logout/ ahead of the line below (accounts/sso/urls.py).
+    path("", include("accounts.sso.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("accounts.urls")),
-    path("", include("accounts.sso.urls")),
     path("", include("metrics.urls")),
     path("", include("autonomy.urls")),
     path("", include("budgeting.urls")),

@@ -1,7 +1,12 @@
 """Single sign-on's switches: nothing of it while OIDC_ISSUER_URL is empty; a provider that cannot be
 reached or answers nonsense is a clear page; LOCAL_PASSWORDS off leaves passwords to break-glass admins."""
 
+import json
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -15,6 +20,43 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"
 BUTTON = "Sign in with your district account"
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+READ_SETTINGS = (
+    "import json; from sgs_portal import settings as s; "
+    "print(json.dumps([s.AUTHENTICATION_BACKENDS, s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']]))"
+)
+
+
+def settings_read(**environment):
+    """The settings module as a deployment with this environment reads it (a fresh interpreter)."""
+    env = {**os.environ, "SECRET_KEY": "x", **environment}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-c", READ_SETTINGS], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_issuer_in_the_environment_turns_single_sign_on_on():
+    result = settings_read(
+        OIDC_ISSUER_URL="https://login.microsoftonline.com/tenant-id/v2.0",
+        OIDC_CLIENT_ID="portal",
+        OIDC_CLIENT_SECRET="secret",
+    )
+    backends, form_action = json.loads(result.stdout)
+    assert backends[-1] == "accounts.sso.backend.DistrictOIDCBackend"
+    # The header's sign-out form is answered with a redirect to the provider: the CSP must allow it.
+    assert form_action == ["'self'", "https://login.microsoftonline.com"]
+    backends, form_action = json.loads(settings_read(OIDC_ISSUER_URL="").stdout)
+    assert "accounts.sso.backend.DistrictOIDCBackend" not in backends and form_action == ["'self'"]
+
+
+def test_settings_refuse_to_start_half_configured():
+    no_secret = settings_read(OIDC_ISSUER_URL="https://accounts.google.com", OIDC_CLIENT_ID="portal")
+    assert no_secret.returncode != 0 and "set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too" in no_secret.stderr
+    nobody = settings_read(OIDC_ISSUER_URL="", LOCAL_PASSWORDS="off")
+    assert nobody.returncode != 0 and "nobody could sign in" in nobody.stderr
 
 
 def test_without_an_issuer_there_is_no_single_sign_on(client):
