@@ -102,7 +102,8 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
             userinfo = self.get_userinfo(access_token, id_token, payload)
             if isinstance(userinfo, dict) and userinfo.get("sub") == claims.get("sub"):
                 claims.update({key: userinfo[key] for key in ("email", "email_verified") if key in userinfo})
-        return external_identity_sign_in(issuer=claims["iss"], claims=claims)
+        # Stored without a trailing slash, as sso_link stores it: some providers' issuers end in one.
+        return external_identity_sign_in(issuer=claims["iss"].rstrip("/"), claims=claims)
 
     def get_user(self, user_id):
         user = super().get_user(user_id)

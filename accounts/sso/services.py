@@ -106,3 +106,26 @@ def external_identity_sign_in(*, issuer: str, claims: dict):
         identity.last_sign_in_at = timezone.now()
         identity.save(update_fields=["last_sign_in_at"])
     return user
+
+
+def external_identity_link(*, user, issuer: str, subject: str, replace: bool = False) -> ExternalIdentity:
+    """The autonomy office links a district identity to an account by hand (where OIDC_MATCH_BY_EMAIL is
+    off, or to settle a refusal). Replacing an account's subject is an explicit choice, never a default."""
+    issuer, subject = issuer.rstrip("/"), subject.strip()
+    if not issuer or not subject:
+        raise SignInRefused("Give both the issuer and the subject (the provider's `sub` claim).")
+    with transaction.atomic():
+        taken = ExternalIdentity.objects.select_for_update().filter(issuer=issuer, subject=subject).first()
+        if taken is not None and taken.user_id != user.pk:
+            raise SignInRefused(f"That district identity is already linked to the account “{taken.user}”.")
+        if taken is not None:
+            return taken
+        current = ExternalIdentity.objects.select_for_update().filter(user=user, issuer=issuer).first()
+        if current is not None and not replace:
+            raise SignInRefused(
+                f"The account “{user}” is already linked to the subject “{current.subject}” at this issuer; "
+                "replace it explicitly if the person's identity at the provider has changed."
+            )
+        if current is not None:
+            current.delete()
+        return ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)

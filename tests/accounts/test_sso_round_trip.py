@@ -186,3 +186,10 @@ def test_sign_out_after_a_password_login_stays_in_the_portal(client, sso_on, ada
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert signed_in_as(client) is None
+
+
+def test_a_next_address_on_another_site_is_not_followed(client, sso_on, ada):
+    ExternalIdentity.objects.create(user=ada, issuer=sso_on.issuer, subject="1")
+    response, _ = sso_sign_in(client, sso_on, next_url="https://elsewhere.example/phish")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert signed_in_as(client) == str(ada.pk)

@@ -2,8 +2,11 @@
 claims here stand for an ID token whose signature, issuer, audience and expiry already checked out
 (tests/accounts/test_sso_round_trip.py proves those checks against the real provider)."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from accounts.models import ExternalIdentity
 from accounts.sso.services import SignInRefused, external_identity_sign_in
@@ -93,3 +96,25 @@ def test_an_email_that_belongs_to_another_account_is_refused():
 def test_a_token_without_a_subject_is_refused(match_by_email):
     UserFactory(email=EMAIL)
     assert "did not identify you" in refused(claims(sub=""))
+
+
+def test_the_office_links_an_identity_by_hand_and_replaces_it_only_when_told():
+    grace, alan = UserFactory(username="grace"), UserFactory(username="alan")
+    call_command("sso_link", "grace", "subject-1", issuer=ISSUER + "/", stdout=StringIO())
+    assert external_identity_sign_in(issuer=ISSUER, claims=claims()) == grace
+
+    with pytest.raises(CommandError, match="already linked to the account “grace”"):
+        call_command("sso_link", "alan", "subject-1", issuer=ISSUER)
+    with pytest.raises(CommandError, match="replace it explicitly"):
+        call_command("sso_link", "grace", "subject-2", issuer=ISSUER)
+    call_command("sso_link", "grace", "subject-2", issuer=ISSUER, replace=True, stdout=StringIO())
+    assert list(ExternalIdentity.objects.values_list("user", "subject")) == [(grace.pk, "subject-2")]
+    assert not alan.external_identities.exists()
+
+
+def test_linking_needs_an_issuer_and_an_existing_account(settings):
+    settings.OIDC_ISSUER_URL = ""
+    with pytest.raises(CommandError, match="not configured"):
+        call_command("sso_link", "grace", "subject-1")
+    with pytest.raises(CommandError, match="No portal account"):
+        call_command("sso_link", "nobody", "subject-1", issuer=ISSUER)
