@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from core.api.fields import ID_REGEX, EnumField, StrictCharField, StrictInputSerializer
+from core.api.fields import ID_REGEX, EnumField, StrictInputSerializer
 from core.api.steps import valid_input
 from core.errors import NotPermitted
 from core.policies import require
@@ -65,7 +65,6 @@ class ResultsSerializer(serializers.Serializer):
 
 
 class AnswerInput(StrictInputSerializer):
-    school = StrictCharField(max_length=20, help_text="The code of the school you answer for.")
     answers = serializers.JSONField(
         help_text='By department, then statement number: 1 to 5, or null for no experience, as {"finance": {"1": 4}}.'
     )
@@ -113,13 +112,14 @@ class SurveyCycleViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ResultsSerializer({"cycle": cycle.pk, "minimum": results.minimum, "rows": rows}).data)
 
     @extend_schema(request=AnswerInput, responses={201: None})
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        """Your school's answers, once: kept without your name or your school's."""
-        data = valid_input(AnswerInput, request)
-        school = school_get_for_user(user=request.user, code=data["school"])
+    @action(detail=True, methods=["post"], url_path=r"schools/(?P<code>[A-Za-z0-9_.-]{1,20})/answer")
+    def answer(self, request, pk=None, code=None):
+        """Your school's answers, once: kept without your name or your school's. Who may answer is asked
+        before the body is read: another school is 404, anyone but its principal 403, a closed cycle 409."""
+        school = school_get_for_user(user=request.user, code=code)
         cycle = self.get_object()
         require(can_answer_survey(request.user, cycle, school, today=timezone.localdate()))
+        data = valid_input(AnswerInput, request)
         survey_answer_submit(actor=request.user, cycle=cycle, school=school, answers=data["answers"])
         return Response({"detail": f"Your answers to the {cycle} survey are in."}, status=status.HTTP_201_CREATED)
 
