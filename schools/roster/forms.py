@@ -35,7 +35,7 @@ class RosterUploadForm(AccessibleFormMixin, forms.Form):
         return upload
 
 
-CHOICES = [(NOT_MAPPED, "Not mapped: a file with it is refused"), *PortalRole.choices]
+CHOICES = [(NOT_MAPPED, "Not mapped (refused)"), *PortalRole.choices]
 
 
 class RosterMappingForm(AccessibleFormMixin, forms.Form):

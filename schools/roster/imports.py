@@ -19,7 +19,7 @@ from schools.policies import autonomy_office
 from schools.roster.apply import roster_plan_apply
 from schools.roster.changes import Plan
 from schools.roster.models import RosterImport, RosterImportStatus
-from schools.roster.parse import RosterRefused, roster_files_unzip, roster_parse
+from schools.roster.parse import RosterError, RosterRefused, roster_files_unzip, roster_parse
 from schools.roster.plan import roster_plan
 
 # The page shows the first changes and bad rows of a file set; the command prints them all.
@@ -41,10 +41,20 @@ def roster_import_files(
     SQLite writes one transaction at a time anyway).
     """
     today = today or timezone.localdate()
-    roster = roster_parse(files=files, today=today)
+    try:
+        roster, errors = roster_parse(files=files, today=today), []
+    except RosterRefused as refused:
+        if refused.roster is None:  # a file could not be read at all: its rows cannot be checked further
+            raise
+        roster, errors = refused.roster, refused.errors  # the sound rows are still checked against the portal
     with transaction.atomic():
         District.objects.select_for_update().first()
-        plan = roster_plan(roster=roster, today=today)
+        try:
+            plan = roster_plan(roster=roster, today=today)
+        except RosterRefused as refused:
+            errors = errors + refused.errors
+        if errors:
+            raise RosterRefused(sorted(errors, key=_file_order))
         if expected_digest and plan.digest != expected_digest:
             raise RosterStale(
                 "The portal changed since these files were checked, so what would be applied is not what you "
@@ -109,6 +119,13 @@ def roster_import_apply(*, import_id: int) -> RosterImport:
     run.status, run.data = RosterImportStatus.APPLIED, b""  # applied: the file is no longer needed
     _record_plan(run, plan)
     return run
+
+
+FILE_ORDER = {"manifest.csv": 0, "orgs.csv": 1, "users.csv": 2, "roles.csv": 3}
+
+
+def _file_order(error: RosterError) -> tuple[int, int]:
+    return FILE_ORDER.get(error.file, 9), error.line or 0
 
 
 def _record_plan(run: RosterImport, plan: Plan) -> None:

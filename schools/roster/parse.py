@@ -58,11 +58,14 @@ class RosterError:
 
 
 class RosterRefused(Exception):
-    """The file set is refused whole; `errors` names every problem found."""
+    """The file set is refused whole; `errors` names every problem found. `roster` holds the sound rows
+    when every file could be read, so that the rows are also checked against the portal and all the
+    problems are listed at once."""
 
-    def __init__(self, errors: list[RosterError]):
+    def __init__(self, errors: list[RosterError], *, roster: "Roster | None" = None):
         super().__init__(f"{len(errors)} problem(s) in the roster files")
         self.errors = errors
+        self.roster = roster
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class Roster:
     modes: dict[str, str]  # orgs, users, roles → bulk, delta or absent
     orgs: list[Org]
     people: list[Person]
+    # The sourcedIds of rows refused here: the plan does not report again what points at them.
+    skipped: set[str] = field(default_factory=set)
 
 
 # --- the files ------------------------------------------------------------------------------------------
@@ -149,13 +154,17 @@ def roster_parse(*, files: dict[str, bytes], today: datetime.date) -> Roster:
     if manifest is None:
         raise RosterRefused(errors)
     version, modes = manifest
-    orgs = _orgs(files, errors) if modes["orgs"] != "absent" else []
-    people = _users(files, version, errors) if modes["users"] != "absent" else []
-    if version == "1.2" and modes["users"] != "absent":
-        _roles(files, people, today, errors)
+    roster = Roster(version=version, modes=modes, orgs=[], people=[])
+    readable = True
+    if modes["orgs"] != "absent":
+        readable &= _orgs(files, roster, errors)
+    if modes["users"] != "absent":
+        readable &= _users(files, roster, errors)
+        if version == "1.2":
+            readable &= _roles(files, roster, today, errors)
     if errors:
-        raise RosterRefused(errors)
-    return Roster(version=version, modes=modes, orgs=orgs, people=people)
+        raise RosterRefused(errors, roster=roster if readable else None)
+    return roster
 
 
 def _manifest(files: dict[str, bytes], errors: list[RosterError]) -> tuple[str, dict[str, str]] | None:
@@ -274,10 +283,11 @@ def _common(name: str, line: int, row: dict[str, str], seen: dict[str, int], err
     return ok
 
 
-def _orgs(files: dict[str, bytes], errors: list[RosterError]) -> list[Org]:
+def _orgs(files: dict[str, bytes], roster: Roster, errors: list[RosterError]) -> bool:
+    """The sound rows of orgs.csv onto the roster; False when the file cannot be read at all."""
     name = "orgs.csv"
     table = _table(files, name, ORGS_COLUMNS, REQUIRED["orgs"], errors)
-    orgs, seen = [], {}
+    seen: dict[str, int] = {}
     for line, row in table or []:
         ok = _common(name, line, row, seen, errors)
         if not row["name"] and row["status"] != "tobedeleted":
@@ -287,14 +297,17 @@ def _orgs(files: dict[str, bytes], errors: list[RosterError]) -> list[Org]:
             errors.append(RosterError(name, line, f"type is {row['type']!r}; write one of {', '.join(ORG_TYPES)}"))
             ok = False
         if ok:
-            orgs.append(Org(row["sourcedId"], row["status"], row["name"], row["type"], row["identifier"], line))
-    return orgs
+            roster.orgs.append(Org(row["sourcedId"], row["status"], row["name"], row["type"], row["identifier"], line))
+        else:
+            roster.skipped.add(row["sourcedId"])
+    return table is not None
 
 
-def _users(files: dict[str, bytes], version: str, errors: list[RosterError]) -> list[Person]:
-    name = "users.csv"
+def _users(files: dict[str, bytes], roster: Roster, errors: list[RosterError]) -> bool:
+    """The sound rows of users.csv onto the roster; False when the file cannot be read at all."""
+    name, version = "users.csv", roster.version
     table = _table(files, name, USERS_COLUMNS[version], REQUIRED[f"users.{version}"], errors)
-    people, seen = [], {}
+    seen: dict[str, int] = {}
     for line, row in table or []:
         ok = _common(name, line, row, seen, errors)
         enabled = row["enabledUser"].lower()
@@ -326,20 +339,24 @@ def _users(files: dict[str, bytes], version: str, errors: list[RosterError]) -> 
                 ok = False
             person.roles = [RoleAt(org, row["role"], True, name, line) for org in orgs]
         if ok:
-            people.append(person)
-    return people
+            roster.people.append(person)
+        else:
+            roster.skipped.add(row["sourcedId"])
+    return table is not None
 
 
-def _roles(files: dict[str, bytes], people: list[Person], today: datetime.date, errors: list[RosterError]) -> None:
-    """1.2's roles.csv, each role held today added to its person."""
+def _roles(files: dict[str, bytes], roster: Roster, today: datetime.date, errors: list[RosterError]) -> bool:
+    """1.2's roles.csv, each role held today added to its person; False when the file cannot be read."""
     name = "roles.csv"
     table = _table(files, name, ROLES_COLUMNS, REQUIRED["roles"], errors)
-    by_id = {person.sourced_id: person for person in people}
+    by_id = {person.sourced_id: person for person in roster.people}
     seen: dict[str, int] = {}
     for line, row in table or []:
         ok = _common(name, line, row, seen, errors)
         person = by_id.get(row["userSourcedId"])
-        if person is None:
+        if person is None and row["userSourcedId"] in roster.skipped:
+            ok = False  # its person's row is refused already
+        elif person is None:
             errors.append(RosterError(name, line, f"userSourcedId {row['userSourcedId']!r} is not in users.csv"))
             ok = False
         if row["roleType"] not in ("primary", "secondary"):
@@ -360,3 +377,4 @@ def _roles(files: dict[str, bytes], people: list[Person], today: datetime.date, 
         if (dates["beginDate"] and dates["beginDate"] > today) or (dates["endDate"] and dates["endDate"] < today):
             continue  # not held today
         person.roles.append(RoleAt(row["orgSourcedId"], row["role"], row["roleType"] == "primary", name, line))
+    return table is not None

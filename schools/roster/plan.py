@@ -96,7 +96,7 @@ class _Builder:
         district = self.district
         if district is None:
             self.plan.district = {"pk": None, "name": org.name[:200], "sourced_id": org.sourced_id}
-            self.plan.changes.append(Change("district", "create", org.name, "the portal's district"))
+            self.plan.changes.append(Change("district", "create", org.name, "the district this portal serves"))
         elif district.sourced_id and district.sourced_id != org.sourced_id:
             self._error(
                 "orgs.csv",
@@ -131,7 +131,7 @@ class _Builder:
         name = org.name[:200]
         if school is None:
             self.plan.schools_create.append({"sourced_id": org.sourced_id, "code": code, "name": name})
-            detail = f"code {code}; grade band {NEW_SCHOOL_GRADE_BAND.label} until you set it (files carry none)"
+            detail = f"code {code}; grade band {NEW_SCHOOL_GRADE_BAND.label} until you correct it (the files give none)"
             self.plan.changes.append(Change("school", "create", name, detail))
             return "school"
         fields = {
@@ -207,6 +207,8 @@ class _Builder:
                 )
                 continue
             kind = self.orgs.get(role.org)
+            if kind is None and role.org in self.roster.skipped:
+                continue  # the org's own row is refused already
             if kind is None:
                 self._error(role.file, role.line, f"org {role.org!r} is not in orgs.csv nor in the portal")
                 continue
@@ -258,8 +260,8 @@ class _Builder:
 
     def _deactivate(self, account: dict, why: str, fields: dict | None = None) -> None:
         self.plan.people_update.append((account["id"], {**(fields or {}), "is_active": False}))
-        name = f"{account['first_name']} {account['last_name']}".strip() or account["username"]
-        self.plan.changes.append(Change("person", "deactivate", name, f"{why}; signed out, the account is kept"))
+        detail = f"{why}; signed out, the account is kept"
+        self.plan.changes.append(Change("person", "deactivate", _account_name(account), detail))
 
     # --- memberships ------------------------------------------------------------------------------------
 
@@ -284,6 +286,8 @@ class _Builder:
         for row in self.memberships:  # an account taken over answers to its sourcedId from now on
             sid = row["user__roster_person__sourced_id"] or linked.get(row["user_id"])
             row["user__roster_person__sourced_id"] = sid
+        people = {row["id"]: _account_name(row) for row in self.accounts}
+        people |= {person.sourced_id: _name(person) for person in self.roster.people}
         held = {}
         for row in self.memberships:
             sid = row["user__roster_person__sourced_id"]
@@ -292,13 +296,15 @@ class _Builder:
             ends = row["source"] == MembershipSource.ROSTER and key[0] in self.in_scope
             if ends and (row["role"], row["school__sourced_id"]) not in wanted.get(key[0], set()):
                 self.plan.memberships_end.append((row["id"], row["user_id"]))
-                self.plan.changes.append(Change("membership", "end", _role(row["role"]), _at(names, key[2])))
+                what = f"{_role(row['role'])} {_at(names, key[2])}"
+                self.plan.changes.append(Change("membership", "end", people.get(row["user_id"], ""), what))
         ending = {membership_id for membership_id, _ in self.plan.memberships_end}
         for sid, roles in sorted(wanted.items()):
             for role, school in sorted(roles):
                 if (sid, role, school) not in held:
                     self.plan.memberships_add.append((sid, role, school))
-                    self.plan.changes.append(Change("membership", "add", _role(role), _at(names, school) + f" ({sid})"))
+                    what = f"{_role(role)} {_at(names, school)}"
+                    self.plan.changes.append(Change("membership", "add", people.get(sid, sid), what))
         self._principal_conflicts(wanted, ending, names)
 
     def _principal_conflicts(self, wanted: dict, ending: set[int], names: dict) -> None:
@@ -344,6 +350,10 @@ def _fields(person: Person) -> dict:
 
 def _name(person: Person) -> str:
     return f"{person.first_name} {person.last_name}".strip() or person.username
+
+
+def _account_name(account: dict) -> str:
+    return f"{account['first_name']} {account['last_name']}".strip() or account["username"]
 
 
 def _role(role: str) -> str:

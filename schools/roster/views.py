@@ -30,18 +30,22 @@ COUNT_LABELS = {
     "memberships_ended": "Roles ended",
     "people_not_imported": "People not imported (by the mapping)",
 }
-ACTION_WORDS = {
-    "create": "New",
-    "update": "Changed",
-    "close": "Closed",
-    "reopen": "Reopened",
-    "link": "Taken over",
-    "reactivate": "Reactivated",
-    "deactivate": "Deactivated",
-    "add": "Added",
-    "end": "Ended",
+# What a change is, in the words of the page's first column: (kind, action) → words.
+CHANGE_WORDS = {
+    ("district", "create"): "New district",
+    ("district", "update"): "District linked",
+    ("school", "create"): "New school",
+    ("school", "update"): "School changed",
+    ("school", "close"): "School closed",
+    ("school", "reopen"): "School reopened",
+    ("person", "create"): "New account",
+    ("person", "link"): "Account taken over",
+    ("person", "update"): "Account changed",
+    ("person", "reactivate"): "Account reactivated",
+    ("person", "deactivate"): "Account deactivated",
+    ("membership", "add"): "Role added",
+    ("membership", "end"): "Role ended",
 }
-KIND_WORDS = {"district": "District", "school": "School", "person": "Account", "membership": "Role"}
 
 
 def _office_only(view):
@@ -124,10 +128,7 @@ def _render_detail(request, pk, *, refusal: str = "", status: int = 200):
         "run": run,
         "refusal": refusal,
         "counts": [(label, run.counts.get(key, 0)) for key, label in COUNT_LABELS.items()],
-        "changes": [
-            {**change, "kind_words": KIND_WORDS[change["kind"]], "action_words": ACTION_WORDS[change["action"]]}
-            for change in run.changes
-        ],
+        "changes": [{**change, "words": CHANGE_WORDS[change["kind"], change["action"]]} for change in run.changes],
         "max_shown": MAX_SHOWN,
     }
     template = "schools/roster_import_detail.html"

@@ -190,14 +190,26 @@ def test_every_bad_row_is_listed_not_only_the_first():
     files = with_line(files, "users.csv", USER_ROW.format(role="proctor", username="np"))
     files = replaced(files, "orgs.csv", ",school,S102,", ",campus,S102,")
     errors = refused(files)
-    assert {(file, line) for file, line, _ in errors} == {("users.csv", 5), ("orgs.csv", 4)}
-    # The rows checked against the portal are checked once the files themselves are sound.
-    errors = refused(replaced(files, "orgs.csv", ",campus,S102,", ",school,S102,"))
-    assert {(file, line) for file, line, _ in errors} == {("users.csv", 5)}
-    errors = refused(
-        replaced(replaced(files, "orgs.csv", ",campus,", ",school,"), "users.csv", "u-004,,,yes", "u-004,,,true")
-    )
-    assert {(file, line) for file, line, _ in errors} == {("users.csv", 7), ("users.csv", 14)}
+    # The rows' own problems and those found against the portal, all at once, file by file and line by line.
+    assert [(file, line) for file, line, _ in errors] == [
+        ("orgs.csv", 4),
+        ("users.csv", 5),
+        ("users.csv", 7),
+        ("users.csv", 14),
+    ]
+
+
+def test_what_points_at_a_refused_row_is_not_refused_again():
+    files = replaced(V11, "orgs.csv", ",school,S103,", ",campus,S103,")  # Washington's row is refused…
+    errors = refused(files)
+    assert [(file, line) for file, line, _ in errors] == [("orgs.csv", 5)]  # …not the people at it too
+    errors = refused(replaced(V12, "users.csv", "u-013,active,2026-06-01T00:00:00.000Z,true", "u-013,active,,maybe"))
+    assert [(file, line) for file, line, _ in errors] == [("users.csv", 5)]  # nor bkim's role in roles.csv
+
+
+def test_a_file_that_cannot_be_read_stops_the_checks_there():
+    errors = refused(replaced(V11, "orgs.csv", "sourcedId,status", "id,status"))
+    assert [(file, line) for file, line, _ in errors] == [("orgs.csv", 1)]  # not every user's unknown org
 
 
 def test_a_role_mapped_to_ignore_is_accepted_and_not_imported():
