@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ExternalIdentity
+from accounts.sso.views import STATE_LIFETIME_SECONDS
 from tests.factories import UserFactory
 from tests.oidc_provider import modes
 
@@ -97,10 +98,11 @@ def test_the_same_callback_twice_is_refused(client, sso_on, ada):
     ExternalIdentity.objects.create(user=ada, issuer=sso_on.issuer, subject="1")
     first, back = sso_sign_in(client, sso_on)
     assert first.status_code == 302
-    client.post(reverse("logout"))
-    again = client.get(back)
+    again = client.get(back)  # the state is spent before the code reaches the provider a second time
     assert again.status_code == 400
     assert "already been used or has expired" in again.content.decode()
+    client.post(reverse("logout"))
+    assert client.get(back).status_code == 400
     assert signed_in_as(client) is None
 
 
@@ -193,3 +195,17 @@ def test_a_next_address_on_another_site_is_not_followed(client, sso_on, ada):
     response, _ = sso_sign_in(client, sso_on, next_url="https://elsewhere.example/phish")
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert signed_in_as(client) == str(ada.pk)
+
+
+def test_a_sign_in_left_too_long_at_the_provider_starts_again(client, sso_on, ada):
+    ExternalIdentity.objects.create(user=ada, issuer=sso_on.issuer, subject="1")
+    start = sso_start(client)
+    back = sso_on.sign_in_and_authorize(sso_on.browser(), start)
+    session = client.session
+    state = parse_qs(urlsplit(start).query)["state"][0]
+    session["oidc_states"][state]["added_on"] -= STATE_LIFETIME_SECONDS + 1
+    session.save()
+    response = client.get(back)
+    assert response.status_code == 400
+    assert "already been used or has expired" in response.content.decode()
+    assert signed_in_as(client) is None
