@@ -26,6 +26,9 @@ from schools.roster.plan import roster_plan
 MAX_SHOWN = 500
 
 
+FAILED_MESSAGE = "The import stopped on an unexpected error and nothing was changed. Check the files again."
+
+
 class RosterStale(Conflict):
     """What would be applied now is not what was checked: the portal changed in between."""
 
@@ -96,6 +99,9 @@ def roster_import_check(*, import_id: int) -> RosterImport:
         plan = roster_import_files(files=files, dry_run=True)
     except RosterRefused as refused:
         return _refused(run, refused)
+    except Exception:
+        _failed(run)
+        raise
     run.status, run.version, run.plan_digest = RosterImportStatus.CHECKED, plan.version, plan.digest
     _record_plan(run, plan)
     return run
@@ -116,6 +122,9 @@ def roster_import_apply(*, import_id: int) -> RosterImport:
         run.finished_at = timezone.now()
         run.save()
         return run
+    except Exception:
+        _failed(run)
+        raise
     run.status, run.data = RosterImportStatus.APPLIED, b""  # applied: the file is no longer needed
     _record_plan(run, plan)
     return run
@@ -136,7 +145,15 @@ def _record_plan(run: RosterImport, plan: Plan) -> None:
     run.save()
 
 
+def _failed(run: RosterImport) -> None:
+    """An unexpected error: the import's transaction is rolled back, and the page stops waiting and says so."""
+    run.status, run.errors, run.error_count = RosterImportStatus.FAILED, [_plain(FAILED_MESSAGE)], 1
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "errors", "error_count", "finished_at"])
+
+
 def _refused(run: RosterImport, refused: RosterRefused) -> RosterImport:
+    run.data = b""  # a refused upload is never applied: the corrected files are uploaded again
     run.status = RosterImportStatus.REFUSED
     run.errors = [error.as_dict() for error in refused.errors[:MAX_SHOWN]]
     run.error_count = len(refused.errors)

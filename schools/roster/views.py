@@ -17,7 +17,7 @@ from schools.policies import autonomy_office
 from schools.roster.forms import RosterMappingForm, RosterUploadForm
 from schools.roster.imports import MAX_SHOWN, roster_import_confirm, roster_import_start
 from schools.roster.mapping import roster_mapping_read, roster_mapping_set
-from schools.roster.models import RosterImport
+from schools.roster.models import RosterImport, RosterImportStatus
 
 COUNT_LABELS = {
     "schools_created": "New schools",
@@ -111,14 +111,19 @@ def roster_import_detail(request, pk):
 @_office_only
 def roster_import_apply(request, pk):
     try:
-        roster_import_confirm(actor=request.user, import_id=pk)
+        run = roster_import_confirm(actor=request.user, import_id=pk)
     except RosterImport.DoesNotExist:
         raise Http404("No such import.") from None
     except NotPermitted:
         raise Http404("No such page.") from None
     except Conflict as error:
         return _render_detail(request, pk, refusal=error.message, status=409)
-    messages.success(request, "The changes are being applied.")
+    # Without a broker the work is already done here; with one, the page follows it. The message says which.
+    run.refresh_from_db(fields=["status"])
+    if run.status == RosterImportStatus.APPLIED:
+        messages.success(request, "The changes were applied.")
+    elif run.status == RosterImportStatus.APPLYING:
+        messages.info(request, "The changes are being applied. This page follows them.")
     return redirect("schools:roster_import_detail", pk)
 
 

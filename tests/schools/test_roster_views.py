@@ -44,6 +44,8 @@ def test_a_file_is_checked_first_and_applied_only_on_request(office, django_capt
     assert School.objects.count() == 3 and Membership.objects.filter(source="roster").count() == 3
     page = office.get(applied["Location"]).content.decode()
     assert "These are the changes made" in page and "Apply these" not in page
+    # The apply ran after the response (as a worker would): the message said it was under way.
+    assert "The changes are being applied. This page follows them." in page
     again = office.post(reverse("schools:roster_import_apply", args=[run.pk]))
     assert again.status_code == 409 and "only a checked upload is applied" in again.content.decode()
 
@@ -106,3 +108,19 @@ def test_anyone_but_the_office_finds_no_such_page(role, client_for, school):
     assert client.get(reverse("schools:roster_import_detail", args=[run.pk])).status_code == 404
     assert client.post(reverse("schools:roster_import_apply", args=[run.pk])).status_code == 404
     assert client.post(reverse("schools:roster_mapping"), {}).status_code == 404
+
+
+def test_an_unexpected_error_ends_the_wait_and_says_nothing_changed(office, monkeypatch):
+    from schools.roster import imports
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "roster_import_files", broken)
+    run = RosterImport.objects.create(file_name="r.zip", data=zipped(sample("1.1")), status=RosterImportStatus.CHECKING)
+    with pytest.raises(RuntimeError):
+        imports.roster_import_check(import_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RosterImportStatus.FAILED and not run.working
+    page = office.get(reverse("schools:roster_import_detail", args=[run.pk])).content.decode()
+    assert "stopped on an unexpected error and nothing was changed" in page and "every 2s" not in page
