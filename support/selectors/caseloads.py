@@ -155,12 +155,21 @@ class DistrictCaseloads:
         return [load for load in self.loads if load.over_limit]
 
 
-def _loads(liaisons: QuerySet, *, policy: ServicePolicy, month: Period, year: Period) -> list[LiaisonLoad]:
-    rows = liaisons.annotate(
+def liaisons_with_load(user: AbstractBaseUser, *, month: Period, year: Period) -> QuerySet:
+    """The liaisons the user may see, each with `schools_held`, `minutes_month` and `minutes_year` (minutes
+    logged with principals): one query however many liaisons."""
+    return _with_load(liaisons_visible_to(user), month=month, year=year)
+
+
+def _with_load(liaisons: QuerySet, *, month: Period, year: Period) -> QuerySet:
+    return liaisons.annotate(
         schools_held=_schools_held(),
         minutes_month=_minutes_with_principals(month),
         minutes_year=_minutes_with_principals(year),
     )
+
+
+def _loads(rows, *, policy: ServicePolicy, month: Period, year: Period) -> list[LiaisonLoad]:
     hours, target = policy.liaison_hours_per_week, policy.principal_time_target_percent
     return [
         LiaisonLoad(
@@ -179,7 +188,7 @@ def district_caseloads(*, user: AbstractBaseUser, today: datetime.date) -> Distr
     principals, and the schools without a liaison, by name. Four queries whatever the district's size."""
     policy = service_policy_current()
     month, year = periods_to(today)
-    liaisons = liaisons_visible_to(user).order_by("last_name", "first_name", "username")
+    liaisons = liaisons_with_load(user, month=month, year=year).order_by("last_name", "first_name", "username")
     loads = sorted(_loads(liaisons, policy=policy, month=month, year=year), key=lambda load: -load.schools)
     unassigned = list(School.objects.filter(liaison__isnull=True).order_by("name", "pk"))
     return DistrictCaseloads(policy=policy, loads=loads, unassigned=unassigned, month=month, year=year)
@@ -197,8 +206,8 @@ def liaison_load(*, liaison: AbstractBaseUser, today: datetime.date) -> LiaisonL
     """One liaison's schools against the limit and time with principals (three queries)."""
     policy = service_policy_current()
     month, year = periods_to(today)
-    model = type(liaison)
-    (load,) = _loads(model.objects.filter(pk=liaison.pk), policy=policy, month=month, year=year)
+    rows = _with_load(type(liaison).objects.filter(pk=liaison.pk), month=month, year=year)
+    (load,) = _loads(rows, policy=policy, month=month, year=year)
     return load
 
 
