@@ -5,6 +5,7 @@ each way the answer can be wrong, refused with a clear page and without a login.
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ExternalIdentity
@@ -106,11 +107,9 @@ def test_the_same_callback_twice_is_refused(client, sso_on, ada):
     assert signed_in_as(client) is None
 
 
-def test_a_callback_taken_to_another_browser_is_refused(client, django_user_model, sso_on, ada):
+def test_a_callback_taken_to_another_browser_is_refused(client, sso_on, ada):
     ExternalIdentity.objects.create(user=ada, issuer=sso_on.issuer, subject="1")
     back = sso_on.sign_in_and_authorize(sso_on.browser(), sso_start(client))
-    from django.test import Client
-
     other = Client()
     response = other.get(back)
     assert response.status_code == 400
