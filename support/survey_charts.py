@@ -93,7 +93,9 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         status = "met" if value >= target else "not_met"
         said = f"{label}: {value}% positive ({'target met' if status == 'met' else 'target not met'})"
         words.append(said)
-        label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP else LABEL_ABOVE)
+        # above the point, unless that runs off the top or into the target line just above it
+        near_target = 0 < target - value <= 8
+        label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP or near_target else LABEL_ABOVE)
         points.append(ChartPoint(x(i), at, f"{value}%", round(label_y, 1), said, status))
         run.append(f"{x(i)},{at}")
     if run:

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from schools.models import Network
+from schools.models import Network, School
 from support.models import (
     POSITIVE_FROM,
     Department,
@@ -79,8 +79,11 @@ def survey_answered(*, user: AbstractBaseUser, cycle: SurveyCycle, school) -> bo
 
 
 def _network_names() -> dict[str, str]:
+    """Every network, and the schools in none where the district has any: which rows there are depends on
+    the district, never on who answered."""
     names = {str(pk): name for pk, name in Network.objects.order_by("name").values_list("pk", "name")}
-    names[NO_NETWORK] = NO_NETWORK_NAME
+    if School.objects.filter(network__isnull=True).exists():
+        names[NO_NETWORK] = NO_NETWORK_NAME
     return names
 
 
@@ -93,7 +96,7 @@ class CycleResults:
 
 
 def survey_results(*, cycle: SurveyCycle, departments: tuple[str, ...] | list[str]) -> CycleResults:
-    """The cycle's results for these departments, suppressed (support.survey_results). Five queries."""
+    """The cycle's results for these departments, suppressed (support.survey_results). Six queries."""
     minimum = service_policy().survey_min_respondents
     answers = SurveyAnswer.objects.filter(response__cycle=cycle, department__in=departments)
     items = list(cycle.items.order_by("position"))

@@ -29,6 +29,7 @@ from support.policies.surveys import (
     can_view_surveys,
     scorecard_departments_visible_to,
 )
+from support.selectors.requests import department_service_figures
 from support.selectors.surveys import (
     department_scorecards,
     survey_answered,
@@ -266,6 +267,10 @@ def survey_scorecard(request, department):
         target=card.target,
         hidden_words=few_words(card.minimum),
     )
-    context = {"card": card, "chart": chart, "few": few_words(card.minimum), "service": None}
+    year = card.latest.cycle.school_year if card.latest else None
+    service = department_service_figures(
+        departments=[department], since=year and year.start_date, until=year and year.end_date
+    )[0]
+    context = {"card": card, "chart": chart, "few": few_words(card.minimum), "service": service, "year": year}
     context["others"] = [(d, Department(d).label) for d in scorecard_departments_visible_to(request.user)]
     return render(request, "support/surveys/scorecard.html", context)

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from support.models import Department, DepartmentStaff, SurveyCycle, SurveyResponse, SurveyStatus
+from support.services.support_request_steps import support_request_close, support_request_resolve
 from support.services.surveys import DEFAULT_ITEMS
 from support.tasks import survey_cycles_close_nightly
 from tests.factories import SchoolYearFactory, UserFactory
+from tests.support.requests_builders import raise_request, request_world
 from tests.support.surveys_world import admin_user, answer, closed_cycle, networks_with, open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,16 @@ def test_the_nightly_task_closes_once():
     events = cycle.events.count()
     assert survey_cycles_close_nightly.delay(later).get() == {"today": later, "closed": 0}
     assert cycle.events.count() == events
+
+
+def test_the_scorecard_shows_the_departments_requests_beside_its_ratings(client_for):
+    world = request_world()
+    done = raise_request(world)
+    support_request_resolve(actor=world.head, request_id=done.pk, message="Carried over in full.")
+    support_request_close(actor=world.principal, request_id=done.pk, rating=4)
+    text = client_for(world.head).get(reverse("support:survey_scorecard", args=["finance"])).content.decode()
+    assert "No survey has closed yet" in text
+    assert "100%</span> resolved by the deadline (1 of 1)" in text
+    assert "4.0</span> mean rating of 5, from 1 school" in text
+    hr = client_for(world.admin).get(reverse("support:survey_scorecard", args=["hr"])).content.decode()
+    assert "No support request to the department was resolved." in hr
