@@ -235,5 +235,6 @@ class Membership(TimeStampedModel):
             raise ValidationError(errors)
 
 
-# The roster import's own tables (schools/roster/models.py), imported here so that Django finds them.
+# The roster import's and the first setup's own tables, imported here so that Django finds them.
+from schools.first_setup.models import SetupStep  # noqa: E402, F401
 from schools.roster.models import RosterImport, RosterPerson, RosterRoleMapping  # noqa: E402, F401

@@ -1,0 +1,95 @@
+"""The first setup page: the checklist, the district's and the school year's forms, and the steps the office
+confirms by hand. Anybody but the autonomy office gets a 404."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from core.errors import ApplicationError, NotPermitted
+from schools.first_setup.forms import DistrictForm, SchoolYearForm
+from schools.first_setup.models import SetupStepKey
+from schools.first_setup.services import (
+    setup_checklist,
+    setup_district_save,
+    setup_school_year_add,
+    setup_step_confirm,
+)
+from schools.models import District
+from schools.policies import autonomy_office
+
+
+def _office_only(view):
+    @wraps(view)
+    def office_view(request, *args, **kwargs):
+        if not autonomy_office(request.user):
+            raise Http404("No such page.")
+        try:
+            return view(request, *args, **kwargs)
+        except NotPermitted:  # the role was taken away since the check above
+            raise Http404("No such page.") from None
+
+    return login_required(office_view)
+
+
+@require_safe
+@_office_only
+def first_setup(request):
+    return _render(request)
+
+
+@require_POST
+@_office_only
+def first_setup_district(request):
+    form = DistrictForm(request.POST)
+    if form.is_valid():
+        try:
+            setup_district_save(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "The district was saved.")
+            return redirect("schools:first_setup")
+    return _render(request, district_form=form, status=400)
+
+
+@require_POST
+@_office_only
+def first_setup_school_year(request):
+    form = SchoolYearForm(request.POST)
+    if form.is_valid():
+        try:
+            year = setup_school_year_add(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, f"The school year {year.label} was added.")
+            return redirect("schools:first_setup")
+    return _render(request, year_form=form, status=400)
+
+
+@require_POST
+@_office_only
+def first_setup_confirm(request, key):
+    if key not in SetupStepKey.values:
+        raise Http404("No such step.")
+    step = setup_step_confirm(actor=request.user, key=key)
+    messages.success(request, f"{step.get_key_display()}: marked done.")
+    return redirect("schools:first_setup")
+
+
+def _render(request, *, district_form=None, year_form=None, status=200):
+    district = District.objects.first()
+    steps = setup_checklist()
+    initial = {"name": district.name, "time_zone": district.time_zone} if district else {"time_zone": "America/Chicago"}
+    context = {
+        "steps": {step.key: step for step in steps},
+        "done": sum(step.done for step in steps),
+        "total": len(steps),
+        "district_form": district_form or DistrictForm(initial=initial),
+        "year_form": year_form or SchoolYearForm(),
+    }
+    return render(request, "schools/first_setup.html", context, status=status)
