@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, ExternalIdentity
 
 
 @admin.register(ApiToken)
@@ -18,3 +18,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Links of district identities (issuer + subject) to accounts; added or replaced with `sso_link`."""
+
+    list_display = ["user", "issuer", "subject", "created_at", "last_sign_in_at"]
+    search_fields = ["user__username", "user__email", "subject"]
+    readonly_fields = ["created_at", "last_sign_in_at"]
+    autocomplete_fields = ["user"]

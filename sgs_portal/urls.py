@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import AdminLoginForm, LoginForm
+from accounts.sso.views import ProviderLogoutView
 from core.views import healthz, inbox, inbox_mark_read
 from sgs_portal.api import urlpatterns as api_urlpatterns
 from sgs_portal.views import home, page_not_found, server_error
@@ -17,10 +18,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    # Single sign-on; its sign-out is Django's logout that also ends the district provider's session, so
-    # it answers /accounts/logout/ ahead of the line below (accounts/sso/urls.py).
+    # Logging out ends the district provider's session too, where single sign-on is on and the provider can.
+    path("accounts/logout/", ProviderLogoutView.as_view(), name="logout"),
     path("", include("accounts.sso.urls")),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("inbox/", inbox, name="inbox"),

@@ -18,6 +18,7 @@ from accountability.services import eligibility_findings_record
 from autonomy.models import Autonomy, EligibilityCriterion
 from metrics.models import Metric, Observation
 from schools.models import School
+from tests.accounts.matrix_sso import PAGES as SSO_PAGES
 from tests.budgeting.matrix_world import budget_world
 from tests.matrix_kit import ADMIN_ONLY, ANON, CENTRAL, EVERYONE, ROLES, SCHOOL_PAGE, A, Page, login_or, table
 from tests.support.matrix import SUPPORT_PAGES
@@ -369,6 +370,7 @@ PAGES = {
     "reports:dossier": Page(ADMIN_ONLY),
     "reports:dossier_zip": Page(login_or(others=404, admin=400)),
     **SUPPORT_PAGES,
+    **SSO_PAGES,
 }
 
 
