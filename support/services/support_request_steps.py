@@ -7,7 +7,8 @@ reads; the other side is told. Only a reassignment's note is internal: an intern
 
 The deadline clock pauses while a request waits on the school: when it stops waiting (the school answers,
 or the department resolves it anyway) the due date moves on by the business days it waited. A reopened
-request gets a fresh deadline: the category's business days from the day it was reopened.
+request gets a fresh deadline: the category's business days from the day it was reopened. A request still in
+the department's queue is taken up by whoever of its staff first asks the school for more or resolves it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,7 @@ from core.notifications import notify
 from core.workflows import limited_text, required_text
 from support.models import DepartmentStaff, SupportMessage, SupportRequest, SupportStatus
 from support.policies.requests import support_requests_visible_to
+from support.policies.staff import works_in
 from support.services.business_days import due_date, due_date_after_waiting
 from support.services.support_requests import (
     SUPPORT_REQUEST_STEPS,
@@ -46,6 +48,14 @@ def _tell(users, request, event, title, body="") -> None:
     )
 
 
+def _take_up(request: SupportRequest, actor) -> list[str]:
+    """An unassigned request becomes the request of the department's staff member who acts on it first."""
+    if request.assignee_id is None and works_in(actor, request.department):
+        request.assignee = actor
+        return ["assignee"]
+    return []
+
+
 def _stop_waiting(request: SupportRequest) -> dict:
     """Move the due date on by the business days the request waited on the school; returns the evidence."""
     asked = request.events.filter(action="wait").order_by("-at", "-pk").first()
@@ -63,8 +73,9 @@ def support_request_wait(
     message = required_text(message, field="message", message="Say what the school should send.", max_length=NOTE_TEXT)
     with transaction.atomic():
         request = SUPPORT_REQUEST_STEPS.lock(request_id)
+        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="wait", expected_status=expected_status)
         event = SUPPORT_REQUEST_STEPS.take(
-            request, actor=actor, action="wait", reason=message, expected_status=expected_status
+            request, actor=actor, action="wait", reason=message, fields=_take_up(request, actor)
         )
         _tell(
             school_side(request), request, event, f"Central office needs something from you: {request.subject}", message
@@ -140,7 +151,12 @@ def support_request_resolve(
         request.resolved_at = timezone.now()
         evidence["on_time"] = timezone.localdate(request.resolved_at) <= request.due_on
         event = SUPPORT_REQUEST_STEPS.take(
-            request, actor=actor, action="resolve", reason=message, evidence=evidence, fields=["due_on", "resolved_at"]
+            request,
+            actor=actor,
+            action="resolve",
+            reason=message,
+            evidence=evidence,
+            fields=["due_on", "resolved_at", *_take_up(request, actor)],
         )
         _tell(school_side(request), request, event, f"Your support request is resolved: {request.subject}", message)
     return request

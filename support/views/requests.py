@@ -22,7 +22,7 @@ from core.querystring import query_without
 from core.templatetags.timelines import TimelineEntry, actor_words
 from core.workflows import transition_attempt_decide
 from schools.models import School
-from schools.policies import roles_of
+from schools.policies import can_view_school, roles_of
 from schools.selectors import school_get_for_user
 from support.forms.requests import STEP_FORMS, MessageForm, SupportRequestForm
 from support.models import SupportRequest, SupportStatus
@@ -225,6 +225,7 @@ def _render_detail(request, support_request, *, bound=None, message_form=None, s
         "deadline": deadline_words(support_request, timezone.localdate()),
         "today": timezone.localdate(),
         "sees_notes": sees_internal_notes(user, support_request),
+        "sees_school": bool(can_view_school(user, support_request.school)),
         "message_form": message_form or (MessageForm(may_note=may_note) if may_reply else None),
         "refusal": refusal,
     }

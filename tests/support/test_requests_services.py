@@ -272,3 +272,15 @@ def test_categories_are_the_autonomy_offices(world):
         support_category_update(
             actor=world.admin, category_id=999999, name="X", department="hr", deadline_business_days=1, active=True
         )
+
+
+def test_the_first_of_the_department_to_act_takes_up_a_queued_request(world):
+    operations = staff_of("operations", username="ops")
+    request = raise_request(world, category=world.repair)
+    support_request_wait(actor=world.admin, request_id=request.pk, message="Which room?")
+    request.refresh_from_db()
+    assert request.assignee is None  # the office standing in does not take it up
+    support_request_answer(actor=world.principal, request_id=request.pk, message="Room 12.")
+    support_request_resolve(actor=operations, request_id=request.pk, message="Fixed.")
+    request.refresh_from_db()
+    assert request.assignee == operations

@@ -99,6 +99,9 @@ def test_the_department_resolves_and_the_principal_rates(world, client_for):
     page = text(seat.get(detail(request)))
     assert "Mark resolved" in page and "Ask the school for more" in page and "Reassign" in page
     assert "Close and rate" not in page
+    # department staff do not see the school's own list: the page leads them back to their queue
+    assert reverse("support:school_requests", args=[world.school.code]) not in page
+    assert f"{reverse('support:request_queue')}?department=finance" in page
     assert "5 days left" in page or "days left" in page
     response = seat.post(step(request, "resolve"), {"message": "", "expected_status": "open"})
     assert response.status_code == 400 and "Say what was done: the school reads this." in text(response)
