@@ -47,8 +47,9 @@ def request_queue(request):
         raise Http404("No such department.")
     staff = list(assignees_for(department))
     data = request.GET.copy() if request.GET else None
-    if data is not None:
+    if data is not None:  # a link that names no filter (the next page, the department) keeps the defaults
         data.setdefault("department", department)
+        data.setdefault("status", LIVE)
     form = QueueFilterForm(
         data, departments=departments, staff=staff, initial={"department": department, "status": LIVE}
     )

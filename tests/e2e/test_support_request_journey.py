@@ -2,12 +2,15 @@
 department queue, replies and resolves it; the principal closes it with a rating. Every page on the way is
 checked with axe-core, at 1280 px and on a 390 px phone."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from support.models import DepartmentStaff, SupportCategory, SupportRequest
+from support.services.support_requests import support_request_create
 from tests.factories import NetworkFactory, SchoolFactory, UserFactory
 
 from .accessibility import assert_accessible
@@ -29,10 +32,16 @@ def support_district(live_server, django_db_serialized_rollback, make_member):
     )
     head = UserFactory(username="finance-head", first_name="Priya", last_name="Okafor")
     DepartmentStaff.objects.create(user=head, department="finance", is_head=True)
-    SupportCategory.objects.create(code="budget-question", name="Budget question", department="finance")
+    budget = SupportCategory.objects.create(code="budget-question", name="Budget question", department="finance")
     SupportCategory.objects.create(
         code="facilities-repair", name="Facilities repair", department="operations", deadline_business_days=3
     )
+    other = SchoolFactory(name="Adams Middle")
+    other_principal = make_member(Role.PRINCIPAL, school=other, username="principal-adams")
+    late = support_request_create(
+        actor=other_principal, school=other, category=budget, subject="Grant reporting", body="When is it due?"
+    )
+    SupportRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=4))
     return {"school": school, "principal": principal, "head": head}
 
 
@@ -88,9 +97,13 @@ def test_principal_asks_finance_resolves_principal_rates(page: Page, support_dis
     expect(page.locator(".facts .status").first).to_have_text("Resolved")
     expect(page.locator(".facts")).to_contain_text("Priya Okafor")  # she took it up from the queue
     both_sizes(page, "support-request-head-resolved")
-    page.goto("/support/queue/overdue/")
+    page.get_by_role("link", name="Finance support queue").click()
+    page.get_by_role("link", name="Overdue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Overdue support requests")
-    assert_accessible(page)
+    overdue = page.get_by_role("row").filter(has_text="Grant reporting")
+    expect(overdue).to_contain_text("Adams Middle")
+    expect(overdue.get_by_role("cell").nth(2)).to_have_text("4")  # days overdue
+    both_sizes(page, "support-overdue-head")
     logout(page)
 
     # 3. The principal reads the answer and closes it with a rating.
@@ -112,5 +125,5 @@ def test_principal_asks_finance_resolves_principal_rates(page: Page, support_dis
     expect(page.locator(".facts")).to_contain_text(re.compile(r"Rating\s*4 of 5"))
     assert_accessible(page)
 
-    request = SupportRequest.objects.get()
+    request = SupportRequest.objects.get(school=school)
     assert (request.status, request.rating, request.rating_comment) == ("closed", 4, "Quick and clear.")

@@ -192,6 +192,10 @@ def test_the_queue_filters_and_the_overdue_list(world, client_for):
     assert "Late one" in page and "Mine" not in page
     page = text(head.get(reverse("support:request_queue"), {"department": "finance", "assignee": str(world.seat.pk)}))
     assert "Mine" in page and "Late one" not in page
+    resolved = raise_request(world, subject="Done already")
+    support_request_resolve(actor=world.staff, request_id=resolved.pk, message="Done.")
+    assert "Done already" not in text(head.get(reverse("support:request_queue"), {"page": "1"}))
+    assert "Done already" in text(head.get(reverse("support:request_queue"), {"status": ""}))
     htmx = head.get(reverse("support:request_queue"), {"department": "finance"}, HTTP_HX_REQUEST="true")
     assert "<html" not in htmx.content.decode() and "Mine" in htmx.content.decode()
     page = text(head.get(reverse("support:request_overdue")))
