@@ -60,13 +60,22 @@ def _feed_addresses(request, token: str) -> dict:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+def _filters(query, years, current) -> dict:
+    """The filters asked for, where a missing or unknown year is the current one: the year's box then shows
+    the year the page lists, never another."""
+    data = {"year": query.get("year", ""), "kind": query.get("kind", "")}
+    if data["year"] not in {year.label for year in years}:
+        data["year"] = current.label if current else ""
+    return data
+
+
 def _render_calendar(request, *, new_token: str = "", refusal: str = "", status: int = 200):
     user = request.user
     _, zone = district_name_and_zone()
     today = district_today(zone)
     years = school_years_all()
     current = school_year_current(years, today)
-    form = CalendarFilterForm(request.GET or None, years=years, initial={"year": current.label if current else ""})
+    form = CalendarFilterForm(_filters(request.GET, years, current), years=years)
     year, kind = form.chosen(current)
     entries = calendar_entries(school_years=[year] if year else [], kind=kind)
     months = [(label, [(entry, *entry.timing(today)) for entry in group]) for label, group in calendar_months(entries)]

@@ -92,9 +92,15 @@ def test_filters_by_year_and_kind(people, milestones, today):
     text = _text(client.get(PAGE, {"kind": "networks"}))
     assert "1 date in 2026-27 of this kind" in text and "Network choice for 2026-27" in text
     assert "Winter break" not in text
-    text = _text(client.get(PAGE, {"year": "2030-31", "kind": "nonsense"}))
-    assert "5 dates in 2026-27" in text  # a filter that is not one of the choices is ignored
-    assert "Select a valid choice" in text  # and said so next to it
+    response = client.get(PAGE, {"year": "2030-31", "kind": "nonsense"})
+    text = _text(response)
+    assert "5 dates in 2026-27" in text  # a filter that is not one of the choices is not applied
+    assert "Select a valid choice. nonsense is not one of the available choices." in text  # the kind says so
+    # The year's box shows the year listed, whether none was asked for or an unknown one.
+    for query in ({"year": "2030-31"}, {"kind": "closed"}, {}):
+        body = client.get(PAGE, query).content.decode()
+        assert re.search(r'<option value="2026-27" selected>', body), query
+        assert len(re.findall(r"<option [^>]*selected", body)) == 2, query  # the year, and the kind (or every kind)
     assert _text(client.get(PAGE, {"kind": "call"})).count("Nothing is on the calendar for 2026-27 of this kind") == 1
 
 
@@ -230,3 +236,21 @@ def test_a_second_post_of_the_same_form_adds_nothing_more(people, years, today):
     second = client.post(reverse("support:milestone_create"), data)
     assert first.status_code == second.status_code == 302
     assert Milestone.objects.count() == 1
+
+
+HOSTILE = ["²", "٣", "３２", "-1", "0", "\x00", "x" * 1_000_000, "9" * 30, "2027-02-30", "<script>", ""]
+
+
+@pytest.mark.parametrize("field", ["school_year", "kind", "title", "on", "ends_on", "description", "form_key"])
+def test_hostile_values_are_refused_never_a_500(people, milestones, field):
+    client = _client(people[Role.ADMIN])
+    before = list(Milestone.objects.order_by("pk").values_list("pk", "title", "on", "ends_on"))
+    for url in (reverse("support:milestone_create"), reverse("support:milestone_edit", args=[milestones["fall"].pk])):
+        for value in HOSTILE:
+            response = client.post(url, _form(**{field: value}))
+            assert response.status_code in (302, 400), (url, field, value[:20], response.status_code)
+            if response.status_code == 302:  # a value the form may take (a blank last day, a harmless title)
+                assert field in ("ends_on", "description", "form_key", "title"), (field, value[:20])
+            Milestone.objects.exclude(pk__in=[pk for pk, *_ in before]).delete()
+    for query in ({"year": "\x00"}, {"kind": "x" * 10_000}, {"year": ["a", "b"]}):
+        assert client.get(PAGE, query).status_code == 200
