@@ -21,8 +21,12 @@ class DistrictForm(AccessibleFormMixin, forms.Form):
 
 class SchoolYearForm(AccessibleFormMixin, forms.Form):
     label = forms.CharField(label="School year", max_length=7, help_text="As 2026-27.")
-    start_date = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="Ends on", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label="Starts on", help_text="Its first day, as July 1.", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label="Ends on", help_text="Its last day, as June 30.", widget=forms.DateInput(attrs={"type": "date"})
+    )
     first_day = forms.DateField(
         label="First day of school",
         help_text="The first day for students.",
