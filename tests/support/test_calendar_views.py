@@ -254,3 +254,23 @@ def test_hostile_values_are_refused_never_a_500(people, milestones, field):
             Milestone.objects.exclude(pk__in=[pk for pk, *_ in before]).delete()
     for query in ({"year": "\x00"}, {"kind": "x" * 10_000}, {"year": ["a", "b"]}):
         assert client.get(PAGE, query).status_code == 200
+
+
+def test_what_the_page_says_of_closed_days_holds_for_support_deadlines(people, years, today):
+    """The page says closed days do not count toward a support request's deadline: a closure the office
+    enters here moves a deadline counted by the support requests' business days."""
+    from support.services.business_days import due_date
+    from support.services.calendar import milestone_create
+
+    assert "do not count toward a support request's service deadline" in _text(_client(people[Role.VIEWER]).get(PAGE))
+    friday = D(2026, 12, 4)
+    assert due_date(friday, 5) == D(2026, 12, 11)
+    milestone_create(
+        actor=people[Role.ADMIN],
+        school_year=years["this"],
+        kind=MilestoneKind.DISTRICT_CLOSED,
+        title="Offices closed",
+        on=D(2026, 12, 7),
+        ends_on=D(2026, 12, 8),
+    )
+    assert due_date(friday, 5) == D(2026, 12, 15)
