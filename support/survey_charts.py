@@ -9,7 +9,7 @@ in the chart's description.
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 440, 210
-LEFT, TOP, BOTTOM = 44, 24, 34
+LEFT, TOP, BOTTOM = 44, 24, 46  # room under the plot for the term and, below it, the school year
 RIGHT = 76  # the target's label sits right of the plot
 EDGE_PAD = 30
 TICKS = (0, 25, 50, 75, 100)
@@ -35,9 +35,15 @@ class Tick:
 
 @dataclass(frozen=True)
 class PeriodLabel:
+    """A cycle under the x axis on two lines, the term over the school year, so that neighbours fit."""
+
     x: float
     label: str
     minor: bool
+
+    @property
+    def lines(self) -> list[str]:
+        return self.label.split(" ", 1)
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         plot_top=TOP,
         plot_bottom=plot_bottom,
         tick_x=LEFT - 6,
-        period_y=plot_bottom + 20,
+        period_y=plot_bottom + 18,
         target_label_x=right + 6,
         values=[" ".join(r) for r in runs if len(r) > 1],
         targets=f"{LEFT},{target_y} {right},{target_y}",

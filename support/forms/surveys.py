@@ -79,7 +79,7 @@ class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
         for department, name in Department.choices:
             for item in self.items:
                 self.fields[answer_field_name(department, item.position)] = forms.ChoiceField(
-                    label=f"{name}: {item.text}",
+                    label=f"{name}: {item.text.rstrip('.')}",
                     choices=choices,
                     widget=forms.RadioSelect,
                     error_messages={"required": "Choose an answer, or no experience."},

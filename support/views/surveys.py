@@ -32,6 +32,7 @@ from support.policies.surveys import (
 from support.selectors.requests import department_service_figures
 from support.selectors.surveys import (
     department_scorecards,
+    service_policy,
     survey_answered,
     survey_cycle_get,
     survey_cycles_closed,
@@ -189,7 +190,14 @@ def survey_answer(request, pk, code):
                 return redirect("support:surveys")
         else:
             status = 400
-    context = {"cycle": cycle, "school": school, "form": form, "answered": answered, "refusal": decision.reason}
+    context = {
+        "cycle": cycle,
+        "school": school,
+        "form": form,
+        "answered": answered,
+        "refusal": decision.reason,
+        "minimum": service_policy().survey_min_respondents,
+    }
     return render(request, "support/surveys/answer.html", context, status=status)
 
 
