@@ -124,3 +124,15 @@ def test_an_unexpected_error_ends_the_wait_and_says_nothing_changed(office, monk
     assert run.status == RosterImportStatus.FAILED and not run.working
     page = office.get(reverse("schools:roster_import_detail", args=[run.pk])).content.decode()
     assert "stopped on an unexpected error and nothing was changed" in page and "every 2s" not in page
+
+
+def test_the_tasks_are_idempotent(office):
+    from schools.tasks import roster_import_apply_task, roster_import_check_task
+
+    run = RosterImport.objects.create(file_name="r.zip", data=zipped(sample("1.1")), status=RosterImportStatus.CHECKING)
+    assert roster_import_check_task(run.pk) == "checked"
+    assert roster_import_check_task(run.pk) == "checked"  # a redelivered check does nothing more
+    RosterImport.objects.filter(pk=run.pk).update(status=RosterImportStatus.APPLYING)
+    assert roster_import_apply_task(run.pk) == "applied"
+    users = User.objects.count()
+    assert roster_import_apply_task(run.pk) == "applied" and User.objects.count() == users  # nor a redelivered apply
