@@ -15,6 +15,7 @@ from core.api.fields import ID_REGEX, EnumField, SlugChoiceField, StrictCharFiel
 from core.limits import NOTE_TEXT, SHORT_TEXT
 from core.policies import require
 from schools.models import SchoolYear
+from schools.periods import validate_school_year
 from support.models import Milestone, MilestoneKind
 from support.policies.calendar import can_manage_milestones, can_view_calendar
 from support.selectors.calendar import milestones_list
@@ -48,10 +49,10 @@ class MilestoneInputSerializer(StrictInputSerializer):
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    year = django_filters.ModelChoiceFilter(
-        field_name="school_year",
-        to_field_name="label",
-        queryset=SchoolYear.objects.all(),
+    # A label checked by its shape before any lookup (a NUL would fail in PostgreSQL rather than find nothing).
+    year = django_filters.CharFilter(
+        field_name="school_year__label",
+        validators=[validate_school_year],
         help_text="The school year's label, as 2026-27.",
     )
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices)
