@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
-from schools.models import Network
+from schools.models import Network, School
+from schools.policies import roles_of
 from support.forms.networks import AllowanceForm, NetworkEditForm, TeamSeatForm, WindowForm
 from support.models import OptOutAllowance, TeamSeat
 from support.policies.networks import can_manage_networks, can_view_networks
@@ -58,6 +59,7 @@ def network_list(request):
         "window": window,
         "next_window": None if window else opt_in_window_next(),
         "can_manage": bool(can_manage_networks(request.user)),
+        "my_schools": School.objects.filter(pk__in=roles_of(request.user).school_ids).order_by("name"),
     }
     return render(request, "support/networks/list.html", context)
 

@@ -69,6 +69,7 @@ def _school_page(request, school, *, request_form=None, opt_out_form=None, statu
         opt_out_form = OptOutForm(allowed=allowed, years=years, initial={"school_year": current_year})
     context = {
         "school": school,
+        "today": timezone.localdate(),
         "current_year": current_year,
         "window": window,
         "next_window": None if window else opt_in_window_next(),

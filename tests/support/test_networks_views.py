@@ -61,6 +61,7 @@ def test_the_list_says_kind_offer_places_and_team(scene, client_for):
     assert "Finance</dt> <dd>Ana Ruiz (Budget partner)" in page
     assert f"Networks for {scene.next.label} may be chosen now" in page
     assert "Requests to join a network" not in page  # the office's links are the office's
+    assert f"{scene.school.name}'s network: choose for {scene.next.label}" in page
 
 
 def test_a_network_page_lists_its_schools_team_and_allowances(scene, client_for):
@@ -79,8 +80,8 @@ def test_the_list_costs_the_same_for_one_network_or_twenty(scene, client_for, dj
         team_seat_add(actor=scene.admin, network=made, department="data", user=department_staff("data"))
     client = client_for(scene.principal)
     client.get(reverse("support:network_list"))  # the session and roles cached, as on a second visit
-    # the session, the window open, the year, the networks with places, their seats, their allowances
-    with django_assert_num_queries(5):
+    # the user; the window open; the principal's school; the networks with places; seats; allowances
+    with django_assert_num_queries(6):
         assert client.get(reverse("support:network_list")).status_code == 200
 
 
@@ -207,6 +208,7 @@ def test_history_shows_where_the_school_was_and_how_it_moved(scene, client_for):
     page = text(client_for(scene.principal).get(school_url(scene)))
     assert f'<th scope="row">{scene.next.label}</th> <td>Innovation Zone</td>' in page
     assert "approved" in page
+    assert "Not begun yet" in page  # next year's membership has not started: it is not the school's now
     assert f"In {scene.next.label}</dt><dd>Innovation Zone" in page
 
 
