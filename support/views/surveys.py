@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
@@ -253,7 +254,7 @@ def survey_results_csv(request, pk):
     if form.errors:
         return HttpResponse("A filter is not one of the choices.", status=400, content_type="text/plain")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"survey-{cycle.school_year.label}-{cycle.term}".lower().replace(" ", "-")
+    name = slugify(f"survey {cycle.school_year.label} {cycle.term}")  # the term is typed: no quote reaches the header
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     rows = results_rows(results, department=department, network=network)
