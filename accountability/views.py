@@ -168,6 +168,8 @@ def _event_heading(event) -> str:
         return "Raised one level"
     if event.action == "cure":
         return "Autonomy cured"
+    if event.action in ("pause", "resume"):  # central office's side of the contract
+        return "Intervention clock paused" if event.action == "pause" else "Intervention clock resumed"
     words = dict(FlagStatus.choices)
     was = words.get(event.from_status, event.from_status).lower()
     return f"{words.get(event.to_status, event.to_status)} (was {was})"

@@ -158,6 +158,9 @@ def test_a_missed_commitment_pauses_the_clock_end_to_end(admin, client):
     page = client.get(reverse("accountability:flag_detail", args=[flag.pk])).content.decode()
     assert "central office missed its commitment “Posted vacancies filled”" in page
     assert "Paused, 10 days left" in page
+    assert "Intervention clock paused" in page and "Open (was open)" not in page
+    listed = client.get(reverse("accountability:flag_list")).content.decode()
+    assert 'Paused<small class="since">central office missed a commitment</small>' in listed
 
     # A second run of the same date: nothing new — no second pause event, flag, message or decision.
     before = _state(school)
