@@ -41,6 +41,8 @@ def navigation(request):
             ("budgeting:plan_queue", "Budget plans to review"),
         ]
     if roles.is_admin:
+        tools.append(("schools:roster_import", "Import the roster"))
+        tools.append(("schools:first_setup", "First setup"))
         tools.append(("reports:pack_board", "Board pack"))
         tools.append(("reports:dossier", "Auditor dossier"))
     return {

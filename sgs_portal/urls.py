@@ -26,6 +26,7 @@ urlpatterns = [
     path("inbox/", inbox, name="inbox"),
     path("inbox/read/", inbox_mark_read, name="inbox_mark_read"),
     path("", include("accounts.urls")),
+    path("", include("schools.urls")),
     path("", include("metrics.urls")),
     path("", include("autonomy.urls")),
     path("", include("budgeting.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("accountability.urls")),
     path("support/", include("support.urls")),
     path("reports/", include("reports.urls")),
+    path("impact/", include("impact.urls")),
 ]
 
 handler404 = page_not_found
