@@ -159,6 +159,7 @@ def test_a_missed_commitment_pauses_the_clock_end_to_end(admin, client):
     assert "central office missed its commitment “Posted vacancies filled”" in page
     assert "Paused, 10 days left" in page
     assert "Intervention clock paused" in page and "Open (was open)" not in page
+    assert "Not while the intervention clock is paused" in page and f"/flags/{flag.pk}/escalate/" not in page
     listed = client.get(reverse("accountability:flag_list")).content.decode()
     assert 'Paused<small class="since">central office missed a commitment</small>' in listed
 
@@ -248,3 +249,14 @@ def test_the_run_with_pauses_costs_the_same_queries_for_1_and_20_schools(admin):
     """Deciding the commitments and pausing the flags is set-based: with every school's flag paused (so no
     grant moves one by one), a run over 20 schools makes as many queries as over 1."""
     assert _run_queries(admin, 1) == _run_queries(admin, 20)
+
+
+def test_a_paused_flag_on_the_last_rung_revokes_nothing_until_the_clock_resumes(admin, client):
+    school, hiring, principal, _ = _school(admin, _template(level=Level.REVOKED, deadline_days=0))
+    evaluation_run(as_of=OPENED)
+    flag = InterventionFlag.objects.get(school=school)
+    hiring.refresh_from_db()
+    assert (flag.level, flag.clock_paused_on, hiring.status) == (Level.REVOKED, OPENED, GrantStatus.ACTIVE)
+    client.force_login(admin)
+    page = client.get(reverse("accountability:flag_detail", args=[flag.pk])).content.decode()
+    assert "the clock resumes and this step is carried out" in page and "days that were left" not in page
