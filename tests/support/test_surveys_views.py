@@ -185,3 +185,34 @@ def test_the_scorecard_shows_the_departments_requests_beside_its_ratings(client_
     assert "4.0</span> mean rating of 5, from 1 school" in text
     hr = client_for(world.admin).get(reverse("support:survey_scorecard", args=["hr"])).content.decode()
     assert "No support request to the department was resolved." in hr
+
+
+HOSTILE = ["٣", "\x00", "x" * 100_000, "-1", "99999999999999999999", "=1+1", ""]
+
+
+def test_hostile_values_are_refused_and_change_nothing(client_for):
+    admin = admin_user()
+    _, [(school, principal)] = networks_with(1)
+    cycle = open_cycle(admin)
+    year = SchoolYearFactory(
+        label="2027-28",
+        start_date=datetime.date(2027, 7, 1),
+        end_date=datetime.date(2028, 6, 30),
+        first_day=datetime.date(2027, 8, 16),
+    )
+    good_cycle = {"school_year": year.pk, "term": "Spring", "opens_on": TODAY, "closes_on": TODAY, "item_1": "Fine."}
+    answer_url = reverse("support:survey_answer", args=[cycle.pk, school.code])
+    for value in HOSTILE:
+        for field in good_cycle:
+            response = client_for(admin).post(reverse("support:survey_cycle_new"), good_cycle | {field: value})
+            assert response.status_code in (302, 400), (field, value[:10])
+            if response.status_code == 400:
+                assert SurveyCycle.objects.count() == 1
+            else:
+                SurveyCycle.objects.exclude(pk=cycle.pk).delete()
+        for field in ("finance-1", "hr-3"):
+            response = client_for(principal).post(answer_url, _answer_data(cycle) | {field: value})
+            assert response.status_code == 400, (field, value[:10])
+        results = client_for(admin).get(reverse("support:survey_results", args=[cycle.pk]), {"network": value})
+        assert results.status_code in (200, 400)
+    assert not SurveyResponse.objects.exists()
