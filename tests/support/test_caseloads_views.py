@@ -149,7 +149,10 @@ def test_the_liaisons_page_shows_flags_deadlines_last_contact_and_next_step(make
     assert "6 days left" in html
     assert "Draft the coaching cycle." in html and f"Due {days(4):%b} {days(4).day}, {days(4).year}" in html
     assert "No contact logged" in html  # Adams
-    assert "<strong>2 of 12</strong> schools" in html
+    assert "<strong>2 schools</strong> against the district's limit of 12" in html
+    month = response.context["caseload"].load.month
+    assert month.minutes == (90 if days(-3).month == days(0).month else 0)
+    assert f"<strong>{month.percent}%</strong> of working time with principals this month" in html
     assert reverse("support:partnership_log", args=[banneker.code]) in html
     assert reverse("support:school_liaison_edit", args=[adams.code]) not in html  # the office's control
 
