@@ -15,6 +15,7 @@ from contracts.commitment_forms import CommitmentForm, CommitmentRemoveForm, Del
 from contracts.commitment_policies import can_record_delivery, can_see_commitment_list
 from contracts.commitment_selectors import commitment_for_delivery, commitments_for_department_staff
 from contracts.commitment_wording import commitment_lines, commitment_measure_words, commitment_status_words
+from contracts.models import CommitmentMeasure
 from contracts.policies import can_edit_contract, can_manage_contracts
 from contracts.selectors import autonomies_for_benchmarks, contract_get_for_user
 from contracts.services.commitments import (
@@ -42,7 +43,12 @@ def _gate(request, contract):
 
 
 def _form(contract, data=None, initial=None):
-    initial = {"expected_status": contract.status, "business_days": True, **(initial or {})}
+    initial = {
+        "expected_status": contract.status,
+        "business_days": True,
+        "measure": CommitmentMeasure.DELIVERED_BY,
+        **(initial or {}),
+    }
     return CommitmentForm(data, initial=initial, autonomies=autonomies_for_benchmarks(contract=contract))
 
 
