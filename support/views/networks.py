@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
+from core.idempotency import create_once, once_per_form_key
 from schools.models import Network, School
 from schools.policies import roles_of
 from support.forms.networks import AllowanceForm, NetworkEditForm, TeamSeatForm, WindowForm
@@ -110,6 +112,7 @@ def _team_page(request, network, form, *, status=200):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@once_per_form_key
 def network_team(request, pk):
     _require(can_manage_networks(request.user))
     network = _network_or_404(pk)
@@ -117,12 +120,16 @@ def network_team(request, pk):
     if request.method == "POST" and form.is_valid():
         staff = form.cleaned_data["staff"]
         try:
-            services.team_seat_add(
-                actor=request.user,
-                network=network,
-                department=staff.department,
-                user=staff.user,
-                title=form.cleaned_data["title"],
+            create_once(
+                request,
+                lambda: services.team_seat_add(
+                    actor=request.user,
+                    network=network,
+                    department=staff.department,
+                    user=staff.user,
+                    title=form.cleaned_data["title"],
+                ),
+                result=lambda seat: (reverse("support:network_team", args=[network.pk]), f"the seat of {seat}"),
             )
         except ApplicationError as error:
             form.add_field_errors({"staff" if k in ("user", "department") else k: v for k, v in error.fields.items()})
