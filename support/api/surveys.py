@@ -20,7 +20,12 @@ from core.errors import NotPermitted
 from core.policies import require
 from schools.selectors import school_get_for_user
 from support.models import SurveyCycle, SurveyStatus
-from support.policies.surveys import can_answer_survey, can_view_survey_results, can_view_surveys
+from support.policies.surveys import (
+    can_answer_survey,
+    can_manage_surveys,
+    can_view_survey_results,
+    can_view_surveys,
+)
 from support.selectors.surveys import survey_cycle_get, survey_cycles_list, survey_results_for_user
 from support.services.survey_answers import survey_answer_submit
 from support.survey_results import NO_NETWORK, result_rows
@@ -87,13 +92,18 @@ class SurveyCycleViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotPermitted(decision.reason) if self.action == "list" else NotFound()
 
     def get_queryset(self):
-        return survey_cycles_list().prefetch_related("items")
+        """The office sees its drafts; everyone else a cycle once it has opened."""
+        cycles = survey_cycles_list().prefetch_related("items")
+        return cycles if can_manage_surveys(self.request.user) else cycles.exclude(status=SurveyStatus.DRAFT)
 
     def get_object(self) -> SurveyCycle:
         try:
-            return survey_cycle_get(pk=self.kwargs["pk"])
+            cycle = survey_cycle_get(pk=self.kwargs["pk"])
         except Http404:
             raise NotFound() from None
+        if cycle.status == SurveyStatus.DRAFT and not can_manage_surveys(self.request.user):
+            raise NotFound()
+        return cycle
 
     @extend_schema(
         parameters=[

@@ -69,7 +69,7 @@ def survey_home(request):
         ]
         if schools
         else [],
-        "scorecards": [(d, Department(d).label) for d in scorecard_departments_visible_to(request.user)],
+        "scorecards": department_scorecards(departments=scorecard_departments_visible_to(request.user)),
     }
     return render(request, "support/surveys/home.html", context)
 

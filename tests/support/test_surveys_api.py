@@ -53,3 +53,19 @@ def test_the_cycles_list_takes_the_same_queries(api_for, django_assert_num_queri
 # the token, the count, the page of cycles, their statements (roles come from the cache; the office reads every
 # department without asking which it works in); the token's last use is written once a minute at most
 LIST_QUERIES = 4
+
+
+def test_a_draft_is_the_offices_alone(api_for):
+    admin = admin_user()
+    _, [(school, principal)] = networks_with(1)
+    year = SchoolYearFactory()
+    draft = SurveyCycle.objects.create(
+        school_year=year, term="Draft", opens_on=year.start_date, closes_on=year.end_date
+    )
+    running = open_cycle(admin)
+    listed = api_for(principal).get(reverse("api:survey-cycle-list")).json()["results"]
+    assert [row["id"] for row in listed] == [running.pk]
+    assert api_for(principal).get(reverse("api:survey-cycle-detail", args=[draft.pk])).status_code == 404
+    assert api_for(admin).get(reverse("api:survey-cycle-detail", args=[draft.pk])).status_code == 200
+    url = reverse("api:survey-cycle-answer", args=[draft.pk, school.code])
+    assert api_for(principal).post(url, _json_answers(running), format="json").status_code == 404

@@ -216,3 +216,15 @@ def test_hostile_values_are_refused_and_change_nothing(client_for):
         results = client_for(admin).get(reverse("support:survey_results", args=[cycle.pk]), {"network": value})
         assert results.status_code in (200, 400)
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_surveys_page_lists_each_departments_latest_grade(client_for):
+    admin = admin_user()
+    _, pairs = networks_with(5)
+    closed_cycle(admin, pairs, value=5, hr=2)
+    text = client_for(admin).get(reverse("support:surveys")).content.decode()
+    assert "Each department in the Fall 2026-27 survey, against the target of 85% positive" in text
+    finance = text[text.index(reverse("support:survey_scorecard", args=["finance"])) :]
+    assert finance.index('100% <span class="grade">A</span>') < finance.index("Met") < finance.index("</tr>")
+    hr = text[text.index(reverse("support:survey_scorecard", args=["hr"])) :]
+    assert hr.index('0% <span class="grade">F</span>') < hr.index("Not met") < hr.index("</tr>")
