@@ -24,6 +24,7 @@ def navigation(request):
     if can_view_flags(user):
         links.append(("accountability:flag_list", "Flags"))
     links.append(("budgeting:budget_home", "Budget"))
+    links.append(("support:home", "Support"))
     links.append(("autonomy:call_list", "Calls"))
     # The catalog links the clarified flexibilities: what every school may already do, without a grant.
     links.append(("autonomy:catalog", "Catalog"))
