@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "contracts",
     "accountability",
     "reports",
+    "impact",
     "demo",
 ]
 

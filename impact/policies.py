@@ -1,0 +1,18 @@
+"""Who sees the evaluation of autonomy: the autonomy office (admins) and the district's viewers (the board
+and the evaluation team, read-only). Everybody else gets a 404 on every page of the app, never a 403: the
+pages compare schools with one another, which a principal, a school team, a liaison or a reviewer has no
+business reading, and they need not learn that the pages exist.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from core.policies import ALLOW, Decision, deny
+from schools.models import Role
+from schools.policies import roles_of
+
+
+def can_view_impact(user: AbstractBaseUser) -> Decision:
+    roles = roles_of(user)
+    if roles.is_admin or Role.VIEWER in roles.district:
+        return ALLOW
+    return deny("The evaluation of autonomy is for the autonomy office and the district's viewers.")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from impact.views import outcomes, uptake, use
+
+app_name = "impact"
+
+urlpatterns = [
+    path("", uptake.uptake_page, name="uptake"),
+    path("uptake.csv", uptake.uptake_csv, name="uptake_csv"),
+    path("use/", use.use_page, name="use"),
+    path("use.csv", use.use_csv, name="use_csv"),
+    path("outcomes/", outcomes.outcomes_page, name="outcomes"),
+    path("outcomes.csv", outcomes.outcomes_csv, name="outcomes_csv"),
+]

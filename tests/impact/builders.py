@@ -1,0 +1,75 @@
+"""A district's history for impact's tests: requests submitted and decided on given days, grants and
+their moves dated as the test says. The dates are set on the rows after the services wrote them: the
+services stamp today, and a history needs other years."""
+
+import datetime
+
+from django.utils import timezone
+
+from autonomy.models import (
+    Autonomy,
+    AutonomyRequest,
+    ClarifiedFlexibility,
+    GrantEvent,
+    ItemDecision,
+    RequestItem,
+    RequestStatus,
+)
+from autonomy.services import grant_change
+from tests.autonomy.factories import CallFactory
+from tests.factories import UserFactory, grant
+
+
+def moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def requested(
+    school,
+    code: str,
+    *,
+    submitted: datetime.date,
+    decided: datetime.date | None = None,
+    decision: str = ItemDecision.APPROVED,
+    barrier: str = "",
+    call=None,
+) -> RequestItem:
+    author = UserFactory()
+    request = AutonomyRequest.objects.create(
+        school=school,
+        call=call or CallFactory(created_by=author),
+        status=RequestStatus.APPROVED if decided else RequestStatus.SUBMITTED,
+        created_by=author,
+        submitted_at=moment(submitted),
+        decided_at=moment(decided) if decided else None,
+    )
+    return RequestItem.objects.create(
+        request=request,
+        autonomy=Autonomy.objects.get(code=code),
+        barrier=barrier,
+        decision=decision if decided else ItemDecision.PENDING,
+    )
+
+
+def clarified(item: RequestItem, *, by) -> ClarifiedFlexibility:
+    return ClarifiedFlexibility.objects.create(
+        autonomy=item.autonomy,
+        domain=item.autonomy.domain,
+        barrier=item.barrier,
+        explanation="No rule.",
+        clarified_by=by,
+        source_item=item,
+    )
+
+
+def granted(school, code: str, *, starts_on: datetime.date):
+    return grant(school, code, starts_on=starts_on)
+
+
+def moved(grant_row, action: str, *, on: datetime.date, actor):
+    """A step of the grant's table through the service, dated `on`."""
+    grant_change(actor=actor, grant_id=grant_row.pk, action=action, reason="In a test.", notify_school=False)
+    last = GrantEvent.objects.filter(grant=grant_row).latest("pk")
+    GrantEvent.objects.filter(pk=last.pk).update(at=moment(on))
+    grant_row.refresh_from_db()
+    return grant_row
