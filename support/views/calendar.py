@@ -79,11 +79,15 @@ def _render_calendar(request, *, new_token: str = "", refusal: str = "", status:
     year, kind = form.chosen(current)
     entries = calendar_entries(school_years=[year] if year else [], kind=kind)
     months = [(label, [(entry, *entry.timing(today)) for entry in group]) for label, group in calendar_months(entries)]
+    # The first date not yet past (entries are by their first day, so a span under way comes first), and its month.
+    next_up = next(((label, row) for label, rows in months for row in rows if row[1] != "past"), None)
     context = {
         "form": form,
         "year": year,
         "kind": kind,
         "months": months,
+        "next_month": next_up[0] if next_up else "",
+        "next_up": next_up[1] if next_up else None,
         "entry_count": len(entries),
         "today": today,
         "can_manage": bool(can_manage_milestones(user)),

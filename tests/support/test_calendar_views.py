@@ -31,7 +31,7 @@ def _client(user):
 def _text(response) -> str:
     """The page's words, without tags or runs of spaces."""
     html = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html)
+    return re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", html))
 
 
 @pytest.fixture
@@ -70,8 +70,12 @@ def test_a_principal_reads_the_current_year_by_month(people, milestones, today):
     assert response.status_code == 200
     text = _text(response)
     assert "5 dates in 2026-27" in text and "Allocations out" not in text
-    months = re.findall(r'<h2 id="month-\d+">([^<]+)</h2>', response.content.decode())
+    months = re.findall(r'<h2 id="month-[a-z0-9-]+">([^<]+)</h2>', response.content.decode())
     assert months == ["September 2026", "December 2026", "February 2027", "April 2027"]
+    # Today's board meeting is under way, and links to its month.
+    assert "Under way: Board meeting, Dec 4, 2026." in text
+    assert '<a href="#month-december-2026">Board meeting</a>' in response.content.decode()
+    assert 'id="month-december-2026"' in response.content.decode()
     assert "Sep 30, 2026 Past Contracts signed" in text
     assert "Dec 4, 2026 Today Board meeting" in text
     assert "Dec 21, 2026 – Jan 1, 2027 In 17 days Winter break District offices are closed." in text
@@ -274,3 +278,15 @@ def test_what_the_page_says_of_closed_days_holds_for_support_deadlines(people, y
         ends_on=D(2026, 12, 8),
     )
     assert due_date(friday, 5) == D(2026, 12, 15)
+
+
+def test_next_names_the_first_date_to_come(people, milestones, monkeypatch):
+    client = _client(people[Role.PRINCIPAL])
+    calendar_world.on_day(monkeypatch, D(2026, 12, 5))
+    text = _text(client.get(PAGE))
+    assert "Next: Winter break, Dec 21, 2026 – Jan 1, 2027, in 16 days." in text
+    calendar_world.on_day(monkeypatch, D(2026, 12, 22))
+    assert "Under way: Winter break, Dec 21, 2026 – Jan 1, 2027." in _text(client.get(PAGE))
+    calendar_world.on_day(monkeypatch, D(2026, 12, 22))
+    assert "Next:" not in _text(client.get(PAGE, {"year": "2025-26"}))  # a year that is over
+    assert "Next: Allocations out, Mar 1, 2028, in 435 days." in _text(client.get(PAGE, {"year": "2027-28"}))
