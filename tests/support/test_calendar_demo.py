@@ -62,3 +62,15 @@ def test_a_year_with_an_opt_in_window_gets_no_typed_network_choice():
     made = calendar_scene(district, rng=random.Random(1))
     network = [m.school_year.label for m in made if m.kind == MilestoneKind.NETWORK_CHOICE]
     assert network == ["2027-28"]
+
+
+def test_the_scene_runs_on_the_demo_district_builder():
+    """With the demo's own builder: its current and next school years, and its autonomy office."""
+    from demo.services.builder import DistrictBuilder
+
+    district = DistrictBuilder(rng=random.Random(2026), school_count=4, year_count=2)
+    district.organisation()
+    made = calendar_scene(district, rng=district.rng)
+    labels = {m.school_year.label for m in made}
+    assert labels == {district.years[-1].label, district.future_years[0].label}
+    assert len(made) == 2 * 17  # 8 closures and 9 other milestones a year, with no opt-in windows or surveys yet
