@@ -18,13 +18,15 @@ class FocusChoices(forms.ModelMultipleChoiceField):
 
 
 class PartnershipEntryForm(AccessibleFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Kind of contact", choices=[("", "Choose…"), *ContactKind.choices])
-    on = forms.DateField(label="Date", widget=DATE, help_text="The day it took place: today or earlier.")
+    kind = forms.ChoiceField(
+        label="Kind of contact", choices=[("", "Choose…"), *ContactKind.choices], help_text="How you met."
+    )
+    on = forms.DateField(label="Date", widget=DATE, help_text="Today or earlier.")
     minutes = forms.IntegerField(
         label="Minutes",
         min_value=1,
         max_value=ENTRY_MAX_MINUTES,
-        help_text=f"How long it lasted: 1 to {ENTRY_MAX_MINUTES} minutes.",
+        help_text=f"1 to {ENTRY_MAX_MINUTES} (a full day).",
     )
     with_principal = forms.BooleanField(
         label="Time spent with the principal",
