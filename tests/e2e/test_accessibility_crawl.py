@@ -53,6 +53,7 @@ WIDTHS = [DESKTOP, PHONE]
 
 # URL names the crawl leaves out, and why. (admin:… and api:… are not among the matrix's pages at all.)
 NOT_CRAWLED = {
+    "support:calendar_feed": "an iCalendar feed for calendar apps",
     "healthz": "JSON for the load balancer, not a page",
     "api-schema": "the API's OpenAPI document, not a page",
     "api-docs": "the API's description, drawn by Swagger UI from the installed package, not by the portal",
