@@ -47,9 +47,10 @@ def service_policy() -> ServicePolicy:
 
 def survey_cycles_list() -> QuerySet[SurveyCycle]:
     """Every cycle, newest first, with its number of statements and of answers (participations)."""
-    return SurveyCycle.objects.select_related("school_year").annotate(
+    cycles = SurveyCycle.objects.select_related("school_year").annotate(
         item_count=Count("items", distinct=True), answer_count=Count("participations", distinct=True)
     )
+    return cycles.order_by("-opens_on", "-pk")  # a grouped query drops the model's own ordering
 
 
 def survey_cycle_get(*, pk) -> SurveyCycle:

@@ -131,6 +131,17 @@ def test_a_principal_answers_and_the_office_reads_the_results(page: Page, survey
     assert_accessible(page)
     review_screenshot(page, "survey-results-office-390")
     page.set_viewport_size(DESKTOP)
+    page.goto("/support/surveys/")
+    scorecards = page.get_by_role(
+        "table", name=f"Each department in the {fall} survey, against the target of 85% positive"
+    )
+    expect(scorecards.get_by_role("row", name="Finance")).to_contain_text("Not met")
+    assert_accessible(page)
+    review_screenshot(page, "survey-home-office-1280")
+    page.set_viewport_size(PHONE)
+    review_screenshot(page, "survey-home-office-390")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"/support/surveys/{fall.pk}/results/")
     page.get_by_label("Network", exact=True).select_option(label="South Network")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("table", name="Each department, South Network")).to_contain_text("Fewer than 5 answered")

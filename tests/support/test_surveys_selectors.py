@@ -69,6 +69,7 @@ def test_the_cycles_list_takes_one_query(django_assert_num_queries, count):
     with django_assert_num_queries(1):
         cycles = list(survey_cycles_list())
     assert len(cycles) == count and cycles[0].item_count == 1 and cycles[0].answer_count == 0
+    assert [c.opens_on for c in cycles] == sorted((c.opens_on for c in cycles), reverse=True)  # newest first
 
 
 def test_a_suppressed_cycle_is_a_gap_in_the_scorecard_not_a_zero():
