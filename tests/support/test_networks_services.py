@@ -344,10 +344,8 @@ def test_a_school_opts_out_only_where_its_network_allows(scene):
         "North Network's agreement does not let its schools opt out of Talent and human resources."
     ]
     opt_out_allowance_set(actor=scene.admin, network=scene.home, department="hr", terms="Hire through the pool.")
-    opt_out = service_opt_out_record(
-        actor=scene.principal, school=scene.school, school_year=scene.now, department="hr", reason="Our own HR lead."
-    )
-    assert (opt_out.network, opt_out.recorded_by, opt_out.reason) == (scene.home, scene.principal, "Our own HR lead.")
+    made = opt_out(scene, "hr", reason="Our own HR lead.")
+    assert (made.network, made.recorded_by, made.reason) == (scene.home, scene.principal, "Our own HR lead.")
     assert (
         "already opted out"
         in refused_field(
