@@ -77,12 +77,14 @@ class TimeShare:
 
     @property
     def hours_words(self) -> str:
-        """The minutes as hours, to the nearest quarter of an hour below ten hours and to the hour above."""
-        hours = self.minutes / 60
+        """The minutes as people say them: "45 minutes", "2 hours 15 minutes", and whole hours from ten on."""
+        hours, minutes = divmod(self.minutes, 60)
         if hours >= 10:
-            return f"{round(hours):,} hours"
-        quarter = round(hours * 4) / 4
-        return f"{quarter:g} hour{'' if quarter == 1 else 's'}"
+            return f"{round(self.minutes / 60):,} hours"
+        parts = [f"{hours} hour{'' if hours == 1 else 's'}"] if hours else []
+        if minutes or not hours:
+            parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+        return " ".join(parts)
 
     @property
     def weeks_words(self) -> str:

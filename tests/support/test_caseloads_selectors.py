@@ -57,8 +57,11 @@ def test_the_share_is_minutes_with_principals_over_the_weeks_working_minutes():
     assert (share.percent, share.meets_target) == (61, True)
     below = TimeShare(minutes=1200, period=period, hours_per_week=40, target_percent=61)
     assert (below.percent, below.meets_target, below.hours_words) == (25, False, "20 hours")
-    assert TimeShare(90, period, 40, 61).hours_words == "1.5 hours"
+    assert TimeShare(135, period, 40, 61).hours_words == "2 hours 15 minutes"
     assert TimeShare(60, period, 40, 61).hours_words == "1 hour"
+    assert TimeShare(45, period, 40, 61).hours_words == "45 minutes"
+    assert TimeShare(0, period, 40, 61).hours_words == "0 minutes"
+    assert TimeShare(8_290, period, 40, 61).hours_words == "138 hours"
 
 
 def test_the_district_view_counts_schools_against_the_limit_and_names_schools_without_a_liaison(make_member, admin):
