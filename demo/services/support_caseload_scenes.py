@@ -101,6 +101,7 @@ def _partnership_log(district: DistrictBuilder, *, liaison, rng: random.Random) 
     year_start = district.years[-1].start_date
     areas = list(FocusArea.objects.order_by("number"))
     instructional = [area for area in areas if area.instructional]
+    services = [area for area in areas if area.number == 5]  # a call is about central office's services
     schools = School.objects.filter(liaison=liaison).order_by("code")
     for index, school in enumerate(schools):
         days = [3 + index % 6 + 14 * k for k in range(40)]
@@ -112,7 +113,7 @@ def _partnership_log(district: DistrictBuilder, *, liaison, rng: random.Random) 
             kind = rng.choice(
                 [ContactKind.VISIT, ContactKind.VISIT, ContactKind.COACHING, ContactKind.MEETING, ContactKind.CALL]
             )
-            focus = rng.sample(instructional, 2) if kind != ContactKind.CALL else [rng.choice(areas)]
+            focus = rng.sample(instructional, 2) if kind != ContactKind.CALL else services
             steps = rng.choice(NEXT_STEPS) if latest <= 2 else ""
             due = today + datetime.timedelta(days=1 + (index % 5)) if latest == 1 else None
             if latest == 2:
