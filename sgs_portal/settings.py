@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accountability.tasks.evaluate_benchmarks_nightly",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Service surveys past their closing date close (and their results appear) shortly after midnight.
+    "survey-cycles-close-nightly": {
+        "task": "support.tasks.survey_cycles_close_nightly",
+        "schedule": crontab(hour=0, minute=15),
+    },
     # Emails are sent after the commit that queued them; this catches any whose enqueue was lost.
     "outbox-sweep": {"task": "core.tasks.outbox_send", "schedule": crontab(minute="*/5")},
 }
