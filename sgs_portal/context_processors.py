@@ -2,6 +2,7 @@
 
 from accountability.policies import can_run_evaluation, can_view_flags
 from budgeting.policies import is_finance
+from contracts.commitment_policies import can_see_commitment_list
 from core.notifications import unread_count
 from metrics.policies import can_import_observations
 from schools.models import Role
@@ -41,6 +42,8 @@ def navigation(request):
             ("budgeting:scenario_list", "What-if scenarios"),
             ("budgeting:plan_queue", "Budget plans to review"),
         ]
+    if can_see_commitment_list(user):
+        tools.append(("contracts:commitment_list", "Commitments of my department"))
     if roles.is_admin:
         tools.append(("schools:roster_import", "Import the roster"))
         tools.append(("schools:first_setup", "First setup"))
