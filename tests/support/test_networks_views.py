@@ -24,7 +24,7 @@ from support.models import (
 from support.services.networks import opt_out_allowance_set, team_seat_add
 from support.services.networks_requests import network_request_approve, network_request_create
 from tests.factories import MembershipFactory, SchoolFactory
-from tests.support.networks_world import department_staff, network, network_scene, window_later
+from tests.support.networks_world import department_staff, network, network_scene, window_later, year_starting
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +425,15 @@ def test_hostile_values_in_every_networks_form_never_answer_500_nor_save_on_refu
                 assert response.status_code < 500, (url, name, value[:20])
                 if response.status_code >= 400:
                     assert counts() == before, (url, name, value[:20])
+
+
+def test_a_past_years_membership_ends_with_its_year_not_now(scene, client_for):
+    past = year_starting(scene.now.start_date.year - 1)
+    NetworkMembership.objects.create(
+        school=scene.school, network=scene.home, school_year=past, started_on=past.start_date
+    )
+    page = text(client_for(scene.principal).get(school_url(scene)))
+    ends = f"{past.end_date:%b} {past.end_date.day}, {past.end_date.year}"
+    assert f'<th scope="row">{past.label}</th> <td>North Network</td>' in page
+    assert f"{ends}, the year's end" in page
+    assert ">Now<" not in page
