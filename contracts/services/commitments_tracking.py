@@ -32,11 +32,11 @@ from core.workflows import required_text
 from support.selectors.commitments import (
     RequestTimes,
     days_after,
-    district_closed_days,
     milestone_date_for,
     milestone_dates,
     requests_by_school_and_department,
 )
+from support.services.business_days import district_closed_days
 
 # The requests a decision lists by id as its evidence; the counts cover them all.
 EVIDENCE_IDS_KEPT = 20

@@ -1,7 +1,8 @@
 """The evidence a contract's commitments of central office are judged on, read from what support holds:
 the schools' support requests of each department, the district calendar's milestones and closed days.
 
-Contracts reads these (contracts.services.commitments_tracking); support never reads contracts. Each
+Contracts reads these (contracts.services.commitments_tracking); support never reads contracts. Business
+days are counted by support's own rule (support.services.business_days). Each
 function is one query for any number of schools, so the nightly run's step stays set-based.
 """
 
@@ -9,10 +10,10 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.db.models import Q
 from django.utils import timezone
 
-from support.models import Milestone, MilestoneKind, SupportRequest
+from support.models import Milestone, SupportRequest
+from support.services.business_days import add_business_days
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -79,28 +80,9 @@ def milestone_date_for(
     return None
 
 
-def district_closed_days(*, since: datetime.date) -> frozenset[datetime.date]:
-    """The days from `since` on that the district's offices are closed (the calendar's closures); one query."""
-    spans = Milestone.objects.filter(kind=MilestoneKind.DISTRICT_CLOSED).filter(
-        Q(on__gte=since) | Q(ends_on__gte=since)
-    )
-    days: set[datetime.date] = set()
-    for first, last in spans.values_list("on", "ends_on"):
-        day = first
-        while day <= (last or first):
-            days.add(day)
-            day += ONE_DAY
-    return frozenset(days)
-
-
 def days_after(start: datetime.date, days: int, *, business: bool, closed: frozenset[datetime.date]) -> datetime.date:
-    """The day `days` days after `start`: calendar days, or business days (Monday to Friday, the district's
-    closed days skipped), as support requests count their own deadline. The start itself never counts."""
+    """The day `days` days after `start`: calendar days, or business days counted as support requests count
+    their own deadline (support.services.business_days). The start itself never counts."""
     if not business:
         return start + datetime.timedelta(days=days)
-    day, counted = start, 0
-    while counted < days:
-        day += ONE_DAY
-        if day.weekday() < 5 and day not in closed:
-            counted += 1
-    return day
+    return add_business_days(start, days, closed=closed)
