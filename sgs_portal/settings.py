@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "support.tasks.survey_cycles_close_nightly",
         "schedule": crontab(hour=0, minute=15),
     },
+    # Schools approved into a network ahead of a school year move there when the year begins.
+    "network-memberships-start-nightly": {
+        "task": "support.tasks.network_memberships_start_nightly",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Emails are sent after the commit that queued them; this catches any whose enqueue was lost.
     "outbox-sweep": {"task": "core.tasks.outbox_send", "schedule": crontab(minute="*/5")},
 }

@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from support.services.networks import network_memberships_start
 from support.services.surveys import survey_cycles_close_due
 
 
@@ -14,3 +15,11 @@ def survey_cycles_close_nightly(today: str | None = None) -> dict:
     today. acks_late is safe: a second run finds no open cycle past its date and closes nothing."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return {"today": day.isoformat(), "closed": survey_cycles_close_due(today=day)}
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3, acks_late=True)
+def network_memberships_start_nightly(today: str | None = None) -> dict:
+    """When a school year begins, move the schools approved ahead of it into their new network. acks_late is
+    safe: a second run finds every school already in its network and moves none."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return {"today": day.isoformat(), "moved": network_memberships_start(today=day)}

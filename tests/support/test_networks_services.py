@@ -395,3 +395,14 @@ def test_an_opt_out_is_taken_back_by_the_principal_only(scene):
     assert not ServiceOptOut.objects.exists()
     opt_out_allowance_remove(actor=scene.admin, allowance_id=allowance.pk)
     assert not OptOutAllowance.objects.exists()
+
+
+def test_the_nightly_task_moves_them_once(scene):
+    from support.tasks import network_memberships_start_nightly
+
+    network_request_approve(actor=scene.admin, request_id=ask(scene).pk)
+    day = scene.next.start_date.isoformat()
+    assert network_memberships_start_nightly.apply(kwargs={"today": day}).get() == {"today": day, "moved": 1}
+    assert network_memberships_start_nightly.apply(kwargs={"today": day}).get() == {"today": day, "moved": 0}
+    scene.school.refresh_from_db()
+    assert scene.school.network == scene.zone
