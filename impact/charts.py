@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from accountability.charts import _ticks, y_scale
 from impact.services.event_study import HORIZONS, REFERENCE, EventStudy
-from metrics.formatting import format_change, format_compact
+from metrics.formatting import format_change, format_number, ordinal, precision_of, unit_title
 
 WIDTH, HEIGHT = 440, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 44
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class EsChart:
     plot_top: int
     plot_bottom: int
     zero_y: float
+    title: str
     grant_x: float
     points: list[EsPoint]
     ticks: list[tuple[float, str]]
@@ -40,11 +41,23 @@ class EsChart:
 
 
 def horizon_words(h: int) -> str:
-    if h == 0:
-        return "first year"
+    """As the x axis numbers it, with what it means: "+1: 2nd year held", "-2: 2 years before"."""
     if h < 0:
-        return f"{-h} year{'s' if h < -1 else ''} before"
-    return f"{h + 1}{'nd' if h == 1 else 'rd' if h == 2 else 'th'} year"
+        return f"{h}: {-h} year{'s' if h < -1 else ''} before"
+    return f"{'+' if h else ''}{h}: {ordinal(h + 1)} year held"
+
+
+def tick_label(metric, value: Decimal) -> str:
+    """A difference on the axis: "+5", "0", "-2.5"; "+$120" for money. The unit is the axis's title."""
+    text = format_number(abs(value), precision_of(metric))
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    return f"{sign}${text}" if metric.unit == "currency" else f"{sign}{text}"
+
+
+def axis_title(metric) -> str:
+    if metric.unit == "percent":
+        return "Difference, percentage points"
+    return f"Difference, {(unit_title(metric) or metric.get_unit_display()).lower()}"
 
 
 def event_study_chart(study: EventStudy, *, metric) -> EsChart | None:
@@ -64,7 +77,7 @@ def event_study_chart(study: EventStudy, *, metric) -> EsChart | None:
 
     points = [EsPoint(x(h.years), y(h.estimate), y(h.low), y(h.high), format_change(metric, h.estimate)) for h in shown]
     words = [
-        f"{horizon_words(h.years)}: {format_change(metric, h.estimate)} "
+        f"{horizon_words(h.years)}, {format_change(metric, h.estimate)} "
         f"(between {format_change(metric, h.low)} and {format_change(metric, h.high)})"
         for h in shown
     ]
@@ -76,9 +89,10 @@ def event_study_chart(study: EventStudy, *, metric) -> EsChart | None:
         plot_top=TOP,
         plot_bottom=bottom,
         zero_y=y(0),
+        title=axis_title(metric),
         grant_x=round((x(REFERENCE) + x(0)) / 2, 1),
         points=points,
-        ticks=[(y(t), format_compact(metric, t)) for t in _ticks(low, high, step)],
+        ticks=[(y(t), tick_label(metric, t)) for t in _ticks(low, high, step)],
         years=[(x(h), f"{h:+d}" if h else "0") for h in HORIZONS],
         description="Effect by year since the grant, against schools not yet granted: " + "; ".join(words) + ".",
     )

@@ -124,6 +124,14 @@ def _fit(frame) -> dict[int, tuple[float, float, float, float]]:
     """{horizon: (estimate, low, high, p)} from pyfixest's lpdid, 95% intervals clustered by school."""
     import pyfixest
 
+    # The library refuses a window reaching past the years since the grant the data holds (a district
+    # with five years of results has no fourth year after a grant): ask for what is there.
+    treated = frame[frame["adopted"] > 0]
+    relative = set((treated["year"] - treated["adopted"]).tolist())
+    if not relative or REFERENCE not in relative:
+        return {}
+    pre = max(-PRE, min(relative))
+    post = min(POST, max(relative))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyfixest speaks of dropped collinear terms; the counts say it plainly
         result = pyfixest.lpdid(
@@ -133,8 +141,8 @@ def _fit(frame) -> dict[int, tuple[float, float, float, float]]:
             tname="year",
             gname="adopted",
             vcov={"CRV1": "school"},
-            pre_window=PRE,
-            post_window=POST,
+            pre_window=pre,
+            post_window=post,
             never_treated=0,
             att=False,
         )

@@ -20,11 +20,11 @@ def _chosen(form) -> tuple[Selection, Metric, str]:
     data = form.cleaned_data
     selection = Selection(autonomy=data["autonomy"], domain=data["domain"], model=data["model"])
     if selection.autonomy:
-        title = Autonomy.objects.get(code=selection.autonomy).name
+        title = f"“{Autonomy.objects.get(code=selection.autonomy).name}”"
     elif selection.domain:
-        title = f"every {Domain(selection.domain).label.lower()} autonomy"
+        title = f"any {Domain(selection.domain).label.lower()} autonomy"
     else:
-        title = f"every autonomy under {AccountabilityModel(selection.model).label.lower()}"
+        title = f"any autonomy under {AccountabilityModel(selection.model).label.lower()}"
     return selection, Metric.objects.get(code=data["metric"]), title
 
 
@@ -46,8 +46,8 @@ def _caveats(study, metric) -> list[str]:
         )
         return words
     if study.hidden:
-        years = ", ".join(horizon_words(h.years) for h in study.hidden)
-        words.append(f"Too few schools to tell for: {years} (fewer than {MIN_SCHOOLS} granted schools each).")
+        years = "; ".join(horizon_words(h.years) for h in study.hidden)
+        words.append(f"Too few schools to tell for {years} (fewer than {MIN_SCHOOLS} granted schools each).")
     if study.pre_trend_differs:
         words.append(
             "The trend before the grant already differed: granted schools were moving apart from the others "

@@ -56,3 +56,14 @@ def test_schools_granted_before_the_first_year_are_left_out():
     rows, adopted = district(schools=40)
     study = event_study_estimate(rows=rows, adopted={**adopted, 0: 2015, 5: 2016})
     assert study.comparison_schools == 8 - 2  # school 0 and school 5 were never-granted schools
+
+
+def test_a_district_with_fewer_years_than_the_window_is_estimated_on_the_years_it_has():
+    """Five years of results (2018-19 to 2022-23) and grants of 2019 to 2021: nothing is four years after a
+    grant, and the library refuses a window past the data unless asked for what is there."""
+    rows, adopted = district(schools=60)
+    five_years = [(s, y, v) for s, y, v in rows if 2018 <= y <= 2022]
+    study = event_study_estimate(rows=five_years, adopted={s: g for s, g in adopted.items() if g <= 2021})
+    assert study.estimated
+    assert _at(study, 3).shown and not _at(study, 4).shown and _at(study, 4).schools == 0
+    assert _at(study, -3).shown  # the 2021 grants have 2018 behind them
