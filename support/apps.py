@@ -7,3 +7,6 @@ class SupportConfig(AppConfig):
 
     name = "support"
     verbose_name = "Central-office support"
+
+    def ready(self):
+        from support import signals  # noqa: F401  (clears cached departments when a department row changes)
