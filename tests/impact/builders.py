@@ -16,8 +16,11 @@ from autonomy.models import (
     RequestStatus,
 )
 from autonomy.services import grant_change
+from metrics.models import Metric, Observation
+from schools.periods import school_year_label
 from tests.autonomy.factories import CallFactory
-from tests.factories import UserFactory, grant
+from tests.factories import SchoolFactory, UserFactory, grant
+from tests.impact.simulation import district
 
 
 def moment(day: datetime.date) -> datetime.datetime:
@@ -73,3 +76,17 @@ def moved(grant_row, action: str, *, on: datetime.date, actor):
     GrantEvent.objects.filter(pk=last.pk).update(at=moment(on))
     grant_row.refresh_from_db()
     return grant_row
+
+
+def simulated_district(effect: float, *, code="people.hiring", schools=40) -> Metric:
+    """tests/impact/simulation.py's district written as schools, grants and ELA observations."""
+    rows, adopted = district(schools=schools, effect=effect)
+    made = {i: SchoolFactory() for i in range(schools)}
+    metric = Metric.objects.get(code="ela_proficiency")
+    Observation.objects.bulk_create(
+        Observation(school=made[i], metric=metric, period=school_year_label(year), value=round(min(max(v, 0), 100), 2))
+        for i, year, v in rows
+    )
+    for i, year in adopted.items():
+        granted(made[i], code, starts_on=datetime.date(year, 8, 1))
+    return metric

@@ -14,13 +14,11 @@ from autonomy.models import Autonomy
 from impact.cache import GRANTS_VERSION
 from impact.selectors.panel import Selection
 from impact.services.outcomes import outcomes_estimate
-from metrics.models import Metric, Observation
+from metrics.models import Observation
 from schools.models import Role, School
-from schools.periods import school_year_label
 from tests.factories import SchoolFactory
-from tests.impact.builders import granted
+from tests.impact.builders import granted, simulated_district
 from tests.impact.matrix_impact import PAGES
-from tests.impact.simulation import district
 from tests.matrix_kit import ROLES
 from tests.world import build_world
 
@@ -43,22 +41,8 @@ def office(client_for, make_member):
     return client_for(make_member(Role.ADMIN))
 
 
-def _simulated(effect: float, *, code="people.hiring", schools=40):
-    """tests/impact/simulation.py's district written as schools, grants and ELA observations."""
-    rows, adopted = district(schools=schools, effect=effect)
-    made = {i: SchoolFactory() for i in range(schools)}
-    metric = Metric.objects.get(code="ela_proficiency")
-    Observation.objects.bulk_create(
-        Observation(school=made[i], metric=metric, period=school_year_label(year), value=round(min(max(v, 0), 100), 2))
-        for i, year, v in rows
-    )
-    for i, year in adopted.items():
-        granted(made[i], code, starts_on=datetime.date(year, 8, 1))
-    return metric
-
-
 def test_the_outcomes_page_shows_the_planted_effect_with_its_chart_table_and_caveats(office):
-    _simulated(5.0)
+    simulated_district(5.0)
     response = office.get(reverse("impact:outcomes"), {"autonomy": "people.hiring", "metric": "ela_proficiency"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -115,7 +99,7 @@ def test_a_bad_school_year_on_uptake_is_refused_naming_it(office):
 def test_the_estimate_is_kept_until_observations_or_grants_change(
     django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    metric = _simulated(0.0, schools=20)
+    metric = simulated_district(0.0, schools=20)
     selection = Selection(autonomy="people.hiring")
     first = outcomes_estimate(metric_id=metric.pk, selection=selection)
     with django_assert_max_num_queries(1):  # the fingerprint only: the estimate comes from the cache
