@@ -6,6 +6,7 @@ from accounts.forms import AdminLoginForm, LoginForm
 from accounts.sso.views import ProviderLogoutView
 from core.views import healthz, inbox, inbox_mark_read
 from sgs_portal.api import urlpatterns as api_urlpatterns
+from sgs_portal.caseload import liaison_caseload_view
 from sgs_portal.views import home, page_not_found, server_error
 
 admin.site.login_form = AdminLoginForm
@@ -32,6 +33,8 @@ urlpatterns = [
     path("", include("budgeting.urls")),
     path("", include("contracts.urls")),
     path("", include("accountability.urls")),
+    # A liaison's caseload shows the schools' flags beside the partnership log, so it is composed here.
+    path("support/caseloads/<int:liaison_id>/", liaison_caseload_view, name="liaison_caseload"),
     path("support/", include("support.urls")),
     path("reports/", include("reports.urls")),
     path("impact/", include("impact.urls")),

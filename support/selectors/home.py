@@ -14,7 +14,7 @@ from schools.models import School
 from schools.policies import roles_of
 from support.models import Department, SupportRequest, SupportStatus
 from support.policies.calendar import can_view_calendar
-from support.policies.caseloads import can_manage_caseloads, can_view_district_caseloads
+from support.policies.caseloads import can_manage_caseloads, can_view_district_caseloads, is_liaison
 from support.policies.networks import can_decide_network_requests, can_view_networks
 from support.policies.requests import can_manage_support_categories, queue_departments
 from support.policies.surveys import can_manage_surveys, can_view_surveys, scorecard_departments_visible_to
@@ -125,6 +125,14 @@ def _department_section(user: AbstractBaseUser, today) -> Section | None:
 
 def _office_section(user: AbstractBaseUser) -> Section | None:
     entries = []
+    if is_liaison(user):
+        entries.append(
+            Entry(
+                "Your caseload",
+                reverse("liaison_caseload", args=[user.pk]),
+                "Your schools, their flags, last contacts and time with principals",
+            )
+        )
     if can_decide_network_requests(user):
         pending = network_requests_pending(user=user).count()
         entries.append(
@@ -148,7 +156,7 @@ def _office_section(user: AbstractBaseUser) -> Section | None:
         )
     if can_manage_surveys(user):
         entries.append(Entry("Service surveys", reverse("support:surveys"), "Cycles, answers and results"))
-    return Section("The autonomy office", entries) if entries else None
+    return Section("Central office", entries) if entries else None
 
 
 def _ratings_section(user: AbstractBaseUser) -> Section | None:

@@ -23,12 +23,11 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def caseload_district(live_server, django_db_serialized_rollback, make_member, settings):
+def caseload_district(live_server, django_db_serialized_rollback, make_member):
     """A liaison with two schools (one with a principal), a second liaison over a limit of 2, a school with no
-    liaison, and the autonomy office. The liaison's caseload page is routed as sgs_portal/urls.py is to route it."""
+    liaison, and the autonomy office."""
     from schools.models import Role
 
-    settings.ROOT_URLCONF = "tests.support.caseloads_urlconf"
     liaison = make_member(Role.LIAISON, username="liaison-lena", first_name="Lena", last_name="Ortiz")
     school = SchoolFactory(name="Lincoln Elementary", code="S0101", liaison=liaison)
     SchoolFactory(name="Douglass Middle", code="S0102", liaison=liaison)

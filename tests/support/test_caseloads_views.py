@@ -13,7 +13,7 @@ from support.models import PartnershipEntry, ServicePolicy
 from tests.factories import SchoolFactory
 from tests.home.builders import open_flag, proposed_contract
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.support.caseloads_urlconf")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
