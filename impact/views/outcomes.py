@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from autonomy.models import AccountabilityModel, Autonomy, Domain
 from impact.charts import event_study_chart, horizon_words
 from impact.forms import OutcomesForm
+from impact.selectors.composition import composition_check
 from impact.selectors.panel import Selection
 from impact.services.event_study import MIN_SCHOOLS, PRE_TREND_ALPHA
 from impact.services.outcomes import outcomes_estimate
@@ -83,6 +84,8 @@ def outcomes_page(request):
             alpha=PRE_TREND_ALPHA,
             average=format_change(metric, study.average_after) if study.average_after is not None else "",
             query=request.GET.urlencode(),
+            composition=composition_check(selection=selection),
+            min_schools=MIN_SCHOOLS,
         )
     return render(request, "impact/outcomes.html", context)
 
