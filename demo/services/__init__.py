@@ -13,6 +13,7 @@ from django.db import transaction
 from demo.services.budget_scenes import budget_scene
 from demo.services.builder import DemoLogins, DistrictBuilder, current_school_year_start, school_year_label
 from demo.services.catalog_text import catalog_text_fill
+from demo.services.commitment_scenes import commitments_scene
 from demo.services.data import (
     BENCHMARK_COUNTS,
     DEMO_PASSWORD,
@@ -22,6 +23,11 @@ from demo.services.data import (
 )
 from demo.services.request_scenes import requests_scene
 from demo.services.scenes import FlaggedSchools, contracts_scene, grants_scene
+from demo.services.support_calendar_scenes import calendar_scene
+from demo.services.support_caseload_scenes import caseloads_scene
+from demo.services.support_network_scenes import networks_scene
+from demo.services.support_request_scenes import requests_scene as support_requests_scene
+from demo.services.support_survey_scenes import surveys_scene
 from schools.models import School
 
 __all__ = [
@@ -69,4 +75,14 @@ def demo_district_seed(
         requests_scene(district)
         contracts_scene(district, benchmarks=(TEMPLATE_BENCHMARKS + MORE_BENCHMARKS)[:benchmarks])
         budget_scene(district, seed=seed)
+        # Central office's side: networks and their teams (the departments' staff the later scenes ask for),
+        # caseloads and the partnership log, support requests, service surveys, the contracts' commitments,
+        # and last the calendar (it types a milestone only where no window or survey already dates it).
+        # Scenes with a random stream of their own leave the others' draws unchanged.
+        networks_scene(district, rng=rng)
+        caseloads_scene(district, rng=random.Random(seed * 7 + 15))
+        support_requests_scene(district, rng=rng)
+        surveys_scene(district, rng=random.Random(seed * 11 + 3))
+        commitments_scene(district, rng=rng)
+        calendar_scene(district, rng=rng)
         return district.logins

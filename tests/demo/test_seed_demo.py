@@ -31,6 +31,18 @@ from core.models import Notification
 from demo.services import DEMO_PASSWORD
 from metrics.models import Observation
 from schools.models import Cohort, District, Membership, Network, Role, School, SchoolYear
+from support.models import (
+    Milestone,
+    NetworkMembership,
+    NetworkRequest,
+    PartnershipEntry,
+    ServiceOptOut,
+    SupportCategory,
+    SupportRequest,
+    SurveyAnswer,
+    SurveyCycle,
+    TeamSeat,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +90,33 @@ def _snapshot():
             ).values_list("school__code", "students", "final_amount")
         ),
         "plans": list(BudgetPlan.objects.order_by("school__code").values_list("school__code", "status")),
+        # Central office's side.
+        "team_seats": sorted(TeamSeat.objects.values_list("network__name", "department", "user__username")),
+        "support_requests": list(
+            SupportRequest.objects.order_by("school__code", "subject").values_list(
+                "school__code", "subject", "status", "due_on", "rating"
+            )
+        ),
+        "partnership": list(
+            PartnershipEntry.objects.order_by("school__code", "on", "kind").values_list(
+                "school__code", "liaison__username", "kind", "on", "minutes"
+            )
+        ),
+        "survey_answers": sorted(SurveyAnswer.objects.values_list("response__cycle__term", "department", "value")),
+        "milestones": list(Milestone.objects.order_by("on", "title").values_list("title", "on", "ends_on")),
     }
 
 
 def _wipe():
+    # Central office's side first: its rows protect the years, networks, schools and people below.
+    SurveyCycle.objects.all().delete()
+    Milestone.objects.all().delete()
+    SupportRequest.objects.all().delete()
+    SupportCategory.objects.all().delete()
+    PartnershipEntry.objects.all().delete()
+    ServiceOptOut.objects.all().delete()
+    NetworkMembership.objects.all().delete()
+    NetworkRequest.objects.all().delete()
     BudgetPlan.objects.all().delete()
     Scenario.objects.all().delete()
     AllocationSet.objects.all().delete()
@@ -158,7 +193,8 @@ def test_demo_district_is_realistic(capsys):
         ContractStatus.ACTIVE,
         ContractStatus.SUPERSEDED,
     } <= statuses
-    assert PerformanceContract.objects.filter(version=2, status=ContractStatus.ACTIVE).count() == 1
+    # Two amended: one in the contracts' scene, one that wrote central office's commitments into it.
+    assert PerformanceContract.objects.filter(version=2, status=ContractStatus.ACTIVE).count() == 2
     assert PerformanceContract.objects.get(school__code="S0001").status == ContractStatus.PROPOSED
 
 

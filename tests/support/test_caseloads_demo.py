@@ -3,14 +3,13 @@ has no liaison, and the first liaison's partnership log has visits and coaching 
 soon — all made through the services, as demo_district_seed runs the scene after the budget scene."""
 
 import datetime
-import random
 
 import pytest
 from django.utils import timezone
 
 from core.models import Notification
-from demo.services import budget_scenes, demo_district_seed
-from demo.services.support_caseload_scenes import _targets, caseloads_scene
+from demo.services import demo_district_seed
+from demo.services.support_caseload_scenes import _targets
 from schools.models import Membership, Role, School
 from support.models import PartnershipEntry
 from support.selectors.caseloads import district_caseloads
@@ -19,15 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(monkeypatch, django_capture_on_commit_callbacks):
-    """The demo district with the caseload scene run right after the budget scene."""
-    budget_scene = budget_scenes.budget_scene
-
-    def budget_then_caseloads(district, *, seed):
-        budget_scene(district, seed=seed)
-        caseloads_scene(district, rng=random.Random(seed))
-
-    monkeypatch.setattr("demo.services.budget_scene", budget_then_caseloads)
+def demo(django_capture_on_commit_callbacks):
+    """The demo district, which runs the caseload scene after the budget scene."""
     with django_capture_on_commit_callbacks(execute=True):
         demo_district_seed(schools=40, years=2)
 
