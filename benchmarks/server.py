@@ -24,6 +24,10 @@ GUNICORN = PROJECT_DIR / ".venv" / "bin" / "gunicorn"
 BENCHMARK_SECRET_KEY = "benchmark-only-key-never-used-for-anything-served-0123456789abcdefghij"
 
 
+# Redis on this machine, a database of its own (the broker uses 0; a run changes nothing anyone else reads).
+BENCHMARK_CACHE_URL = "redis://127.0.0.1:6379/2"
+
+
 def arguments_parser(description: str, *, database: str, wait_per: str, reuse_help: str) -> argparse.ArgumentParser:
     """The options every benchmark takes, each adding its own: the server and the benchmark's own database
     (named `database` unless told otherwise), the district's size, how long to wait for the machine to be
@@ -42,6 +46,10 @@ def server_environment(*, database_url: str) -> dict:
     env = dict(os.environ)
     env.pop("CELERY_BROKER_URL", None)  # no broker: the pages measured enqueue nothing
     env.setdefault("SECRET_KEY", BENCHMARK_SECRET_KEY)  # DEBUG is off: the settings require a key
+    # Production's shared cache: sessions, roles and the cached pages are shared by the workers, as there.
+    # Without it each worker keeps its own memory, sessions and roles are read from the database on every
+    # request, and the figures are not production's.
+    env.setdefault("CACHE_URL", BENCHMARK_CACHE_URL)
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="benchmarks.settings",

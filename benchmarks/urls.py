@@ -18,7 +18,7 @@ def trivial(request):
 
 @login_required
 def logged_in_floor(request):
-    """The least any logged-in page costs here: session and user read from the database, base.html."""
+    """The least any logged-in page costs here: the session (shared cache), the user (database), base.html."""
     return render(request, "base.html")
 
 
