@@ -5,6 +5,7 @@ from django import forms
 
 from autonomy.models import AccountabilityModel, Autonomy, Domain
 from core.forms import AccessibleFormMixin
+from impact.models import DecisionKind
 from metrics.models import Metric
 
 
@@ -40,3 +41,15 @@ class OutcomesForm(AccessibleFormMixin, forms.Form):
         if len(chosen) != 1:
             self.add_error("autonomy", "Choose one autonomy, or one domain, or one model.")
         return data
+
+
+class DecisionForm(AccessibleFormMixin, forms.Form):
+    autonomy = forms.ModelChoiceField(queryset=Autonomy.objects.all(), to_field_name="code", label="Autonomy")
+    decision = forms.ChoiceField(choices=DecisionKind.choices, label="The district's decision")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        label="Why",
+        help_text="What in the evidence led to the decision.",
+    )
+    evidence_path = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput, label="The evidence")

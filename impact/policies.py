@@ -16,3 +16,8 @@ def can_view_impact(user: AbstractBaseUser) -> Decision:
     if roles.is_admin or Role.VIEWER in roles.district:
         return ALLOW
     return deny("The evaluation of autonomy is for the autonomy office and the district's viewers.")
+
+
+def can_record_decision(user: AbstractBaseUser) -> Decision:
+    """The district's decisions are the autonomy office's; viewers read them."""
+    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office records the district's decisions.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from impact.views import outcomes, uptake, use
+from impact.views import decisions, outcomes, uptake, use
 
 app_name = "impact"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("use.csv", use.use_csv, name="use_csv"),
     path("outcomes/", outcomes.outcomes_page, name="outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="outcomes_csv"),
+    path("decisions/", decisions.decisions_page, name="decisions"),
 ]

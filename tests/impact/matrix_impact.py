@@ -14,4 +14,5 @@ PAGES = {
     "impact:use_csv": Page(EVALUATION_TEAM),
     "impact:outcomes": Page(EVALUATION_TEAM, data=CHOSEN),
     "impact:outcomes_csv": Page(EVALUATION_TEAM, data=CHOSEN),
+    "impact:decisions": Page(EVALUATION_TEAM),
 }

@@ -51,6 +51,8 @@ def test_the_outcomes_page_shows_the_planted_effect_with_its_chart_table_and_cav
     assert "Check of the trend before the grant: passed" in page
     assert "+5" in page  # the estimates as people write them, "+5.3 points"
     assert "Schools were not granted autonomy at random" in page
+    assert "Record the district's decision from this evidence" in page
+    assert "/impact/decisions/?autonomy=people.hiring&amp;evidence=/impact/outcomes/" in page
     assert "Did the students change?" in page  # no enrollment counts in this district:
     assert "Too few schools to tell: 0 granted schools with enrollment counts" in page
     rows = list(
