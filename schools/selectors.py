@@ -1,10 +1,12 @@
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
-from schools.models import Network, Role, School
+from schools.models import Network, Role, School, SchoolYear
 from schools.policies import roles_of, schools_visible_to
 
 
@@ -42,3 +44,9 @@ def reviewers_for(*, functions) -> list:
         .distinct()
         .order_by("pk")
     )
+
+
+def school_year_of(day: datetime.date) -> SchoolYear | None:
+    """The school year a day belongs to: the last one to have started by then (in a summer between two years,
+    the one just ended); None before the first. One query."""
+    return SchoolYear.objects.filter(start_date__lte=day).order_by("-start_date").first()

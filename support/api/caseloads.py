@@ -28,8 +28,8 @@ from support.selectors.caseloads import (
     TimeShare,
     liaisons_with_load,
     periods_to,
-    service_policy_current,
 )
+from support.selectors.service_policy import service_policy_current
 from support.services.partnership import Contact, partnership_entry_create
 
 # --- caseloads ----------------------------------------------------------------------------------

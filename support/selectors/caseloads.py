@@ -15,15 +15,11 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from core.errors import NotFound
-from schools.models import School, SchoolYear
+from schools.models import School
+from schools.selectors import school_year_of
 from support.models import FocusArea, PartnershipEntry, ServicePolicy
 from support.policies.caseloads import liaisons_visible_to, partnership_entries_visible_to
-
-
-def service_policy_current() -> ServicePolicy:
-    """The district's service policy; its defaults until the autonomy office first saves it."""
-    return ServicePolicy.objects.filter(key=1).first() or ServicePolicy()
-
+from support.selectors.service_policy import service_policy_current
 
 # --- periods and the share of time with principals -------------------------------------------------
 
@@ -46,9 +42,10 @@ class Period:
 
 
 def periods_to(today: datetime.date) -> tuple[Period, Period]:
-    """This month and this school year, to today. The school year is the one that holds today; before the
-    district records it, the year that began on the latest July 1 (one query)."""
-    year = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
+    """This month and this school year, to today. The school year is the one today belongs to
+    (schools.selectors.school_year_of); before the district records any, the year that began on the latest
+    July 1 (one query)."""
+    year = school_year_of(today)
     year_start = year.start_date if year else datetime.date(today.year if today.month >= 7 else today.year - 1, 7, 1)
     return Period("this month", today.replace(day=1), today), Period("this school year", year_start, today)
 

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from schools.models import Network, Role, School, SchoolYear
+from schools.selectors import school_year_of
 from support.models import (
     Department,
     NetworkMembership,
@@ -35,8 +36,7 @@ from support.policies.networks import network_requests_visible_to
 
 def school_year_current(*, today: datetime.date | None = None) -> SchoolYear | None:
     """The school year today falls in; between two years, the last one that started; None before any."""
-    today = today or timezone.localdate()
-    return SchoolYear.objects.filter(start_date__lte=today).order_by("-start_date").first()
+    return school_year_of(today or timezone.localdate())
 
 
 def school_year_has_begun(school_year: SchoolYear, *, today: datetime.date | None = None) -> bool:

@@ -15,13 +15,13 @@ from schools.models import Network, School
 from support.models import (
     POSITIVE_FROM,
     Department,
-    ServicePolicy,
     SurveyAnswer,
     SurveyCycle,
     SurveyParticipation,
     SurveyStatus,
 )
 from support.policies.surveys import survey_departments_visible_to
+from support.selectors.service_policy import service_policy_current
 from support.survey_results import (
     NO_NETWORK,
     NO_NETWORK_NAME,
@@ -38,11 +38,6 @@ TALLY = {
     "total": Sum("value"),
     "positive": Count("id", filter=Q(value__gte=POSITIVE_FROM)),
 }
-
-
-def service_policy() -> ServicePolicy:
-    """The district's settings, or their defaults where the autonomy office has not saved them yet."""
-    return ServicePolicy.objects.filter(key=1).first() or ServicePolicy()
 
 
 def survey_cycles_list() -> QuerySet[SurveyCycle]:
@@ -98,7 +93,7 @@ class CycleResults:
 
 def survey_results(*, cycle: SurveyCycle, departments: tuple[str, ...] | list[str]) -> CycleResults:
     """The cycle's results for these departments, suppressed (support.survey_results). Six queries."""
-    minimum = service_policy().survey_min_respondents
+    minimum = service_policy_current().survey_min_respondents
     answers = SurveyAnswer.objects.filter(response__cycle=cycle, department__in=departments)
     items = list(cycle.items.order_by("position"))
     item_tallies = {
@@ -153,7 +148,7 @@ class Scorecard:
 def department_scorecards(*, departments: tuple[str, ...] | list[str]) -> list[Scorecard]:
     """Each department's % positive in every closed cycle, suppressed, against the district's target.
     Three queries whatever the departments and cycles."""
-    policy = service_policy()
+    policy = service_policy_current()
     cycles = list(survey_cycles_closed().order_by("opens_on", "pk"))
     rows = (
         SurveyAnswer.objects.filter(response__cycle__in=[c.pk for c in cycles], department__in=departments)

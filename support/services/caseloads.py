@@ -17,7 +17,7 @@ from schools.models import School
 from schools.services.liaisons import school_liaison_set
 from support.models import ServicePolicy
 from support.policies.caseloads import can_manage_caseloads
-from support.selectors.caseloads import service_policy_current
+from support.selectors.service_policy import service_policy_current
 
 # The bounds the model's validators hold each setting to, with the words a refusal says.
 POLICY_BOUNDS = {

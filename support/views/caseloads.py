@@ -32,8 +32,8 @@ from support.selectors.caseloads import (
     liaison_choices,
     partnership_entry_get,
     partnership_log,
-    service_policy_current,
 )
+from support.selectors.service_policy import service_policy_current
 from support.services.caseloads import school_liaison_assign, service_policy_caseloads_update
 from support.services.partnership import (
     partnership_entry_create,

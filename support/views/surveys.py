@@ -31,9 +31,9 @@ from support.policies.surveys import (
     scorecard_departments_visible_to,
 )
 from support.selectors.requests import department_service_figures
+from support.selectors.service_policy import service_policy_current
 from support.selectors.surveys import (
     department_scorecards,
-    service_policy,
     survey_answered,
     survey_cycle_get,
     survey_cycles_closed,
@@ -197,7 +197,7 @@ def survey_answer(request, pk, code):
         "form": form,
         "answered": answered,
         "refusal": decision.reason,
-        "minimum": service_policy().survey_min_respondents,
+        "minimum": service_policy_current().survey_min_respondents,
     }
     return render(request, "support/surveys/answer.html", context, status=status)
 

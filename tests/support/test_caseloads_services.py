@@ -7,7 +7,7 @@ from core.errors import ApplicationError, NotPermitted
 from schools.models import Role, School
 from schools.services.liaisons import school_liaison_set
 from support.models import ServicePolicy
-from support.selectors.caseloads import service_policy_current
+from support.selectors.service_policy import service_policy_current
 from support.services.caseloads import school_liaison_assign, service_policy_caseloads_update
 from tests.factories import SchoolFactory
 
