@@ -1,20 +1,34 @@
-"""What the base layout needs on every page: the navigation for the user's roles, unread count."""
+"""What the base layout needs on every page: the navigation for the user's roles, unread count.
+
+Both are lazy: a template that does not print them (an htmx partial) costs nothing here. The navigation's
+markup is kept per set of links (core.navigation); the unread count, the person's name and the current
+page are put in outside what is kept. The links are decided here on every request, from the roles.
+"""
+
+from django.utils.functional import SimpleLazyObject
 
 from accountability.policies import can_run_evaluation, can_view_flags
 from budgeting.policies import is_finance
 from contracts.commitment_policies import can_see_commitment_list
+from core.navigation import nav_html_lazy
 from core.notifications import unread_count
 from metrics.policies import can_import_observations
-from schools.models import Role
 from schools.policies import roles_of
 
 
 def navigation(request):
-    """The top row (`nav_links`) holds what every role uses; the autonomy office's own tools go in one
-    menu (`nav_tools`), so that the row fits 1280 px for every role."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    return {
+        "nav_html": nav_html_lazy(lambda: navigation_links(user), request.path),
+        "unread_count": SimpleLazyObject(lambda: unread_count(user)),
+    }
+
+
+def navigation_links(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The top row (`links`) holds what every role uses; the autonomy office's own tools go in one
+    menu (`tools`), so that the row fits 1280 px for every role. (URL name, label) each."""
     roles = roles_of(user)
     links = [("home", "Home")]
     links.append(("autonomy:request_list", "Requests"))
@@ -49,11 +63,4 @@ def navigation(request):
         tools.append(("schools:first_setup", "First setup"))
         tools.append(("reports:pack_board", "Board pack"))
         tools.append(("reports:dossier", "Auditor dossier"))
-    return {
-        "nav_links": links,
-        "nav_tools": tools,
-        "nav_is_admin": roles.is_admin,
-        "nav_is_school": bool(roles.school_ids) and not roles.is_central_office,
-        "nav_is_liaison": Role.LIAISON in roles.district,
-        "unread_count": unread_count(user),
-    }
+    return links, tools
