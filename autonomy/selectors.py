@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from autonomy.models import (
     HELD_STATUSES,
@@ -32,6 +33,7 @@ from autonomy.models import (
     compare,
 )
 from autonomy.policies import can_read_internal_comments, requests_visible_to
+from core.versions import fragment
 from metrics.formatting import format_change, format_value
 from metrics.models import Direction, Metric, Observation
 from schools.models import School
@@ -137,6 +139,18 @@ def school_list_for_overview(
 class OverviewTotals:
     holding_any: int
     by_domain: list[tuple[str, str, int]]  # (domain, label, schools holding at least one)
+
+
+def overview_totals_for(*, user: AbstractBaseUser, schools: QuerySet[School], filtered: bool) -> OverviewTotals:
+    """The overview's totals. Central office without a filter sees the whole district: the same figures for
+    all of them, kept in the shared cache under the grants' version and the day (a grant starting today is
+    held from today without any change to its row)."""
+    if filtered or not roles_of(user).is_central_office:
+        return overview_totals(schools=schools)
+    today = timezone.localdate()
+    return fragment(
+        "overview-totals", ("grants",), (today.isoformat(),), lambda: overview_totals(schools=School.objects.all())
+    )
 
 
 def overview_totals(*, schools: QuerySet[School]) -> OverviewTotals:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from autonomy.models import ACCOUNTABILITY_MODEL_HELP, AccountabilityModel
 from autonomy.selectors import (
     accountability_model_counts,
-    overview_totals,
+    overview_totals_for,
     school_list_for_overview,
 )
 from autonomy.selectors_grants import decision_grid_for_school
@@ -42,16 +42,13 @@ def district_overview(request):
         raise Http404("No such page.")
     form = OverviewFilterForm(request.GET or None, networks=networks_for_user(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    schools = school_list_for_overview(
-        user=request.user,
-        network_id=filters["network"].pk if filters.get("network") else None,
-        search=filters.get("q", ""),
-    )
+    network_id, search = (filters["network"].pk if filters.get("network") else None), filters.get("q", "")
+    schools = school_list_for_overview(user=request.user, network_id=network_id, search=search)
     page = Paginator(schools, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "totals": overview_totals(schools=schools),
+        "totals": overview_totals_for(user=request.user, schools=schools, filtered=bool(network_id or search)),
         "querystring": query_without(request.GET, "page"),
     }
     template = "autonomy/district_overview.html"
