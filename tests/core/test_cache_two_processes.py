@@ -1,0 +1,124 @@
+"""Two processes serve the site sharing Redis, as production's workers do: a grant issued through the
+autonomy services in a third process (a Celery task, a command) moves the grants' version in Redis, and the
+district overview's cached totals are new on the next request to either worker.
+
+Needs Redis at 127.0.0.1:6379 (the project's machines and CI run it): this test fails, never skips, when it
+is down. Each run keeps its keys under a prefix of its own in Redis database 3 and deletes them after.
+"""
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.core.test_two_workers import Browser, _free_port, _manage, _wait_until_serving
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS = "redis://127.0.0.1:6379/3"
+SEED = """
+from django.contrib.auth import get_user_model
+from schools.models import Membership, School
+admin = get_user_model().objects.create_user("office", password="correct-horse-battery")
+Membership.objects.create(user=admin, role="admin")
+for code in ("C0001", "C0002"):
+    School.objects.create(code=code, name=f"Cache School {code}", grade_band="elementary", enrollment=300)
+"""
+ISSUE = """
+import datetime
+from autonomy.models import Autonomy
+from autonomy.services import grants_issue
+from schools.models import School
+grants_issue(schools=School.objects.filter(code__in={codes!r}), autonomy=Autonomy.objects.get(code="people.hiring"),
+             actor=None, reason="Pilot", starts_on=datetime.date(2026, 7, 1))
+"""
+BEHIND_THE_SERVICES = "from autonomy.models import AutonomyGrant; AutonomyGrant.objects.all().delete()"
+
+
+def _holding_any(browser: Browser, port: int) -> int:
+    status, page = browser.request(port, "GET", "/schools/")
+    assert status == 200, page[:500]
+    return int(re.search(r'<span class="count">([\d,]+)</span> hold at least one decision', page)[1])
+
+
+@pytest.fixture
+def two_workers_on_redis(tmp_path, db):
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    store = redis.Redis.from_url(REDIS)
+    try:
+        store.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(f"Redis is not running at {REDIS}: the cache shared by workers cannot be tested ({exc}).")
+    database = tmp_path / "portal.sqlite3"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.core.cache_processes_settings",
+        SECRET_KEY="cache-two-processes-" + "k" * 50,
+        DEBUG="false",
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{database}",
+        CACHE_URL=REDIS,
+        CACHE_KEY_PREFIX=prefix,
+        CELERY_BROKER_URL="",
+    )
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(database) as copy:  # the test database, as migrated, before any test's rows
+            connection.connection.backup(copy)
+    else:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+        )
+    _manage(env, SEED)
+    ports = [_free_port(), _free_port()]
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    processes = [
+        subprocess.Popen(
+            [gunicorn, "sgs_portal.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for port in ports
+    ]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            _wait_until_serving(port, process)
+        yield {"ports": ports, "env": env}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+        keys = list(store.scan_iter(f"{prefix}:*"))
+        if keys:
+            store.delete(*keys)
+
+
+def test_a_grant_issued_in_another_process_is_on_the_next_overview_of_either_worker(two_workers_on_redis):
+    a, b = two_workers_on_redis["ports"]
+    env = two_workers_on_redis["env"]
+    office = Browser()
+    office.log_in(a, "office")
+    assert _holding_any(office, a) == 0
+    assert _holding_any(office, b) == 0  # kept in Redis by A, read by B
+
+    _manage(env, ISSUE.format(codes=["C0001"]))
+    assert _holding_any(office, b) == 1
+    assert _holding_any(office, a) == 1
+
+    _manage(env, BEHIND_THE_SERVICES)  # no hook, no new version: both workers still show the kept figure
+    assert _holding_any(office, b) == 1
+    assert _holding_any(office, a) == 1
+
+    _manage(env, ISSUE.format(codes=["C0001", "C0002"]))
+    assert _holding_any(office, a) == 2  # read afresh
+    assert _holding_any(office, b) == 2
