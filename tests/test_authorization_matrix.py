@@ -21,6 +21,7 @@ from schools.models import School
 from tests.accounts.matrix_sso import PAGES as SSO_PAGES
 from tests.budgeting.matrix_world import budget_world
 from tests.contracts.matrix_commitments import PAGES as COMMITMENT_PAGES
+from tests.impact.matrix_impact import PAGES as IMPACT_PAGES
 from tests.matrix_kit import ADMIN_ONLY, ANON, CENTRAL, EVERYONE, ROLES, SCHOOL_PAGE, A, Page, login_or, table
 from tests.schools.matrix_roster import PAGES as ROSTER_PAGES
 from tests.support.matrix import SUPPORT_PAGES
@@ -373,6 +374,7 @@ PAGES = {
     "reports:dossier_zip": Page(login_or(others=404, admin=400)),
     **SUPPORT_PAGES,
     **COMMITMENT_PAGES,
+    **IMPACT_PAGES,
     **SSO_PAGES,
     **ROSTER_PAGES,
 }

@@ -21,6 +21,7 @@ from demo.services.data import (
     MORE_BENCHMARKS,
     TEMPLATE_BENCHMARKS,
 )
+from demo.services.impact_scenes import impact_scene
 from demo.services.request_scenes import requests_scene
 from demo.services.scenes import FlaggedSchools, contracts_scene, grants_scene
 from demo.services.support_calendar_scenes import calendar_scene
@@ -85,4 +86,6 @@ def demo_district_seed(
         surveys_scene(district, rng=random.Random(seed * 11 + 3))
         commitments_scene(district, rng=rng)
         calendar_scene(district, rng=rng)
+        # Evidence for the evaluation team: one autonomy with a modest effect, one with none.
+        impact_scene(district, rng=rng)
         return district.logins

@@ -155,7 +155,13 @@ def test_junk_and_overflowing_ids_answer_404(district, name):
 # A spreadsheet runs a cell starting with one of these as a formula (or, after a tab or a carriage
 # return, as whatever follows).
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
-CSV_EXPORTS = {"autonomy:grants_matrix_csv", "reports:register_csv", "reports:results_csv"}
+CSV_EXPORTS = {
+    "autonomy:grants_matrix_csv",
+    "reports:register_csv",
+    "reports:results_csv",
+    "impact:uptake_csv",
+    "impact:use_csv",
+}
 
 
 def _csv(response) -> list[list[str]]:
@@ -193,4 +199,24 @@ def test_grants_matrix_csv_neutralizes_every_cell_that_a_spreadsheet_would_run(c
     (row,) = [row for row in body if row[0].endswith("C1")]
     assert row[:3] == [f"'{start}C1", f'\'{start}HYPERLINK("http://x")', f"'{start}North"]
     for cell in [*header, *(cell for line in body for cell in line)]:
+        assert not cell.startswith(tuple(FORMULA_STARTS)), cell
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
+def test_impact_csvs_neutralize_a_school_code_a_spreadsheet_would_run(client_for, start):
+    import datetime
+
+    from django.utils import timezone
+
+    from impact.selectors.years import start_year_of
+    from tests.impact.builders import granted
+
+    admin = UserFactory()
+    MembershipFactory(user=admin, role=Role.ADMIN)
+    school = SchoolFactory(code=f"{start}C1")
+    granted(school, "money.budget", starts_on=datetime.date(start_year_of(timezone.localdate()) - 1, 7, 1))
+    rows = _csv(client_for(admin).get(reverse("impact:use_csv")))
+    (row,) = [row for row in rows[1:] if row[1].endswith("C1")]
+    assert row[1] == f"'{start}C1"
+    for cell in (cell for line in rows for cell in line):
         assert not cell.startswith(tuple(FORMULA_STARTS)), cell
