@@ -9,6 +9,7 @@ urlpatterns = [
     path("register.csv", public.register_csv, name="register_csv"),
     path("results.csv", public.results_csv, name="results_csv"),
     path("schools/<str:code>/", public.school, name="school"),
+    path("central-office/", public.central_office, name="central_office"),
     path("autonomies/<str:code>/", public.autonomy, name="autonomy"),
     path("language/", public.language_set, name="language"),
 ]

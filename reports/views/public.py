@@ -19,6 +19,7 @@ from reports.forms_public import RegisterFilterForm
 from reports.selectors import DOMAIN_WORDS, GRANT_STATUS_WORDS, MODEL_WORDS, register_read
 from reports.selectors_open_data import register_rows, results_rows
 from reports.selectors_pages import autonomy_page_read, school_page_read
+from reports.selectors_service_scores import service_scores_read
 from reports.services.publishing import rules_in_force
 
 REGISTER_COLUMNS = [
@@ -83,6 +84,13 @@ def school(request, code: str):
 def autonomy(request, code: str):
     page = autonomy_page_read(code=code, today=timezone.localdate())
     return render(request, "reports/autonomy.html", {"page": page, **_words()})
+
+
+@require_GET
+@cached_public
+def central_office(request):
+    """Principals' ratings of central office's service in the latest closed survey, by network."""
+    return render(request, "reports/central_office.html", {"scores": service_scores_read()})
 
 
 def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:

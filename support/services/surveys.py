@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.errors import ApplicationError, Conflict
+from core.hooks import announce_on_commit, publication_changed
 from core.notifications import notify
 from core.policies import require
 from core.workflows import Steps, limited_text, raise_conflict, required_text
@@ -144,6 +145,8 @@ def survey_cycle_close(*, actor: AbstractBaseUser, cycle_id: int, expected_statu
         reason="Closed by the autonomy office.",
         expected_status=expected_status,
     )
+    # A closed cycle's results are published (the public pages' service scores): their cache moves on.
+    announce_on_commit(publication_changed, reason="service survey closed")
     return cycle
 
 
@@ -164,4 +167,6 @@ def survey_cycles_close_due(*, today: datetime.date) -> int:
         except Conflict:  # the autonomy office closed it meanwhile: nothing left to do
             continue
         closed += 1
+    if closed:
+        announce_on_commit(publication_changed, reason="service survey closed")
     return closed

@@ -1,0 +1,131 @@
+"""Central office's service scores on the public pages: how principals rated each central-office department
+in the latest closed service survey, district-wide and by network.
+
+Every figure passes two doors before it is shown. The survey's own (support.survey_results, through
+support's selectors) shows a cell only where at least ServicePolicy.survey_min_respondents principals
+answered, with complementary suppression across networks. Then the reports' policy (reports.selectors.
+suppress_and_record, the one place), where each department's networks add up to its district-wide total:
+a cell the survey hid comes in with no one counted, so the policy hides it too and records it; a cell the
+survey showed is still hidden if the district's public minimum is higher, its complement hidden with it,
+and its percent top or bottom coded by the policy's bands. The letter grade is read from the published
+percent, so a coded figure and its grade never disagree. No school and no person is named.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from reports.selectors import suppress_and_record
+from reports.services.publishing import rules_in_force
+from reports.services.suppression import Cell, PolicyRules
+from support.models import Department
+from support.selectors.surveys import survey_cycles_closed, survey_results
+from support.survey_results import NO_NETWORK, letter_grade
+
+SURFACE = "page:central-office"
+
+DEPARTMENT_WORDS = {
+    Department.ACADEMICS: _("Academics"),
+    Department.HR: _("Talent and human resources"),
+    Department.FINANCE: _("Finance"),
+    Department.OPERATIONS: _("Operations"),
+    Department.SPECIAL_EDUCATION: _("Special education"),
+    Department.DATA: _("Data and assessment"),
+}
+NO_NETWORK_WORDS = _("Schools in no network")
+DISTRICT_KEY = "all"
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One published figure: the percent (or the coded bound's text), its grade and how many answered; or
+    the marker and nothing else."""
+
+    network: str  # a network's name, "" for the whole district
+    percent: Decimal | None
+    text: str  # the coded bound ("> 95%") or the marker where hidden; "" when the percent is shown as it is
+    grade: str
+    respondents: int | None
+
+    @property
+    def shown(self) -> bool:
+        return self.percent is not None
+
+
+@dataclass(frozen=True)
+class DepartmentScores:
+    department: str
+    name: str
+    district: ScoreCell
+    networks: list[ScoreCell]
+
+
+@dataclass(frozen=True)
+class ServiceScores:
+    cycle: object | None  # the latest closed SurveyCycle, None before one closes
+    survey_minimum: int
+    public_minimum: int
+    marker: str
+    departments: list[DepartmentScores]
+
+    @property
+    def minimum(self) -> int:
+        """The number of principals a shown figure needs at least: the stricter of the two rules."""
+        return max(self.survey_minimum, self.public_minimum)
+
+
+def _key(department: str, network: str) -> str:
+    return f"service:{department}:{network}"
+
+
+def _policy_cell(department: str, network: str, support_cell, period: str) -> Cell:
+    shown = support_cell.shown
+    return Cell(
+        _key(department, network),
+        Decimal(support_cell.percent_positive) if shown else None,
+        support_cell.respondents if shown else 0,  # hidden by the survey: no one may be counted here
+        percent=True,
+        total=f"service:{department}",
+        is_total=network == DISTRICT_KEY,
+        field=f"service:{department}:{network}"[:120],
+        period=period[:20],
+    )
+
+
+def _score(published, network_name: str, respondents: int | None) -> ScoreCell:
+    if published.hidden or published.value is None:
+        return ScoreCell(network_name, None, published.text, "", None)
+    return ScoreCell(network_name, published.value, published.text, letter_grade(int(published.value)), respondents)
+
+
+def service_scores_read(*, rules: PolicyRules | None = None) -> ServiceScores:
+    """The latest closed cycle's scores, through both suppressions; the cells masked recorded (one query)."""
+    rules = rules or rules_in_force()
+    cycle = survey_cycles_closed().order_by("-closes_on", "-opens_on", "-pk").first()
+    if cycle is None:
+        return ServiceScores(None, 0, rules.minimum_n, rules.marker, [])
+    results = survey_results(cycle=cycle, departments=Department.values)
+    period = str(cycle)
+    cells = []
+    for result in results.departments:
+        cells.append(_policy_cell(result.department, DISTRICT_KEY, result.overall, period))
+        cells += [_policy_cell(result.department, n.key, n.cell, period) for n in result.networks]
+    published = suppress_and_record(cells, surface=SURFACE, rules=rules)
+    departments = []
+    for result in results.departments:
+        district = _score(published[_key(result.department, DISTRICT_KEY)], "", result.overall.respondents)
+        networks = [
+            _score(
+                published[_key(result.department, n.key)],
+                str(NO_NETWORK_WORDS) if n.key == NO_NETWORK else n.name,
+                n.cell.respondents,
+            )
+            for n in result.networks
+        ]
+        departments.append(
+            DepartmentScores(
+                result.department, str(DEPARTMENT_WORDS.get(result.department, result.name)), district, networks
+            )
+        )
+    return ServiceScores(cycle, results.minimum, rules.minimum_n, rules.marker, departments)
