@@ -362,6 +362,7 @@ PAGES = {
     "budgeting:plan_version": Page(SCHOOL_PAGE, kwargs=lambda world, own: {**budget("plans")(world, own), "number": 1}),
     # Public reports: anyone, signed in or not.
     "reports:register": Page(table(others=200)),
+    "reports:central_office": Page(table(others=200)),
     "reports:register_csv": Page(table(others=200)),
     "reports:results_csv": Page(table(others=200)),
     "reports:school": Page(table(others=200), kwargs=school_code),

@@ -42,7 +42,7 @@ class TimeShareSerializer(serializers.Serializer):
     )
     weeks = serializers.FloatField(source="period.weeks", help_text="Weeks elapsed in the period, to today.")
     target_percent = serializers.IntegerField()
-    meets_target = serializers.BooleanField()
+    meets_target = serializers.BooleanField(read_only=True)
 
 
 class CaseloadSerializer(serializers.Serializer):

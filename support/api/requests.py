@@ -13,7 +13,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.events import status_event_serializer
-from core.api.fields import ID_REGEX, EnumField, SlugChoiceField, StrictInputSerializer, expected_status_field, text
+from core.api.fields import (
+    ID_REGEX,
+    EnumField,
+    SlugChoiceField,
+    StrictBooleanField,
+    StrictInputSerializer,
+    expected_status_field,
+    text,
+)
 from core.api.steps import Step, step_endpoint, step_take, valid_input
 from core.errors import NotPermitted
 from core.limits import NOTE_TEXT, SHORT_TEXT
@@ -186,7 +194,7 @@ class SupportRequestReassignInput(StrictInputSerializer):
 
 class SupportMessageInput(StrictInputSerializer):
     body = text(max_length=NOTE_TEXT, required=True)
-    internal = serializers.BooleanField(default=False, help_text="An internal note: only central office reads it.")
+    internal = StrictBooleanField(default=False, help_text="An internal note: only central office reads it.")
 
 
 # --- filters ---------------------------------------------------------------------------------------

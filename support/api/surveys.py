@@ -55,7 +55,7 @@ class ResultRowSerializer(serializers.Serializer):
     network_name = serializers.CharField()
     item = serializers.IntegerField(allow_null=True, help_text="The statement's number, or null: all statements.")
     item_text = serializers.CharField()
-    shown = serializers.BooleanField(source="cell.shown")
+    shown = serializers.BooleanField(source="cell.shown", read_only=True)
     respondents = serializers.IntegerField(source="cell.respondents", allow_null=True)
     percent_positive = serializers.IntegerField(source="cell.percent_positive", allow_null=True)
     mean = serializers.DecimalField(source="cell.mean", max_digits=3, decimal_places=1, allow_null=True)
@@ -69,7 +69,7 @@ class ResultsSerializer(serializers.Serializer):
     rows = ResultRowSerializer(many=True)
 
 
-class AnswerInput(StrictInputSerializer):
+class SurveyAnswerInput(StrictInputSerializer):
     answers = serializers.JSONField(
         help_text='By department, then statement number: 1 to 5, or null for no experience, as {"finance": {"1": 4}}.'
     )
@@ -121,7 +121,7 @@ class SurveyCycleViewSet(viewsets.ReadOnlyModelViewSet):
         rows = result_rows(results.departments, department=department, network=network)
         return Response(ResultsSerializer({"cycle": cycle.pk, "minimum": results.minimum, "rows": rows}).data)
 
-    @extend_schema(request=AnswerInput, responses={201: None})
+    @extend_schema(request=SurveyAnswerInput, responses={201: None})
     @action(detail=True, methods=["post"], url_path=r"schools/(?P<code>[A-Za-z0-9_.-]{1,20})/answer")
     def answer(self, request, pk=None, code=None):
         """Your school's answers, once: kept without your name or your school's. Who may answer is asked
@@ -129,7 +129,7 @@ class SurveyCycleViewSet(viewsets.ReadOnlyModelViewSet):
         school = school_get_for_user(user=request.user, code=code)
         cycle = self.get_object()
         require(can_answer_survey(request.user, cycle, school, today=timezone.localdate()))
-        data = valid_input(AnswerInput, request)
+        data = valid_input(SurveyAnswerInput, request)
         survey_answer_submit(actor=request.user, cycle=cycle, school=school, answers=data["answers"])
         return Response({"detail": f"Your answers to the {cycle} survey are in."}, status=status.HTTP_201_CREATED)
 

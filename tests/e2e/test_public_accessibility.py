@@ -20,6 +20,7 @@ PAGES = [
     ("school-2", "/reports/schools/S0002/"),
     ("autonomy", "/reports/autonomies/people.hiring/"),
     ("autonomy-2", "/reports/autonomies/money.budget/"),
+    ("central-office", "/reports/central-office/"),
 ]
 HEADINGS = {"en": "Autonomy Register", "es": "Registro de autonomías"}
 

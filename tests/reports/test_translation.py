@@ -62,6 +62,7 @@ def public_pages(world) -> list[str]:
         reverse("reports:school", args=[world["drafted"].code]),
         reverse("reports:autonomy", args=["people.hiring"]),
         reverse("reports:autonomy", args=["time.schedule"]),
+        reverse("reports:central_office"),
     ]
 
 
