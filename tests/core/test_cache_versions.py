@@ -1,0 +1,75 @@
+"""The versions cached fragments are kept under (core.versions): moved on by a change at once and again
+after its commit, by core's hooks, and connected in every process that can send those hooks."""
+
+import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from core.hooks import GrantChange, grants_changed
+from core.versions import fragment, version_bump, version_get
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_in_a_transaction_moves_the_version_now_and_again_after_the_commit():
+    start = version_get("things")
+    with transaction.atomic():
+        version_bump("things")
+        assert version_get("things") == start + 1
+    assert version_get("things") == start + 2
+
+
+def test_a_fragment_is_kept_until_its_version_moves(settings):
+    settings.CACHE_FRAGMENTS = True
+    built = []
+    build = lambda: built.append(1) or len(built)  # noqa: E731
+    assert fragment("counted", ("things",), ("2026-12-04",), build) == 1
+    assert fragment("counted", ("things",), ("2026-12-04",), build) == 1
+    assert fragment("counted", ("things",), ("2026-12-05",), build) == 2  # another day, another entry
+    version_bump("things")
+    assert fragment("counted", ("things",), ("2026-12-04",), build) == 3
+
+
+def test_without_a_shared_cache_nothing_is_kept(settings):
+    settings.CACHE_FRAGMENTS = False
+    built = []
+    build = lambda: built.append(1) or len(built)  # noqa: E731
+    assert fragment("counted", ("things",), (), build) == 1
+    assert fragment("counted", ("things",), (), build) == 2
+
+
+@pytest.mark.django_db
+def test_grants_changed_moves_the_grants_version():
+    """Sent as the grant services send it after commit (the other receivers look for a grant that is not there)."""
+    start = version_get("grants")
+    change = GrantChange(
+        grant_id=1,
+        school_id=1,
+        autonomy_id=1,
+        from_status="",
+        to_status="active",
+        on=datetime.date(2026, 12, 4),
+        reason="test",
+    )
+    grants_changed.send(sender=None, changes=[change])
+    assert version_get("grants") == start + 1
+
+
+def test_a_process_that_can_change_a_grant_has_the_receiver_connected():
+    """A Celery worker or a command loads the apps, then the grant services that send the hook: the
+    receiver that moves the version must be connected there too, not only where the views are loaded."""
+    code = (
+        "import django; django.setup()\n"
+        "from autonomy.services import grants  # what sends grants_changed\n"
+        "from core.hooks import grants_changed\n"
+        "assert any(key[0] == 'core.versions.grants_changed' for key, *_ in grants_changed.receivers)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.django_settings"}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
