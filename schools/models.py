@@ -143,9 +143,7 @@ class School(TimeStampedModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["name", "id"], name="school_name_id")]  # the overview's order
         constraints = [
-            models.UniqueConstraint(
-                fields=["sourced_id"], condition=~Q(sourced_id=""), name="school_sourced_id_unique"
-            )
+            models.UniqueConstraint(fields=["sourced_id"], condition=~Q(sourced_id=""), name="school_sourced_id_unique")
         ]
 
     def __str__(self):
@@ -170,6 +168,8 @@ class MembershipSource(models.TextChoices):
 
     ROSTER = "roster", "The district's roster"
     DISTRICT = "district", "The autonomy office"
+
+
 DISTRICT_ROLES = (Role.LIAISON, Role.REVIEWER, Role.ADMIN, Role.VIEWER)
 
 
