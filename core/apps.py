@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core import checks, signals  # noqa: F401  (registers the deploy checks, connects the receivers)
+        from core import checks, signals, versions  # noqa: F401  (deploy checks; receivers; cache versions)

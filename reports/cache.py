@@ -1,7 +1,7 @@
 """The public pages, kept in the shared cache under a version that every change they show moves on:
 a grant's change (core.hooks.grants_changed), a finished evaluation (evaluation_finished), a publication
 (publication_changed: a new suppression policy), a contract or a catalog entry saved. Old versions are
-never read again and expire on their own."""
+never read again and expire on their own. The version is one of core.versions' named versions ("public")."""
 
 import functools
 
@@ -9,24 +9,18 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-VERSION_KEY = "reports:public:version"
+from core.versions import version_bump, version_get
+
 PAGE_TIMEOUT = 60 * 60  # seconds; a change moves the version at once, this only bounds the memory
 
 
 def public_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+    return version_get("public")
 
 
 def public_version_bump(**_kwargs) -> None:
     """A receiver of the hooks: the next request of any public page is built afresh."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from what pages were kept under
-        cache.set(VERSION_KEY, public_version() + 1, timeout=None)
+    version_bump("public")
 
 
 def cached_public(view=None, *, params: tuple[str, ...] = ()):

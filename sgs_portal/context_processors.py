@@ -32,7 +32,8 @@ def navigation_links(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
     roles = roles_of(user)
     links = [("home", "Home")]
     links.append(("autonomy:request_list", "Requests"))
-    if roles.functions or roles.is_admin:
+    reviews = bool(roles.functions or roles.is_admin)
+    if reviews:
         links.append(("autonomy:review_queue", "Review queue"))
     links.append(("autonomy:grants_matrix", "Decision rights"))
     links.append(("contracts:contract_list", "Contracts"))
@@ -40,9 +41,12 @@ def navigation_links(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
         links.append(("accountability:flag_list", "Flags"))
     links.append(("budgeting:budget_home", "Budget"))
     links.append(("support:home", "Support"))
-    links.append(("autonomy:call_list", "Calls"))
-    # The catalog links the clarified flexibilities: what every school may already do, without a grant.
-    links.append(("autonomy:catalog", "Catalog"))
+    # Schools answer calls and read the catalog (which links the clarified flexibilities: what every school
+    # may already do, without a grant); those who review requests, and the office, which opens the calls,
+    # find both among their tools, so that the row, which holds their review queue, still fits 1280 px.
+    if not reviews:
+        links.append(("autonomy:call_list", "Calls"))
+        links.append(("autonomy:catalog", "Catalog"))
     tools = []
     if can_run_evaluation(user):
         tools.append(("accountability:evaluation_runs", "Evaluation"))
@@ -63,4 +67,6 @@ def navigation_links(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]
         tools.append(("schools:first_setup", "First setup"))
         tools.append(("reports:pack_board", "Board pack"))
         tools.append(("reports:dossier", "Auditor dossier"))
+    if reviews:
+        tools += [("autonomy:call_list", "Calls for proposals"), ("autonomy:catalog", "Autonomy catalog")]
     return links, tools

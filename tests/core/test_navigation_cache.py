@@ -106,8 +106,9 @@ def test_a_rolled_back_notification_leaves_no_count_behind(make_member, client_f
 def test_a_warm_page_reads_only_the_user_and_its_own_rows(make_member, client_for, django_assert_num_queries):
     user = make_member(Role.LIAISON)
     client = client_for(user)
-    # the first page after login: user, memberships, the inbox rows, unread count (the session is cached)
-    with django_assert_num_queries(4):
+    # the first page after login: user, memberships, departments, the inbox rows, unread count (the session
+    # is cached)
+    with django_assert_num_queries(5):
         client.get(reverse("inbox"))
     # then: user, the inbox rows
     with django_assert_num_queries(2):

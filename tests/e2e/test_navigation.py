@@ -75,11 +75,21 @@ def test_the_autonomy_offices_tools_are_a_menu_that_opens_from_the_keyboard(page
     expect(page).to_have_url(re.compile(r"/evaluation/$"))
 
 
-@pytest.mark.parametrize("username", ["reviewer-hr", "viewer", "liaison-1", "principal-s0001"])
+@pytest.mark.parametrize("username", ["viewer", "liaison-1", "principal-s0001"])
 def test_only_the_autonomy_office_has_the_tools_menu(page: Page, demo_district, username):
     login(page, username)
     expect(page.locator(".nav-tools")).to_have_count(0)
     expect(main_nav(page).get_by_role("link", name="Evaluation", exact=True)).to_have_count(0)
+    expect(main_nav(page).get_by_role("link", name="Calls", exact=True)).to_have_count(1)
+
+
+def test_a_reviewer_finds_the_calls_among_the_tools_and_none_of_the_office_s(page: Page, demo_district):
+    login(page, "reviewer-hr")
+    expect(main_nav(page).get_by_role("link", name="Evaluation", exact=True)).to_have_count(0)
+    expect(main_nav(page).get_by_role("link", name="Calls", exact=True)).to_have_count(0)
+    page.locator(".nav-tools summary").click()
+    main_nav(page).get_by_role("link", name="Calls for proposals", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/calls/$"))
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
