@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.charts import ChartPoint, PeriodLabel, Tick, period_labels
 from metrics.formatting import format_compact, format_value, precision_of, unit_title
 
 WIDTH, HEIGHT = 440, 210
@@ -18,7 +19,6 @@ RIGHT_PLAIN, RIGHT_TARGET = 16, 76  # a target's label sits right of the plot
 EDGE_PAD = 30  # the first and last points sit this far inside the plot, so their labels fit
 LABEL_ABOVE, LABEL_BELOW = -9, 19  # a point's label, from its centre
 TICKS_WANTED = 4
-MAJOR_PERIODS = 3  # more years than this and a phone labels every other one
 
 
 @dataclass(frozen=True)
@@ -31,29 +31,6 @@ class TrendPoint:
     target: Decimal | None
     status: str
     status_words: str
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    label: str  # the value as written on the chart (its unit said once, on the axis), drawn at the point
-    label_y: float
-    words: str  # the period, value and result, the point's title
-    status: str
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class PeriodLabel:
-    x: float
-    label: str
-    minor: bool  # left out on a phone, where every year's label does not fit: every other one, the last kept
 
 
 @dataclass(frozen=True)
@@ -207,9 +184,6 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
         target_label_y=y(targets[-1][1]) if targets else 0,
         points=drawn,
         ticks=[Tick(y=y(t), label=format_compact(metric, t)) for t in _ticks(low, high, step)],
-        periods=[
-            PeriodLabel(x=x(i), label=p.period, minor=len(points) > MAJOR_PERIODS and (len(points) - 1 - i) % 2 == 1)
-            for i, p in enumerate(points)
-        ],
+        periods=period_labels([x(i) for i in range(len(points))], [p.period for p in points]),
         description=description,
     )

@@ -2,11 +2,13 @@
 library. Drawn the way accountability draws a benchmark's trend (a y axis with round ticks, the periods
 along the x axis, each value labelled at its point, the target as a labelled dashed line, and a table of
 the same figures on the page), but on a fixed 0–100 % scale; support may not import accountability, so the
-few lines of arithmetic live here. A cycle whose figure is suppressed is a gap in the line, and says so
-in the chart's description.
+scale's arithmetic lives here and the points, ticks and periods come from core.charts. A cycle whose
+figure is suppressed is a gap in the line, and says so in the chart's description.
 """
 
 from dataclasses import dataclass
+
+from core.charts import ChartPoint, PeriodLabel, Tick, period_labels
 
 WIDTH, HEIGHT = 440, 210
 LEFT, TOP, BOTTOM = 44, 24, 46  # room under the plot for the term and, below it, the school year
@@ -14,36 +16,6 @@ RIGHT = 76  # the target's label sits right of the plot
 EDGE_PAD = 30
 TICKS = (0, 25, 50, 75, 100)
 LABEL_ABOVE, LABEL_BELOW = -9, 19
-MAJOR_PERIODS = 3  # more cycles than this and a phone labels every other one
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    label: str
-    label_y: float
-    words: str
-    status: str  # "met" or "not_met"
-
-
-@dataclass(frozen=True)
-class Tick:
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class PeriodLabel:
-    """A cycle under the x axis on two lines, the term over the school year, so that neighbours fit."""
-
-    x: float
-    label: str
-    minor: bool
-
-    @property
-    def lines(self) -> list[str]:
-        return self.label.split(" ", 1)
 
 
 @dataclass(frozen=True)
@@ -123,9 +95,6 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         target_label_y=target_y,
         points=points,
         ticks=[Tick(y(t), f"{t}%") for t in TICKS],
-        periods=[
-            PeriodLabel(x(i), label, len(periods) > MAJOR_PERIODS and (len(periods) - 1 - i) % 2 == 1)
-            for i, (label, _) in enumerate(periods)
-        ],
+        periods=period_labels([x(i) for i in range(len(periods))], [label for label, _ in periods]),
         description="; ".join(words) + f". Target: {target}%.",
     )

@@ -1,0 +1,46 @@
+"""What every inline-SVG trend chart shares (a benchmark's trend in accountability, a department's survey
+scores in support): its points, its y-axis ticks, and the periods along its x axis, of which a phone shows
+every other one when there are more than three. Each chart keeps its own scale and layout; no script and no
+chart library draws them."""
+
+from dataclasses import dataclass
+
+MAJOR_PERIODS = 3  # more periods than this and a phone labels every other one
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    x: float
+    y: float
+    label: str  # the value as written on the chart (its unit said once, on the axis), drawn at the point
+    label_y: float
+    words: str  # the period, value and result, the point's title
+    status: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class PeriodLabel:
+    x: float
+    label: str
+    minor: bool  # left out on a phone, where every period's label does not fit: every other one, the last kept
+
+    @property
+    def lines(self) -> list[str]:
+        """The label on two lines at its first space ("Fall 2026-27" → "Fall", "2026-27"), so neighbours fit."""
+        return self.label.split(" ", 1)
+
+
+def period_labels(xs: list[float], labels: list[str]) -> list[PeriodLabel]:
+    """The periods under the x axis, each at its x; with more than MAJOR_PERIODS, every other one counted
+    back from the last is minor (a phone leaves it out)."""
+    count = len(labels)
+    return [
+        PeriodLabel(x=x, label=label, minor=count > MAJOR_PERIODS and (count - 1 - i) % 2 == 1)
+        for i, (x, label) in enumerate(zip(xs, labels, strict=True))
+    ]
