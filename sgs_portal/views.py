@@ -15,6 +15,7 @@ from core.api.errors import api_not_found, api_server_error
 from schools.models import Role
 from schools.policies import roles_of
 from sgs_portal.home import caseload_flags, caseload_for_liaison, school_grid, school_needs, schools_worked_at
+from support.policies.staff import departments_of
 
 
 @login_required
@@ -28,6 +29,8 @@ def home(request):
         return _liaison_home(request)
     if roles.school_ids:
         return _school_home(request, roles)
+    if departments_of(request.user):  # central-office department staff: the requests schools sent them
+        return redirect("support:request_queue")
     return render(request, "home_no_role.html")
 
 

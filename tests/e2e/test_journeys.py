@@ -23,6 +23,12 @@ DISTRICT_STAFF = [
     "reviewer-operations",
     "viewer",
     "liaison-1",
+    "dept-academics-head",
+    "dept-hr-head",
+    "dept-finance-head",
+    "dept-operations-head",
+    "dept-special-education-head",
+    "dept-data-head",
 ]
 SCHOOL_STAFF = ["principal-s0001", "team-s0001"]
 DOMAINS = ["People", "Time", "Money", "Program"]
@@ -68,6 +74,16 @@ def test_the_autonomy_office_and_viewers_start_on_the_district_overview(page: Pa
     assert_accessible(page)
     if username == "admin":
         review_screenshot(page, "district-overview-admin")
+
+
+@pytest.mark.parametrize("username", [name for name in DISTRICT_STAFF if name.startswith("dept-")])
+def test_department_heads_start_on_the_requests_schools_sent_their_department(page: Page, demo_district, username):
+    login(page, username)
+
+    expect(page).to_have_url(re.compile(r"/support/queue/$"))
+    department = username.removeprefix("dept-").removesuffix("-head").replace("-", "_")
+    expect(page.locator(f"select[name=department] option[value={department}]")).to_have_count(1)
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("username", [name for name in DISTRICT_STAFF if name.startswith("reviewer-")])

@@ -69,3 +69,10 @@ def test_the_page_costs_the_same_queries_for_one_request_or_twenty(client, djang
         _ask(world, subject=f"Question {n}")
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("support:home"))
+
+
+def test_department_staff_without_another_role_start_on_their_queue(client):
+    world = request_world()
+    client.force_login(world.head)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse("support:request_queue")
