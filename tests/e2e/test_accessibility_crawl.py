@@ -18,6 +18,8 @@ Not crawled: Django's admin (/admin/, Django's own pages), the API (/api/v1/, JS
 One browser; one context per role, logged in once with a session made by Django's test client.
 """
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -29,7 +31,9 @@ from autonomy.views.request_pages import STEP_SLUGS
 from budgeting.services.formula import formula_draft_create
 from budgeting.services.plans import plan_submit
 from budgeting.views.formulas import PARTS as FORMULA_PARTS
+from contracts.models import CommitmentMeasure
 from contracts.services import contract_amend, contract_propose
+from contracts.services.commitments import CommitmentInput, contract_commitment_add
 from schools.models import Membership
 from tests.autonomy.factories import complete_request
 from tests.budgeting.matrix_world import budget_world
@@ -54,6 +58,13 @@ WIDTHS = [DESKTOP, PHONE]
 # URL names the crawl leaves out, and why. (admin:… and api:… are not among the matrix's pages at all.)
 NOT_CRAWLED = {
     "support:calendar_feed": "an iCalendar feed for calendar apps",
+    "support:survey_results_csv": "a CSV download",
+    "support:request_home": "sends each person on to their school's requests or their department's queue",
+    "impact:uptake_csv": "a CSV download",
+    "impact:use_csv": "a CSV download",
+    "impact:outcomes_csv": "a CSV download",
+    "sso:start": "sends the visitor to the district's identity provider (404 without one configured)",
+    "sso:callback": "where the identity provider sends the visitor back (404 without one configured)",
     "healthz": "JSON for the load balancer, not a page",
     "api-schema": "the API's OpenAPI document, not a page",
     "api-docs": "the API's description, drawn by Swagger UI from the installed package, not by the portal",
@@ -96,6 +107,13 @@ EXTRA_PAGES = [
     ("contracts:contract_benchmark_edit", "draft amendment", lambda d: {"pk": d["amendment"].pk, "key": "ela"}, (A,)),
     ("contracts:contract_rule_edit", "draft amendment", lambda d: {"pk": d["amendment"].pk, "key": "one-missed"}, (A,)),
     ("contracts:contract_detail", "draft amendment", lambda d: {"pk": d["amendment"].pk}, (A,)),
+    ("contracts:contract_commitments", "draft amendment", lambda d: {"pk": d["amendment"].pk}, (A,)),
+    (
+        "contracts:contract_commitment_edit",
+        "draft amendment",
+        lambda d: {"pk": d["amendment"].pk, "key": d["commitment"].key},
+        (A,),
+    ),
     ("contracts:contract_detail", "proposed amendment", lambda d: {"pk": d["proposed"].pk}, (P, A)),
     ("contracts:contract_diff", "proposed amendment", lambda d: {"pk": d["proposed"].pk}, (P,)),
     *[
@@ -191,6 +209,16 @@ def district(browser, live_server, django_db_serialized_rollback) -> dict:
     request_item_clarify(actor=users[R], item_id=budget.pk, explanation="Board policy 7.2 already allows it.")
     district["amendment"] = contract_amend(
         actor=users[A], contract_id=district["contracts"][False].pk, reason="New targets for next year."
+    )
+    district["commitment"] = contract_commitment_add(
+        actor=users[A],
+        contract_id=district["amendment"].pk,
+        commitment=CommitmentInput(
+            department="finance",
+            text="School allocations released",
+            measure=CommitmentMeasure.DELIVERED_BY,
+            due_on=district["amendment"].term_start.start_date + datetime.timedelta(days=60),
+        ),
     )
     proposed = contract_amend(actor=users[A], contract_id=district["contracts"][True].pk, reason="A new benchmark.")
     district["proposed"] = contract_propose(actor=users[A], contract_id=proposed.pk)
