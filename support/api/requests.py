@@ -212,7 +212,12 @@ class SupportRequestFilter(django_filters.FilterSet):
     assignee = django_filters.CharFilter(
         method="filter_assignee", max_length=150, help_text="A username, or unassigned."
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true: only overdue requests.")
+    # A choice, not a BooleanFilter, which would ignore a value it cannot read instead of refusing it.
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue",
+        choices=[("true", "true"), ("false", "false")],
+        help_text="true: only overdue requests.",
+    )
 
     class Meta:
         model = SupportRequest
@@ -228,7 +233,7 @@ class SupportRequestFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         q = overdue_q(timezone.localdate())
-        return queryset.filter(q) if value else queryset.filter(~q)
+        return queryset.filter(q) if value == "true" else queryset.filter(~q)
 
 
 # --- the endpoints ----------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ class SupportCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,40}"
     ordering_fields = ["code", "name"]
     ordering = ["code"]
-    filterset_fields = ["department", "active"]
+    filterset_fields = ["department"]  # only active categories are offered; `active` is in each row
 
     def get_queryset(self):
         return support_categories_visible_to(self.request.user)
