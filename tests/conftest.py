@@ -10,6 +10,21 @@ from sgs_portal.celery import app as celery_app
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Refuse a transactional test without serialized rollback.
+
+    Its closing flush re-creates content types and permissions under new keys (post_migrate), and the
+    next test on the same worker that restores the serialized originals then fails on their unique
+    natural keys. With serialized rollback every transactional test starts from the migrated rows.
+    """
+    for item in items:
+        for marker in item.iter_markers("django_db"):
+            if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: a transactional test needs serialized_rollback=True (see tests/conftest.py)"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Production settings, less what plain-HTTP tests cannot have; a fast hasher."""

@@ -16,7 +16,7 @@ from core.versions import fragment, version_bump, version_get
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bump_in_a_transaction_moves_the_version_now_and_again_after_the_commit():
     start = version_get("things")
     with transaction.atomic():

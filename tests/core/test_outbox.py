@@ -186,7 +186,7 @@ def test_the_outbox_admin_lists_and_shows_but_does_not_edit(client_for):
     assert client.get(reverse("admin:core_outboxemail_add")).status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL")
 def test_two_senders_at_once_send_each_email_once(smtp, settings):
     smtp.delay = 0.02
