@@ -34,6 +34,7 @@ DEPARTMENT_WORDS = {
     Department.DATA: _("Data and assessment"),
 }
 NO_NETWORK_WORDS = _("Schools in no network")
+DISTRICT_WORDS = _("Whole district")
 DISTRICT_KEY = "all"
 
 
@@ -42,6 +43,7 @@ class ScoreCell:
     """One published figure: the percent (or the coded bound's text), its grade and how many answered; or
     the marker and nothing else."""
 
+    key: str  # the network's id, NO_NETWORK, or DISTRICT_KEY for the whole district
     network: str  # a network's name, "" for the whole district
     percent: Decimal | None
     text: str  # the coded bound ("> 95%") or the marker where hidden; "" when the percent is shown as it is
@@ -74,6 +76,16 @@ class ServiceScores:
         """The number of principals a shown figure needs at least: the stricter of the two rules."""
         return max(self.survey_minimum, self.public_minimum)
 
+    def for_network(self, key: str) -> list[tuple[str, ScoreCell]]:
+        """Each department's figure for one network (its id, or NO_NETWORK): [(department's name, cell)];
+        empty when the survey counted no school of that network."""
+        rows = []
+        for department in self.departments:
+            cell = next((c for c in department.networks if c.key == key), None)
+            if cell is not None:
+                rows.append((department.name, cell))
+        return rows
+
 
 def _key(department: str, network: str) -> str:
     return f"service:{department}:{network}"
@@ -93,14 +105,17 @@ def _policy_cell(department: str, network: str, support_cell, period: str) -> Ce
     )
 
 
-def _score(published, network_name: str, respondents: int | None) -> ScoreCell:
+def _score(published, key: str, network_name: str, respondents: int | None) -> ScoreCell:
     if published.hidden or published.value is None:
-        return ScoreCell(network_name, None, published.text, "", None)
-    return ScoreCell(network_name, published.value, published.text, letter_grade(int(published.value)), respondents)
+        return ScoreCell(key, network_name, None, published.text, "", None)
+    grade = letter_grade(int(published.value))
+    return ScoreCell(key, network_name, published.value, published.text, grade, respondents)
 
 
-def service_scores_read(*, rules: PolicyRules | None = None) -> ServiceScores:
-    """The latest closed cycle's scores, through both suppressions; the cells masked recorded (one query)."""
+def service_scores_read(*, rules: PolicyRules | None = None, surface: str = SURFACE) -> ServiceScores:
+    """The latest closed cycle's scores, through both suppressions; the cells masked recorded under
+    `surface` (the page, file or endpoint publishing them). A school's page shows its network's part of
+    the same figures, so a network hidden here is hidden there too."""
     rules = rules or rules_in_force()
     cycle = survey_cycles_closed().order_by("-closes_on", "-opens_on", "-pk").first()
     if cycle is None:
@@ -111,13 +126,16 @@ def service_scores_read(*, rules: PolicyRules | None = None) -> ServiceScores:
     for result in results.departments:
         cells.append(_policy_cell(result.department, DISTRICT_KEY, result.overall, period))
         cells += [_policy_cell(result.department, n.key, n.cell, period) for n in result.networks]
-    published = suppress_and_record(cells, surface=SURFACE, rules=rules)
+    published = suppress_and_record(cells, surface=surface, rules=rules)
     departments = []
     for result in results.departments:
-        district = _score(published[_key(result.department, DISTRICT_KEY)], "", result.overall.respondents)
+        district = _score(
+            published[_key(result.department, DISTRICT_KEY)], DISTRICT_KEY, "", result.overall.respondents
+        )
         networks = [
             _score(
                 published[_key(result.department, n.key)],
+                n.key,
                 str(NO_NETWORK_WORDS) if n.key == NO_NETWORK else n.name,
                 n.cell.respondents,
             )
@@ -129,3 +147,34 @@ def service_scores_read(*, rules: PolicyRules | None = None) -> ServiceScores:
             )
         )
     return ServiceScores(cycle, results.minimum, rules.minimum_n, rules.marker, departments)
+
+
+SCORE_COLUMNS = ["survey", "department", "department_name", "network", "network_name"]
+SCORE_COLUMNS += ["percent_positive", "grade", "respondents"]
+
+
+def service_score_rows(*, surface: str, network: str | None = None) -> list[dict]:
+    """The open-data rows of the same figures: one per department and group (the whole district, whose
+    `network` is "all", then each network; NO_NETWORK for schools in none), or one network's only. A
+    hidden figure's percent is the policy's marker, with no grade and no count."""
+    scores = service_scores_read(surface=surface)
+    if scores.cycle is None:
+        return []
+    rows = []
+    for department in scores.departments:
+        for cell in [department.district, *department.networks]:
+            if network is not None and cell.key != network:
+                continue
+            rows.append(
+                {
+                    "survey": str(scores.cycle),
+                    "department": department.department,
+                    "department_name": department.name,
+                    "network": cell.key,
+                    "network_name": cell.network if cell.key != DISTRICT_KEY else str(DISTRICT_WORDS),
+                    "percent_positive": cell.text or format(cell.percent.normalize(), "f"),
+                    "grade": cell.grade,
+                    "respondents": cell.respondents if cell.shown else "",
+                }
+            )
+    return rows

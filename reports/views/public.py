@@ -19,7 +19,7 @@ from reports.forms_public import RegisterFilterForm
 from reports.selectors import DOMAIN_WORDS, GRANT_STATUS_WORDS, MODEL_WORDS, register_read
 from reports.selectors_open_data import register_rows, results_rows
 from reports.selectors_pages import autonomy_page_read, school_page_read
-from reports.selectors_service_scores import service_scores_read
+from reports.selectors_service_scores import SCORE_COLUMNS, service_score_rows, service_scores_read
 from reports.services.publishing import rules_in_force
 
 REGISTER_COLUMNS = [
@@ -113,6 +113,13 @@ def register_csv(request):
 @cached_public
 def results_csv(request):
     return _csv(results_rows(surface="csv:results"), RESULTS_COLUMNS, "results.csv")
+
+
+@require_GET
+@cached_public
+def service_scores_csv(request):
+    """The central-office page's figures as a file: district-wide and by network, the same suppression."""
+    return _csv(service_score_rows(surface="csv:service-scores"), SCORE_COLUMNS, "service-scores.csv")
 
 
 # The language switch on a cached public page carries no per-visitor token; choosing a language is all

@@ -1,7 +1,9 @@
 """Central office's service scores on the public pages: principals' ratings of each department in the latest
 closed survey, district-wide and by network, through the survey's suppression and the reports' policy."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
@@ -130,3 +132,26 @@ def test_the_page_in_spanish(world, django_capture_on_commit_callbacks):
     text = visible_text(Client(HTTP_ACCEPT_LANGUAGE="es").get(URL).content.decode())
     assert "Whole district" not in text and "Talent and human resources" not in text
     assert "Todo el distrito" in text
+
+
+def csv_rows(client, **query) -> list[dict]:
+    response = client.get(reverse("reports:service_scores_csv"), query)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == 'attachment; filename="service-scores.csv"'
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_file_holds_the_pages_figures_with_the_marker(client, world, django_capture_on_commit_callbacks):
+    assert csv_rows(client) == []  # no survey closed: the header only
+    closed(world, django_capture_on_commit_callbacks)
+    a, b, c = world["networks"]
+    rows = [r for r in csv_rows(client) if r["department"] == "academics"]
+    assert [(r["network"], r["network_name"]) for r in rows][0] == ("all", "Whole district")
+    by_network = {r["network"]: r for r in rows}
+    assert [by_network["all"][k] for k in ("percent_positive", "grade", "respondents")] == ["87", "B", "15"]
+    assert [by_network[str(b.pk)][k] for k in ("percent_positive", "grade", "respondents")] == ["100", "A", "7"]
+    for hidden in (a, c):  # the marker, no grade, no count
+        assert [by_network[str(hidden.pk)][k] for k in ("percent_positive", "grade", "respondents")] == ["*", "", ""]
+    assert {r["survey"] for r in rows} == {str(world["cycle"])}
+    assert len(csv_rows(client)) == 6 * 4  # six departments × (the district and three networks)
+    assert MaskedCellRecord.objects.filter(surface="csv:service-scores", field=f"service:academics:{c.pk}").exists()
