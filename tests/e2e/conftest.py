@@ -76,10 +76,11 @@ def _plain_http_settings(settings):
 def _empty_database_before_the_journeys(django_db_setup, django_db_blocker):
     """Empty the test database once, so that the first serialized rollback restores into empty tables.
 
-    A transactional test without serialized rollback that ran earlier (tests/accountability/
-    test_worker.py) ends with a flush whose post_migrate signal re-creates content types and
-    permissions under new keys; restoring the serialized originals on top of those fails on their
-    unique natural keys.
+    The browser journeys share the process with the live server's and the worker's tests, whose
+    closing flushes may have left rows behind (a flush's post_migrate signal re-creates content types
+    and permissions under new keys); restoring the serialized originals on top of those would fail on
+    their unique natural keys. tests/conftest.py refuses transactional tests without serialized
+    rollback for the same reason.
     """
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
