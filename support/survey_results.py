@@ -16,6 +16,8 @@ so a page never says 90% beside a B.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 from support.models import SCALE_MAX, Department
 
 NO_NETWORK = "none"  # the key of schools in no network, in filters, the API and the CSV
@@ -87,7 +89,7 @@ class DepartmentResults:
 
 
 def few_words(minimum: int) -> str:
-    return f"Fewer than {minimum} answered"
+    return gettext("Fewer than %(minimum)s answered") % {"minimum": minimum}
 
 
 def letter_grade(percent: int | None) -> str:

@@ -5,6 +5,7 @@ the school year, the last day is not before the first) and names the field it re
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin, text_area
 from core.limits import NOTE_TEXT, SHORT_TEXT
@@ -19,8 +20,8 @@ def _date_input() -> forms.DateInput:
 class CalendarFilterForm(AccessibleFormMixin, forms.Form):
     """A year's choices are the years read once by the view (no second query to validate one)."""
 
-    year = forms.ChoiceField(label="School year", required=False)
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Every kind"), *MilestoneKind.choices], required=False)
+    year = forms.ChoiceField(label=_("School year"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Every kind")), *MilestoneKind.choices], required=False)
 
     def __init__(self, *args, years: list[SchoolYear], **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,24 +39,24 @@ class CalendarFilterForm(AccessibleFormMixin, forms.Form):
 
 class MilestoneForm(AccessibleFormMixin, forms.Form):
     school_year = forms.ModelChoiceField(
-        label="School year", queryset=SchoolYear.objects.order_by("start_date"), to_field_name="label"
+        label=_("School year"), queryset=SchoolYear.objects.order_by("start_date"), to_field_name="label"
     )
-    kind = forms.ChoiceField(label="Kind", choices=MilestoneKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MilestoneKind.choices)
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=SHORT_TEXT,
-        help_text="What happens, as schools will read it: “Staffing plans due to HR”.",
-        error_messages={"required": "Give the milestone a title."},
+        help_text=_("What happens, as schools will read it: “Staffing plans due to HR”."),
+        error_messages={"required": _("Give the milestone a title.")},
     )
-    on = forms.DateField(label="Date", widget=_date_input(), help_text="The day, or the first day of a span.")
+    on = forms.DateField(label=_("Date"), widget=_date_input(), help_text=_("The day, or the first day of a span."))
     ends_on = forms.DateField(
-        label="Last day (for a span of days)",
+        label=_("Last day (for a span of days)"),
         required=False,
         widget=_date_input(),
-        help_text="Leave empty for a single day. Every day from the first to the last is included.",
+        help_text=_("Leave empty for a single day. Every day from the first to the last is included."),
     )
     description = text_area(
-        "Description", required=False, max_length=NOTE_TEXT, help_text="What schools should do or expect."
+        _("Description"), required=False, max_length=NOTE_TEXT, help_text=_("What schools should do or expect.")
     )
 
     @staticmethod

@@ -2,6 +2,8 @@
 agreement's allowances) are support.services.networks*'s, whose refusals are put next to the fields named."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from core.limits import BRIEF_TEXT, NOTE_TEXT, SHORT_TEXT
@@ -18,23 +20,29 @@ class NetworkChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         left = self.places.get(obj.pk)
+        values = {"name": obj.name, "kind": obj.get_kind_display(), "left": left}
         if obj.capacity is None:
-            return f"{obj.name} ({obj.get_kind_display()}, no limit on places)"
+            return _("%(name)s (%(kind)s, no limit on places)") % values
         if left == 0:
-            return f"{obj.name} ({obj.get_kind_display()}, full)"
-        return f"{obj.name} ({obj.get_kind_display()}, {left} place{'s' if left != 1 else ''} left)"
+            return _("%(name)s (%(kind)s, full)") % values
+        return (
+            ngettext("%(name)s (%(kind)s, %(left)s place left)", "%(name)s (%(kind)s, %(left)s places left)", left or 0)
+            % values
+        )
 
 
 class NetworkRequestForm(AccessibleFormMixin, forms.Form):
     network = NetworkChoiceField(
-        queryset=Network.objects.order_by("name"), label="Network", empty_label="Choose a network"
+        queryset=Network.objects.order_by("name"), label=_("Network"), empty_label=_("Choose a network")
     )
     reason = text_area(
-        "Why this network suits your school",
+        _("Why this network suits your school"),
         rows=4,
         max_length=NOTE_TEXT,
-        required_message="Say why this network suits the school.",
-        help_text="The autonomy office reads this when it decides: say what your school needs from the network's team.",
+        required_message=_("Say why this network suits the school."),
+        help_text=_(
+            "The autonomy office reads this when it decides: say what your school needs from the network's team."
+        ),
     )
 
     def __init__(self, *args, places=None, exclude=None, **kwargs):
@@ -46,17 +54,17 @@ class NetworkRequestForm(AccessibleFormMixin, forms.Form):
 
 
 class NetworkDecisionForm(AccessibleFormMixin, forms.Form):
-    note = text_area("Note to the principal (optional)", rows=2, max_length=NOTE_TEXT, required=False)
+    note = text_area(_("Note to the principal (optional)"), rows=2, max_length=NOTE_TEXT, required=False)
     expected_status = expected_status_field(NetworkRequestStatus.choices)
 
 
 class NetworkDeclineForm(AccessibleFormMixin, forms.Form):
     note = text_area(
-        "Why it is declined",
+        _("Why it is declined"),
         rows=2,
         max_length=NOTE_TEXT,
-        required_message="Say why the request is declined.",
-        help_text="The principal reads this.",
+        required_message=_("Say why the request is declined."),
+        help_text=_("The principal reads this."),
     )
     expected_status = expected_status_field(NetworkRequestStatus.choices)
 
@@ -66,20 +74,20 @@ class NetworkWithdrawForm(AccessibleFormMixin, forms.Form):
 
 
 class NetworkEditForm(AccessibleFormMixin, forms.Form):
-    kind = forms.ChoiceField(choices=NetworkKind.choices, label="Kind of network")
+    kind = forms.ChoiceField(choices=NetworkKind.choices, label=_("Kind of network"))
     offers = text_area(
-        "What the network offers",
+        _("What the network offers"),
         rows=4,
         max_length=BRIEF_TEXT,
         required=False,
-        help_text="A few lines principals read when they choose: the team's focus, the schools it suits.",
+        help_text=_("A few lines principals read when they choose: the team's focus, the schools it suits."),
     )
     capacity = forms.IntegerField(
-        label="Capacity (optional)",
+        label=_("Capacity (optional)"),
         required=False,
         min_value=1,
         max_value=32767,
-        help_text="The most schools the network takes. Leave it empty for no limit.",
+        help_text=_("The most schools the network takes. Leave it empty for no limit."),
     )
 
 
@@ -92,42 +100,44 @@ class StaffChoiceField(forms.ModelChoiceField):
 class TeamSeatForm(AccessibleFormMixin, forms.Form):
     staff = StaffChoiceField(
         queryset=DepartmentStaff.objects.select_related("user").order_by("department", "-is_head", "user__last_name"),
-        label="Person and function",
-        empty_label="Choose somebody",
-        help_text="Central-office staff, listed under the department they work in.",
+        label=_("Person and function"),
+        empty_label=_("Choose somebody"),
+        help_text=_("Central-office staff, listed under the department they work in."),
     )
-    title = forms.CharField(label="Title on the team (optional)", required=False, max_length=SHORT_TEXT)
+    title = forms.CharField(label=_("Title on the team (optional)"), required=False, max_length=SHORT_TEXT)
 
 
 class AllowanceForm(AccessibleFormMixin, forms.Form):
-    department = forms.ChoiceField(choices=Department.choices, label="Service the schools may opt out of")
+    department = forms.ChoiceField(choices=Department.choices, label=_("Service the schools may opt out of"))
     terms = text_area(
-        "Terms",
+        _("Terms"),
         rows=3,
         max_length=NOTE_TEXT,
         required=False,
-        help_text="What a school takes on when it opts out (it buys or runs the service itself, reports to …).",
+        help_text=_("What a school takes on when it opts out (it buys or runs the service itself, reports to …)."),
     )
 
 
 class WindowForm(AccessibleFormMixin, forms.Form):
     school_year = forms.ModelChoiceField(
-        queryset=SchoolYear.objects.order_by("-start_date"), label="School year", empty_label="Choose a year"
+        queryset=SchoolYear.objects.order_by("-start_date"), label=_("School year"), empty_label=_("Choose a year")
     )
-    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(
-        label="Closes on", widget=forms.DateInput(attrs={"type": "date"}), help_text="The last day principals may ask."
+        label=_("Closes on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day principals may ask."),
     )
 
 
 class OptOutForm(AccessibleFormMixin, forms.Form):
-    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), label="School year", empty_label=None)
-    department = forms.ChoiceField(choices=(), label="Service")
-    reason = text_area("How the school will run or buy it (optional)", rows=2, max_length=NOTE_TEXT, required=False)
+    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), label=_("School year"), empty_label=None)
+    department = forms.ChoiceField(choices=(), label=_("Service"))
+    reason = text_area(_("How the school will run or buy it (optional)"), rows=2, max_length=NOTE_TEXT, required=False)
 
     def __init__(self, *args, allowed=(), years=None, **kwargs):
         super().__init__(*args, **kwargs)
         if years is not None:
             self.fields["school_year"].queryset = years
         labels = dict(Department.choices)
-        self.fields["department"].choices = [("", "Choose a service")] + [(d, labels[d]) for d in allowed]
+        self.fields["department"].choices = [("", _("Choose a service"))] + [(d, labels[d]) for d in allowed]

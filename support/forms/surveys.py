@@ -2,13 +2,20 @@
 the results' filter. They check shape; the services (support.services.surveys, survey_answers) check the rules."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin, expected_status_field
 from schools.models import SchoolYear
 from support.models import SCALE_MAX, SCALE_MIN, Department, SurveyStatus
 from support.services.surveys import DEFAULT_ITEMS, ITEM_TEXT, MAX_ITEMS, TERM_TEXT
 
-SCALE_WORDS = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
+SCALE_WORDS = {
+    1: _("Strongly disagree"),
+    2: _("Disagree"),
+    3: _("Neither agree nor disagree"),
+    4: _("Agree"),
+    5: _("Strongly agree"),
+}
 NO_EXPERIENCE = "none"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,14 +27,14 @@ def item_field_name(number: int) -> str:
 class SurveyItemsForm(AccessibleFormMixin, forms.Form):
     """The dates and up to six statements; a statement left empty is dropped."""
 
-    opens_on = forms.DateField(label="Opens on", widget=DATE)
-    closes_on = forms.DateField(label="Closes on", help_text="The last day principals may answer.", widget=DATE)
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
+    closes_on = forms.DateField(label=_("Closes on"), help_text=_("The last day principals may answer."), widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for number in range(1, MAX_ITEMS + 1):
             self.fields[item_field_name(number)] = forms.CharField(
-                label=f"Statement {number}", required=False, max_length=ITEM_TEXT
+                label=_("Statement %(number)s") % {"number": number}, required=False, max_length=ITEM_TEXT
             )
 
     @classmethod
@@ -50,8 +57,8 @@ class SurveyItemsForm(AccessibleFormMixin, forms.Form):
 
 
 class SurveyCycleForm(SurveyItemsForm):
-    school_year = forms.ModelChoiceField(label="School year", queryset=SchoolYear.objects.order_by("-start_date"))
-    term = forms.CharField(label="Term", max_length=TERM_TEXT, help_text="As Fall or Spring.")
+    school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))
+    term = forms.CharField(label=_("Term"), max_length=TERM_TEXT, help_text=_("As Fall or Spring."))
     field_order = ["school_year", "term", "opens_on", "closes_on"]
 
     @classmethod
@@ -75,14 +82,14 @@ class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         choices = [(str(v), f"{v} {SCALE_WORDS[v]}") for v in range(SCALE_MIN, SCALE_MAX + 1)]
-        choices.append((NO_EXPERIENCE, "No experience"))
+        choices.append((NO_EXPERIENCE, _("No experience")))
         for department, name in Department.choices:
             for item in self.items:
                 self.fields[answer_field_name(department, item.position)] = forms.ChoiceField(
                     label=f"{name}: {item.text.rstrip('.')}",
                     choices=choices,
                     widget=forms.RadioSelect,
-                    error_messages={"required": "Choose an answer, or no experience."},
+                    error_messages={"required": _("Choose an answer, or no experience.")},
                 )
 
     def groups(self) -> list[tuple[str, str, list]]:
@@ -116,11 +123,11 @@ class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
 class ResultsFilterForm(forms.Form):
     """Which department and network to look at; anything else is refused naming the filter (400)."""
 
-    department = forms.ChoiceField(label="Department", required=False)
-    network = forms.ChoiceField(label="Network", required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    network = forms.ChoiceField(label=_("Network"), required=False)
 
     def __init__(self, *args, departments, networks: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Department.choices)
-        self.fields["department"].choices = [("", "Every department")] + [(d, labels[d]) for d in departments]
-        self.fields["network"].choices = [("", "The whole district")] + list(networks.items())
+        self.fields["department"].choices = [("", _("Every department"))] + [(d, labels[d]) for d in departments]
+        self.fields["network"].choices = [("", _("The whole district"))] + list(networks.items())

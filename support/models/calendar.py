@@ -3,21 +3,22 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from schools.models import SchoolYear
 
 
 class MilestoneKind(models.TextChoices):
-    ALLOCATIONS_RELEASED = "allocations", "School allocations released"
-    STAFFING_DEADLINE = "staffing", "Staffing deadline"
-    SCHEDULES_DUE = "schedules", "School schedules due"
-    CALL_FOR_PROPOSALS = "call", "Call for proposals"
-    SURVEY_CYCLE = "survey", "Central-office survey"
-    CONTRACT_SIGNING = "contracts", "Performance contracts signed"
-    NETWORK_CHOICE = "networks", "Network choice"
-    DISTRICT_CLOSED = "closed", "District offices closed"
-    OTHER = "other", "Other"
+    ALLOCATIONS_RELEASED = "allocations", _("School allocations released")
+    STAFFING_DEADLINE = "staffing", _("Staffing deadline")
+    SCHEDULES_DUE = "schedules", _("School schedules due")
+    CALL_FOR_PROPOSALS = "call", _("Call for proposals")
+    SURVEY_CYCLE = "survey", _("Central-office survey")
+    CONTRACT_SIGNING = "contracts", _("Performance contracts signed")
+    NETWORK_CHOICE = "networks", _("Network choice")
+    DISTRICT_CLOSED = "closed", _("District offices closed")
+    OTHER = "other", _("Other")
 
 
 class Milestone(TimeStampedModel):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from schools.models import School
@@ -32,10 +33,10 @@ class FocusArea(TimeStampedModel):
 
 
 class ContactKind(models.TextChoices):
-    VISIT = "visit", "School visit"
-    COACHING = "coaching", "Coaching session"
-    MEETING = "meeting", "Meeting"
-    CALL = "call", "Call"
+    VISIT = "visit", _("School visit")
+    COACHING = "coaching", _("Coaching session")
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
 
 
 class PartnershipEntry(TimeStampedModel):

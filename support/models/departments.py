@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
@@ -15,12 +16,12 @@ SURVEY_MIN_RESPONDENTS_FLOOR = 5
 class Department(models.TextChoices):
     """The functions a network's support team is made of, and the departments principals rate."""
 
-    ACADEMICS = "academics", "Academics"
-    HR = "hr", "Talent and human resources"
-    FINANCE = "finance", "Finance"
-    OPERATIONS = "operations", "Operations"
-    SPECIAL_EDUCATION = "special_education", "Special education"
-    DATA = "data", "Data and assessment"
+    ACADEMICS = "academics", _("Academics")
+    HR = "hr", _("Talent and human resources")
+    FINANCE = "finance", _("Finance")
+    OPERATIONS = "operations", _("Operations")
+    SPECIAL_EDUCATION = "special_education", _("Special education")
+    DATA = "data", _("Data and assessment")
 
 
 class DepartmentStaff(TimeStampedModel):

@@ -7,6 +7,7 @@ belongs to now; everything about choosing and serving a network lives here.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
 from schools.models import Network, School, SchoolYear
@@ -65,10 +66,10 @@ class OptInWindow(TimeStampedModel):
 
 
 class NetworkRequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a decision"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class NetworkRequest(TimeStampedModel):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
 from schools.models import Network, School
@@ -38,11 +39,11 @@ class SupportCategory(TimeStampedModel):
 
 
 class SupportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    WAITING = "waiting", "Waiting on the school"
-    RESOLVED = "resolved", "Resolved"
-    REOPENED = "reopened", "Reopened"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    WAITING = "waiting", _("Waiting on the school")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
 
 
 class SupportRequest(TimeStampedModel):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
 from schools.models import Network, School, SchoolYear
@@ -19,9 +20,9 @@ POSITIVE_FROM = 4  # "agree" or "strongly agree"
 
 
 class SurveyStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    OPEN = "open", "Open for answers"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open for answers")
+    CLOSED = "closed", _("Closed")
 
 
 class SurveyCycle(TimeStampedModel):

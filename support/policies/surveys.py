@@ -16,6 +16,8 @@ that is not theirs.
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.policies import ALLOW, Decision, conflict, deny
 from core.workflows import Actor
@@ -44,11 +46,20 @@ def can_answer_survey(user: AbstractBaseUser, cycle: SurveyCycle, school: School
     if not acts_at_school_as(user, school_id=school.pk, who=Actor.PRINCIPAL):
         return deny("Only the school's principal answers the survey for the school.")
     if cycle.status != SurveyStatus.OPEN:
-        return conflict(f"The {cycle} survey is {cycle.get_status_display().lower()}: it takes no answers now.")
+        return conflict(
+            _("The %(survey)s survey is %(status)s: it takes no answers now.")
+            % {"survey": cycle, "status": str(cycle.get_status_display()).lower()}
+        )
     if today < cycle.opens_on:
-        return conflict(f"The {cycle} survey opens on {cycle.opens_on:%B %-d, %Y}.")
+        return conflict(
+            _("The %(survey)s survey opens on %(date)s.")
+            % {"survey": cycle, "date": date_format(cycle.opens_on, _("F j, Y"))}
+        )
     if today > cycle.closes_on:
-        return conflict(f"The {cycle} survey closed on {cycle.closes_on:%B %-d, %Y}.")
+        return conflict(
+            _("The %(survey)s survey closed on %(date)s.")
+            % {"survey": cycle, "date": date_format(cycle.closes_on, _("F j, Y"))}
+        )
     return ALLOW
 
 

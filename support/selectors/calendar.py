@@ -19,15 +19,17 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from schools.models import District, SchoolYear
 from support.models import CalendarFeed, Milestone, MilestoneKind, OptInWindow, SurveyCycle, SurveyStatus
 
 OFFICE, OPT_IN, SURVEY = "office", "opt_in", "survey"
 SOURCE_WORDS = {
-    OFFICE: "Entered by the autonomy office",
-    OPT_IN: "From the network opt-in window",
-    SURVEY: "From the survey cycle",
+    OFFICE: gettext_lazy("Entered by the autonomy office"),
+    OPT_IN: gettext_lazy("From the network opt-in window"),
+    SURVEY: gettext_lazy("From the survey cycle"),
 }
 
 # --- the district's day -----------------------------------------------------------------------------
@@ -122,7 +124,7 @@ class CalendarEntry:
 
 
 def _day(day: datetime.date, *, year: bool = True) -> str:
-    return date_format(day, "M j, Y" if year else "M j")
+    return date_format(day, _("M j, Y") if year else _("M j"))
 
 
 def dates_text(on: datetime.date, last_day: datetime.date) -> str:
@@ -135,11 +137,15 @@ def dates_text(on: datetime.date, last_day: datetime.date) -> str:
 def timing(on: datetime.date, last_day: datetime.date, today: datetime.date) -> tuple[str, str]:
     """("past" | "now" | "upcoming", the words): “Past”, “Today”, “Now, until Mar 5”, “Tomorrow”, “In 12 days”."""
     if last_day < today:
-        return "past", "Past"
+        return "past", _("Past")
     if on <= today:
-        return "now", ("Today" if last_day == today else f"Now, until {_day(last_day, year=False)}")
+        if last_day == today:
+            return "now", _("Today")
+        return "now", _("Now, until %(day)s") % {"day": _day(last_day, year=False)}
     days = (on - today).days
-    return "upcoming", "Tomorrow" if days == 1 else f"In {days} days"
+    if days == 1:
+        return "upcoming", _("Tomorrow")
+    return "upcoming", ngettext("In %(days)s day", "In %(days)s days", days) % {"days": days}
 
 
 def _milestone_entry(milestone: Milestone) -> CalendarEntry:
@@ -162,10 +168,10 @@ def _opt_in_entry(window: OptInWindow) -> CalendarEntry:
         key=f"opt-in-window-{window.pk}",
         source=OPT_IN,
         kind=MilestoneKind.NETWORK_CHOICE,
-        title=f"Network choice for {window.school_year.label}",
+        title=_("Network choice for %(year)s") % {"year": window.school_year.label},
         on=window.opens_on,
         last_day=window.closes_on,
-        description="Principals may ask to join a network for the year; the autonomy office approves or declines.",
+        description=_("Principals may ask to join a network for the year; the autonomy office approves or declines."),
         school_year=window.school_year,
         changed_at=window.updated_at,
     )
@@ -173,18 +179,18 @@ def _opt_in_entry(window: OptInWindow) -> CalendarEntry:
 
 def _survey_entry(cycle: SurveyCycle) -> CalendarEntry:
     state = {
-        SurveyStatus.DRAFT: "Being prepared: the dates may still change.",
-        SurveyStatus.OPEN: "Open for answers.",
-        SurveyStatus.CLOSED: "Closed.",
+        SurveyStatus.DRAFT: _("Being prepared: the dates may still change."),
+        SurveyStatus.OPEN: _("Open for answers."),
+        SurveyStatus.CLOSED: _("Closed."),
     }[cycle.status]
     return CalendarEntry(
         key=f"survey-cycle-{cycle.pk}",
         source=SURVEY,
         kind=MilestoneKind.SURVEY_CYCLE,
-        title=f"{cycle.term} survey of central office",
+        title=_("%(term)s survey of central office") % {"term": cycle.term},
         on=cycle.opens_on,
         last_day=cycle.closes_on,
-        description=f"Principals rate central office's departments. {state}",
+        description=_("Principals rate central office's departments. %(state)s") % {"state": state},
         school_year=cycle.school_year,
         changed_at=cycle.updated_at,
     )

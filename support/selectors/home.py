@@ -9,6 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schools.models import School
 from schools.policies import roles_of
@@ -38,10 +41,6 @@ class Section:
     entries: list[Entry]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _school_sections(user: AbstractBaseUser, today) -> list[Section]:
     roles = roles_of(user)
     if not roles.school_ids:
@@ -61,26 +60,29 @@ def _school_sections(user: AbstractBaseUser, today) -> list[Section]:
     sections = []
     for school in schools:
         row = counts.get(school.pk, {"open": 0, "waiting": 0, "resolved": 0})
-        asks = [_plural(row["open"], "request") + " open"]
+        asks = [ngettext("%(count)s request open", "%(count)s requests open", row["open"]) % {"count": row["open"]}]
         if row["waiting"]:
-            asks.append(f"{row['waiting']} waiting on the school")
+            asks.append(_("%(count)s waiting on the school") % {"count": row["waiting"]})
         if row["resolved"]:
-            asks.append(f"{row['resolved']} resolved, to close and rate")
+            asks.append(_("%(count)s resolved, to close and rate") % {"count": row["resolved"]})
         entries = [
-            Entry("Help from central office", reverse("support:school_requests", args=[school.code]), "; ".join(asks)),
             Entry(
-                "Your network",
-                reverse("support:network_school", args=[school.code]),
-                f"{school.network.name}: its team, and choosing next year's network"
-                if school.network
-                else "Not in a network: choose one when the window is open",
+                _("Help from central office"), reverse("support:school_requests", args=[school.code]), "; ".join(asks)
             ),
             Entry(
-                "Your liaison's log",
+                _("Your network"),
+                reverse("support:network_school", args=[school.code]),
+                _("%(network)s: its team, and choosing next year's network") % {"network": school.network.name}
+                if school.network
+                else _("Not in a network: choose one when the window is open"),
+            ),
+            Entry(
+                _("Your liaison's log"),
                 reverse("support:partnership_log", args=[school.code]),
-                f"Visits and next steps agreed with {school.liaison.get_full_name() or school.liaison.username}"
+                _("Visits and next steps agreed with %(liaison)s")
+                % {"liaison": school.liaison.get_full_name() or school.liaison.username}
                 if school.liaison
-                else "No liaison is assigned to the school yet",
+                else _("No liaison is assigned to the school yet"),
             ),
         ]
         if school.pk in roles.principal_of:
@@ -88,9 +90,9 @@ def _school_sections(user: AbstractBaseUser, today) -> list[Section]:
                 if school.pk not in answered:
                     entries.append(
                         Entry(
-                            f"Rate central office: {cycle}",
+                            _("Rate central office: %(survey)s") % {"survey": cycle},
                             reverse("support:survey_answer", args=[cycle.pk, school.code]),
-                            f"Open until {cycle.closes_on:%b %-d, %Y}",
+                            _("Open until %(date)s") % {"date": date_format(cycle.closes_on, "M j, Y")},
                         )
                     )
         sections.append(Section(school.name, entries))
@@ -115,12 +117,17 @@ def _department_section(user: AbstractBaseUser, today) -> Section | None:
         row = figures.get(department, {"open": 0, "overdue": 0})
         entries.append(
             Entry(
-                f"{Department(department).label}: requests",
+                _("%(department)s: requests") % {"department": Department(department).label},
                 f"{reverse('support:request_queue')}?department={department}",
-                f"{_plural(row['open'], 'request')} open, {row['overdue']} overdue",
+                ngettext(
+                    "%(count)s request open, %(overdue)s overdue",
+                    "%(count)s requests open, %(overdue)s overdue",
+                    row["open"],
+                )
+                % {"count": row["open"], "overdue": row["overdue"]},
             )
         )
-    return Section("Requests from schools", entries)
+    return Section(_("Requests from schools"), entries)
 
 
 def _office_section(user: AbstractBaseUser) -> Section | None:
@@ -128,51 +135,60 @@ def _office_section(user: AbstractBaseUser) -> Section | None:
     if is_liaison(user):
         entries.append(
             Entry(
-                "Your caseload",
+                _("Your caseload"),
                 reverse("liaison_caseload", args=[user.pk]),
-                "Your schools, their flags, last contacts and time with principals",
+                _("Your schools, their flags, last contacts and time with principals"),
             )
         )
     if can_decide_network_requests(user):
         pending = network_requests_pending(user=user).count()
         entries.append(
             Entry(
-                "Network requests",
+                _("Network requests"),
                 reverse("support:network_request_queue"),
-                f"{_plural(pending, 'request')} waiting for a decision",
+                ngettext(
+                    "%(count)s request waiting for a decision", "%(count)s requests waiting for a decision", pending
+                )
+                % {"count": pending},
             )
         )
     if can_view_district_caseloads(user):
         entries.append(
-            Entry("Caseloads", reverse("support:caseload_district"), "Schools per liaison against the district's limit")
+            Entry(
+                _("Caseloads"),
+                reverse("support:caseload_district"),
+                _("Schools per liaison against the district's limit"),
+            )
         )
     if can_manage_caseloads(user):
         entries.append(
-            Entry("Service settings", reverse("support:caseload_settings"), "Caseload limit, working week, targets")
+            Entry(
+                _("Service settings"), reverse("support:caseload_settings"), _("Caseload limit, working week, targets")
+            )
         )
     if can_manage_support_categories(user):
         entries.append(
-            Entry("Request categories", reverse("support:category_list"), "What schools ask for, and by when")
+            Entry(_("Request categories"), reverse("support:category_list"), _("What schools ask for, and by when"))
         )
     if can_manage_surveys(user):
-        entries.append(Entry("Service surveys", reverse("support:surveys"), "Cycles, answers and results"))
-    return Section("Central office", entries) if entries else None
+        entries.append(Entry(_("Service surveys"), reverse("support:surveys"), _("Cycles, answers and results")))
+    return Section(_("Central office"), entries) if entries else None
 
 
 def _ratings_section(user: AbstractBaseUser) -> Section | None:
     if can_manage_surveys(user) or not can_view_surveys(user):
         return None
     departments = scorecard_departments_visible_to(user)
-    entries = [Entry("Service surveys", reverse("support:surveys"), "Results of the closed cycles")]
+    entries = [Entry(_("Service surveys"), reverse("support:surveys"), _("Results of the closed cycles"))]
     entries += [
         Entry(
-            f"{Department(d).label}: scorecard",
+            _("%(department)s: scorecard") % {"department": Department(d).label},
             reverse("support:survey_scorecard", args=[d]),
-            "Ratings, grade and trend",
+            _("Ratings, grade and trend"),
         )
         for d in departments
     ]
-    return Section("How schools rate central office", entries)
+    return Section(_("How schools rate central office"), entries)
 
 
 def support_desk(*, user: AbstractBaseUser) -> list[Section]:
@@ -183,9 +199,13 @@ def support_desk(*, user: AbstractBaseUser) -> list[Section]:
     sections += [s for s in (_department_section(user, today), _office_section(user), _ratings_section(user)) if s]
     everyone = []
     if can_view_networks(user):
-        everyone.append(Entry("Networks", reverse("support:network_list"), "What each network offers and its team"))
+        everyone.append(
+            Entry(_("Networks"), reverse("support:network_list"), _("What each network offers and its team"))
+        )
     if can_view_calendar(user):
-        everyone.append(Entry("Planning calendar", reverse("support:calendar"), "The district's dates for the year"))
+        everyone.append(
+            Entry(_("Planning calendar"), reverse("support:calendar"), _("The district's dates for the year"))
+        )
     if everyone:
-        sections.append(Section("For everyone", everyone))
+        sections.append(Section(_("For everyone"), everyone))
     return sections

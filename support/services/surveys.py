@@ -10,6 +10,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError, Conflict
 from core.hooks import announce_on_commit, publication_changed
@@ -26,10 +27,12 @@ SURVEY_STEPS = Steps(SURVEY_WORKFLOW, survey_acts_as, related=("school_year",))
 
 # Prince William County asks the same three questions of every department; a district may change them (up
 # to six, as Palm Beach asks) while the cycle is a draft.
+# Stored in English as written; marked for the catalog so the answer page shows the district's usual
+# statements in the reader's language (a statement the office typed itself is shown as typed).
 DEFAULT_ITEMS = (
-    "The department's services meet my school's needs.",
-    "The department responds to my school in a timely way.",
-    "The department's staff are courteous and helpful.",
+    gettext_noop("The department's services meet my school's needs."),
+    gettext_noop("The department responds to my school in a timely way."),
+    gettext_noop("The department's staff are courteous and helpful."),
 )
 MAX_ITEMS = 6
 ITEM_TEXT = SurveyItem._meta.get_field("text").max_length

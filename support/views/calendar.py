@@ -5,12 +5,13 @@ Who holds no role is told there is no such page (404); who reads the calendar bu
 refused (403), as the milestones are no secret to them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -121,11 +122,11 @@ def calendar_feed_make(request):
     except Conflict as error:
         return _render_calendar(request, refusal=error.message, status=409)
     if token is None:
-        made = date_format(timezone.localtime(feed.updated_at), "F j, Y")
-        message = (
-            f"You already have a private address (made {made}). It was shown only once, when it was made; "
+        made = date_format(timezone.localtime(feed.updated_at), translation.gettext("F j, Y"))
+        message = translation.gettext(
+            "You already have a private address (made %(made)s). It was shown only once, when it was made; "
             "to see one again, replace it."
-        )
+        ) % {"made": made}
         return _render_calendar(request, refusal=message, status=409)
     return _render_calendar(request, new_token=token, status=201)
 
@@ -152,14 +153,17 @@ def calendar_feed(request, token: str):
         raise Http404("No such calendar.")
     name, zone = district_name_and_zone()
     years = school_years_all()
-    entries = calendar_entries(school_years=feed_school_years(years, district_today(zone)))
-    body = calendar_ics(
-        entries=entries,
-        name=f"{name} planning calendar",
-        page_url=request.build_absolute_uri(reverse("support:calendar")),
-        host=request.get_host().split(":")[0].lower(),
-        time_zone=zone,
-    )
+    # The feed is a file a calendar app fetches, not a page: it stays in the site's language whatever the
+    # fetcher's Accept-Language says, so the events do not change language between two fetches.
+    with translation.override(settings.LANGUAGE_CODE):
+        entries = calendar_entries(school_years=feed_school_years(years, district_today(zone)))
+        body = calendar_ics(
+            entries=entries,
+            name=f"{name} planning calendar",
+            page_url=request.build_absolute_uri(reverse("support:calendar")),
+            host=request.get_host().split(":")[0].lower(),
+            time_zone=zone,
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="planning-calendar.ics"'
     response["Cache-Control"] = "private, no-store"

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import ApplicationError, Conflict
@@ -118,7 +119,7 @@ def network_school_request(request, code):
     school = _principal_school_or_404(request, code, can_request_network)
     window = opt_in_window_open()
     if window is None:
-        messages.error(request, "Networks cannot be chosen now: the window is closed.")
+        messages.error(request, _("Networks cannot be chosen now: the window is closed."))
         return redirect("support:network_school", school.code)
     year = window.school_year
     places = {n.pk: _left(n) for n in networks_with_places(year)}
@@ -131,12 +132,15 @@ def network_school_request(request, code):
             lambda: networks_requests.network_request_create(
                 actor=request.user, school=school, school_year=year, **form.cleaned_data
             ),
-            result=lambda made: (_school_url(school), f"the request to join {made.network.name}"),
+            result=lambda made: (
+                _school_url(school),
+                _("the request to join %(network)s") % {"network": made.network.name},
+            ),
         )
     except ApplicationError as error:
         form.add_application_error(error)
         return _school_page(request, school, request_form=form, status=400)
-    messages.success(request, "Your request is sent to the autonomy office. You will be told when it decides.")
+    messages.success(request, _("Your request is sent to the autonomy office. You will be told when it decides."))
     return redirect("support:network_school", school.code)
 
 
@@ -154,7 +158,7 @@ def network_request_withdraw(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Your request is withdrawn. You may ask for another network while the window is open."
+            request, _("Your request is withdrawn. You may ask for another network while the window is open.")
         )
     return redirect("support:network_school", found.school.code)
 
@@ -172,12 +176,15 @@ def network_school_opt_out(request, code):
         create_once(
             request,
             lambda: networks_opt_outs.service_opt_out_record(actor=request.user, school=school, **form.cleaned_data),
-            result=lambda made: (_school_url(school), f"the opt-out of {made.get_department_display()}"),
+            result=lambda made: (
+                _school_url(school),
+                _("the opt-out of %(department)s") % {"department": made.get_department_display()},
+            ),
         )
     except ApplicationError as error:
         form.add_application_error(error)
         return _school_page(request, school, opt_out_form=form, status=400)
-    messages.success(request, "The opt-out is recorded for the year.")
+    messages.success(request, _("The opt-out is recorded for the year."))
     return redirect("support:network_school", school.code)
 
 
@@ -189,7 +196,7 @@ def network_school_opt_out_withdraw(request, code, pk):
         networks_opt_outs.service_opt_out_withdraw(actor=request.user, opt_out_id=pk, school=school)
     except ApplicationError:
         raise Http404("No such opt-out.") from None
-    messages.success(request, "The opt-out is taken back: the department serves the school again.")
+    messages.success(request, _("The opt-out is taken back: the department serves the school again."))
     return redirect("support:network_school", school.code)
 
 

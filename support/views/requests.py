@@ -14,6 +14,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError, Conflict, NotPermitted
@@ -46,21 +49,21 @@ from support.workflows import SUPPORT_REQUEST_WORKFLOW
 PAGE_SIZE = 25
 
 EVENT_HEADINGS = {
-    "create": "Asked for help",
-    "wait": "Central office asked the school for more",
-    "answer": "The school answered",
-    "reassign": "Reassigned",
-    "resolve": "Resolved",
-    "reopen": "Reopened by the school",
-    "close": "Closed and rated by the school",
+    "create": gettext_lazy("Asked for help"),
+    "wait": gettext_lazy("Central office asked the school for more"),
+    "answer": gettext_lazy("The school answered"),
+    "reassign": gettext_lazy("Reassigned"),
+    "resolve": gettext_lazy("Resolved"),
+    "reopen": gettext_lazy("Reopened by the school"),
+    "close": gettext_lazy("Closed and rated by the school"),
 }
 DONE = {
-    "wait": "The school has been asked; the deadline is paused until they answer.",
-    "answer": "Your answer was sent; the deadline runs again.",
-    "reassign": "The request is reassigned; they have been told.",
-    "resolve": "The request is resolved; the school has been told.",
-    "reopen": "The request is open again; the department has been told.",
-    "close": "Thank you: the request is closed with your rating.",
+    "wait": gettext_lazy("The school has been asked; the deadline is paused until they answer."),
+    "answer": gettext_lazy("Your answer was sent; the deadline runs again."),
+    "reassign": gettext_lazy("The request is reassigned; they have been told."),
+    "resolve": gettext_lazy("The request is resolved; the school has been told."),
+    "reopen": gettext_lazy("The request is open again; the department has been told."),
+    "close": gettext_lazy("Thank you: the request is closed with your rating."),
 }
 STEP_ARGUMENTS = {
     "wait": ("message",),
@@ -133,15 +136,21 @@ def request_new(request, code):
                 lambda: support_request_create(actor=request.user, school=school, **form.cleaned_data),
                 result=lambda made: (
                     reverse("support:request_detail", args=[made.pk]),
-                    f"your request “{made.subject}”",
+                    _("your request “%(subject)s”") % {"subject": made.subject},
                 ),
             )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
             who = created.assignee.get_full_name() or created.assignee.username if created.assignee else None
-            sent_to = f"{who} of {created.get_department_display()}" if who else created.get_department_display()
-            messages.success(request, f"Your request is sent to {sent_to}. It is due {created.due_on:%A, %B %-d}.")
+            department = created.get_department_display()
+            sent_to = (
+                _("%(person)s of %(department)s") % {"person": who, "department": department} if who else department
+            )
+            due = date_format(created.due_on, _("l, F j"))
+            messages.success(
+                request, _("Your request is sent to %(to)s. It is due %(due)s.") % {"to": sent_to, "due": due}
+            )
             return redirect("support:request_detail", created.pk)
     context = {"school": school, "form": form}
     return render(request, "support/requests/new.html", context, status=status)
@@ -152,23 +161,30 @@ def request_new(request, code):
 
 def deadline_words(support_request: SupportRequest, today: datetime.date) -> str:
     """The deadline as the request page states it: days left, overdue, paused, or how it was met."""
-    due = f"{support_request.due_on:%A, %B %-d, %Y}"
+    due = date_format(support_request.due_on, _("l, F j, Y"))
     status = support_request.status
     if status in (SupportStatus.RESOLVED, SupportStatus.CLOSED) and support_request.resolved_at:
         resolved_on = timezone.localdate(support_request.resolved_at)
-        timing = "on time" if resolved_on <= support_request.due_on else "after the deadline"
-        return f"Resolved {timing}, on {resolved_on:%B %-d, %Y} (due {due})."
+        on = date_format(resolved_on, _("F j, Y"))
+        if resolved_on <= support_request.due_on:
+            return _("Resolved on time, on %(on)s (due %(due)s).") % {"on": on, "due": due}
+        return _("Resolved after the deadline, on %(on)s (due %(due)s).") % {"on": on, "due": due}
     if status == SupportStatus.WAITING:
-        return (
-            f"Paused while central office waits on the school (due {due} when it was paused). The deadline moves "
+        return _(
+            "Paused while central office waits on the school (due %(due)s when it was paused). The deadline moves "
             "on by the business days the school takes to answer."
-        )
+        ) % {"due": due}
     days = (support_request.due_on - today).days
     if days < 0:
-        return f"Overdue by {-days} day{'s' if days != -1 else ''}: it was due {due}."
+        return ngettext(
+            "Overdue by %(days)s day: it was due %(due)s.", "Overdue by %(days)s days: it was due %(due)s.", -days
+        ) % {"days": -days, "due": due}
     if days == 0:
-        return f"Due today, {due}."
-    return f"Due {due}: {days} day{'s' if days != 1 else ''} left."
+        return _("Due today, %(due)s.") % {"due": due}
+    return ngettext("Due %(due)s: %(days)s day left.", "Due %(due)s: %(days)s days left.", days) % {
+        "days": days,
+        "due": due,
+    }
 
 
 def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
@@ -178,7 +194,7 @@ def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
             TimelineEntry(
                 heading=EVENT_HEADINGS.get(event.action, event.action),
                 at=event.at,
-                by=actor_words(event.actor, otherwise="by the district's systems"),
+                by=actor_words(event.actor, otherwise=_("by the district's systems")),
                 reason=event.reason,
             ),
         )
@@ -188,7 +204,7 @@ def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
         (
             message.created_at,
             TimelineEntry(
-                heading="Internal note (central office only)" if message.internal else "Message",
+                heading=_("Internal note (central office only)") if message.internal else _("Message"),
                 at=message.created_at,
                 by=actor_words(message.author, otherwise=""),
                 reason=message.body,
@@ -290,5 +306,5 @@ def request_message(request, pk):
     except ApplicationError as error:
         form.add_application_error(error)
         return _render_detail(request, support_request, message_form=form, status=400)
-    messages.success(request, "Your internal note is added." if internal else "Your message is sent.")
+    messages.success(request, _("Your internal note is added.") if internal else _("Your message is sent."))
     return redirect("support:request_detail", support_request.pk)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
@@ -187,7 +188,9 @@ def survey_answer(request, pk, code):
                 form.add_service_error(error)
                 status = error.http_status
             else:
-                messages.success(request, f"Thank you: your answers to the {cycle} survey are in.")
+                messages.success(
+                    request, _("Thank you: your answers to the %(survey)s survey are in.") % {"survey": cycle}
+                )
                 return redirect("support:surveys")
         else:
             status = 400
