@@ -4,38 +4,52 @@ page, the department's list. One place, so the page and the PDF never say it two
 import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from contracts.models import CommitmentMeasure, CommitmentStatus, ContractCommitment
 from support.models import Department, MilestoneKind
 
 
 def _date(value) -> str:
-    return f"{value:%B %-d, %Y}"
+    return date_format(value, _("F j, Y"))
 
 
-def _days(count: int, unit: str = "day") -> str:
-    return f"{count} {unit}{'s' if count != 1 else ''}"
+def _days(count: int) -> str:
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
+
+
+def _business_days(count: int) -> str:
+    return ngettext("%(count)s business day", "%(count)s business days", count) % {"count": count}
 
 
 def commitment_measure_words(c: ContractCommitment) -> str:
     """ "Delivered by March 1, 2027" or "At least 90% of the school's requests answered within 5 business
     days, from September 1, 2026 to March 1, 2027"."""
     if c.measure == CommitmentMeasure.DELIVERED_BY:
-        words = f"Delivered by {_date(c.due_on)}"
+        words = _("Delivered by %(date)s") % {"date": _date(c.due_on)}
         if c.milestone_kind:
-            words += f", as the district calendar's “{MilestoneKind(c.milestone_kind).label}” date shows"
+            words += _(", as the district calendar's “%(milestone)s” date shows") % {
+                "milestone": MilestoneKind(c.milestone_kind).label
+            }
         return words
-    unit = _days(c.days, "business day" if c.business_days else "day")
-    return (
-        f"At least {c.target_percent}% of the school's requests answered within {unit}, "
-        f"from {_date(c.period_start)} to {_date(c.due_on)}"
-    )
+    unit = _business_days(c.days) if c.business_days else _days(c.days)
+    return _("At least %(percent)s%% of the school's requests answered within %(days)s, from %(start)s to %(end)s") % {
+        "percent": c.target_percent,
+        "days": unit,
+        "start": _date(c.period_start),
+        "end": _date(c.due_on),
+    }
 
 
 def commitment_sentence(c: ContractCommitment) -> str:
     """One line for the PDF and the changes page: who, what, the measure and the autonomy it bears on."""
     line = f"{c.get_department_display()}: {c.text}. {commitment_measure_words(c)}."
     if c.autonomy_id:
-        line += f" Bears on “{c.autonomy.name}”: if missed, the intervention clock of its benchmarks pauses."
+        line += _(" Bears on “%(autonomy)s”: if missed, the intervention clock of its benchmarks pauses.") % {
+            "autonomy": c.autonomy.name
+        }
     return line
 
 
@@ -43,26 +57,35 @@ def commitment_status_words(c: ContractCommitment) -> str:
     """The status with its evidence: "Met late: delivered March 10, 2027, 9 days after it was due"."""
     found = c.evidence or {}
     if c.status == CommitmentStatus.OPEN:
-        return f"Not decided yet: due {_date(c.due_on)}."
+        return _("Not decided yet: due %(date)s.") % {"date": _date(c.due_on)}
     if c.measure == CommitmentMeasure.ANSWERED_WITHIN:
         if not found.get("requests"):
-            return "Met: the school made no request of the department in the period."
-        words = (
-            f"{found['in_time']} of {found['requests']} requests answered in time "
-            f"({found['share']:g}%, against {found['target']}%)."
-        )
+            return _("Met: the school made no request of the department in the period.")
+        words = _("%(in_time)s of %(requests)s requests answered in time (%(share)s%%, against %(target)s%%).") % {
+            "in_time": found["in_time"],
+            "requests": found["requests"],
+            "share": f"{found['share']:g}",
+            "target": found["target"],
+        }
         return f"{c.get_status_display()}: {words}"
     if c.status == CommitmentStatus.MISSED:
-        return f"Missed: not delivered by {_date(c.due_on)}."
-    source = "on the district calendar" if found.get("source") == "calendar" else "as the department recorded"
+        return _("Missed: not delivered by %(date)s.") % {"date": _date(c.due_on)}
+    if found.get("source") == "calendar":
+        source = _("on the district calendar")
+    else:
+        source = _("as the department recorded")
     delivered = datetime.date.fromisoformat(found["delivered_on"])
     if c.status == CommitmentStatus.MET_LATE:
         late = (delivered - c.due_on).days
-        words = f"Met late: delivered {_date(delivered)}, {_days(late)} after it was due, {source}."
+        words = _("Met late: delivered %(date)s, %(late)s after it was due, %(source)s.") % {
+            "date": _date(delivered),
+            "late": _days(late),
+            "source": source,
+        }
     else:
-        words = f"Met: delivered {_date(delivered)}, {source}."
+        words = _("Met: delivered %(date)s, %(source)s.") % {"date": _date(delivered), "source": source}
     if found.get("note"):
-        words += f" Evidence: {found['note']}"
+        words += _(" Evidence: %(note)s") % {"note": found["note"]}
     return words
 
 
@@ -98,26 +121,26 @@ def commitment_lines(commitments) -> list[CommitmentLine]:
 
 
 COMMITMENT_FIELD_LABELS = {
-    "department": "Department",
-    "text": "Commitment",
-    "measure": "Measured by",
-    "due_on": "Due",
-    "period_start": "Period starts",
-    "days": "Answered within (days)",
-    "business_days": "Business days",
-    "target_percent": "Share answered in time (%)",
-    "milestone_kind": "Calendar date",
-    "autonomy": "Bears on",
+    "department": gettext_lazy("Department"),
+    "text": gettext_lazy("Commitment"),
+    "measure": gettext_lazy("Measured by"),
+    "due_on": gettext_lazy("Due"),
+    "period_start": gettext_lazy("Period starts"),
+    "days": gettext_lazy("Answered within (days)"),
+    "business_days": gettext_lazy("Business days"),
+    "target_percent": gettext_lazy("Share answered in time (%)"),
+    "milestone_kind": gettext_lazy("Calendar date"),
+    "autonomy": gettext_lazy("Bears on"),
 }
 
 
 def _term_words(name: str, value, autonomies: dict) -> str:
     if value is None or value == "":
-        return "none"
+        return _("none")
     if isinstance(value, datetime.date):
         return _date(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if name == "department":
         return Department(value).label
     if name == "measure":

@@ -1,6 +1,7 @@
 """Forms of the contract pages. They check shape only; contracts.services checks the rules."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models import Comparator
 from contracts.models import BenchmarkKind, Condition, ContractStatus, Level
@@ -17,7 +18,7 @@ def _password(*, help_text: str, required_message: str) -> forms.CharField:
     """Re-entering one's password is the signature, on both sides of a contract: the record keeps the
     account and its full name, never a typed one. Not stripped: spaces are part of a password."""
     return forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         max_length=SHORT_TEXT,
         help_text=help_text,
@@ -53,22 +54,26 @@ class ContractNewForm(AccessibleFormMixin, forms.Form):
 
 class SignForm(AccessibleFormMixin, forms.Form):
     confirm = forms.BooleanField(
-        label="I have read this contract",
-        error_messages={"required": "Tick the box to confirm you have read the contract."},
+        label=_("I have read this contract"),
+        error_messages={"required": _("Tick the box to confirm you have read the contract.")},
     )
     password = _password(
-        help_text="The password you sign in with. Your signature records your name, your account, the time, "
-        "your computer's address and a fingerprint of this version's content.",
-        required_message="Enter your password to sign.",
+        help_text=_(
+            "The password you sign in with. Your signature records your name, your account, the time, "
+            "your computer's address and a fingerprint of this version's content."
+        ),
+        required_message=_("Enter your password to sign."),
     )
     expected_status = _expected_status()
 
 
 class CountersignForm(AccessibleFormMixin, forms.Form):
     password = _password(
-        help_text="The password you sign in with. Countersigning puts the contract in force; it records your "
-        "name, your account, the time, your computer's address and a fingerprint of this version's content.",
-        required_message="Enter your password to countersign.",
+        help_text=_(
+            "The password you sign in with. Countersigning puts the contract in force; it records your "
+            "name, your account, the time, your computer's address and a fingerprint of this version's content."
+        ),
+        required_message=_("Enter your password to countersign."),
     )
     expected_status = _expected_status()
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models import Autonomy, AutonomyGrant, Comparator
 from core.models import StatusEvent, TimeStampedModel
@@ -19,11 +20,11 @@ from support.models import Department, MilestoneKind
 
 
 class BenchmarkKind(models.TextChoices):
-    VALUE = "value", "Value against a target"
-    GROWTH = "growth", "Growth over the baseline"
-    TREND = "trend", "Improving trend"
-    AGGREGATE = "aggregate", "Multi-year average"
-    RELATIVE = "relative", "Standing in the district"
+    VALUE = "value", _("Value against a target")
+    GROWTH = "growth", _("Growth over the baseline")
+    TREND = "trend", _("Improving trend")
+    AGGREGATE = "aggregate", _("Multi-year average")
+    RELATIVE = "relative", _("Standing in the district")
 
 
 BENCHMARK_KIND_HELP = {
@@ -36,27 +37,27 @@ BENCHMARK_KIND_HELP = {
 
 
 class TargetMode(models.TextChoices):
-    FIXED = "fixed", "A fixed target"
-    BASELINE_PLUS = "baseline_plus", "The school's baseline plus an amount"
-    DISTRICT_MEDIAN = "district_median", "At least the district median"
+    FIXED = "fixed", _("A fixed target")
+    BASELINE_PLUS = "baseline_plus", _("The school's baseline plus an amount")
+    DISTRICT_MEDIAN = "district_median", _("At least the district median")
 
 
 class Level(models.IntegerChoices):
     """The intervention ladder, in order: a rule names its rung; a missed deadline climbs one."""
 
-    NOTICE = 1, "Notice of concern"
-    CORRECTIVE_PLAN = 2, "Corrective action plan required"
-    INTENSIFIED_SUPPORT = 3, "Intensified support"
-    AT_RISK = 4, "Autonomy at risk (cure period)"
-    SUSPENDED = 5, "Autonomy suspended"
-    REVOKED = 6, "Autonomy revoked"
+    NOTICE = 1, _("Notice of concern")
+    CORRECTIVE_PLAN = 2, _("Corrective action plan required")
+    INTENSIFIED_SUPPORT = 3, _("Intensified support")
+    AT_RISK = 4, _("Autonomy at risk (cure period)")
+    SUSPENDED = 5, _("Autonomy suspended")
+    REVOKED = 6, _("Autonomy revoked")
 
 
 class Condition(models.TextChoices):
-    BINDING_MISSED = "binding_missed", "A binding benchmark is missed"
-    N_MISSED = "n_missed", "N or more benchmarks missed in a period"
-    K_IN_A_ROW = "k_in_a_row", "The same benchmark missed K periods in a row"
-    NO_DATA = "no_data", "No data by the due date"
+    BINDING_MISSED = "binding_missed", _("A binding benchmark is missed")
+    N_MISSED = "n_missed", _("N or more benchmarks missed in a period")
+    K_IN_A_ROW = "k_in_a_row", _("The same benchmark missed K periods in a row")
+    NO_DATA = "no_data", _("No data by the due date")
 
 
 class BenchmarkFields(models.Model):
@@ -146,13 +147,13 @@ class TemplateRule(RuleFields):
 
 
 class ContractStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PROPOSED = "proposed", "Proposed to the school"
-    SIGNED = "signed", "Signed by the principal"
-    ACTIVE = "active", "Active"
-    SUPERSEDED = "superseded", "Replaced by an amendment"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed to the school")
+    SIGNED = "signed", _("Signed by the principal")
+    ACTIVE = "active", _("Active")
+    SUPERSEDED = "superseded", _("Replaced by an amendment")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
 
 
 EDITABLE_CONTRACT_STATUSES = (ContractStatus.DRAFT, ContractStatus.PROPOSED, ContractStatus.SIGNED)
@@ -298,15 +299,15 @@ class ContractEvent(StatusEvent):
 class CommitmentMeasure(models.TextChoices):
     """How a commitment of central office is judged (contracts.services.commitments_tracking)."""
 
-    DELIVERED_BY = "delivered_by", "Delivered by a date"
-    ANSWERED_WITHIN = "answered_within", "Requests answered within a number of days"
+    DELIVERED_BY = "delivered_by", _("Delivered by a date")
+    ANSWERED_WITHIN = "answered_within", _("Requests answered within a number of days")
 
 
 class CommitmentStatus(models.TextChoices):
-    OPEN = "open", "Not decided yet"
-    MET = "met", "Met"
-    MET_LATE = "met_late", "Met late"
-    MISSED = "missed", "Missed"
+    OPEN = "open", _("Not decided yet")
+    MET = "met", _("Met")
+    MET_LATE = "met_late", _("Met late")
+    MISSED = "missed", _("Missed")
 
 
 class ContractCommitment(models.Model):

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from contracts.models import ContractStatus, PerformanceContract
 from contracts.workflows import CONTRACT_WORKFLOW
@@ -18,7 +19,7 @@ def contracts_visible_to(user: AbstractBaseUser) -> QuerySet[PerformanceContract
 
 def contract_acts_as(user: AbstractBaseUser, contract: PerformanceContract, who: Actor) -> Decision:
     if who == Actor.PRINCIPAL and contract.school_id not in roles_of(user).principal_of:
-        return deny("Only the school's principal signs its contract.")
+        return deny(_("Only the school's principal signs its contract."))
     return acts_at_school_as(
         user,
         school_id=contract.school_id,

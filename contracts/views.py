@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contracts import services
@@ -71,27 +72,29 @@ class Step:
 
 
 STEPS = {
-    "propose": Step(StepForm, services.contract_propose, (), "The contract was proposed; the principal has been told."),
+    "propose": Step(
+        StepForm, services.contract_propose, (), _("The contract was proposed; the principal has been told.")
+    ),
     "sign": Step(
         SignForm,
         services.contract_sign,
         ("password",),
-        "You signed the contract. The district countersigns it next; you will be told when it is in force.",
+        _("You signed the contract. The district countersigns it next; you will be told when it is in force."),
         signs=True,
     ),
     "countersign": Step(
         CountersignForm,
         services.contract_countersign,
         ("password",),
-        "The contract is countersigned and now in force.",
+        _("The contract is countersigned and now in force."),
         signs=True,
     ),
-    "recall": Step(StepForm, services.contract_recall, (), "The contract is back to draft."),
+    "recall": Step(StepForm, services.contract_recall, (), _("The contract is back to draft.")),
     "terminate": Step(
         ReasonForm,
         services.contract_terminate,
         ("reason",),
-        "The contract was terminated.",
+        _("The contract was terminated."),
         (("label", "Why terminate it"),),
     ),
 }

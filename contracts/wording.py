@@ -2,11 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from autonomy.models import AccountabilityModel, Comparator
 from contracts.commitment_wording import commitment_lines, commitments_diff_words
 from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRule, Level
 
-COMPARATOR_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+COMPARATOR_WORDS = {
+    ">=": gettext_lazy("at least"),
+    ">": gettext_lazy("more than"),
+    "<=": gettext_lazy("at most"),
+    "<": gettext_lazy("less than"),
+}
 
 
 def _number(value) -> str:
@@ -16,13 +24,20 @@ def _number(value) -> str:
 def _ordinal(value) -> str:
     number = _number(value)
     if "." in number:
-        return f"{number}th"
+        return _("%(number)sth") % {"number": number}
     whole = int(number)
-    suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
-    return f"{number}{suffix}"
+    if 10 <= whole % 100 <= 20:
+        return _("%(number)sth") % {"number": number}
+    suffix = {1: _("%(number)sst"), 2: _("%(number)snd"), 3: _("%(number)srd")}.get(whole % 10, _("%(number)sth"))
+    return suffix % {"number": number}
 
 
-STANDING_WORDS = {">=": "at or above", ">": "above", "<=": "at or below", "<": "below"}
+STANDING_WORDS = {
+    ">=": gettext_lazy("at or above"),
+    ">": gettext_lazy("above"),
+    "<=": gettext_lazy("at or below"),
+    "<": gettext_lazy("below"),
+}
 # "falls by at least 2" is "changes by at most -2": the comparator turns round with the sign.
 FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
 
@@ -30,17 +45,22 @@ FLIPPED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
 def _points(benchmark: Benchmark, amount) -> str:
     if benchmark.metric.unit not in ("percent", "rating"):
         return ""
-    return " point" if amount == 1 else " points"
+    return _(" point") if amount == 1 else _(" points")
 
 
 def _change(benchmark: Benchmark) -> str:
     """A change of the target's size in plain words: "grows by at least 3 points", "falls by at least 2"."""
     target, comparator = benchmark.target, benchmark.comparator
     if target < 0:
-        verb, comparator, target = "falls", FLIPPED.get(comparator, comparator), -target
+        phrase, comparator, target = (
+            _("falls by %(comparison)s %(amount)s"),
+            FLIPPED.get(comparator, comparator),
+            -target,
+        )
     else:
-        verb = "grows"
-    return f"{verb} by {COMPARATOR_WORDS.get(comparator, comparator)} {_number(target)}{_points(benchmark, target)}"
+        phrase = _("grows by %(comparison)s %(amount)s")
+    amount = f"{_number(target)}{_points(benchmark, target)}"
+    return phrase % {"comparison": COMPARATOR_WORDS.get(comparator, comparator), "amount": amount}
 
 
 def _trend_sentence(benchmark: Benchmark) -> str:
@@ -49,11 +69,24 @@ def _trend_sentence(benchmark: Benchmark) -> str:
     metric, years, target = benchmark.metric.name, benchmark.periods, benchmark.target
     words = COMPARATOR_WORDS.get(benchmark.comparator, benchmark.comparator)
     if benchmark.comparator == ">=" and target == 0:
-        return f"{metric} does not get worse in any of the last {years} years."
+        return _("%(metric)s does not get worse in any of the last %(years)s years.") % {
+            "metric": metric,
+            "years": years,
+        }
     if benchmark.comparator in (">=", ">") and target >= 0:
-        step = f", by {words} {_number(target)}{_points(benchmark, target)} a year" if target else ""
-        return f"{metric} improves every year over the last {years} years{step}."
-    return f"The yearly improvement in {metric} over the last {years} years is {words} {_number(target)}."
+        amount = f"{_number(target)}{_points(benchmark, target)}"
+        step = _(", by %(comparison)s %(amount)s a year") % {"comparison": words, "amount": amount} if target else ""
+        return _("%(metric)s improves every year over the last %(years)s years%(step)s.") % {
+            "metric": metric,
+            "years": years,
+            "step": step,
+        }
+    return _("The yearly improvement in %(metric)s over the last %(years)s years is %(comparison)s %(target)s.") % {
+        "metric": metric,
+        "years": years,
+        "comparison": words,
+        "target": _number(target),
+    }
 
 
 def benchmark_sentence(benchmark: Benchmark) -> str:
@@ -62,59 +95,90 @@ def benchmark_sentence(benchmark: Benchmark) -> str:
     target = _number(benchmark.target)
     unit = "%" if benchmark.metric.unit == "percent" and benchmark.kind != BenchmarkKind.RELATIVE else ""
     if benchmark.kind == BenchmarkKind.GROWTH:
-        baseline = f" (baseline {_number(benchmark.baseline)}{unit})" if benchmark.baseline is not None else ""
-        sentence = f"{metric} {_change(benchmark)} from the baseline{baseline}."
+        baseline = (
+            _(" (baseline %(value)s)") % {"value": f"{_number(benchmark.baseline)}{unit}"}
+            if benchmark.baseline is not None
+            else ""
+        )
+        sentence = _("%(metric)s %(change)s from the baseline%(baseline)s.") % {
+            "metric": metric,
+            "change": _change(benchmark),
+            "baseline": baseline,
+        }
     elif benchmark.kind == BenchmarkKind.TREND:
         sentence = _trend_sentence(benchmark)
     elif benchmark.kind == BenchmarkKind.AGGREGATE:
-        sentence = f"The {benchmark.periods}-year average of {metric} is {words} {target}{unit}."
+        sentence = _("The %(years)s-year average of %(metric)s is %(comparison)s %(target)s.") % {
+            "years": benchmark.periods,
+            "metric": metric,
+            "comparison": words,
+            "target": f"{target}{unit}",
+        }
     elif benchmark.kind == BenchmarkKind.RELATIVE:
         percentile = _ordinal(benchmark.target)
         standing = STANDING_WORDS.get(benchmark.comparator, words)
-        sentence = f"{metric} places the school {standing} the {percentile} percentile of district schools."
+        sentence = _("%(metric)s places the school %(standing)s the %(percentile)s percentile of district schools.") % {
+            "metric": metric,
+            "standing": standing,
+            "percentile": percentile,
+        }
     else:
-        sentence = f"{metric} is {words} {target}{unit}."
+        sentence = _("%(metric)s is %(comparison)s %(target)s.") % {
+            "metric": metric,
+            "comparison": words,
+            "target": f"{target}{unit}",
+        }
     if benchmark.new_school_target is not None:
-        sentence += f" A school in its first or second year is held to {_number(benchmark.new_school_target)}{unit}."
+        sentence += _(" A school in its first or second year is held to %(target)s.") % {
+            "target": f"{_number(benchmark.new_school_target)}{unit}"
+        }
     return sentence
 
 
 def rule_sentence(rule: InterventionRule) -> str:
     if rule.condition == Condition.BINDING_MISSED:
-        when = "If a benchmark that an autonomy depends on is missed"
+        when = _("If a benchmark that an autonomy depends on is missed")
     elif rule.condition == Condition.N_MISSED:
-        when = f"If {rule.count} or more benchmarks are missed in a year"
+        when = _("If %(count)s or more benchmarks are missed in a year") % {"count": rule.count}
     elif rule.condition == Condition.K_IN_A_ROW:
-        which = f"“{rule.benchmark.metric.name}”" if rule.benchmark_id else "the same benchmark"
-        when = f"If {which} is missed {rule.count} years in a row"
+        which = f"“{rule.benchmark.metric.name}”" if rule.benchmark_id else _("the same benchmark")
+        when = _("If %(which)s is missed %(count)s years in a row") % {"which": which, "count": rule.count}
     else:
-        when = "If the data for a benchmark is missing by its due date"
-    deadline = f"The school has {rule.deadline_days} days." if rule.deadline_days else "It takes effect at once."
-    return f"{when}: {rule.get_level_display().lower()}. {rule.remedy} {deadline}"
+        when = _("If the data for a benchmark is missing by its due date")
+    if rule.deadline_days:
+        deadline = _("The school has %(days)s days.") % {"days": rule.deadline_days}
+    else:
+        deadline = _("It takes effect at once.")
+    return _("%(when)s: %(level)s. %(remedy)s %(deadline)s") % {
+        "when": when,
+        "level": rule.get_level_display().lower(),
+        "remedy": rule.remedy,
+        "deadline": deadline,
+    }
 
 
 # --- what changed between two versions ---------------------------------------------------------
 
 BENCHMARK_FIELD_LABELS = {
-    "metric_id": "Measure",
-    "kind": "Kind",
-    "comparator": "Comparison",
-    "target": "Target",
-    "baseline": "Baseline",
-    "periods": "Years counted",
-    "new_school_target": "Target for a new school",
-    "binding_autonomy": "Autonomy that depends on it",
-    "exceeds_margin": "Rating band: exceeds when beyond the target by",
-    "far_below_margin": "Rating band: falls far below when short of the target by",
+    "metric_id": gettext_lazy("Measure"),
+    "kind": gettext_lazy("Kind"),
+    "comparator": gettext_lazy("Comparison"),
+    "target": gettext_lazy("Target"),
+    "baseline": gettext_lazy("Baseline"),
+    "periods": gettext_lazy("Years counted"),
+    "new_school_target": gettext_lazy("Target for a new school"),
+    "binding_autonomy": gettext_lazy("Autonomy that depends on it"),
+    "exceeds_margin": gettext_lazy("Rating band: exceeds when beyond the target by"),
+    "far_below_margin": gettext_lazy("Rating band: falls far below when short of the target by"),
 }
 RULE_FIELD_LABELS = {
-    "condition": "When",
-    "count": "How many",
-    "level": "What happens",
-    "deadline_days": "Days to remedy",
-    "remedy": "Remedy",
-    "provision": "Provision",
-    "benchmark_key": "Benchmark",
+    "condition": gettext_lazy("When"),
+    "count": gettext_lazy("How many"),
+    "level": gettext_lazy("What happens"),
+    "deadline_days": gettext_lazy("Days to remedy"),
+    "remedy": gettext_lazy("Remedy"),
+    "provision": gettext_lazy("Provision"),
+    "benchmark_key": gettext_lazy("Benchmark"),
 }
 
 
@@ -137,9 +201,9 @@ def _grant_line(grant) -> str:
 
 def _value(name: str, value, names) -> str:
     if value is None or value == "":
-        return "none"
+        return _("none")
     if name in names:
-        return names[name].get(value, "another")
+        return names[name].get(value, _("another"))
     if name == "kind":
         return BenchmarkKind(value).label
     if name == "comparator":
@@ -147,7 +211,7 @@ def _value(name: str, value, names) -> str:
     if name == "condition":
         return Condition(value).label
     if name == "level":
-        return f"step {value} ({Level(value).label})"
+        return _("step %(level)s (%(label)s)") % {"level": value, "label": Level(value).label}
     if name == "model":
         return AccountabilityModel(value).label
     if hasattr(value, "normalize"):
@@ -174,7 +238,10 @@ def describe_diff(*, diff: dict, old, new) -> dict:
             "added": [_grant_line(g) for g in autonomies.added],
             "removed": [_grant_line(g) for g in autonomies.removed],
             "changed": [
-                (names["binding_autonomy"].get(code, code), change_lines(changes, {"model": "How it is held"}, names))
+                (
+                    names["binding_autonomy"].get(code, code),
+                    change_lines(changes, {"model": _("How it is held")}, names),
+                )
                 for code, changes in autonomies.changed
             ],
         },
@@ -251,7 +318,7 @@ class RungLine:
 LADDER_STEPS = len(Level)
 # How a flag reaches a step no rule starts on: the evaluation's ladder (accountability.services.evaluation.
 # ladder) climbs one step when the deadline on the step below passes without a remedy.
-CLIMBING = (
+CLIMBING = gettext_lazy(
     "No rule starts here: a flag comes to this step from the step below, when the deadline there passes "
     "without a remedy."
 )
@@ -291,9 +358,9 @@ def rating_bands(benchmark: Benchmark) -> str:
     """The rating bands around the target in words: "exceeds 5 beyond the target; falls far below 10 short"."""
     parts = []
     if benchmark.exceeds_margin is not None:
-        parts.append(f"exceeds {_number(benchmark.exceeds_margin)} beyond the target")
+        parts.append(_("exceeds %(margin)s beyond the target") % {"margin": _number(benchmark.exceeds_margin)})
     if benchmark.far_below_margin is not None:
-        parts.append(f"falls far below {_number(benchmark.far_below_margin)} short of it")
+        parts.append(_("falls far below %(margin)s short of it") % {"margin": _number(benchmark.far_below_margin)})
     return "; ".join(parts)
 
 

@@ -1,0 +1,42 @@
+"""The contract pages a principal reads are in Spanish: the catalog is complete and compiled, and no English is
+left on a Spanish page. Names typed by people (metrics, remedies, provisions, schools) are data, left out."""
+
+import pytest
+from django.urls import reverse
+
+from contracts.services import contract_amend
+from metrics.models import Metric
+from tests.translation_kit import assert_catalog_complete, english_left
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(contract) -> tuple[str, ...]:
+    names = tuple(Metric.objects.values_list("name", flat=True))
+    rules = tuple(text for rule in contract.rules.all() for text in (rule.remedy, rule.provision))
+    grants = tuple(grant.autonomy.name for grant in contract.grants.all())
+    events = tuple(event.reason for event in contract.events.all() if event.reason)
+    return (contract.school.name, *names, *rules, *grants, *events)
+
+
+def test_the_catalog_is_complete_and_compiled():
+    assert_catalog_complete("contracts", at_least=200)
+
+
+@pytest.mark.parametrize("name", ["contracts:contract_detail", "contracts:contract_print"])
+def test_the_contract_a_principal_signs_is_in_spanish(principal, proposed, name):
+    url = reverse(name, args=[proposed.pk])
+    assert not english_left(url, as_user=principal, data=_data(proposed))
+
+
+def test_the_changes_between_versions_are_in_spanish(admin, principal, active):
+    amendment = contract_amend(actor=admin, contract_id=active.pk, reason="Subir la meta de lectura.")
+    url = reverse("contracts:contract_diff", args=[amendment.pk])
+    assert not english_left(url, as_user=admin, data=(*_data(amendment), "Subir la meta de lectura."))
+
+
+def test_the_contract_in_english_is_still_english(client, principal, proposed):
+    client.force_login(principal)
+    page = client.get(reverse("contracts:contract_detail", args=[proposed.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "What your school must achieve" in page.content.decode()
+    assert "This contract is waiting for your signature." in page.content.decode()
