@@ -149,6 +149,26 @@ def service_scores_read(*, rules: PolicyRules | None = None, surface: str = SURF
     return ServiceScores(cycle, results.minimum, rules.minimum_n, rules.marker, departments)
 
 
+@dataclass(frozen=True)
+class NetworkScores:
+    """A school's page: its network's figure for each department, cut from the district's (the same
+    suppression, so a network the central-office page masks is masked here too)."""
+
+    network: str  # the network's name; "" for a school in no network
+    cycle: object | None  # the latest closed SurveyCycle; None before one closes or for no network
+    minimum: int
+    marker: str
+    rows: list[tuple[str, ScoreCell]]  # (department's name, its cell); empty when the network was not surveyed
+
+
+def network_scores_read(*, network, rules: PolicyRules | None = None, surface: str = "page:school") -> NetworkScores:
+    """The latest closed survey's scores of one network (a Network, or None: no query at all)."""
+    if network is None:
+        return NetworkScores("", None, 0, "", [])
+    scores = service_scores_read(rules=rules, surface=surface)
+    return NetworkScores(network.name, scores.cycle, scores.minimum, scores.marker, scores.for_network(str(network.pk)))
+
+
 SCORE_COLUMNS = ["survey", "department", "department_name", "network", "network_name"]
 SCORE_COLUMNS += ["percent_positive", "grade", "respondents"]
 
@@ -174,7 +194,7 @@ def service_score_rows(*, surface: str, network: str | None = None) -> list[dict
                     "network_name": cell.network if cell.key != DISTRICT_KEY else str(DISTRICT_WORDS),
                     "percent_positive": cell.text or format(cell.percent.normalize(), "f"),
                     "grade": cell.grade,
-                    "respondents": cell.respondents if cell.shown else "",
+                    "respondents": cell.respondents if cell.shown else None,
                 }
             )
     return rows

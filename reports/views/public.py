@@ -19,7 +19,12 @@ from reports.forms_public import RegisterFilterForm
 from reports.selectors import DOMAIN_WORDS, GRANT_STATUS_WORDS, MODEL_WORDS, register_read
 from reports.selectors_open_data import register_rows, results_rows
 from reports.selectors_pages import autonomy_page_read, school_page_read
-from reports.selectors_service_scores import SCORE_COLUMNS, service_score_rows, service_scores_read
+from reports.selectors_service_scores import (
+    SCORE_COLUMNS,
+    network_scores_read,
+    service_score_rows,
+    service_scores_read,
+)
 from reports.services.publishing import rules_in_force
 
 REGISTER_COLUMNS = [
@@ -76,7 +81,10 @@ def register(request):
 @cached_public
 def school(request, code: str):
     page = school_page_read(code=code, today=timezone.localdate())
-    return render(request, "reports/school.html", {"page": page, "marker": rules_in_force().marker, **_words()})
+    rules = rules_in_force()
+    service = network_scores_read(network=page.school.network, rules=rules)
+    context = {"page": page, "service": service, "marker": rules.marker, **_words()}
+    return render(request, "reports/school.html", context)
 
 
 @require_GET

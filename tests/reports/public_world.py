@@ -1,7 +1,8 @@
 """A district for the public pages: build_world's two schools (each with a grant, an active contract
 evaluated and an open flag), plus what must never be published — a secret note on a flag and on a grant's
 evidence, a person's email, a draft contract, a small group's value — and `extra` schools of the same
-shape for the query counts."""
+shape for the query counts; and, with `service_survey`, a closed survey of central office in which the
+own school's network is too small to publish."""
 
 import datetime
 
@@ -10,7 +11,9 @@ from contracts.models import ContractTemplate, PerformanceContract
 from contracts.services import contract_create_from_template
 from metrics.models import Observation
 from schools.models import Role, SchoolYear
-from tests.factories import NetworkFactory, SchoolFactory, grant
+from support.services.surveys import survey_cycle_close
+from tests.factories import MembershipFactory, NetworkFactory, SchoolFactory, grant
+from tests.support.surveys_world import answer, open_cycle, principals_in
 from tests.world import build_world
 
 SECRET_NOTE = "SECRET-NOTE-7731"
@@ -18,6 +21,7 @@ SECRET_PLAN = "SECRET-PLAN-5512"
 SECRET_DRAFT = "SECRET-DRAFT-CONTRACT-9014"
 SECRET_EMAIL = "liaison.private-4471@example.org"
 SMALL_VALUE = "93.4567"  # a small group's value, as it would be printed in full
+SECRET_PRINCIPAL_EMAIL = "principal.private-6620@example.org"  # a principal who answered the survey
 
 
 def public_world(*, small_n: bool = True) -> dict:
@@ -60,3 +64,30 @@ def more_schools(count: int, *, network=None) -> list:
     for school in schools:
         grant(school, "people.hiring", starts_on=datetime.date(2026, 7, 1))
     return schools
+
+
+def service_survey(world: dict, *, execute_on_commit, close: bool = True) -> dict:
+    """A closed survey of central office. North Network (the own school and the drafted one) is answered by
+    its 2 principals, every one strongly agreeing: a small group whose 100 % must never show. East Network's
+    10 principals all agree (100 %, hidden with North so that North cannot be worked out from the total);
+    West Network's 11: 9 agree and 2 disagree (82 %, B). `execute_on_commit` is the
+    django_capture_on_commit_callbacks fixture: closing announces the publication after commit. With
+    close=False the cycle is answered and left open."""
+    admin = world["users"][Role.ADMIN]
+    principal = world["users"][Role.PRINCIPAL]
+    principal.email = SECRET_PRINCIPAL_EMAIL
+    principal.save(update_fields=["email"])
+    drafted_principal = MembershipFactory(role=Role.PRINCIPAL, school=world["drafted"]).user
+    north = [(world["own"], principal), (world["drafted"], drafted_principal)]
+    east, west = NetworkFactory(name="East Network"), NetworkFactory(name="West Network")
+    east_pairs, west_pairs = principals_in(east, 10), principals_in(west, 11)
+    cycle = open_cycle(admin)
+    answer(cycle, north, 5)
+    answer(cycle, east_pairs, 4)
+    answer(cycle, west_pairs[:9], 4)
+    answer(cycle, west_pairs[9:], 2)
+    if close:
+        with execute_on_commit(execute=True):
+            survey_cycle_close(actor=admin, cycle_id=cycle.pk)
+    world.update(cycle=cycle, east=east, west=west, west_pairs=west_pairs, east_pairs=east_pairs)
+    return world

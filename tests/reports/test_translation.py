@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.reports.public_world import public_world
+from tests.factories import SchoolFactory
+from tests.reports.public_world import public_world, service_survey
 
 LOCALE = Path(__file__).resolve().parents[2] / "reports" / "locale" / "es" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
@@ -50,8 +51,12 @@ def test_every_string_is_translated_and_compiled():
 
 
 @pytest.fixture
-def world(db):
-    return public_world()
+def world(db, django_capture_on_commit_callbacks):
+    """The public district with a closed survey of central office (a network shown, one masked), and a
+    school in no network."""
+    world = service_survey(public_world(), execute_on_commit=django_capture_on_commit_callbacks)
+    world["no_network"] = SchoolFactory(network=None)
+    return world
 
 
 def public_pages(world) -> list[str]:
@@ -63,6 +68,8 @@ def public_pages(world) -> list[str]:
         reverse("reports:autonomy", args=["people.hiring"]),
         reverse("reports:autonomy", args=["time.schedule"]),
         reverse("reports:central_office"),
+        reverse("reports:school", args=[world["west_pairs"][0][0].code]),  # its network's service scores
+        reverse("reports:school", args=[world["no_network"].code]),  # no network: said in words
     ]
 
 
