@@ -60,7 +60,7 @@ def axis_title(metric) -> str:
     return f"Difference, {(unit_title(metric) or metric.get_unit_display()).lower()}"
 
 
-def event_study_chart(study: EventStudy, *, metric) -> EsChart | None:
+def event_study_chart(study: EventStudy, *, metric, against: str = "schools not yet granted") -> EsChart | None:
     shown = [h for h in study.horizons if h.shown]
     if not shown:
         return None
@@ -94,5 +94,5 @@ def event_study_chart(study: EventStudy, *, metric) -> EsChart | None:
         points=points,
         ticks=[(y(t), tick_label(metric, t)) for t in _ticks(low, high, step)],
         years=[(x(h), f"{h:+d}" if h else "0") for h in HORIZONS],
-        description="Effect by year since the grant, against schools not yet granted: " + "; ".join(words) + ".",
+        description=f"Effect by year since the grant, against {against}: " + "; ".join(words) + ".",
     )

@@ -6,7 +6,9 @@ from django import forms
 from autonomy.models import AccountabilityModel, Autonomy, Domain
 from core.forms import AccessibleFormMixin
 from impact.models import DecisionKind
+from impact.services.pilots import MAX_PER_SCHOOL
 from metrics.models import Metric
+from schools.models import Cohort
 
 
 class UptakeFilterForm(AccessibleFormMixin, forms.Form):
@@ -29,11 +31,23 @@ class OutcomesForm(AccessibleFormMixin, forms.Form):
     domain = forms.ChoiceField(required=False, label="Or a domain", choices=[("", "—"), *Domain.choices])
     model = forms.ChoiceField(required=False, label="Or a model", choices=[("", "—"), *AccountabilityModel.choices])
     metric = forms.ChoiceField(label="Metric")
+    compare_with = forms.ChoiceField(required=False, label="Compare with")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comparisons=(), **kwargs):
+        """`comparisons`: the pilots' comparison groups kept now (current), each offered for its autonomy."""
         super().__init__(*args, **kwargs)
         self.fields["autonomy"].choices = [("", "—"), *Autonomy.objects.values_list("code", "name")]
         self.fields["metric"].choices = list(Metric.objects.values_list("code", "name"))
+        self.comparisons = {str(c.pk): c for c in comparisons}
+        chosen = (self.data.get("autonomy") if self.is_bound else self.initial.get("autonomy")) or ""
+        offered = [(pk, c) for pk, c in self.comparisons.items() if c.autonomy.code == chosen]
+        if offered or (self.is_bound and self.data.get("compare_with")):  # a stray choice is refused, named
+            self.fields["compare_with"].choices = [
+                ("", "Schools not yet holding it"),
+                *((pk, f"The {c.cohort.name} pilot's comparison group") for pk, c in offered),
+            ]
+        else:
+            del self.fields["compare_with"]
 
     def clean(self):
         data = super().clean()
@@ -41,6 +55,10 @@ class OutcomesForm(AccessibleFormMixin, forms.Form):
         if len(chosen) != 1:
             self.add_error("autonomy", "Choose one autonomy, or one domain, or one model.")
         return data
+
+    def comparison(self):
+        """The kept comparison group chosen, or None for schools not yet holding the autonomy."""
+        return self.comparisons.get(self.cleaned_data.get("compare_with") or "")
 
 
 class DecisionForm(AccessibleFormMixin, forms.Form):
@@ -53,3 +71,23 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
         help_text="What in the evidence led to the decision.",
     )
     evidence_path = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput, label="The evidence")
+
+
+class PilotForm(AccessibleFormMixin, forms.Form):
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.order_by("name"), label="Pilot cohort")
+    autonomy = forms.ModelChoiceField(
+        queryset=Autonomy.objects.all(), to_field_name="code", label="Autonomy the cohort pilots"
+    )
+    metric = forms.ModelChoiceField(
+        queryset=Metric.objects.order_by("name"),
+        to_field_name="code",
+        label="Results to match on",
+        help_text="The contract metric whose results the outcomes view will compare.",
+    )
+    per_school = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PER_SCHOOL,
+        initial=1,
+        label="Comparison schools per pilot school",
+        help_text=f"1 to {MAX_PER_SCHOOL}.",
+    )

@@ -1,5 +1,6 @@
-"""impact's own table: the district's decisions taken from the evidence. Every figure the pages show is
-read from the apps below and computed on request (the estimates kept in the shared cache, impact.cache)."""
+"""impact's own tables: the district's decisions taken from the evidence, and the comparison groups kept
+for pilot cohorts. Every figure the pages show is read from the apps below and computed on request (the
+estimates kept in the shared cache, impact.cache)."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 
 from autonomy.models import Autonomy
+from metrics.models import Metric
+from schools.models import Cohort, School
 
 
 class DecisionKind(models.TextChoices):
@@ -45,3 +48,45 @@ class AutonomyDecision(models.Model):
 
     def __str__(self):
         return f"{self.autonomy.code}: {self.decision} ({self.decided_at:%Y-%m-%d})"
+
+
+class PilotComparison(models.Model):
+    """The schools a pilot cohort's results are compared with for an autonomy, as the evaluation team
+    kept them (impact.services.pilots): frozen once kept. Keeping a new group for the same cohort and
+    autonomy supersedes the current one, which stays as history.
+
+    `matches` is {pilot school code: [comparison school codes]}, `features` the names matched on,
+    `balance` the balance table as it read when kept (rows of feature, pilot mean, comparison mean,
+    standardized difference)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="+")
+    autonomy = models.ForeignKey(Autonomy, on_delete=models.PROTECT, related_name="+")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    prior_year = models.CharField(max_length=7, help_text="The school year whose results and students were matched.")
+    per_school = models.PositiveSmallIntegerField(default=1)
+    schools = models.ManyToManyField(School, related_name="+", help_text="The comparison schools.")
+    pilot_schools = models.ManyToManyField(School, related_name="+", help_text="The cohort's schools matched.")
+    features = models.JSONField(default=list)
+    matches = models.JSONField(default=dict)
+    balance = models.JSONField(default=list)
+    kept_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kept_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-kept_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "autonomy"],
+                condition=Q(superseded_at__isnull=True),
+                name="impact_one_current_comparison_per_pilot",
+            ),
+            models.CheckConstraint(condition=Q(per_school__gte=1), name="impact_comparison_per_school_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.cohort} × {self.autonomy.code} ({self.kept_at:%Y-%m-%d})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None

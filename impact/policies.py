@@ -21,3 +21,8 @@ def can_view_impact(user: AbstractBaseUser) -> Decision:
 def can_record_decision(user: AbstractBaseUser) -> Decision:
     """The district's decisions are the autonomy office's; viewers read them."""
     return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office records the district's decisions.")
+
+
+def can_keep_comparison(user: AbstractBaseUser) -> Decision:
+    """A pilot's comparison group is kept by the autonomy office; viewers read the proposals and what was kept."""
+    return ALLOW if roles_of(user).is_admin else deny("Only the autonomy office keeps a pilot's comparison group.")

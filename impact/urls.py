@@ -1,6 +1,6 @@
 from django.urls import path
 
-from impact.views import decisions, outcomes, uptake, use
+from impact.views import decisions, outcomes, pilots, uptake, use
 
 app_name = "impact"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("outcomes/", outcomes.outcomes_page, name="outcomes"),
     path("outcomes.csv", outcomes.outcomes_csv, name="outcomes_csv"),
     path("decisions/", decisions.decisions_page, name="decisions"),
+    path("pilots/", pilots.pilots_page, name="pilots"),
+    path("pilots/<int:pk>/", pilots.pilot_page, name="pilot"),
 ]

@@ -40,7 +40,7 @@ class Composition:
         return self.schools >= MIN_SCHOOLS
 
 
-def _year_counts(school_ids) -> dict[tuple[int, int], dict[tuple[str, str], int]]:
+def year_counts(school_ids) -> dict[tuple[int, int], dict[tuple[str, str], int]]:
     """{(school, start year): {(kind, category name): students}} from the snapshot that counts."""
     rows = (
         EnrollmentCount.objects.filter(school_id__in=school_ids)
@@ -67,7 +67,7 @@ def _year_counts(school_ids) -> dict[tuple[int, int], dict[tuple[str, str], int]
     return {key: counts[(*key, rank[2])] for key, rank in chosen.items()}
 
 
-def _enrollment(counts: dict) -> int:
+def enrollment_of(counts: dict) -> int:
     return sum(students for (kind, _), students in counts.items() if kind == "grade")
 
 
@@ -78,14 +78,14 @@ def composition_check(*, selection: Selection) -> Composition:
         .annotate(first=Min(start_year_sql("starts_on")))
         .values_list("school_id", "first")
     )
-    counts = _year_counts(adopted)
+    counts = year_counts(adopted)
     pairs = []
     for school, first in adopted.items():
         before = counts.get((school, first - 1))
         held = sorted(y for (s, y) in counts if s == school and y >= first)
         if before and held:
             pairs.append((before, counts[(school, held[-1])]))
-    enrolled = [(_enrollment(b), _enrollment(a)) for b, a in pairs]
+    enrolled = [(enrollment_of(b), enrollment_of(a)) for b, a in pairs]
     needs = sorted({name for b, a in pairs for (kind, name) in (*b, *a) if kind == "need"})
 
     def share(side: int, name: str) -> float:

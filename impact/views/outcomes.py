@@ -10,6 +10,7 @@ from impact.charts import event_study_chart, horizon_words
 from impact.forms import OutcomesForm
 from impact.selectors.composition import composition_check
 from impact.selectors.panel import Selection
+from impact.selectors.pilots import comparisons_current
 from impact.services.event_study import MIN_SCHOOLS, PRE_TREND_ALPHA
 from impact.services.outcomes import outcomes_estimate
 from impact.views.common import csv_response, evaluation_team_only
@@ -30,14 +31,15 @@ def _chosen(form) -> tuple[Selection, Metric, str]:
 
 
 def _study(request):
-    form = OutcomesForm(request.GET or None)
+    form = OutcomesForm(request.GET or None, comparisons=comparisons_current())
     if not form.is_bound or not form.is_valid():
         return form, None, None, None, None
     selection, metric, title = _chosen(form)
-    return form, selection, metric, title, outcomes_estimate(metric_id=metric.pk, selection=selection)
+    study = outcomes_estimate(metric_id=metric.pk, selection=selection, comparison=form.comparison())
+    return form, selection, metric, title, study
 
 
-def _caveats(study, metric) -> list[str]:
+def _caveats(study, metric, comparison=None) -> list[str]:
     words = []
     if not study.estimated:
         words.append(
@@ -61,10 +63,17 @@ def _caveats(study, metric) -> list[str]:
         words.append(
             "In every year after the grant the range includes no change: the data cannot tell an effect from none."
         )
-    words.append(
-        "Schools were not granted autonomy at random; the comparison is with schools not yet granted it, "
-        "so a difference can still come from what led the district to choose them."
-    )
+    if comparison is not None:
+        words.append(
+            f"The comparison is with the {comparison.cohort.name} pilot's comparison group, schools matched to "
+            f"the pilot's on {', '.join(f.lower() for f in comparison.features)} in {comparison.prior_year}; "
+            "a difference can still come from what the matching did not see."
+        )
+    else:
+        words.append(
+            "Schools were not granted autonomy at random; the comparison is with schools not yet granted it, "
+            "so a difference can still come from what led the district to choose them."
+        )
     return words
 
 
@@ -77,9 +86,15 @@ def outcomes_page(request):
         return render(request, "impact/outcomes.html", {"form": form, "section": "outcomes"}, status=400)
     context = {"form": form, "section": "outcomes", "study": study, "metric": metric, "title": title}
     if study is not None:
+        comparison = form.comparison()
         context.update(
-            chart=event_study_chart(study, metric=metric),
-            caveats=_caveats(study, metric),
+            comparison=comparison,
+            chart=event_study_chart(
+                study,
+                metric=metric,
+                against="the pilot's comparison group" if comparison else "schools not yet granted",
+            ),
+            caveats=_caveats(study, metric, comparison),
             rows=[(h, horizon_words(h.years), _change(metric, h)) for h in study.horizons if h.years != -1],
             alpha=PRE_TREND_ALPHA,
             average=format_change(metric, study.average_after) if study.average_after is not None else "",

@@ -17,6 +17,7 @@ from autonomy.models import (
 )
 from autonomy.services import grant_change
 from metrics.models import Metric, Observation
+from schools.models import Cohort
 from schools.periods import school_year_label
 from tests.autonomy.factories import CallFactory
 from tests.factories import SchoolFactory, UserFactory, grant
@@ -90,3 +91,36 @@ def simulated_district(effect: float, *, code="people.hiring", schools=40) -> Me
     for i, year in adopted.items():
         granted(made[i], code, starts_on=datetime.date(year, 8, 1))
     return metric
+
+
+def pilot_district(*, effect: float = 0.0, code: str = "time.schedule", seed: int = 11):
+    """A district where the choice of comparison matters: the pilot cohort (10 schools) and 12 other schools
+    start low and climb 2 points a year; 30 schools start high and stay level. The cohort is granted the
+    autonomy in 2021-22 (`effect` points from its second year held). Against every school not yet holding
+    it, the pilot's climb looks like an effect; against schools matched on their 2020-21 results, it does
+    not. Returns (cohort, metric, {group: [schools]})."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    metric = Metric.objects.get(code="ela_proficiency")
+    cohort = Cohort.objects.create(name="Schedule pilot")
+    groups = {
+        "pilot": [SchoolFactory(cohort=cohort, enrollment=300 + 10 * i) for i in range(10)],
+        "similar": [SchoolFactory(enrollment=305 + 10 * i) for i in range(12)],
+        "different": [SchoolFactory(enrollment=700 + 5 * i) for i in range(30)],
+    }
+    rows = []
+    for group, schools in groups.items():
+        for school in schools:
+            level, slope = (75.0, 0.0) if group == "different" else (40.0, 2.0)
+            level += rng.normal(0, 3)
+            for year in range(2017, 2024):
+                value = level + slope * (year - 2017) + rng.normal(0, 1)
+                if group == "pilot" and year >= 2022:
+                    value += effect
+                period = school_year_label(year)
+                rows.append(Observation(school=school, metric=metric, period=period, value=round(value, 2)))
+    Observation.objects.bulk_create(rows)
+    for school in groups["pilot"]:
+        granted(school, code, starts_on=datetime.date(2021, 8, 1))
+    return cohort, metric, groups

@@ -32,7 +32,8 @@ def test_the_matrix_part_holds():
             c = Client()
             if role != "anonymous":
                 c.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
-            got = c.get(reverse(name), page.data or {}).status_code
+            url = reverse(name, kwargs=page.kwargs(world, True) if page.kwargs else None)
+            got = c.get(url, page.data or {}).status_code
             assert got == page.expect(role, True), (name, role, got)
 
 
