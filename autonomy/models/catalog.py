@@ -73,6 +73,13 @@ class Autonomy(TimeStampedModel):
     )
     model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
     display_order = models.PositiveSmallIntegerField(default=0)
+    # The district's latest decision about the autonomy from its evaluation, as the catalog states it. Set
+    # only through autonomy.services.evaluation (the evaluation's decision log calls it); never by hand.
+    evaluation_decision = models.CharField("latest evaluation decision", max_length=200, blank=True)
+    evaluation_decided_on = models.DateField("decided on", null=True, blank=True)
+    evaluation_evidence_path = models.CharField(
+        "the evidence", max_length=500, blank=True, help_text="The page of the evaluation the decision came from."
+    )
 
     class Meta:
         ordering = ["domain", "display_order", "name"]

@@ -23,6 +23,17 @@ from autonomy.selectors_catalog import (
 )
 from autonomy.services import autonomy_catalog_update
 from core.errors import ApplicationError, Conflict
+from schools.models import Role
+from schools.policies import roles_of
+
+
+def sees_the_evaluation(user) -> bool:
+    """Whether the catalog links a decision to its evidence: the evaluation's pages answer only the autonomy
+    office and the district's viewers (impact.policies.can_view_impact, which this app may not import;
+    tests/autonomy/test_catalog_evaluation.py holds the two to the same answer for every role). Everybody
+    else reads the decision without a link to pages they would not find."""
+    roles = roles_of(user)
+    return roles.is_admin or Role.VIEWER in roles.district
 
 
 def _models():
@@ -36,6 +47,7 @@ def catalog_list(request):
         "domains": catalog_by_domain(today=timezone.localdate()),
         "models": _models(),
         "can_edit": bool(can_edit_catalog(request.user)),
+        "sees_evaluation": sees_the_evaluation(request.user),
     }
     return render(request, "autonomy/catalog/list.html", context)
 
@@ -52,6 +64,7 @@ def catalog_entry(request, code):
         "model_help": ACCOUNTABILITY_MODEL_HELP.get(autonomy.model, ""),
         "can_edit": bool(can_edit_catalog(request.user)),
         "today": today,
+        "sees_evaluation": sees_the_evaluation(request.user),
     }
     if page.open_calls and page.own_schools:
         # The "Start a request" form of the calls page, for the viewer's schools that do not hold it yet.
