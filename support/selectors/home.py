@@ -92,7 +92,7 @@ def _school_sections(user: AbstractBaseUser, today) -> list[Section]:
                         Entry(
                             _("Rate central office: %(survey)s") % {"survey": cycle},
                             reverse("support:survey_answer", args=[cycle.pk, school.code]),
-                            _("Open until %(date)s") % {"date": date_format(cycle.closes_on, "M j, Y")},
+                            _("Open until %(date)s") % {"date": date_format(cycle.closes_on, _("M j, Y"))},
                         )
                     )
         sections.append(Section(school.name, entries))
