@@ -185,3 +185,14 @@ def test_the_api_answers_in_a_fixed_number_of_queries(surveyed, django_assert_nu
 # tallies by statement and by network, the networks' names, whether any school is in no network, and the
 # record of the cells masked.
 API_QUERIES = 10
+
+
+def test_a_network_name_that_starts_like_a_formula_is_kept_as_text(client, surveyed):
+    assert "West Network" in client.get(reverse("reports:service_scores_csv")).content.decode()
+    west = surveyed["west"]
+    west.name = '=HYPERLINK("http://x")'
+    west.save()  # renaming a network shows on the next request
+    text = client.get(reverse("reports:service_scores_csv")).content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not any(cell.startswith("=") for cell in cells)
