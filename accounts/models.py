@@ -67,3 +67,17 @@ class ExternalIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.issuer}"
+
+
+class LanguagePreference(models.Model):
+    """The language a person chose for the portal, kept on the account so that it follows them to another
+    browser or device: it is put back in the language cookie when they sign in (accounts.language)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="language_preference"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

@@ -1,9 +1,14 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, LanguagePreference
 
 
 def api_tokens_for_user(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
     """The user's tokens, live first, then revoked ones (kept, so the page can say when)."""
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at", "-pk")
+
+
+def language_remembered(*, user: AbstractBaseUser) -> str | None:
+    """The language the person last chose for the portal, if they ever did."""
+    return LanguagePreference.objects.filter(user=user).values_list("language", flat=True).first()

@@ -1,13 +1,15 @@
-"""API tokens: created (shown once), used, revoked. Every write to ApiToken is here."""
+"""API tokens: created (shown once), used, revoked; the language a person chose. Every write to the
+accounts' rows is here."""
 
 import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import TOKEN_PREFIX, ApiToken, token_digest
+from accounts.models import TOKEN_PREFIX, ApiToken, LanguagePreference, token_digest
 from core.errors import ApplicationError, Conflict
 
 MAX_LIVE_TOKENS = 20
@@ -72,3 +74,10 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def language_remember(*, user: AbstractBaseUser, language: str) -> None:
+    """Keep the person's choice of language on their account; a language the portal does not offer is
+    ignored (Django's set_language view, which sets the cookie, ignores it too)."""
+    if language in dict(settings.LANGUAGES):
+        LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})

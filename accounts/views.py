@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import ApiTokenForm
 from accounts.models import ApiToken
 from accounts.selectors import api_tokens_for_user
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import api_token_create, api_token_revoke, language_remember
 from core.errors import ApplicationError, Conflict
 from core.idempotency import create_once, once_per_form_key
 from schools.models import Membership
@@ -69,3 +72,18 @@ def api_token_revoke_view(request, pk: int):
         return redirect("accounts:profile")
     messages.success(request, f"“{token.name}” is revoked: it no longer works.")
     return redirect("accounts:profile")
+
+
+@require_POST
+def language_choose(request):
+    """The language switch of the signed-in pages (and of the sign-in page): Django's set_language writes
+    the cookie and goes back to `next` (on this site only); a signed-in person's choice is also kept on
+    their account, so that it follows them to another device (accounts.language). A language the portal
+    does not offer is refused (set_language would write any language Django itself knows into the cookie)."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Choose one of the portal's languages."), content_type="text/plain")
+    response = set_language(request)
+    if request.user.is_authenticated:
+        language_remember(user=request.user, language=language)
+    return response

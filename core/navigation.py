@@ -11,6 +11,8 @@ Why the process's own memory and not the shared cache: the markup is a pure func
 the code, so no worker can hold a stale copy (a changed link, label or address is another key; changed
 code is a new process), and there is nothing to invalidate. Measured on the benchmark's machine, a Redis
 read of the markup costs 0.14 ms of CPU, rendering it from the resolved links 0.11 ms, this memo ~0.01 ms.
+The markup is kept per language too (the active one is part of the key): the labels are translated as they
+are resolved, and the template's own words (the navigation's name, "Tools") as it renders.
 With DEBUG on (templates reloaded as they are edited) the markup is rendered every time.
 """
 
@@ -24,10 +26,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 TEMPLATE = "partials/nav_main.html"
 
-Links = list[tuple[str, str]]  # (URL name, label)
+Links = list[tuple[str, str]]  # (URL name, label: a lazy translation, read in the page's language)
 Resolved = tuple[tuple[str, str], ...]  # (address, label)
 
 
@@ -41,7 +44,8 @@ def _resolved(links: Links) -> Resolved:
     return tuple((_path(urlconf, prefix, name), str(label)) for name, label in links)
 
 
-def _render(links: Resolved, tools: Resolved) -> str:
+def _render(language: str | None, links: Resolved, tools: Resolved) -> str:
+    """`language` is the active one: it names the entry, and the template renders in it."""
     return get_template(TEMPLATE).render({"nav_links": links, "nav_tools": tools}).strip()
 
 
@@ -66,7 +70,7 @@ def nav_current_marked(markup: str, path: str) -> SafeString:
 
 def nav_html(links: Links, tools: Links, path: str) -> SafeString:
     render = _render if settings.DEBUG else _rendered
-    return nav_current_marked(render(_resolved(links), _resolved(tools)), path)
+    return nav_current_marked(render(get_language(), _resolved(links), _resolved(tools)), path)
 
 
 def nav_html_lazy(build, path: str) -> SimpleLazyObject:

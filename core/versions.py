@@ -21,6 +21,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 from core.hooks import evaluation_finished, grants_changed
 
@@ -67,10 +68,12 @@ def fragments_shared() -> bool:
 
 
 def fragment(prefix: str, names: tuple[str, ...], parts: tuple, build: Callable[[], T]) -> T:
-    """The value `build` returns, kept under the current versions of `names` (and `parts`, e.g. the day)."""
+    """The value `build` returns, kept under the current versions of `names` (and `parts`, e.g. the day)
+    and the active language: a fragment may hold words (a label, rendered markup) in the language it was
+    built in, and a page in another language must not show them."""
     if not fragments_shared():
         return build()
-    key = versions_key(prefix, names, *parts)
+    key = versions_key(prefix, names, *parts, get_language() or settings.LANGUAGE_CODE)
     value = cache.get(key)
     if value is None:
         value = build()

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -35,7 +36,7 @@ def inbox_mark_read(request):
         return redirect("inbox")
     notification_id = parse_id(request.POST["notification"])
     if notification_id is None:
-        messages.error(request, "That is not a notification of yours; nothing was marked read.")
+        messages.error(request, _("That is not a notification of yours; nothing was marked read."))
         return inbox(request, status=400)
     notification_mark_read(user=request.user, notification_id=notification_id)
     return redirect("inbox")

@@ -6,6 +6,7 @@ page are put in outside what is kept. The links are decided here on every reques
 """
 
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from accountability.policies import can_run_evaluation, can_view_flags
 from budgeting.policies import is_finance
@@ -28,45 +29,46 @@ def navigation(request):
 
 def navigation_links(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The top row (`links`) holds what every role uses; the autonomy office's own tools go in one
-    menu (`tools`), so that the row fits 1280 px for every role. (URL name, label) each."""
+    menu (`tools`), so that the row fits 1280 px for every role. (URL name, label) each; the labels are
+    lazy translations, read in the page's language when the markup is made (core.navigation)."""
     roles = roles_of(user)
-    links = [("home", "Home")]
-    links.append(("autonomy:request_list", "Requests"))
+    links = [("home", _("Home"))]
+    links.append(("autonomy:request_list", _("Requests")))
     reviews = bool(roles.functions or roles.is_admin)
     if reviews:
-        links.append(("autonomy:review_queue", "Review queue"))
-    links.append(("autonomy:grants_matrix", "Decision rights"))
-    links.append(("contracts:contract_list", "Contracts"))
+        links.append(("autonomy:review_queue", _("Review queue")))
+    links.append(("autonomy:grants_matrix", _("Decision rights")))
+    links.append(("contracts:contract_list", _("Contracts")))
     if can_view_flags(user):
-        links.append(("accountability:flag_list", "Flags"))
-    links.append(("budgeting:budget_home", "Budget"))
-    links.append(("support:home", "Support"))
+        links.append(("accountability:flag_list", _("Flags")))
+    links.append(("budgeting:budget_home", _("Budget")))
+    links.append(("support:home", _("Support")))
     # Schools answer calls and read the catalog (which links the clarified flexibilities: what every school
     # may already do, without a grant); those who review requests, and the office, which opens the calls,
     # find both among their tools, so that the row, which holds their review queue, still fits 1280 px.
     if not reviews:
-        links.append(("autonomy:call_list", "Calls"))
-        links.append(("autonomy:catalog", "Catalog"))
+        links.append(("autonomy:call_list", _("Calls")))
+        links.append(("autonomy:catalog", _("Catalog")))
     tools = []
     if can_run_evaluation(user):
-        tools.append(("accountability:evaluation_runs", "Evaluation"))
+        tools.append(("accountability:evaluation_runs", _("Evaluation")))
     if can_import_observations(user):
-        tools.append(("metrics:observation_import", "Import data"))
+        tools.append(("metrics:observation_import", _("Import data")))
     if is_finance(user):
         tools += [
-            ("budgeting:formula_list", "Funding formula"),
-            ("budgeting:enrollment_snapshots", "Enrollment"),
-            ("budgeting:allocation_set_list", "Allocations"),
-            ("budgeting:scenario_list", "What-if scenarios"),
-            ("budgeting:plan_queue", "Budget plans to review"),
+            ("budgeting:formula_list", _("Funding formula")),
+            ("budgeting:enrollment_snapshots", _("Enrollment")),
+            ("budgeting:allocation_set_list", _("Allocations")),
+            ("budgeting:scenario_list", _("What-if scenarios")),
+            ("budgeting:plan_queue", _("Budget plans to review")),
         ]
     if can_see_commitment_list(user):
-        tools.append(("contracts:commitment_list", "Commitments of my department"))
+        tools.append(("contracts:commitment_list", _("Commitments of my department")))
     if roles.is_admin:
-        tools.append(("schools:roster_import", "Import the roster"))
-        tools.append(("schools:first_setup", "First setup"))
-        tools.append(("reports:pack_board", "Board pack"))
-        tools.append(("reports:dossier", "Auditor dossier"))
+        tools.append(("schools:roster_import", _("Import the roster")))
+        tools.append(("schools:first_setup", _("First setup")))
+        tools.append(("reports:pack_board", _("Board pack")))
+        tools.append(("reports:dossier", _("Auditor dossier")))
     if reviews:
-        tools += [("autonomy:call_list", "Calls for proposals"), ("autonomy:catalog", "Autonomy catalog")]
+        tools += [("autonomy:call_list", _("Calls for proposals")), ("autonomy:catalog", _("Autonomy catalog"))]
     return links, tools

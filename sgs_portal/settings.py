@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a page: the visitor's choice (a cookie, set by the public pages' switch), else the browser's.
     "django.middleware.locale.LocaleMiddleware",
+    # A signed-in person's language is kept on their account too; the answer to a sign-in sets it here.
+    "accounts.language.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +167,17 @@ TIME_ZONE = env("TIME_ZONE", default="America/Chicago")  # the district's time z
 USE_I18N = True
 # The public reports are in English and Spanish; each app keeps its translations in <app>/locale.
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The signed-in pages' strings in templates/ and sgs_portal/ (each app's own are in <app>/locale). Made from
+# the project's root with every app left out:
+#   python manage.py makemessages -l es $(for app in */apps.py; do printf -- "-i %s " "${app%/apps.py}"; done) \
+#     -i .venv -i node_modules -i static -i tests -i benchmarks
+LOCALE_PATHS = [BASE_DIR / "sgs_portal" / "locale"]
+# The language switch's cookie (the public pages' and the signed-in pages'): sent back over HTTPS only, not
+# read by scripts; the choice is kept a year.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 USE_TZ = True
 
 # --- Static files: collected and served by WhiteNoise, nothing from a CDN ------------------------

@@ -91,6 +91,9 @@ PAGES = {
     "inbox": Page(EVERYONE),
     "inbox_mark_read": Page(login_or(others=302), method="post"),
     "accounts:profile": Page(EVERYONE),
+    # The language switch of every page (and of the sign-in page): it only writes the cookie, and a signed-in
+    # person's own choice on their account.
+    "accounts:language": Page(table(others=302), method="post", data={"language": "es"}),
     # Only its owner revokes a token: the own school's principal holds one, the other school's another.
     "accounts:api_token_revoke": Page(
         login_or(others=404, principal=(302, 404)),
