@@ -5,7 +5,7 @@ from django import forms
 
 from autonomy.models import AccountabilityModel, Autonomy, Domain
 from core.forms import AccessibleFormMixin
-from impact.models import DecisionKind
+from impact.models import EVIDENCE_MAX, RATIONALE_MAX, DecisionKind
 from impact.services.pilots import MAX_PER_SCHOOL
 from metrics.models import Metric
 from schools.models import Cohort
@@ -66,11 +66,13 @@ class DecisionForm(AccessibleFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=DecisionKind.choices, label="The district's decision")
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=RATIONALE_MAX,
         label="Why",
         help_text="What in the evidence led to the decision.",
     )
-    evidence_path = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput, label="The evidence")
+    evidence_path = forms.CharField(
+        required=False, max_length=EVIDENCE_MAX, widget=forms.HiddenInput, label="The evidence"
+    )
 
 
 class PilotForm(AccessibleFormMixin, forms.Form):

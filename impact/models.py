@@ -11,6 +11,8 @@ from autonomy.models import Autonomy
 from metrics.models import Metric
 from schools.models import Cohort, School
 
+RATIONALE_MAX, EVIDENCE_MAX = 4000, 500  # a decision's why and its link: the page's form and the API's alike
+
 
 class DecisionKind(models.TextChoices):
     EXTEND = "extend", "Extend it to more schools"
@@ -28,7 +30,7 @@ class AutonomyDecision(models.Model):
     decision = models.CharField(max_length=10, choices=DecisionKind.choices)
     rationale = models.TextField(help_text="What in the evidence led to the decision, in a few sentences.")
     evidence_path = models.CharField(
-        max_length=500,
+        max_length=EVIDENCE_MAX,
         blank=True,
         validators=[RegexValidator(r"^/impact/", "Link to a page of Is autonomy working?")],
         help_text="The page of the evaluation the decision came from.",

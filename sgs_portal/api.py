@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ["metrics", "support", "autonomy", "budgeting", "contracts", "accountability", "reports"]
+API_APPS = ["metrics", "support", "autonomy", "budgeting", "contracts", "accountability", "reports", "impact"]
 
 
 class ApiRouter(DefaultRouter):

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import ApplicationError
 from impact.forms import DecisionForm
-from impact.models import AutonomyDecision
 from impact.policies import can_record_decision
+from impact.selectors.decisions import decisions_list
 from impact.services.decisions import decision_record
 from impact.views.common import evaluation_team_only
 
@@ -38,6 +38,6 @@ def decisions_page(request):
                 messages.success(request, f"Recorded: {form.cleaned_data['autonomy'].name}.")
                 return redirect("impact:decisions")
         status = 400
-    log = AutonomyDecision.objects.select_related("autonomy", "decided_by")[:200]
+    log = decisions_list()[:200]
     context = {"form": form, "log": log, "may_record": bool(may_record), "section": "decisions"}
     return render(request, "impact/decisions.html", context, status=status)
