@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from budgeting.formula_words import money
 from budgeting.models import (
@@ -176,16 +177,18 @@ class SchoolAllocationPage:
 def _explain(line: AllocationLine, base: Decimal | None) -> str:
     total = money(line.amount)
     if line.kind in (LineKind.WEIGHT, LineKind.CONCENTRATION) and line.basis is not None:
-        students = f"{_number(line.basis)} student{'' if line.basis == 1 else 's'}"
+        words = _("%(count)s student") if line.basis == 1 else _("%(count)s students")
+        students = words % {"count": _number(line.basis)}
         if base is not None and line.weight is not None:
             return f"{students} × {_number(line.weight)} × {money(base)} = {total}"
         return f"{students} × {money(line.per_capita)} = {total}"
     if line.kind == LineKind.SMALL_SCHOOL and line.basis is not None and line.per_capita is not None:
-        return f"{_number(line.basis)} students below the small-school size × {money(line.per_capita)} = {total}"
+        below = _("%(count)s students below the small-school size") % {"count": _number(line.basis)}
+        return f"{below} × {money(line.per_capita)} = {total}"
     if line.kind == LineKind.FOUNDATION:
-        return "The fixed amount every school of its type receives before any student is counted"
+        return _("The fixed amount every school of its type receives before any student is counted")
     if line.kind == LineKind.TRANSITION:
-        return "What the transition rule adds or holds back, against last year's allocation"
+        return _("What the transition rule adds or holds back, against last year's allocation")
     return total
 
 

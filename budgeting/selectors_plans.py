@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autonomy.models import AutonomyGrant
 from budgeting.models import (
@@ -55,19 +56,21 @@ def plan_locks(plan: BudgetPlan, *, day=None) -> dict[int, Lock]:
 
 def category_lock(category: BudgetCategory, held: set[int]) -> Lock:
     if category.autonomy_id is None:
-        return Lock(True, "Locked: the district sets this category.")
+        return Lock(True, _("Locked: the district sets this category."))
     if category.autonomy_id in held:
-        return Lock(False, f"Discretionary: the school holds '{category.autonomy.name}'.")
-    return Lock(True, f"Locked: the school does not hold '{category.autonomy.name}'.")
+        return Lock(False, _("Discretionary: the school holds '%(autonomy)s'.") % {"autonomy": category.autonomy.name})
+    return Lock(True, _("Locked: the school does not hold '%(autonomy)s'.") % {"autonomy": category.autonomy.name})
 
 
 def row_lock(*, mandated: bool, restricted_source: FundingSource | None, category_lock: Lock) -> Lock:
     """A row's lock: mandated rows and rows paid from a restricted source are the district's whatever the
     grants say; any other row follows its category."""
     if restricted_source is not None:
-        return Lock(True, f"Locked: {restricted_source.name} is restricted money the district sets.")
+        return Lock(
+            True, _("Locked: %(source)s is restricted money the district sets.") % {"source": restricted_source.name}
+        )
     if mandated:
-        return Lock(True, "Locked: mandated by the district.")
+        return Lock(True, _("Locked: mandated by the district."))
     return category_lock
 
 

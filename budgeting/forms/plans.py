@@ -2,6 +2,7 @@
 balance) are the services' (budgeting.services.plans), whose refusals are put next to the fields named."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.models import BudgetCategory, FundingSource, JobType, PlanStatus
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
@@ -18,7 +19,7 @@ class _LockedLabels(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
-        return f"{obj} (locked)" if self._lock_key(obj) in self.locked else str(obj)
+        return _("%(name)s (locked)") % {"name": obj} if self._lock_key(obj) in self.locked else str(obj)
 
     def _lock_key(self, obj):
         return getattr(obj, "category_id", obj.pk)
@@ -26,32 +27,35 @@ class _LockedLabels(forms.ModelChoiceField):
 
 class PositionForm(AccessibleFormMixin, forms.Form):
     job_type = _LockedLabels(
-        queryset=JobType.objects.select_related("category"), locked=set(), label="Job type", empty_label=None
+        queryset=JobType.objects.select_related("category"), locked=set(), label=_("Job type"), empty_label=None
     )
-    title = forms.CharField(label="Title (optional)", required=False, max_length=SHORT_TEXT)
+    title = forms.CharField(label=_("Title (optional)"), required=False, max_length=SHORT_TEXT)
     fte = forms.DecimalField(
-        label="FTE", max_digits=4, decimal_places=2, help_text="Full-time equivalent: more than 0, at most 1 (as 0.5)."
+        label=_("FTE"),
+        max_digits=4,
+        decimal_places=2,
+        help_text=_("Full-time equivalent: more than 0, at most 1 (as 0.5)."),
     )
     actual_salary = forms.DecimalField(
-        label="Actual salary (optional)",
+        label=_("Actual salary (optional)"),
         required=False,
         **MONEY_FIELD,
-        help_text="Only for job types the district costs at the actual salary; otherwise the district average.",
+        help_text=_("Only for job types the district costs at the actual salary; otherwise the district average."),
     )
     source_1 = forms.ModelChoiceField(
-        queryset=FundingSource.objects.filter(restricted=False), label="Paid from", empty_label=None
+        queryset=FundingSource.objects.filter(restricted=False), label=_("Paid from"), empty_label=None
     )
     share_1 = forms.DecimalField(
-        label="Share paid from it",
+        label=_("Share paid from it"),
         max_digits=5,
         decimal_places=4,
         initial=1,
-        help_text="As a fraction: 1 for all of it, 0.5 for half.",
+        help_text=_("As a fraction: 1 for all of it, 0.5 for half."),
     )
     source_2 = forms.ModelChoiceField(
-        queryset=FundingSource.objects.filter(restricted=False), label="Also paid from (optional)", required=False
+        queryset=FundingSource.objects.filter(restricted=False), label=_("Also paid from (optional)"), required=False
     )
-    share_2 = forms.DecimalField(label="Share paid from it", max_digits=5, decimal_places=4, required=False)
+    share_2 = forms.DecimalField(label=_("Share paid from it"), max_digits=5, decimal_places=4, required=False)
 
     def __init__(self, *args, locked: set[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +64,7 @@ class PositionForm(AccessibleFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("source_2") and data.get("share_2") is None:
-            self.add_error("share_2", "Enter the share paid from the second source.")
+            self.add_error("share_2", _("Enter the share paid from the second source."))
         return data
 
     def funding(self) -> list:
@@ -85,12 +89,12 @@ class PositionForm(AccessibleFormMixin, forms.Form):
 
 
 class LineForm(AccessibleFormMixin, forms.Form):
-    category = _LockedLabels(queryset=BudgetCategory.objects.all(), locked=set(), label="Category", empty_label=None)
-    description = forms.CharField(label="Description", max_length=SHORT_TEXT)
+    category = _LockedLabels(queryset=BudgetCategory.objects.all(), locked=set(), label=_("Category"), empty_label=None)
+    description = forms.CharField(label=_("Description"), max_length=SHORT_TEXT)
     source = forms.ModelChoiceField(
-        queryset=FundingSource.objects.filter(restricted=False), label="Paid from", empty_label=None
+        queryset=FundingSource.objects.filter(restricted=False), label=_("Paid from"), empty_label=None
     )
-    amount = forms.DecimalField(label="Amount in dollars", **MONEY_FIELD)
+    amount = forms.DecimalField(label=_("Amount in dollars"), **MONEY_FIELD)
 
     def __init__(self, *args, locked: set[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)

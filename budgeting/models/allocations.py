@@ -8,6 +8,7 @@ principals on a date; a released set is the one their plans are built against.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.models.enrollment import EnrollmentSnapshot
 from budgeting.models.formula import MONEY, WEIGHT, EnrollmentCategory, FormulaVersion
@@ -16,8 +17,8 @@ from schools.models import School
 
 
 class SetKind(models.TextChoices):
-    INITIAL = "initial", "Initial allocation"
-    TRUE_UP = "true_up", "True-up"
+    INITIAL = "initial", _("Initial allocation")
+    TRUE_UP = "true_up", _("True-up")
 
 
 class AllocationSet(TimeStampedModel):
@@ -65,11 +66,11 @@ class SchoolAllocation(models.Model):
 
 
 class LineKind(models.TextChoices):
-    FOUNDATION = "foundation", "Foundation"
-    WEIGHT = "weight", "Weighted students"
-    CONCENTRATION = "concentration", "Concentration"
-    SMALL_SCHOOL = "small_school", "Small school"
-    TRANSITION = "transition", "Transition"
+    FOUNDATION = "foundation", _("Foundation")
+    WEIGHT = "weight", _("Weighted students")
+    CONCENTRATION = "concentration", _("Concentration")
+    SMALL_SCHOOL = "small_school", _("Small school")
+    TRANSITION = "transition", _("Transition")
 
 
 class AllocationLine(models.Model):

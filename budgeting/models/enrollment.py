@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.models.formula import EnrollmentCategory
 from core.models import TimeStampedModel
@@ -11,13 +12,13 @@ from schools.models import School, SchoolYear
 
 
 class SnapshotKind(models.TextChoices):
-    PROJECTED = "projected", "Projected"
-    OFFICIAL = "official", "Official count"
+    PROJECTED = "projected", _("Projected")
+    OFFICIAL = "official", _("Official count")
 
 
 class SnapshotSource(models.TextChoices):
-    IMPORT = "import", "Imported file"
-    PROJECTION = "projection", "Projected from earlier years"
+    IMPORT = "import", _("Imported file")
+    PROJECTION = "projection", _("Projected from earlier years")
 
 
 class EnrollmentSnapshot(TimeStampedModel):

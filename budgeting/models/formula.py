@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
 from schools.models import GradeBand, SchoolYear
@@ -43,9 +44,9 @@ class EnrollmentCategory(TimeStampedModel):
 
 
 class FormulaStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class BaseMode(models.TextChoices):
@@ -54,9 +55,9 @@ class BaseMode(models.TextChoices):
 
 
 class TransitionMode(models.TextChoices):
-    NONE = "none", "None"
-    STOP_LOSS = "stop_loss", "Stop-loss funded by a cap on gains"
-    PERCENT_OF_FORMULA = "percent_of_formula", "Percent of formula"
+    NONE = "none", _("None")
+    STOP_LOSS = "stop_loss", _("Stop-loss funded by a cap on gains")
+    PERCENT_OF_FORMULA = "percent_of_formula", _("Percent of formula")
 
 
 class FormulaVersion(TimeStampedModel):
@@ -136,9 +137,9 @@ class Foundation(models.Model):
 
 class WeightConvention(models.TextChoices):
     # NYC's grade weights: the student counts as `value` students (1.08 → 108 % of the base).
-    MULTIPLIER = "multiplier", "Multiplier of the base"
+    MULTIPLIER = "multiplier", _("Multiplier of the base")
     # NYC's need weights: the student brings `value` × base on top of their grade weight (0.12 → +12 %).
-    ADD_ON = "add_on", "Add-on to the base"
+    ADD_ON = "add_on", _("Add-on to the base")
 
 
 class Weight(models.Model):

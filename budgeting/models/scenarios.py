@@ -4,6 +4,7 @@ never stored; adopting it makes the next draft version of the formula."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.models.enrollment import EnrollmentSnapshot
 from budgeting.models.formula import FormulaVersion
@@ -11,9 +12,9 @@ from core.models import TimeStampedModel
 
 
 class ScenarioStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ADOPTED = "adopted", "Adopted"
-    DISCARDED = "discarded", "Discarded"
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class Scenario(TimeStampedModel):

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from budgeting.forms.plans import LineForm, PlanApproveForm, PlanReturnForm, PlanSubmitForm, PositionForm
@@ -92,7 +94,7 @@ def plan_start(request, code):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your budget plan is started, with the district's mandated rows.")
+        messages.success(request, _("Your budget plan is started, with the district's mandated rows."))
     return redirect("budgeting:plan_detail", school.code)
 
 
@@ -145,7 +147,7 @@ def plan_position_add(request, pk):
         request,
         plan=plan,
         form=form,
-        title="Add a position",
+        title=_("Add a position"),
         save=lambda _: services.position_add(actor=request.user, plan_id=plan.pk, **_position_arguments(form)),
     )
 
@@ -166,7 +168,7 @@ def plan_position_edit(request, pk, position_pk):
         request,
         plan=plan,
         form=form,
-        title="Change a position",
+        title=_("Change a position"),
         row=position,
         save=lambda _: services.position_change(
             actor=request.user, position_id=position.pk, **_position_arguments(form)
@@ -185,7 +187,7 @@ def plan_position_remove(request, pk, position_pk):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The position is removed.")
+        messages.success(request, _("The position is removed."))
     return _plan_url(plan)
 
 
@@ -198,7 +200,7 @@ def plan_line_add(request, pk):
         request,
         plan=plan,
         form=form,
-        title="Add a line",
+        title=_("Add a line"),
         save=lambda data: services.line_add(actor=request.user, plan_id=plan.pk, **data),
     )
 
@@ -220,7 +222,7 @@ def plan_line_edit(request, pk, line_pk):
         request,
         plan=plan,
         form=form,
-        title="Change a line",
+        title=_("Change a line"),
         row=line,
         save=lambda data: services.line_change(actor=request.user, line_id=line.pk, **data),
     )
@@ -237,7 +239,7 @@ def plan_line_remove(request, pk, line_pk):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The line is removed.")
+        messages.success(request, _("The line is removed."))
     return _plan_url(plan)
 
 
@@ -254,7 +256,7 @@ def plan_submit(request, pk):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your budget plan is submitted to the finance office.")
+        messages.success(request, _("Your budget plan is submitted to the finance office."))
     return _plan_url(plan)
 
 
@@ -323,14 +325,14 @@ def plan_approve(request, pk):
 
 
 EVENT_HEADINGS = {
-    "start": "Plan started",
-    "submit": "Submitted for review",
-    "return": "Returned for changes",
-    "approve": "Approved",
-    "true_up_return": "Revision requested after a true-up",
-    "allocation_changed": "Allocation changed after a true-up",
-    "categories_locked": "Categories locked",
-    "categories_unlocked": "Categories unlocked",
+    "start": gettext_lazy("Plan started"),
+    "submit": gettext_lazy("Submitted for review"),
+    "return": gettext_lazy("Returned for changes"),
+    "approve": gettext_lazy("Approved"),
+    "true_up_return": gettext_lazy("Revision requested after a true-up"),
+    "allocation_changed": gettext_lazy("Allocation changed after a true-up"),
+    "categories_locked": gettext_lazy("Categories locked"),
+    "categories_unlocked": gettext_lazy("Categories unlocked"),
 }
 
 
@@ -342,7 +344,7 @@ def plan_history(request, pk):
         TimelineEntry(
             heading=EVENT_HEADINGS.get(event.action, event.action),
             at=event.at,
-            by=actor_words(event.actor, otherwise="by the district's systems"),
+            by=actor_words(event.actor, otherwise=_("by the district's systems")),
             reason=event.reason,
         )
         for event in plan_events(plan)
