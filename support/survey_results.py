@@ -16,13 +16,13 @@ so a page never says 90% beside a B.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from support.models import SCALE_MAX, Department
 
 NO_NETWORK = "none"  # the key of schools in no network, in filters, the API and the CSV
-NO_NETWORK_NAME = "Schools in no network"
-COMPLEMENT_WORDS = "Not shown, so that a smaller group's figure cannot be worked out"
+NO_NETWORK_NAME = gettext_lazy("Schools in no network")
+COMPLEMENT_WORDS = gettext_lazy("Not shown, so that a smaller group's figure cannot be worked out")
 
 # Palm Beach turns % positive into letter grades.
 GRADE_BANDS = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))

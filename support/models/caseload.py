@@ -8,12 +8,26 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.models import TimeStampedModel
 from schools.models import School
 
 # The longest single entry: a full working day.
 ENTRY_MAX_MINUTES = 600
+
+# The names migration 0002 gives the focus areas, for the Spanish catalog: the log shows a name the district
+# kept in the reader's language, and a name the district changed in the admin as it was written.
+SEEDED_FOCUS_AREA_NAMES = (
+    gettext_noop("Time for instructional leadership"),
+    gettext_noop("Coaching and professional learning"),
+    gettext_noop("Evidence of practice and what to improve"),
+    gettext_noop("Evaluation that helps the principal grow"),
+    gettext_noop("Central-office services for the school"),
+    gettext_noop("Equitable, culturally responsive schools"),
+    gettext_noop("The supervisor's own learning"),
+    gettext_noop("Leading change across schools"),
+)
 
 
 class FocusArea(TimeStampedModel):

@@ -84,7 +84,10 @@ def can_view_survey_results(user: AbstractBaseUser, cycle: SurveyCycle) -> Decis
     if not survey_departments_visible_to(user):
         return deny("These results are not for you.")
     if cycle.status != SurveyStatus.CLOSED:
-        return conflict(f"The {cycle} survey is {cycle.get_status_display().lower()}: results come when it closes.")
+        return conflict(
+            _("The %(survey)s survey is %(status)s: results come when it closes.")
+            % {"survey": cycle, "status": str(cycle.get_status_display()).lower()}
+        )
     return ALLOW
 
 

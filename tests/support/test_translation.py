@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from schools.models import NetworkKind, Role
 from support.models import (
+    FocusArea,
     Milestone,
     MilestoneKind,
     OptOutAllowance,
@@ -23,7 +24,7 @@ from support.services.support_request_steps import STEP_SERVICES
 from support.services.support_requests import support_request_create
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.support.networks_world import department_staff, network, window_open, years_now_and_next
-from tests.support.surveys_world import admin_user, open_cycle
+from tests.support.surveys_world import admin_user, closed_cycle, networks_with, open_cycle
 from tests.translation_kit import assert_catalog_complete, english_left
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def district():
     Milestone.objects.create(
         school_year=now, kind=MilestoneKind.SCHEDULES_DUE, title=MILESTONE, on=today + datetime.timedelta(days=5)
     )
-    PartnershipEntry.objects.create(
+    entry = PartnershipEntry.objects.create(
         school=school,
         liaison=liaison,
         kind="visit",
@@ -77,6 +78,7 @@ def district():
         next_steps=NEXT_STEPS,
         next_step_due=today + datetime.timedelta(days=7),
     )
+    entry.focus.set(FocusArea.objects.filter(number__in=[2, 5]))
     return {"school": school, "principal": principal, "home": home, "request": support_request, "admin": admin}
 
 
@@ -120,6 +122,15 @@ PAGES = [
 @pytest.mark.parametrize("page", PAGES)
 def test_a_principals_support_page_is_in_spanish(district, page):
     assert not english_left(_urls(district)[page], as_user=district["principal"])
+
+
+def test_the_results_of_a_closed_survey_are_in_spanish(district):
+    """Seven schools answered in one network and two in another: the second's figures are hidden, and
+    so is the first's (a hidden network's figure could be worked out from the district's total)."""
+    _, pairs = networks_with(7, 2)
+    cycle = closed_cycle(district["admin"], [*pairs, (district["school"], district["principal"])], term="Primavera")
+    url = reverse("support:survey_results", args=[cycle.pk])
+    assert not english_left(url, as_user=district["principal"])
 
 
 def test_the_pages_in_english_are_still_english(client, district):
