@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from core.charts import ChartPoint, PeriodLabel, Tick, period_labels
 from metrics.formatting import format_compact, format_value, precision_of, unit_title
 
@@ -163,10 +165,10 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
     description = "; ".join(p.words for p in drawn) + "."
     if targets:
         shown = sorted({t for _, t in targets})
-        description += f" Target: {', '.join(format_value(metric, t) for t in shown)}."
+        description += _(" Target: %(targets)s.") % {"targets": ", ".join(format_value(metric, t) for t in shown)}
     missing = [p.period for p in points if p.value is None]
     if missing:
-        description += f" No data for {', '.join(missing)}."
+        description += _(" No data for %(periods)s.") % {"periods": ", ".join(missing)}
     return TrendChart(
         width=WIDTH,
         height=HEIGHT,

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accountability.models import FlagStatus
 from accountability.selectors import LIVE
@@ -15,19 +17,21 @@ def _blank(label: str, choices) -> list[tuple]:
 
 
 class FlagFilterForm(AccessibleFormMixin, forms.Form):
-    network = forms.ModelChoiceField(label="Network", queryset=None, required=False, empty_label="All networks")
-    liaison = forms.ModelChoiceField(label="Liaison", queryset=None, required=False, empty_label="All liaisons")
+    network = forms.ModelChoiceField(label=_("Network"), queryset=None, required=False, empty_label=_("All networks"))
+    liaison = forms.ModelChoiceField(label=_("Liaison"), queryset=None, required=False, empty_label=_("All liaisons"))
     level = forms.TypedChoiceField(
-        label="Level",
+        label=_("Level"),
         required=False,
         coerce=int,
         empty_value=None,
-        choices=_blank("All levels", [(value, f"{value}. {label}") for value, label in Level.choices]),
+        choices=_blank(
+            _("All levels"), [(value, format_lazy("{}. {}", value, label)) for value, label in Level.choices]
+        ),
     )
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         required=False,
-        choices=_blank("Any status", [(LIVE, "Still open (any stage)"), *FlagStatus.choices]),
+        choices=_blank(_("Any status"), [(LIVE, _("Still open (any stage)")), *FlagStatus.choices]),
     )
 
     def __init__(self, *args, networks, liaisons, **kwargs):
@@ -43,42 +47,44 @@ def _expected_status() -> forms.ChoiceField:
 
 class FlagAcknowledgeForm(AccessibleFormMixin, forms.Form):
     note = text_area(
-        "Note for the school (optional)",
+        _("Note for the school (optional)"),
         required=False,
         max_length=NOTE_TEXT,
-        help_text="For example, when you will meet the principal about it.",
+        help_text=_("For example, when you will meet the principal about it."),
     )
     expected_status = _expected_status()
 
 
 class FlagPlanForm(AccessibleFormMixin, forms.Form):
     plan = text_area(
-        "Improvement plan",
+        _("Improvement plan"),
         rows=8,
         max_length=LONG_TEXT,
-        required_message="Write the improvement plan: what the school will do, and by when.",
-        help_text="What the school will do about each missed benchmark, who leads it, and by when. "
-        "Your liaison and the autonomy office read it.",
+        required_message=_("Write the improvement plan: what the school will do, and by when."),
+        help_text=_(
+            "What the school will do about each missed benchmark, who leads it, and by when. "
+            "Your liaison and the autonomy office read it."
+        ),
     )
     expected_status = _expected_status()
 
 
 class FlagResolveForm(AccessibleFormMixin, forms.Form):
     note = text_area(
-        "Why the case is resolved",
+        _("Why the case is resolved"),
         max_length=NOTE_TEXT,
-        required_message="Say why the case is resolved: the school reads this.",
-        help_text="For example, the plan was carried out, or the results now meet the target.",
+        required_message=_("Say why the case is resolved: the school reads this."),
+        help_text=_("For example, the plan was carried out, or the results now meet the target."),
     )
     expected_status = _expected_status()
 
 
 class FlagEscalateForm(AccessibleFormMixin, forms.Form):
     note = text_area(
-        "Why raise it",
+        _("Why raise it"),
         max_length=NOTE_TEXT,
-        required_message="Say why the flag is raised: the school reads this.",
-        help_text="The school gets a new notice with a new deadline.",
+        required_message=_("Say why the flag is raised: the school reads this."),
+        help_text=_("The school gets a new notice with a new deadline."),
     )
     expected_status = _expected_status()
     expected_level = forms.TypedChoiceField(choices=Level.choices, coerce=int, widget=forms.HiddenInput)

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
 from metrics.fields import value_field
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    HELD = "held", "Held for review"
-    DISCARDED = "discarded", "Discarded"
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    HELD = "held", _("Held for review")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class EvaluationRun(TimeStampedModel):
@@ -71,16 +72,16 @@ class EvaluationAttempt(models.Model):
 
 
 class ResultStatus(models.TextChoices):
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
-    NO_DATA = "no_data", "No data"
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NO_DATA = "no_data", _("No data")
 
 
 class Rating(models.TextChoices):
-    EXCEEDS = "exceeds", "Exceeds"
-    MEETS = "meets", "Meets"
-    DOES_NOT_MEET = "does_not_meet", "Does not meet"
-    FALLS_FAR_BELOW = "falls_far_below", "Falls far below"
+    EXCEEDS = "exceeds", _("Exceeds")
+    MEETS = "meets", _("Meets")
+    DOES_NOT_MEET = "does_not_meet", _("Does not meet")
+    FALLS_FAR_BELOW = "falls_far_below", _("Falls far below")
 
 
 class BenchmarkResult(models.Model):
@@ -107,11 +108,11 @@ class BenchmarkResult(models.Model):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged by the liaison"
-    PLAN_SUBMITTED = "plan_submitted", "Improvement plan submitted"
-    RESOLVED = "resolved", "Resolved"
-    ESCALATED = "escalated", "Escalated"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the liaison")
+    PLAN_SUBMITTED = "plan_submitted", _("Improvement plan submitted")
+    RESOLVED = "resolved", _("Resolved")
+    ESCALATED = "escalated", _("Escalated")
 
 
 LIVE_FLAG_STATUSES = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED, FlagStatus.PLAN_SUBMITTED)

@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accountability.charts import TrendChart, TrendPoint, number, trend_chart
 from accountability.models import (
@@ -85,9 +87,9 @@ def flag_get_for_user(*, user: AbstractBaseUser, pk: int) -> InterventionFlag:
 
 
 STATUS_WORDS = {
-    ResultStatus.MET: "met",
-    ResultStatus.NOT_MET: "not met",
-    ResultStatus.NO_DATA: "no data",
+    ResultStatus.MET: gettext_lazy("met"),
+    ResultStatus.NOT_MET: gettext_lazy("not met"),
+    ResultStatus.NO_DATA: gettext_lazy("no data"),
 }
 
 
@@ -119,9 +121,13 @@ def _target_in_value_units(benchmark: Benchmark, result: BenchmarkResult | None)
 
 
 TARGET_NOTES = {
-    BenchmarkKind.TREND: "The target is on the change from year to year, so the chart shows no target line.",
-    BenchmarkKind.RELATIVE: "The target is a standing among district schools, so the chart shows no target line.",
-    BenchmarkKind.GROWTH: "The target line is the baseline plus the growth asked for.",
+    BenchmarkKind.TREND: gettext_lazy(
+        "The target is on the change from year to year, so the chart shows no target line."
+    ),
+    BenchmarkKind.RELATIVE: gettext_lazy(
+        "The target is a standing among district schools, so the chart shows no target line."
+    ),
+    BenchmarkKind.GROWTH: gettext_lazy("The target line is the baseline plus the growth asked for."),
 }
 
 
@@ -261,17 +267,18 @@ def _observed(inputs: dict, metric, standing: Decimal | None) -> str:
         listed = ", ".join(format_value(metric, v) for v in values)
         if kind == BenchmarkKind.AGGREGATE and None not in values:
             average = sum(Decimal(v) for v in values) / len(values)
-            return f"average {format_value(metric, average)} of {listed}"
-        return f"by year: {listed}"
+            return _("average %(average)s of %(values)s") % {"average": format_value(metric, average), "values": listed}
+        return _("by year: %(values)s") % {"values": listed}
     value = inputs.get("value")
     if value is None:
         return NO_DATA
     if kind == BenchmarkKind.GROWTH and inputs.get("baseline") is not None:
         change = Decimal(value) - Decimal(inputs["baseline"])
-        return (
-            f"{format_value(metric, value)}, a change of {format_change(metric, change)} "
-            f"from the baseline {format_value(metric, inputs['baseline'])}"
-        )
+        return _("%(value)s, a change of %(change)s from the baseline %(baseline)s") % {
+            "value": format_value(metric, value),
+            "change": format_change(metric, change),
+            "baseline": format_value(metric, inputs["baseline"]),
+        }
     if kind == BenchmarkKind.RELATIVE:
         return format_standing(metric, value, percentile=standing, schools=inputs.get("schools_compared"))
     return format_value(metric, value)

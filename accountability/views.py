@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability import selectors
@@ -110,10 +112,10 @@ SERVICES = {
     "escalate": (flag_escalate, ("note", "expected_level")),
 }
 DONE = {
-    "acknowledge": "You acknowledged the flag; the principal has been told.",
-    "submit_plan": "Your improvement plan was submitted; your liaison has been told.",
-    "resolve": "The flag is resolved; the school has been told.",
-    "escalate": "The flag was raised one level; the school has been sent its new notice.",
+    "acknowledge": gettext_lazy("You acknowledged the flag; the principal has been told."),
+    "submit_plan": gettext_lazy("Your improvement plan was submitted; your liaison has been told."),
+    "resolve": gettext_lazy("The flag is resolved; the school has been told."),
+    "escalate": gettext_lazy("The flag was raised one level; the school has been sent its new notice."),
 }
 
 
@@ -147,7 +149,8 @@ def _render_detail(request, flag, *, bound: dict | None = None, status: int = 20
             flag.level + 1, [g.autonomy.name for g in at_stake if g.status in LIVE_GRANT_STATUSES]
         ),
         "rule_as_it_was": (
-            f"{when_words(rule['condition'], rule.get('count'))}: {rung_words(rule.get('level')).lower()}"
+            _("%(when)s: %(level)s")
+            % {"when": when_words(rule["condition"], rule.get("count")), "level": rung_words(rule.get("level")).lower()}
             if rule.get("condition")
             else ""
         ),
@@ -163,16 +166,16 @@ def _render_detail(request, flag, *, bound: dict | None = None, status: int = 20
 
 def _event_heading(event) -> str:
     if event.action == "open":
-        return "Opened"
+        return _("Opened")
     if event.action == "escalate":
-        return "Raised one level"
+        return _("Raised one level")
     if event.action == "cure":
-        return "Autonomy cured"
+        return _("Autonomy cured")
     if event.action in ("pause", "resume"):  # central office's side of the contract
-        return "Intervention clock paused" if event.action == "pause" else "Intervention clock resumed"
+        return _("Intervention clock paused") if event.action == "pause" else _("Intervention clock resumed")
     words = dict(FlagStatus.choices)
     was = words.get(event.from_status, event.from_status).lower()
-    return f"{words.get(event.to_status, event.to_status)} (was {was})"
+    return _("%(status)s (was %(was)s)") % {"status": words.get(event.to_status, event.to_status), "was": was}
 
 
 @require_safe

@@ -1,5 +1,7 @@
 """A flag's codes and a run's counts in plain words, shared by the pages, the API and their templates."""
 
+from django.utils.translation import gettext as _
+
 from contracts.models import Condition, Level
 
 
@@ -11,12 +13,12 @@ def rung_words(level: int) -> str:
 def when_words(condition: str, count: int | None) -> str:
     """When a rule holds, in a few words: "2 or more benchmarks missed in a year"."""
     if condition == Condition.N_MISSED:
-        return f"{count} or more benchmarks missed in a year"
+        return _("%(count)s or more benchmarks missed in a year") % {"count": count}
     if condition == Condition.K_IN_A_ROW:
-        return f"the same benchmark missed {count} years in a row"
+        return _("the same benchmark missed %(count)s years in a row") % {"count": count}
     if condition == Condition.BINDING_MISSED:
-        return "a benchmark an autonomy depends on was missed"
-    return "no data by the due date"
+        return _("a benchmark an autonomy depends on was missed")
+    return _("no data by the due date")
 
 
 # What a run counts (accountability.services.SUMMARY_KEYS), named for people: the runs page and the API.

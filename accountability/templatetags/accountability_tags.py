@@ -1,6 +1,7 @@
 """Words for a flag's numbers and codes, for the accountability templates."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from accountability.wording import rung_words, when_words
 from core.templatetags.timelines import TimelineEntry, actor_words
@@ -26,7 +27,7 @@ def flag_timeline(events_with_headings) -> list[TimelineEntry]:
         TimelineEntry(
             heading=heading,
             at=event.at,
-            by=actor_words(event.actor, otherwise="by the nightly evaluation"),
+            by=actor_words(event.actor, otherwise=_("by the nightly evaluation")),
             reason=event.reason or None,
         )
         for event, heading in events_with_headings

@@ -18,6 +18,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accountability.models import FlagEvent, FlagStatus, InterventionFlag
 from autonomy.models import LIVE_STATUSES, AutonomyGrant, GrantStatus
@@ -51,7 +53,7 @@ RUNG_REMEDIES = {
 RAISED_DEADLINE_DAYS = 30
 
 TOP_RUNG_REFUSAL = "This flag is on the last rung of the ladder already."
-PROVISION_HEADING = "What happens if it does not"
+PROVISION_HEADING = gettext_noop("What happens if it does not")
 
 
 def rung_is_top(level: int) -> bool:
@@ -96,8 +98,14 @@ def rung_consequence(level: int, autonomies: list[str]) -> str:
         return ""
     names = ", ".join(f"“{name}”" for name in autonomies)
     if level == Level.AT_RISK:
-        return f"{names} will be at risk for a cure period of {settings.CURE_PERIOD_DAYS} days."
-    return f"{names} will be {GrantStatus(GRANT_TARGET[level][0]).label.lower()}."
+        return _("%(names)s will be at risk for a cure period of %(days)s days.") % {
+            "names": names,
+            "days": settings.CURE_PERIOD_DAYS,
+        }
+    return _("%(names)s will be %(status)s.") % {
+        "names": names,
+        "status": GrantStatus(GRANT_TARGET[level][0]).label.lower(),
+    }
 
 
 def flags_escalate_overdue(live, holding, *, as_of, now, skip=()) -> list[InterventionFlag]:
@@ -227,7 +235,7 @@ def provision_quote(flag: InterventionFlag) -> str:
     """The contract provision a notice enforces, quoted: its number, the contract's heading, the rule's text."""
     from contracts.wording import rule_sentence  # contracts.wording reads the ladder's labels
 
-    return f"{flag.provision}, “{PROVISION_HEADING}”: {rule_sentence(flag.rule)}"
+    return f"{flag.provision}, “{_(PROVISION_HEADING)}”: {rule_sentence(flag.rule)}"
 
 
 def notice_text(flag: InterventionFlag, consequences=()) -> str:

@@ -1,0 +1,51 @@
+"""The accountability pages a principal reads are in Spanish: the catalog is complete and compiled, and no
+English is left on a Spanish page. What the nightly run or people wrote into a flag (its deficiency, remedy,
+provision, the steps' reasons) and names (schools, metrics) are data, left out."""
+
+import pytest
+from django.urls import reverse
+
+from metrics.models import Metric
+from schools.models import Role
+from tests.accountability.builders import ela_template, flag_of, flagged_schools
+from tests.translation_kit import assert_catalog_complete, english_left
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def flagged(make_member):
+    """A school with an open flag on a missed benchmark, its principal, and the data the page repeats."""
+    admin = make_member(Role.ADMIN)
+    ((school, principal),) = flagged_schools(1, admin=admin, template=ela_template())
+    flag = flag_of(school)
+    written = [flag.deficiency, flag.remedy, flag.provision, *(event.reason for event in flag.events.all())]
+    names = list(Metric.objects.values_list("name", flat=True))
+    return flag, principal, (school.name, *names, *[text for text in written if text])
+
+
+def test_the_catalog_is_complete_and_compiled():
+    assert_catalog_complete("accountability", at_least=150)
+
+
+def test_a_flag_and_its_notice_are_in_spanish(flagged):
+    flag, principal, data = flagged
+    assert not english_left(reverse("accountability:flag_detail", args=[flag.pk]), as_user=principal, data=data)
+
+
+def test_the_flags_list_is_in_spanish(flagged):
+    flag, principal, data = flagged
+    assert not english_left(reverse("accountability:flag_list"), as_user=principal, data=data)
+
+
+def test_the_schools_results_are_in_spanish(flagged):
+    flag, principal, data = flagged
+    url = reverse("accountability:school_results", args=[flag.school.code])
+    assert not english_left(url, as_user=principal, data=data)
+
+
+def test_a_flag_in_english_is_still_english(client, flagged):
+    flag, principal, _ = flagged
+    client.force_login(principal)
+    page = client.get(reverse("accountability:flag_detail", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "What the school is expected to do" in page.content.decode()
