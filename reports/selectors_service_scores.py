@@ -159,14 +159,22 @@ class NetworkScores:
     minimum: int
     marker: str
     rows: list[tuple[str, ScoreCell]]  # (department's name, its cell); empty when the network was not surveyed
+    district: list[tuple[str, ScoreCell]]  # (department's name, the whole district's cell)
+
+    @property
+    def all_hidden(self) -> bool:
+        """Every figure of the network masked: the page says so in words and shows the district's instead."""
+        return bool(self.rows) and not any(cell.shown for _name, cell in self.rows)
 
 
 def network_scores_read(*, network, rules: PolicyRules | None = None, surface: str = "page:school") -> NetworkScores:
     """The latest closed survey's scores of one network (a Network, or None: no query at all)."""
     if network is None:
-        return NetworkScores("", None, 0, "", [])
+        return NetworkScores("", None, 0, "", [], [])
     scores = service_scores_read(rules=rules, surface=surface)
-    return NetworkScores(network.name, scores.cycle, scores.minimum, scores.marker, scores.for_network(str(network.pk)))
+    district = [(department.name, department.district) for department in scores.departments]
+    rows = scores.for_network(str(network.pk))
+    return NetworkScores(network.name, scores.cycle, scores.minimum, scores.marker, rows, district)
 
 
 SCORE_COLUMNS = ["survey", "department", "department_name", "network", "network_name"]

@@ -65,15 +65,19 @@ def test_a_school_sees_its_networks_figure_for_each_department(client, surveyed)
     assert "100%" not in text and "91%" not in text  # no other network's figure, not the district's
 
 
-def test_a_network_too_small_is_masked_with_the_marker(client, surveyed):
+def test_a_network_too_small_is_said_in_words_and_the_district_shown(client, surveyed):
     text = service_part(client, surveyed["own"])  # North: 2 principals, all strongly agreeing
-    for name in DEPARTMENTS:
-        assert f"{name} * " in text
-    assert "100" not in text and not re.search(r"\d+%\s+[ABCDF]\b", text)
-    assert "“*” marks a figure not shown because too few principals answered" in text
-    # East (10 principals) is hidden with it, so that North's figure cannot be worked out from the total.
+    assert (
+        f"The ratings from principals in North Network in the {surveyed['cycle']} survey are not published: too "
+        "few answered (a figure needs at least 10)" in text
+    )
+    assert "Principals' ratings of central office, whole district" in text  # the caption
+    for name in DEPARTMENTS:  # the district: 21 of 23 agree, 91 %
+        assert f"{name} 91% A 23" in text
+    assert "100" not in text and " * " not in text
+    # East (10 principals) is hidden with North, so that North's figure cannot be worked out from the total.
     east_text = service_part(client, surveyed["east_pairs"][0][0])
-    assert "100%" not in east_text and "Academics * " in east_text
+    assert "100%" not in east_text and "Academics 91% A 23" in east_text and "are not published" in east_text
 
 
 def test_the_section_links_to_the_central_office_page(client, surveyed):
