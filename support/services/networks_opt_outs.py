@@ -12,6 +12,7 @@ stands.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, NotFound
 from core.limits import NOTE_TEXT
@@ -34,19 +35,28 @@ def service_opt_out_record(
     require(can_record_opt_out(actor, school))
     reason = limited_text(reason, field="reason", max_length=NOTE_TEXT)
     if department not in Department.values:
-        _refuse("department", "Choose a service from the list.")
+        _refuse("department", gettext("Choose a service from the list."))
     if school_year is None:
-        _refuse("school_year", "Choose the school year.")
+        _refuse("school_year", gettext("Choose the school year."))
     if school_year.end_date < timezone.localdate():
-        _refuse("school_year", f"{school_year.label} has ended: an opt-out is for this year or a later one.")
+        _refuse(
+            "school_year",
+            gettext("%(year)s has ended: an opt-out is for this year or a later one.") % {"year": school_year.label},
+        )
     label = Department(department).label
     network = school_network_for_year(school=school, school_year=school_year)
     if network is None:
         _refuse(
-            "department", f"{school.name} is in no network for {school_year.label}, so it may not opt out of {label}."
+            "department",
+            gettext("%(school)s is in no network for %(year)s, so it may not opt out of %(service)s.")
+            % {"school": school.name, "year": school_year.label, "service": label},
         )
     if not OptOutAllowance.objects.filter(network=network, department=department).exists():
-        _refuse("department", f"{network.name}'s agreement does not let its schools opt out of {label}.")
+        _refuse(
+            "department",
+            gettext("%(network)s's agreement does not let its schools opt out of %(service)s.")
+            % {"network": network.name, "service": label},
+        )
     try:
         with transaction.atomic():
             return ServiceOptOut.objects.create(
@@ -58,7 +68,11 @@ def service_opt_out_record(
                 recorded_by=actor,
             )
     except IntegrityError:
-        _refuse("department", f"{school.name} has already opted out of {label} for {school_year.label}.")
+        _refuse(
+            "department",
+            gettext("%(school)s has already opted out of %(service)s for %(year)s.")
+            % {"school": school.name, "service": label, "year": school_year.label},
+        )
 
 
 def service_opt_out_withdraw(*, actor: AbstractBaseUser, opt_out_id: int, school: School) -> None:

@@ -14,6 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, Conflict
 from core.limits import NOTE_TEXT
@@ -46,10 +48,6 @@ def _day(value: datetime.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def window_words(window: OptInWindow) -> str:
-    return f"from {_day(window.opens_on)} to {_day(window.closes_on)}"
-
-
 def _title(text: str) -> str:
     """A notification's title is at most 200 characters; long school and network names are cut."""
     return text if len(text) <= 200 else text[:199] + "…"
@@ -68,21 +66,38 @@ def network_request_create(
         reason, field="reason", message="Say why this network suits the school.", max_length=NOTE_TEXT
     )
     if network is None:
-        _refuse("network", "Choose a network.")
+        _refuse("network", gettext("Choose a network."))
     if school_year is None:
-        _refuse("school_year", "Choose the school year.")
+        _refuse("school_year", gettext("Choose the school year."))
     today = timezone.localdate()
     window = OptInWindow.objects.filter(school_year=school_year).first()
+    year = school_year.label
     if window is None:
-        _refuse("school_year", f"Networks for {school_year.label} cannot be chosen: the district has set no window.")
+        _refuse(
+            "school_year",
+            gettext("Networks for %(year)s cannot be chosen: the district has set no window.") % {"year": year},
+        )
     if not window.opens_on <= today <= window.closes_on:
-        _refuse("school_year", f"Networks for {school_year.label} are chosen {window_words(window)}.")
+        opens, closes = (date_format(day, gettext("F j, Y")) for day in (window.opens_on, window.closes_on))
+        _refuse(
+            "school_year",
+            gettext("Networks for %(year)s are chosen from %(opens)s to %(closes)s.")
+            % {"year": year, "opens": opens, "closes": closes},
+        )
     if school_network_for_year(school=school, school_year=school_year) == network:
-        _refuse("network", f"{school.name} is in {network.name} for {school_year.label} already.")
+        _refuse(
+            "network",
+            gettext("%(school)s is in %(network)s for %(year)s already.")
+            % {"school": school.name, "network": network.name, "year": year},
+        )
     if network.capacity is not None:
         taken = network_places_taken(network=network, school_year=school_year)
         if taken >= network.capacity:
-            _refuse("network", _full_words(network, school_year, taken))
+            _refuse(
+                "network",
+                gettext("%(network)s is full for %(year)s: %(taken)s of %(capacity)s places are taken.")
+                % {"network": network.name, "year": year, "taken": taken, "capacity": network.capacity},
+            )
     try:
         with transaction.atomic():
             request = NetworkRequest.objects.create(
@@ -93,7 +108,8 @@ def network_request_create(
     except IntegrityError:
         _refuse(
             "school_year",
-            f"{school.name} already has a request waiting for {school_year.label}: withdraw it to ask for another.",
+            gettext("%(school)s already has a request waiting for %(year)s: withdraw it to ask for another.")
+            % {"school": school.name, "year": year},
         )
     notify(
         users=autonomy_office_users(),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, NotFound, NotPermitted
 from core.limits import NOTE_TEXT, SHORT_TEXT
@@ -81,8 +82,8 @@ def support_request_create(
         category = SupportCategory.objects.filter(pk=getattr(category, "pk", None), active=True).first()
         if category is None:
             raise ApplicationError(
-                "Choose what you need help with.",
-                fields={"category": ["Choose one of the categories the district offers."]},
+                gettext("Choose what you need help with."),
+                fields={"category": [gettext("Choose one of the categories the district offers.")]},
             )
         assignee = route_to(school=school, department=category.department)
         request = SupportRequest.objects.create(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, Conflict
 from core.policies import require
@@ -34,8 +35,13 @@ NO_EXPERIENCE = None  # what a "no experience" answer is, in the `answers` mappi
 
 def _already(cycle: SurveyCycle) -> Conflict:
     return Conflict(
-        f"The {cycle} survey has already been answered for this school, or by you: it takes one answer each.",
-        fields={"cycle": [f"The {cycle} survey takes one answer per principal and per school."]},
+        gettext("The %(survey)s survey has already been answered for this school, or by you: it takes one answer each.")
+        % {"survey": cycle},
+        fields={
+            "cycle": [
+                gettext("The %(survey)s survey takes one answer per principal and per school.") % {"survey": cycle}
+            ]
+        },
     )
 
 
@@ -82,7 +88,7 @@ def survey_answers_checked(cycle: SurveyCycle, items: list, answers: Mapping) ->
             if value is not None:
                 rows.append((item.pk, department, value))
     if not rows:
-        message = "Rate at least one department: every answer was no experience."
+        message = gettext("Rate at least one department: every answer was no experience.")
         raise ApplicationError(message, fields={"answers": [message]})
     return rows
 

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from schools.models import NetworkKind, Role
 from support.models import (
@@ -35,6 +35,14 @@ RESOLUTION = "Se cambió la lámina del techo."
 MILESTONE = "Entrega de horarios a la oficina"
 NOTES = "Revisamos juntos el plan de lectura."
 NEXT_STEPS = "Enviar los datos de asistencia."
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_sites_language():
+    """A page rendered in Spanish leaves Spanish active in this thread (the locale middleware activates a
+    language and nothing deactivates it outside a server); the tests that run next expect the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
