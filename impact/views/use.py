@@ -1,11 +1,23 @@
-"""Use (/impact/use/): whether holding a Money autonomy moved the school's discretionary share, grant by
-grant, with the grants never used listed as findings (the rules in impact.selectors.use)."""
+"""Use (/impact/use/): whether holding an autonomy moved the measure of its use the product holds (the
+discretionary share for Money, the budget plan's positions for the staffing model, a metric the district
+imports for the others), grant by grant, with the grants never used listed as findings and what is not
+measured said plainly (the rules in impact.selectors.use)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from impact.selectors.use import FINDINGS, NO_PLAN, NOT_USED, TOO_EARLY, USE_POINTS, USED, use_table
+from impact.selectors.use import (
+    FINDINGS,
+    IMPORTED,
+    NO_PLAN,
+    NOT_USED,
+    STAFFING_FTE,
+    TOO_EARLY,
+    USE_POINTS,
+    USED,
+    use_table,
+)
 from impact.views.common import csv_response, evaluation_team_only
 
 
@@ -22,6 +34,8 @@ def use_page(request):
             "table": table,
             "findings": findings,
             "use_points": USE_POINTS,
+            "staffing_fte": STAFFING_FTE,
+            "imported": sorted(IMPORTED.items()),
             "verdicts": (USED, NOT_USED, NO_PLAN, TOO_EARLY),
             "section": "use",
             "finding_kinds": FINDINGS,
@@ -46,6 +60,7 @@ def use_csv(request):
                     "" if g.before is None else g.before.normalize(),
                     "" if g.best_held is None else g.best_held.normalize(),
                     g.verdict,
+                    row.measure,
                 ]
             )
     header = [
@@ -54,8 +69,9 @@ def use_csv(request):
         "starts_on",
         "first_year_held",
         "last_year_held",
-        "discretionary_share_year_before",
-        "highest_share_while_held",
+        "value_year_before",
+        "furthest_while_held",
         "verdict",
+        "measure",
     ]
     return csv_response("autonomy-use.csv", header, lines)
