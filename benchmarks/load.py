@@ -56,7 +56,8 @@ PAGES = [
     Target("finance's allocation table", "/allocations/2/", "reviewer-finance"),
     # The public reports, as anyone reads them (kept in the shared cache until a change they show).
     Target("public register", "/reports/", None),
-    Target("public school page", "/reports/schools/S0001/", None),
+    # S0004: the first demo school with an active contract (S0001–S0003's are drafts), so results show.
+    Target("public school page", "/reports/schools/S0004/", None),
     Target("public autonomy page", "/reports/autonomies/people.hiring/", None),
     Target("public results file", "/reports/results.csv", None),
     Target("public central-office scores", "/reports/central-office/", None),
