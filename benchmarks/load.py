@@ -54,6 +54,18 @@ PAGES = [
     Target("school allocation", "/schools/S0001/allocation/", "principal-s0001"),
     Target("budget plan", "/schools/S0001/budget-plan/", "principal-s0001"),
     Target("finance's allocation table", "/allocations/2/", "reviewer-finance"),
+    Target("decision-rights matrix", "/grants/", "admin"),
+    Target("flags list", "/flags/", "admin"),
+    Target("contract page", "{contract_s0001}", "principal-s0001"),
+    Target("school's results", "/schools/S0001/results/", "principal-s0001"),
+    Target("inbox", "/inbox/", "principal-s0001"),
+    # The central office serving schools.
+    Target("support home", "/support/", "principal-s0001"),
+    Target("department's request queue", "/support/requests/", "dept-finance-head"),
+    Target("liaison's caseload", "{caseload_liaison_1}", "liaison-1"),
+    Target("planning calendar", "/support/calendar/", "principal-s0001"),
+    # Is autonomy working? (the evaluation team's view).
+    Target("impact: uptake", "/impact/", "admin"),
     # The public reports, as anyone reads them (kept in the shared cache until a change they show).
     Target("public register", "/reports/", None),
     # S0004: the first demo school with an active contract (S0001–S0003's are drafts), so results show.
@@ -104,7 +116,7 @@ def main() -> int:
         # As autovacuum would do soon after a bulk load; without it the planner guesses row counts.
         server.psql(postgres=args.postgres, database=args.database, sql="VACUUM ANALYZE")
     server.manage(env, "collectstatic", "--noinput", "-v", "0")
-    settings, sessions = server.prepare(env, [t.user for t in [*PAGES, FLOOR] if t.user])
+    settings, sessions, paths = server.prepare(env, [t.user for t in [*PAGES, FLOOR] if t.user])
     print("Settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
     if settings["DEBUG"] or not settings["cached_templates"]:
         raise SystemExit("Not the production configuration: refusing to benchmark.")
@@ -119,7 +131,12 @@ def main() -> int:
         results = []
         for target in [BASELINE, *PAGES, FLOOR, BASELINE]:
             cookie = f"sessionid={sessions[target.user]}" if target.user else None
-            results.append(_measure(args, gunicorn, base_url + target.path, target, cookie))
+            # A path in braces is a page named by a row's key (benchmarks/prepare.py's object_paths).
+            try:
+                path = target.path.format_map(paths)
+            except KeyError as missing:
+                raise SystemExit(f"{target.name}: the seeded district has no {missing}") from None
+            results.append(_measure(args, gunicorn, base_url + path, target, cookie))
     finally:
         server.gunicorn_stop(gunicorn)
 

@@ -1,7 +1,7 @@
 """The Django side of the benchmark's set-up, run with the server's own environment:
 
     python -m benchmarks.prepare admin principal-s0001
-    → {"settings": {"DEBUG": false, …}, "sessions": {"admin": "<session key>", …}}
+    → {"settings": {"DEBUG": false, …}, "sessions": {"admin": "<session key>", …}, "paths": {…}}
 
 It shows which configuration the server will load (so a stray DEBUG=True in a shell or a .env
 cannot slip into the figures) and logs users in without the HTTP login form: that form would set a
@@ -50,9 +50,28 @@ def session_keys_for(usernames: list[str]) -> dict[str, str]:
     return keys
 
 
+def object_paths() -> dict[str, str]:
+    """The addresses of pages named by a row's key, which the seeded district decides: S0001's contract
+    and liaison-1's caseload. A page the district does not have is left out (the benchmark then stops)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from contracts.models import PerformanceContract
+
+    paths = {}
+    contract = PerformanceContract.objects.filter(school__code="S0001").order_by("-pk").first()
+    if contract is not None:
+        paths["contract_s0001"] = reverse("contract_detail", args=[contract.pk])
+    liaison = get_user_model().objects.filter(username="liaison-1").first()
+    if liaison is not None:
+        paths["caseload_liaison_1"] = reverse("liaison_caseload", args=[liaison.pk])
+    return paths
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     import django
 
     django.setup()
-    print(json.dumps({"settings": production_settings_summary(), "sessions": session_keys_for(sys.argv[1:])}))
+    summary = {"settings": production_settings_summary(), "sessions": session_keys_for(sys.argv[1:])}
+    print(json.dumps({**summary, "paths": object_paths()}))

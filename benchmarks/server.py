@@ -91,8 +91,9 @@ def manage(env: dict, *command: str, log: str | None = None) -> None:
             raise SystemExit(f"manage.py {' '.join(command)} failed ({run.returncode}):\n{out.read()[-3000:]}")
 
 
-def prepare(env: dict, usernames: list[str]) -> tuple[dict, dict[str, str]]:
-    """The settings the server will load, and a logged-in session key per user (benchmarks/prepare.py)."""
+def prepare(env: dict, usernames: list[str]) -> tuple[dict, dict[str, str], dict[str, str]]:
+    """The settings the server will load, a logged-in session key per user and the addresses of pages
+    named by a row's key (benchmarks/prepare.py)."""
     run = subprocess.run(
         [str(PYTHON), "-m", "benchmarks.prepare", *sorted(set(usernames))],
         cwd=PROJECT_DIR,
@@ -103,7 +104,7 @@ def prepare(env: dict, usernames: list[str]) -> tuple[dict, dict[str, str]]:
         text=True,
     )
     out = json.loads(run.stdout.strip().splitlines()[-1])
-    return out["settings"], out["sessions"]
+    return out["settings"], out["sessions"], out["paths"]
 
 
 # --- gunicorn -----------------------------------------------------------------------------------
