@@ -11,10 +11,11 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import ApplicationError, NotFound
 from core.limits import NOTE_TEXT
@@ -112,7 +113,7 @@ def _notify_next_steps(entry: PartnershipEntry) -> None:
     notify(
         users=principals_of(school_ids=[entry.school_id]).get(entry.school_id, []),
         key=f"partnership:{entry.pk}:{digest}",
-        title=f"Next steps from your liaison's {entry.get_kind_display().lower()}{due}",
+        title=_next_steps_title(entry, due),
         body=entry.next_steps,
         url=reverse("support:partnership_log", args=[entry.school.code]),
     )
@@ -167,3 +168,9 @@ def partnership_entry_delete(*, actor: AbstractBaseUser, entry_id: int) -> None:
         entry = _locked_entry(entry_id)
         require(can_change_partnership_entry(actor, entry))
         entry.delete()
+
+
+def _next_steps_title(entry: PartnershipEntry, due: str) -> str:
+    """The notice is stored as written, so it is written in the site's language whatever the liaison reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"Next steps from your liaison's {entry.get_kind_display().lower()}{due}"

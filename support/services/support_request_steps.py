@@ -24,6 +24,7 @@ from support.policies.requests import support_requests_visible_to
 from support.policies.staff import works_in
 from support.services.business_days import due_date, due_date_after_waiting
 from support.services.support_requests import (
+    ASSIGNED_TO,
     SUPPORT_REQUEST_STEPS,
     department_side,
     school_side,
@@ -126,7 +127,7 @@ def support_request_reassign(
             request,
             actor=actor,
             action="reassign",
-            reason=f"Assigned to {name}.",  # the note, if any, is internal: the school reads the reason
+            reason=ASSIGNED_TO % {"name": name},  # the note, if any, is internal: the school reads the reason
             evidence={"assignee": assignee.username},
             fields=["assignee"],
         )

@@ -6,11 +6,14 @@ Routing: the school's network support team member for the category's department 
 the first by username), else the department's queue, unassigned, where any of its staff may take it up.
 """
 
+import re
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import ApplicationError, NotFound, NotPermitted
 from core.limits import NOTE_TEXT, SHORT_TEXT
@@ -29,6 +32,24 @@ from support.policies.requests import (
 )
 from support.services.business_days import due_date
 from support.workflows import SUPPORT_REQUEST_WORKFLOW
+
+# The reasons the product writes on a request's record when it routes it: stored in the site's language as
+# written, and put in the reader's language where the record is shown (routed_words).
+ASSIGNED_TO = gettext_noop("Assigned to %(name)s.")
+IN_QUEUE = gettext_noop("In the %(department)s queue.")
+_ASSIGNED = re.compile(r"Assigned to (?P<name>.+)\.", re.S)
+_QUEUED = re.compile(r"In the .+ queue\.", re.S)
+
+
+def routed_words(reason: str, *, department: str) -> str:
+    """A routing reason as stored, in the active language (`department`, the request's department as the
+    reader names it); any other reason as it was written."""
+    if match := _ASSIGNED.fullmatch(reason):
+        return gettext(ASSIGNED_TO) % {"name": match["name"]}
+    if _QUEUED.fullmatch(reason):
+        return gettext(IN_QUEUE) % {"department": department}
+    return reason
+
 
 SUPPORT_REQUEST_STEPS = Steps(SUPPORT_REQUEST_WORKFLOW, support_request_acts_as, related=("school", "category"))
 
@@ -97,7 +118,12 @@ def support_request_create(
             assignee=assignee,
             due_on=due_date(timezone.localdate(), category.deadline_business_days),
         )
-        routed = f"Assigned to {_name(assignee)}." if assignee else f"In the {category.get_department_display()} queue."
+        with translation.override(settings.LANGUAGE_CODE):
+            routed = (
+                ASSIGNED_TO % {"name": _name(assignee)}
+                if assignee
+                else IN_QUEUE % {"department": category.get_department_display()}
+            )
         event = SUPPORT_REQUEST_STEPS.created(request, actor=actor, action="create", reason=routed)
         event.save()
         notify(

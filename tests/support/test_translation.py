@@ -132,6 +132,15 @@ def test_a_principals_support_page_is_in_spanish(district, page):
     assert not english_left(_urls(district)[page], as_user=district["principal"])
 
 
+def test_the_request_says_where_it_went_in_the_readers_language(client, district):
+    """The routing reason is kept as written, in the site's language, and read in the reader's."""
+    client.force_login(district["principal"])
+    url = reverse("support:request_detail", args=[district["request"].pk])
+    assert district["request"].events.get(action="create").reason == "Assigned to Jorge Ruiz."
+    assert "Asignada a Jorge Ruiz." in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Assigned to Jorge Ruiz." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 def test_the_results_of_a_closed_survey_are_in_spanish(district):
     """Seven schools answered in one network and two in another: the second's figures are hidden, and
     so is the first's (a hidden network's figure could be worked out from the district's total)."""
