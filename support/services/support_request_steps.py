@@ -25,6 +25,7 @@ from support.policies.staff import works_in
 from support.services.business_days import due_date, due_date_after_waiting
 from support.services.support_requests import (
     ASSIGNED_TO,
+    RATED,
     SUPPORT_REQUEST_STEPS,
     department_side,
     school_side,
@@ -202,7 +203,7 @@ def support_request_close(
             request,
             actor=actor,
             action="close",
-            reason=f"Rated {rating} of 5." + (f" {comment}" if comment else ""),
+            reason=RATED % {"rating": rating} + (f" {comment}" if comment else ""),
             evidence={"rating": rating},
             fields=["rating", "rating_comment"],
         )

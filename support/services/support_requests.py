@@ -33,21 +33,26 @@ from support.policies.requests import (
 from support.services.business_days import due_date
 from support.workflows import SUPPORT_REQUEST_WORKFLOW
 
-# The reasons the product writes on a request's record when it routes it: stored in the site's language as
-# written, and put in the reader's language where the record is shown (routed_words).
+# The reasons the product writes on a request's record (where it was routed, the rating it was closed with):
+# stored in the site's language as written, and put in the reader's language where the record is shown
+# (reason_words).
 ASSIGNED_TO = gettext_noop("Assigned to %(name)s.")
 IN_QUEUE = gettext_noop("In the %(department)s queue.")
+RATED = gettext_noop("Rated %(rating)s of 5.")
 _ASSIGNED = re.compile(r"Assigned to (?P<name>.+)\.", re.S)
 _QUEUED = re.compile(r"In the .+ queue\.", re.S)
+_RATED = re.compile(r"Rated (?P<rating>[1-5]) of 5\.(?P<comment> .*)?", re.S)
 
 
-def routed_words(reason: str, *, department: str) -> str:
-    """A routing reason as stored, in the active language (`department`, the request's department as the
-    reader names it); any other reason as it was written."""
-    if match := _ASSIGNED.fullmatch(reason):
+def reason_words(reason: str, *, action: str, department: str) -> str:
+    """A reason the product wrote on the record of `action`, in the active language (`department`, the
+    request's department as the reader names it); what a person wrote, as they wrote it."""
+    if action in ("create", "reassign") and (match := _ASSIGNED.fullmatch(reason)):
         return gettext(ASSIGNED_TO) % {"name": match["name"]}
-    if _QUEUED.fullmatch(reason):
+    if action == "create" and _QUEUED.fullmatch(reason):
         return gettext(IN_QUEUE) % {"department": department}
+    if action == "close" and (match := _RATED.fullmatch(reason)):
+        return gettext(RATED) % {"rating": match["rating"]} + (match["comment"] or "")
     return reason
 
 

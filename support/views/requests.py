@@ -43,7 +43,7 @@ from support.selectors.requests import (
     support_request_get_for_user,
 )
 from support.services.support_request_steps import STEP_SERVICES
-from support.services.support_requests import routed_words, support_request_create, support_request_message
+from support.services.support_requests import reason_words, support_request_create, support_request_message
 from support.workflows import SUPPORT_REQUEST_WORKFLOW
 
 PAGE_SIZE = 25
@@ -195,8 +195,10 @@ def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
                 heading=EVENT_HEADINGS.get(event.action, event.action),
                 at=event.at,
                 by=actor_words(event.actor, otherwise=_("by the district's systems")),
-                reason=routed_words(event.reason, department=support_request.get_department_display())
-                if event.action in ("create", "reassign") and event.reason
+                reason=reason_words(
+                    event.reason, action=event.action, department=support_request.get_department_display()
+                )
+                if event.reason
                 else event.reason,
             ),
         )

@@ -132,13 +132,26 @@ def test_a_principals_support_page_is_in_spanish(district, page):
     assert not english_left(_urls(district)[page], as_user=district["principal"])
 
 
-def test_the_request_says_where_it_went_in_the_readers_language(client, district):
-    """The routing reason is kept as written, in the site's language, and read in the reader's."""
+def test_the_requests_record_is_in_the_readers_language(client, district):
+    """The reasons the product writes on the record (where the request went, the rating it was closed with)
+    are kept as written, in the site's language, and read in the reader's; the comment stays as typed."""
+    support_request = district["request"]
+    STEP_SERVICES["close"](
+        actor=district["principal"],
+        request_id=support_request.pk,
+        expected_status="resolved",
+        rating=4,
+        comment="Rápido y claro.",
+    )
+    assert support_request.events.get(action="create").reason == "Assigned to Jorge Ruiz."
     client.force_login(district["principal"])
-    url = reverse("support:request_detail", args=[district["request"].pk])
-    assert district["request"].events.get(action="create").reason == "Assigned to Jorge Ruiz."
-    assert "Asignada a Jorge Ruiz." in client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "Assigned to Jorge Ruiz." in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    url = reverse("support:request_detail", args=[support_request.pk])
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Asignada a Jorge Ruiz." in spanish
+    assert "Valorada con 4 de 5. Rápido y claro." in spanish
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Assigned to Jorge Ruiz." in english
+    assert "Rated 4 of 5. Rápido y claro." in english
 
 
 def test_the_results_of_a_closed_survey_are_in_spanish(district):
