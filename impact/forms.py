@@ -44,7 +44,7 @@ class OutcomesForm(AccessibleFormMixin, forms.Form):
         if offered or (self.is_bound and self.data.get("compare_with")):  # a stray choice is refused, named
             self.fields["compare_with"].choices = [
                 ("", "Schools not yet holding it"),
-                *((pk, f"The {c.cohort.name} pilot's comparison group") for pk, c in offered),
+                *((pk, f"The comparison group kept for {c.cohort.name}") for pk, c in offered),
             ]
         else:
             del self.fields["compare_with"]

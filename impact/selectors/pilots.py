@@ -105,7 +105,7 @@ def comparisons_current() -> list[PilotComparison]:
     """The groups kept now (one per cohort and autonomy), as the outcomes view offers them. One query."""
     return list(
         PilotComparison.objects.filter(superseded_at__isnull=True)
-        .select_related("cohort", "autonomy")
+        .select_related("cohort", "autonomy", "metric")
         .order_by("autonomy__code", "cohort__name")
     )
 

@@ -133,11 +133,13 @@ def _refusal(data: MatchingData, *, metric: Metric, per_school: int) -> dict[str
     if not data.prior_year:
         return {"metric": [f"No school of the cohort has a value of {metric.name}: choose a metric they report."]}
     if data.pilots_without_result:
-        names = ", ".join(s.code for s in data.pilots_without_result[:5])
+        missing = data.pilots_without_result
+        codes = ", ".join(s.code for s in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        many = len(missing) != 1
         return {
             "metric": [
-                f"{len(data.pilots_without_result)} school(s) of the cohort have no value of {metric.name} in "
-                f"{data.prior_year} ({names}): choose a metric every school of the cohort reports."
+                f"{len(missing)} school{'s' if many else ''} of the cohort {'have' if many else 'has'} no value of "
+                f"{metric.name} in {data.prior_year} ({codes}): choose a metric every school of the cohort reports."
             ]
         }
     if not data.candidates:

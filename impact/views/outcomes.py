@@ -65,8 +65,8 @@ def _caveats(study, metric, comparison=None) -> list[str]:
         )
     if comparison is not None:
         words.append(
-            f"The comparison is with the {comparison.cohort.name} pilot's comparison group, schools matched to "
-            f"the pilot's on {', '.join(f.lower() for f in comparison.features)} in {comparison.prior_year}; "
+            f"The comparison is with the group kept for {comparison.cohort.name}: schools matched to the pilot's "
+            f"on {comparison.metric.name}, enrollment and the students' needs in {comparison.prior_year}; "
             "a difference can still come from what the matching did not see."
         )
     else:

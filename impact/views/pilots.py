@@ -76,7 +76,7 @@ def pilots_page(request):
             except ApplicationError as error:
                 form.add_application_error(error)
             else:
-                messages.success(request, f"Kept: the comparison group of the {kept.cohort.name} pilot.")
+                messages.success(request, f"Kept: the comparison group for {kept.cohort.name}.")
                 return redirect("impact:pilot", pk=kept.pk)
         status = 400
     else:

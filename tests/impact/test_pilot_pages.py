@@ -42,7 +42,7 @@ def test_the_office_sees_the_proposal_with_its_balance_table_and_keeps_it(office
     row = PilotComparison.objects.get()
     assert kept.status_code == 302 and kept.url == reverse("impact:pilot", args=[row.pk])
     shown = office.get(kept.url).content.decode()
-    assert "The Schedule pilot pilot’s comparison group" not in shown  # the cohort's name is not doubled
+    assert "<h1>The comparison group kept for Schedule pilot</h1>" in shown
     assert "Balance, as it read when kept" in shown and "in use" in shown
     assert f"compare_with={row.pk}" in shown
     history = office.get(reverse("impact:pilots")).content.decode()
@@ -91,10 +91,10 @@ def test_the_outcomes_view_offers_the_kept_group_and_compares_with_it(office):
     office.post(reverse("impact:pilots"), _choice(cohort))
     row = PilotComparison.objects.get()
     offered = office.get(reverse("impact:outcomes"), chosen).content.decode()
-    assert "Compare with" in offered and "The Schedule pilot pilot&#x27;s comparison group" in offered
+    assert "Compare with" in offered and "The comparison group kept for Schedule pilot" in offered
     assert "Schools not yet holding it" in offered
     against = office.get(reverse("impact:outcomes"), {**chosen, "compare_with": row.pk}).content.decode()
-    assert "10 schools of the Schedule pilot pilot compared with 10 schools of its comparison group" in against
+    assert "10 schools of Schedule pilot compared with the 10 schools of the comparison group kept for it" in against
     assert "against the pilot&#x27;s comparison group" in against
     assert "Check of the trend before the grant: passed" in against
     assert "Check of the trend before the grant: <strong>failed</strong>" in before
