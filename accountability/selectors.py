@@ -334,7 +334,7 @@ def flag_evidence(*, flag: InterventionFlag) -> list[EvidenceLine]:
                 value=value,
                 target=f"{comparator} {target}".strip(),
                 period=inputs.get("period", ""),
-                note=inputs.get("exception", ""),
+                note=_(inputs["exception"]) if inputs.get("exception") else "",
             )
         )
     return lines

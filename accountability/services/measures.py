@@ -6,8 +6,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils.translation import gettext_noop
+
 from autonomy.models import compare
 from schools.periods import previous_school_years
+
+# Stored with the result in English, the district's record; the pages translate it when they show it.
+NEW_SCHOOL_EXCEPTION = gettext_noop("new school: lower target applied")
 
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 
@@ -83,7 +88,7 @@ def measure(
     target = spec.new_school_target if exception else spec.target
     inputs: dict = {"kind": kind, "comparator": spec.comparator, "target": str(target), "period": period}
     if exception:
-        inputs["exception"] = "new school: lower target applied"
+        inputs["exception"] = NEW_SCHOOL_EXCEPTION
     current = values.get(period)
     if kind == "value":
         value = current

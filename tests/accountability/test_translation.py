@@ -2,6 +2,8 @@
 English is left on a Spanish page. What the nightly run or people wrote into a flag (its deficiency, remedy,
 provision, the steps' reasons) and names (schools, metrics) are data, left out."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,3 +51,14 @@ def test_a_flag_in_english_is_still_english(client, flagged):
     client.force_login(principal)
     page = client.get(reverse("accountability:flag_detail", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "What the school is expected to do" in page.content.decode()
+
+
+def test_the_trend_charts_coordinates_stay_numbers_in_spanish(client, flagged):
+    """Spanish writes 12,5 for 12.5: a chart's coordinates are not localized, or the chart falls apart."""
+    flag, principal, _ = flagged
+    client.force_login(principal)
+    url = reverse("accountability:school_results", args=[flag.school.code])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    coordinates = re.findall(r'\s(?:x|y|x1|y1|x2|y2|cx|cy)="([^"]*)"', page)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
