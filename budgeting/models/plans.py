@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from autonomy.models import Autonomy
 from budgeting.models.allocations import SchoolAllocation
@@ -72,10 +72,11 @@ class JobType(TimeStampedModel):
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    RETURNED = "returned", _("Returned for changes")
-    APPROVED = "approved", _("Approved")
+    # A plan is masculine in Spanish ("el plan"): its own context, not the requests' feminine words.
+    DRAFT = "draft", pgettext_lazy("budget plan", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("budget plan", "Submitted")
+    RETURNED = "returned", pgettext_lazy("budget plan", "Returned for changes")
+    APPROVED = "approved", pgettext_lazy("budget plan", "Approved")
 
 
 class BudgetPlan(TimeStampedModel):
