@@ -20,7 +20,7 @@ from impact.selectors.decisions import decisions_list
 from impact.services.decisions import decision_record
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class ImpactDecisionSerializer(serializers.ModelSerializer):
     autonomy = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The autonomy's code.")
     decision = EnumField(DecisionKind, read_only=True)
     decision_words = serializers.CharField(source="get_decision_display", read_only=True)
@@ -41,7 +41,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DecisionInputSerializer(StrictInputSerializer):
+class ImpactDecisionInputSerializer(StrictInputSerializer):
     autonomy = SlugChoiceField(slug_field="code", queryset=Autonomy.objects.all(), help_text="As program.assessment.")
     decision = EnumField(DecisionKind)
     rationale = StrictCharField(max_length=RATIONALE_MAX, help_text="What in the evidence led to the decision.")
@@ -50,7 +50,7 @@ class DecisionInputSerializer(StrictInputSerializer):
     )
 
 
-class DecisionFilter(django_filters.FilterSet):
+class ImpactDecisionFilter(django_filters.FilterSet):
     autonomy = django_filters.CharFilter(field_name="autonomy__code", help_text="Decisions about this autonomy.")
     decision = django_filters.ChoiceFilter(choices=DecisionKind.choices)
 
@@ -60,8 +60,8 @@ class DecisionFilter(django_filters.FilterSet):
 
 
 class DecisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = DecisionSerializer
-    filterset_class = DecisionFilter
+    serializer_class = ImpactDecisionSerializer
+    filterset_class = ImpactDecisionFilter
     ordering_fields = ["decided_at", "id"]
     ordering = ["-decided_at", "-id"]
 
@@ -73,14 +73,14 @@ class DecisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return decisions_list()
 
     @extend_schema(
-        request=DecisionInputSerializer,
-        responses={201: DecisionSerializer},
+        request=ImpactDecisionInputSerializer,
+        responses={201: ImpactDecisionSerializer},
         description="The autonomy office records the district's decision about an autonomy from the evidence; "
         "the catalog then shows it as the autonomy's latest evaluation decision.",
     )
     def create(self, request, *args, **kwargs):
         require(can_record_decision(request.user))
-        data = DecisionInputSerializer(data=request.data)
+        data = ImpactDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = decision_record(actor=request.user, **data.validated_data)
-        return Response(DecisionSerializer(decisions_list().get(pk=row.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(ImpactDecisionSerializer(decisions_list().get(pk=row.pk)).data, status=status.HTTP_201_CREATED)

@@ -102,4 +102,4 @@ def test_the_decision_log_is_in_the_openapi_schema(client_for, make_member):
     schema = client_for(make_member(Role.ADMIN)).get("/api/schema/", {"format": "json"}).json()
     operations = schema["paths"][URL]
     assert set(operations) >= {"get", "post"}
-    assert "DecisionInput" in str(operations["post"]["requestBody"])
+    assert "ImpactDecisionInput" in str(operations["post"]["requestBody"])
