@@ -134,3 +134,30 @@ def test_the_pilots_page_costs_the_same_queries_for_1_and_20_groups_kept(client_
     assert len(response.context["history"]) == 20
     # session, user, the cohorts, autonomies and metrics of the form, the history (annotated)
     assert len(twenty.captured_queries) == len(one.captured_queries) == 5
+
+
+def test_a_kept_groups_page_costs_the_same_queries_for_2_and_40_schools(client_for, make_member):
+    admin = make_member(Role.ADMIN)
+    client = client_for(admin)
+    _kept(1, admin)
+    small = PilotComparison.objects.get()
+    large = PilotComparison.objects.create(
+        cohort=Cohort.objects.create(name="Large"),
+        autonomy=small.autonomy,
+        metric=small.metric,
+        prior_year="2024-25",
+        kept_by=admin,
+    )
+    pilots, controls = [SchoolFactory() for _ in range(20)], [SchoolFactory() for _ in range(20)]
+    large.matches = {p.code: [c.code] for p, c in zip(pilots, controls, strict=True)}
+    large.save()
+    large.pilot_schools.set(pilots)
+    large.schools.set(controls)
+    client.get(reverse("impact:pilot", args=[small.pk]))  # warm the session and the roles
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("impact:pilot", args=[small.pk]))
+    with CaptureQueriesContext(connection) as forty:
+        page = client.get(reverse("impact:pilot", args=[large.pk])).content.decode()
+    assert page.count('<th scope="row">') == 20
+    # user, the group (annotated), its comparison schools, its pilot schools
+    assert len(forty.captured_queries) == len(two.captured_queries) == 4
