@@ -15,6 +15,7 @@ from html import unescape
 from pathlib import Path
 
 from django.test import Client
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
@@ -75,13 +76,16 @@ def reads_as_english(piece: str) -> bool:
 def english_left(path: str, *, as_user=None, data: tuple[str, ...] = ()) -> list[str]:
     """The pieces of text of `path` that are English on the Spanish page (see the module's docstring)."""
     pages = {}
-    for language in ("en", "es"):
-        client = Client(HTTP_ACCEPT_LANGUAGE=language)
-        if as_user is not None:
-            client.force_login(as_user, backend="django.contrib.auth.backends.ModelBackend")
-        response = client.get(path)
-        assert response.status_code in (200, 400), f"{path} answered {response.status_code} in {language}"
-        pages[language] = response.content.decode()
+    try:
+        for language in ("en", "es"):
+            client = Client(HTTP_ACCEPT_LANGUAGE=language)
+            if as_user is not None:
+                client.force_login(as_user, backend="django.contrib.auth.backends.ModelBackend")
+            response = client.get(path)
+            assert response.status_code in (200, 400), f"{path} answered {response.status_code} in {language}"
+            pages[language] = response.content.decode()
+    finally:
+        translation.deactivate()  # the middleware left the page's language on for this thread
     assert '<html lang="es"' in pages["es"], f"{path} is not marked as Spanish"
     english = set(text_pieces(pages["en"]))
     return sorted(
