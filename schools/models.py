@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from schools.periods import validate_school_year
@@ -79,10 +80,10 @@ class NamedGroup(TimeStampedModel):
 
 
 class NetworkKind(models.TextChoices):
-    GEOGRAPHIC = "geographic", "Geographic"
-    AFFINITY = "affinity", "Affinity (by priorities, grades or philosophy)"
-    INNOVATION_ZONE = "innovation_zone", "Innovation zone"
-    INDEPENDENT = "independent", "Independent schools"
+    GEOGRAPHIC = "geographic", _("Geographic")
+    AFFINITY = "affinity", _("Affinity (by priorities, grades or philosophy)")
+    INNOVATION_ZONE = "innovation_zone", _("Innovation zone")
+    INDEPENDENT = "independent", _("Independent schools")
 
 
 class Network(NamedGroup):
