@@ -3,8 +3,9 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-PASSWORDS_OFF = (
+PASSWORDS_OFF = _(
     "Portal passwords are turned off for this district. Use “Sign in with your district account” on the login page."
 )
 
@@ -12,8 +13,8 @@ PASSWORDS_OFF = (
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=80,
-        label="Token name",
-        help_text="What it is for, so you can tell your tokens apart, e.g. “HR data push”.",
+        label=_("Token name"),
+        help_text=_("What it is for, so you can tell your tokens apart, e.g. “HR data push”."),
     )
 
 

@@ -41,13 +41,16 @@ def profile(request):
     if not form.is_valid():
         return _render(request, form, status=400)
     try:
-        _, raw = create_once(
+        _token, raw = create_once(
             request,
             lambda: api_token_create(user=request.user, name=form.cleaned_data["name"]),
             result=lambda created: (
                 reverse("accounts:profile"),
-                f"the API token “{created[0].name}”. Its value is shown only once, in the answer to the "
-                "first post; if you did not copy it, revoke the token and create another",
+                _(
+                    "the API token “%(name)s”. Its value is shown only once, in the answer to the first post; if you "
+                    "did not copy it, revoke the token and create another"
+                )
+                % {"name": created[0].name},
             ),
         )
     except ApplicationError as error:
@@ -70,7 +73,7 @@ def api_token_revoke_view(request, pk: int):
     except Conflict as conflict:
         messages.error(request, conflict.message)
         return redirect("accounts:profile")
-    messages.success(request, f"“{token.name}” is revoked: it no longer works.")
+    messages.success(request, _("“%(name)s” is revoked: it no longer works.") % {"name": token.name})
     return redirect("accounts:profile")
 
 

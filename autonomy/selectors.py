@@ -8,6 +8,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, pre
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from autonomy.models import (
     HELD_STATUSES,
@@ -213,12 +215,25 @@ def eligibility_for(*, school: School, autonomies: list[Autonomy]) -> dict[int, 
 
 def criterion_words(criterion: EligibilityCriterion) -> str:
     """A criterion as the district states it: "Finance evaluation rating at least 4", "Proficiency in ELA
-    up by at least 3 points over 2 years". The criterion comes with its metric."""
+    up by at least 3 points over 2 years". The criterion comes with its metric. In the active language: kept
+    evidence is written in the site's (autonomy.services.request_review)."""
     metric = criterion.metric
     if criterion.kind == CriterionKind.IMPROVEMENT:
-        better = "up" if metric.direction == Direction.HIGHER else "down"
-        amount = format_change(metric, criterion.threshold).lstrip("+-")
-        return f"{metric.name} {better} by at least {amount} over {criterion.years} year{'s' * (criterion.years != 1)}"
+        words = {"metric": metric.name, "amount": format_change(metric, criterion.threshold).lstrip("+-")}
+        words["years"] = criterion.years
+        if metric.direction == Direction.HIGHER:
+            sentence = ngettext(
+                "%(metric)s up by at least %(amount)s over %(years)s year",
+                "%(metric)s up by at least %(amount)s over %(years)s years",
+                criterion.years,
+            )
+        else:
+            sentence = ngettext(
+                "%(metric)s down by at least %(amount)s over %(years)s year",
+                "%(metric)s down by at least %(amount)s over %(years)s years",
+                criterion.years,
+            )
+        return sentence % words
     return f"{metric.name} {criterion.get_comparator_display()} {format_value(metric, criterion.threshold)}"
 
 
@@ -250,7 +265,9 @@ def criterion_check(
             metric=metric.code,
             comparator=Comparator.GTE,
             threshold=plain_number(criterion.threshold),
-            period=f"{earlier.period} to {observation.period}" if change is not None else None,
+            period=_("%(start)s to %(end)s") % {"start": earlier.period, "end": observation.period}
+            if change is not None
+            else None,
             value=format_change(metric, change) if change is not None else None,
             holds=change is not None and change >= criterion.threshold,
         )

@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import SubmittedForm
 
@@ -81,7 +82,7 @@ def once_per_form_key(view):
             return view(request, *args, **kwargs)
         except AlreadyCreated as already:
             submitted = already.submitted
-            messages.info(request, f"This was already created: {submitted.label}.")
+            messages.info(request, _("This was already created: %(label)s.") % {"label": submitted.label})
             return redirect(submitted.url or "/")
 
     return wrapper

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accountability.models import LIVE_FLAG_STATUSES, FlagStatus, InterventionFlag
 from accountability.policies import can_take_flag_action, flags_visible_to
@@ -39,13 +43,19 @@ AWAITING_PLAN = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
 
 
 def days_left_words(day: datetime.date, today: datetime.date) -> str:
-    """ "12 days left", "1 day left", "due today", "3 days overdue": how far a date is, as people say it."""
+    """ "12 days left", "1 day left", "due today", "3 days overdue": how far a date is, as people say it
+    (in the page's language)."""
     days = (day - today).days
     if days == 0:
-        return "due today"
+        return _("due today")
     if days > 0:
-        return f"{days} day{'' if days == 1 else 's'} left"
-    return f"{-days} day{'' if days == -1 else 's'} overdue"
+        return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    return ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+
+
+def day_words(day: datetime.date) -> str:
+    """A date inside a sentence, in the reader's order: "Dec 4, 2026", "4 dic 2026"."""
+    return date_format(day, _("M j, Y"))
 
 
 @dataclass(frozen=True)
@@ -64,17 +74,16 @@ class Need:
     remedy: str = ""
     due: datetime.date | None = None
     due_words: str = ""
+    overdue: bool = False
     can_act: bool = True
     waiting_on: str = ""
     offers: frozenset[int] = frozenset()  # a call's autonomies, for the grid's "an open call offers it"
 
-    @property
-    def overdue(self) -> bool:
-        return self.due_words.endswith("overdue")
-
 
 def _due(day: datetime.date | None, today: datetime.date) -> dict:
-    return {"due": day, "due_words": days_left_words(day, today) if day else ""}
+    if day is None:
+        return {"due": None, "due_words": ""}
+    return {"due": day, "due_words": days_left_words(day, today), "overdue": day < today}
 
 
 def _contract_needs(*, user, school: School, today) -> list[Need]:
@@ -86,19 +95,28 @@ def _contract_needs(*, user, school: School, today) -> list[Need]:
     )
     needs = []
     for contract in contracts:
-        term = f"{contract.term_start.label} to {contract.term_end.label}"
+        words = {"start": contract.term_start.label, "end": contract.term_end.label, "version": contract.version}
         can_sign = bool(can_take_contract_action(user, contract, "sign"))
-        proposed = f"Proposed on {contract.proposed_at:%b %-d, %Y}." if contract.proposed_at else ""
-        whose = "your" if can_sign else "the principal's"
+        proposed = (
+            _("Proposed on %(date)s.") % {"date": day_words(timezone.localdate(contract.proposed_at))}
+            if contract.proposed_at
+            else ""
+        )
+        if can_sign:
+            title = _("Performance contract %(start)s to %(end)s, version %(version)s: waiting for your signature")
+        else:
+            title = _(
+                "Performance contract %(start)s to %(end)s, version %(version)s: waiting for the principal's signature"
+            )
         needs.append(
             Need(
                 kind="contract",
-                title=f"Performance contract {term}, version {contract.version}: waiting for {whose} signature",
+                title=title % words,
                 url=reverse("contracts:contract_detail", args=[contract.pk]),
-                link_text="Read and sign the contract" if can_sign else "Read the contract",
+                link_text=_("Read and sign the contract") if can_sign else _("Read the contract"),
                 detail=proposed,
                 can_act=can_sign,
-                waiting_on="" if can_sign else "The principal signs it.",
+                waiting_on="" if can_sign else _("The principal signs it."),
             )
         )
     return needs
@@ -123,10 +141,10 @@ def _call_and_request_needs(*, user, school: School, today) -> list[Need]:
             needs.append(
                 Need(
                     kind="request",
-                    title=f"Your request in “{call.title}” was returned for changes",
+                    title=_("Your request in “%(call)s” was returned for changes") % {"call": call.title},
                     url=detail_url,
-                    link_text="Read the district's comments and make the changes",
-                    detail="Make the changes the district asks for, then the principal resubmits it.",
+                    link_text=_("Read the district's comments and make the changes"),
+                    detail=_("Make the changes the district asks for, then the principal resubmits it."),
                     can_act=can_edit,
                 )
             )
@@ -134,10 +152,10 @@ def _call_and_request_needs(*, user, school: School, today) -> list[Need]:
             needs.append(
                 Need(
                     kind="request",
-                    title=f"Your draft request in “{call.title}” is not submitted yet",
+                    title=_("Your draft request in “%(call)s” is not submitted yet") % {"call": call.title},
                     url=edit_url if can_edit else detail_url,
-                    link_text="Finish the request",
-                    detail=f"The call closes on {call.closes_on:%b %-d, %Y}.",
+                    link_text=_("Finish the request"),
+                    detail=_("The call closes on %(date)s.") % {"date": day_words(call.closes_on)},
                     **_due(call.closes_on, today),
                     can_act=can_edit,
                 )
@@ -154,10 +172,10 @@ def _call_and_request_needs(*, user, school: School, today) -> list[Need]:
         needs.append(
             Need(
                 kind="call",
-                title=f"Call for proposals open: “{call.title}”",
+                title=_("Call for proposals open: “%(call)s”") % {"call": call.title},
                 url=f"{reverse('autonomy:call_list')}#open-heading",
-                link_text="See the call and start a request" if can_start else "See the call",
-                detail=f"It offers {offered}." if offered else "",
+                link_text=_("See the call and start a request") if can_start else _("See the call"),
+                detail=_("It offers %(autonomies)s.") % {"autonomies": offered} if offered else "",
                 **_due(call.closes_on, today),
                 can_act=can_start,
                 offers=frozenset(a.pk for a in call.autonomies.all()),
@@ -179,14 +197,14 @@ def _flag_needs(*, user, school: School, today) -> list[Need]:
         needs.append(
             Need(
                 kind="flag",
-                title=f"Flag: {_level_label(flag.level).lower()}",
+                title=_("Flag: %(level)s") % {"level": _level_label(flag.level).lower()},
                 url=reverse("accountability:flag_detail", args=[flag.pk]),
-                link_text="Read the notice and answer with a plan" if can_plan else "Read the notice",
+                link_text=_("Read the notice and answer with a plan") if can_plan else _("Read the notice"),
                 detail=flag.deficiency,
                 remedy=flag.remedy,
                 **_due(flag.deadline if rung_has_deadline(flag.level) else None, today),
                 can_act=can_plan,
-                waiting_on="" if can_plan else "The principal submits the plan.",
+                waiting_on="" if can_plan else _("The principal submits the plan."),
             )
         )
     return needs
@@ -263,9 +281,9 @@ def caseload_for_liaison(*, user: AbstractBaseUser, liaison: AbstractBaseUser | 
 
 
 NEXT_STEP = {
-    FlagStatus.OPEN: "acknowledge it and talk with the principal.",
-    FlagStatus.ACKNOWLEDGED: "waiting for the school's improvement plan.",
-    FlagStatus.PLAN_SUBMITTED: "the autonomy office decides.",
+    FlagStatus.OPEN: gettext_lazy("acknowledge it and talk with the principal."),
+    FlagStatus.ACKNOWLEDGED: gettext_lazy("waiting for the school's improvement plan."),
+    FlagStatus.PLAN_SUBMITTED: gettext_lazy("the autonomy office decides."),
 }
 
 
@@ -276,10 +294,7 @@ class CaseFlag:
     due_words: str
     next_step: str
     liaison_acts: bool
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_words.endswith("overdue")
+    overdue: bool
 
 
 def caseload_flags(
@@ -300,10 +315,11 @@ def caseload_flags(
             due_words=days_left_words(flag.deadline, today) if rung_has_deadline(flag.level) else "",
             next_step=NEXT_STEP.get(flag.status, ""),
             liaison_acts=flag.status == FlagStatus.OPEN,
+            overdue=bool(rung_has_deadline(flag.level) and flag.deadline and flag.deadline < today),
         )
         for flag in flags
     ]
 
 
 def _level_label(level: int) -> str:
-    return Level(level).label if level in Level.values else f"Level {level}"
+    return str(Level(level).label) if level in Level.values else _("Level %(level)s") % {"level": level}

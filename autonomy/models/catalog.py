@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from metrics.fields import value_field
@@ -11,10 +12,10 @@ from schools.models import ReviewFunction
 
 
 class Domain(models.TextChoices):
-    PEOPLE = "people", "People"
-    TIME = "time", "Time"
-    MONEY = "money", "Money"
-    PROGRAM = "program", "Program"
+    PEOPLE = "people", _("People")
+    TIME = "time", _("Time")
+    MONEY = "money", _("Money")
+    PROGRAM = "program", _("Program")
 
 
 # Which central-office functions review a request touching each domain.
@@ -27,21 +28,21 @@ REVIEW_FUNCTIONS = {
 
 
 class AccountabilityModel(models.TextChoices):
-    EARNED = "earned", "Earned autonomy"
-    FULL = "full", "Full autonomy with expectations"
-    PROGRAMMATIC = "programmatic", "Programmatic autonomy by request"
+    EARNED = "earned", _("Earned autonomy")
+    FULL = "full", _("Full autonomy with expectations")
+    PROGRAMMATIC = "programmatic", _("Programmatic autonomy by request")
 
 
 ACCOUNTABILITY_MODEL_SHORT = {
-    AccountabilityModel.EARNED: "Earned",
-    AccountabilityModel.FULL: "Full, with expectations",
-    AccountabilityModel.PROGRAMMATIC: "By request",
+    AccountabilityModel.EARNED: _("Earned"),
+    AccountabilityModel.FULL: _("Full, with expectations"),
+    AccountabilityModel.PROGRAMMATIC: _("By request"),
 }
 
 ACCOUNTABILITY_MODEL_HELP = {
-    AccountabilityModel.EARNED: "The school must meet eligibility criteria before it is granted.",
-    AccountabilityModel.FULL: "Granted up front; kept while the school meets its retention benchmarks.",
-    AccountabilityModel.PROGRAMMATIC: "Requested in a call for proposals with a plan and target outcomes.",
+    AccountabilityModel.EARNED: _("The school must meet eligibility criteria before it is granted."),
+    AccountabilityModel.FULL: _("Granted up front; kept while the school meets its retention benchmarks."),
+    AccountabilityModel.PROGRAMMATIC: _("Requested in a call for proposals with a plan and target outcomes."),
 }
 
 
@@ -102,10 +103,10 @@ class Autonomy(TimeStampedModel):
 
 
 class Comparator(models.TextChoices):
-    GTE = ">=", "at least"
-    GT = ">", "more than"
-    LTE = "<=", "at most"
-    LT = "<", "less than"
+    GTE = ">=", _("at least")
+    GT = ">", _("more than")
+    LTE = "<=", _("at most")
+    LT = "<", _("less than")
 
 
 def compare(value, comparator: str, threshold) -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models.catalog import AccountabilityModel, Autonomy
 from core.models import StatusEvent, TimeStampedModel
@@ -11,11 +12,11 @@ from schools.models import School
 
 
 class GrantStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    AT_RISK = "at_risk", "At risk"
-    SUSPENDED = "suspended", "Suspended"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+    ACTIVE = "active", _("Active")
+    AT_RISK = "at_risk", _("At risk")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
 
 
 # A school holds the decision while its grant is in one of these states.

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models.catalog import Autonomy, Domain
 from core.models import StatusEvent, TimeStampedModel
@@ -55,13 +56,13 @@ class CallQuestion(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    CHANGES_REQUESTED = "changes_requested", "Returned for changes"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CHANGES_REQUESTED = "changes_requested", _("Returned for changes")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_REQUEST_STATUSES = (
@@ -124,10 +125,10 @@ class RequestRoute(models.Model):
 
 
 class ItemDecision(models.TextChoices):
-    PENDING = "pending", "Awaiting decision"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    CLARIFIED = "clarified", "Already allowed — no rule prevents this"
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    CLARIFIED = "clarified", _("Already allowed — no rule prevents this")
 
 
 class RequestItem(TimeStampedModel):
@@ -195,10 +196,10 @@ class RequestEvent(StatusEvent):
 
 
 class Recommendation(models.TextChoices):
-    NONE = "", "No recommendation"
-    APPROVE = "approve", "Recommend approval"
-    DECLINE = "decline", "Recommend declining"
-    RETURN = "return", "Recommend returning for changes"
+    NONE = "", _("No recommendation")
+    APPROVE = "approve", _("Recommend approval")
+    DECLINE = "decline", _("Recommend declining")
+    RETURN = "return", _("Recommend returning for changes")
 
 
 class ReviewComment(TimeStampedModel):

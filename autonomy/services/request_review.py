@@ -3,9 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from autonomy.models import (
     REVIEW_FUNCTIONS,
@@ -173,10 +174,11 @@ def request_decide(
         errors = _decision_errors(items, choices)
         if errors:
             raise ApplicationError("Some items need attention before the decision can be recorded.", fields=errors)
-        checks = eligibility_for(
-            school=request.school,
-            autonomies=[i.autonomy for i in items.values() if i.autonomy.model == AccountabilityModel.EARNED],
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # the evidence kept is in the site's language
+            checks = eligibility_for(
+                school=request.school,
+                autonomies=[i.autonomy for i in items.values() if i.autonomy.model == AccountabilityModel.EARNED],
+            )
         errors = {}
         for pk, item in items.items():
             choice = choices[pk]

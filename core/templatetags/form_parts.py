@@ -3,10 +3,12 @@ button with its cancel link, and the form of a workflow step; and the box a wide
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-SAVED_NOTHING = "Nothing was saved: please check"
+SAVED_NOTHING = gettext_lazy("Nothing was saved: please check")
 
 
 @register.inclusion_tag("partials/field.html")
@@ -31,7 +33,8 @@ def error_summary(*forms, title=SAVED_NOTHING, message=""):
         if hasattr(form, "forms"):  # a formset: its own errors, then each row's
             rows += [{"href": "", "text": error} for error in form.non_form_errors()]
             for row in form.forms:
-                rows += _form_rows(row, prefix=f"Outcome {row.number}, " if getattr(row, "number", None) else "")
+                number = getattr(row, "number", None)
+                rows += _form_rows(row, prefix=_("Outcome %(number)s, ") % {"number": number} if number else "")
         else:
             rows += _form_rows(form)
     return {"rows": rows, "title": title, "message": message}
@@ -46,7 +49,8 @@ def _form_rows(form, prefix=""):
             continue
         bound = form[name]
         if bound.is_hidden:  # the state the page was drawn from, not something the person typed
-            rows += [{"href": "", "text": f"{prefix}{error} Reload the page and try again."} for error in errors]
+            again = _("Reload the page and try again.")
+            rows += [{"href": "", "text": f"{prefix}{error} {again}"} for error in errors]
             continue
         label = bound.label
         rows += [
@@ -57,9 +61,10 @@ def _form_rows(form, prefix=""):
 
 
 @register.inclusion_tag("partials/form_actions.html")
-def form_actions(button, cancel_url, cancel_label="Cancel"):
-    """The foot of a form page: its submit button, and the link back that saves nothing."""
-    return {"button": button, "cancel_url": cancel_url, "cancel_label": cancel_label}
+def form_actions(button, cancel_url, cancel_label=None):
+    """The foot of a form page: its submit button, and the link back that saves nothing ("Cancel" unless
+    the page names it)."""
+    return {"button": button, "cancel_url": cancel_url, "cancel_label": cancel_label or _("Cancel")}
 
 
 class StepFormNode(template.Node):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def actor_words(actor, *, otherwise: str) -> str:
     """Who took a step, as the timeline says it; `otherwise` when nobody did (a nightly run)."""
     if actor is None:
         return otherwise
-    return f"by {actor.get_full_name() or actor.username}"
+    return _("by %(name)s") % {"name": actor.get_full_name() or actor.username}
 
 
 @register.inclusion_tag("partials/timeline.html")

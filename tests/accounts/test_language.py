@@ -10,7 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import LanguagePreference
+from accounts.services import api_token_create
 from schools.models import Role
+from tests.translation_kit import assert_catalog_complete, english_left
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,17 @@ def test_the_sign_in_page_has_the_switch_too_and_it_keeps_nothing_on_an_account(
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
     assert _lang(client.get(reverse("login"))) == "es"
     assert not LanguagePreference.objects.exists()
+
+
+def test_the_accounts_catalog_is_complete_and_compiled():
+    assert_catalog_complete("accounts", at_least=20)
+
+
+def test_the_profile_page_is_spanish(principal, school):
+    api_token_create(user=principal, name="Exportación nocturna")
+    left = english_left(reverse("accounts:profile"), as_user=principal, data=(school.name, "Exportación nocturna"))
+    assert left == []
+
+
+def test_the_sign_in_page_is_spanish():
+    assert english_left(reverse("login")) == []

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from core.navigation import nav_cache_info, nav_html
+from core.notifications import notify
 from core.versions import fragment
 from schools.models import Role
 from tests.translation_kit import assert_catalog_complete, english_left
@@ -18,8 +19,17 @@ def _page(client, url: str, language: str) -> str:
     return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
 
-def test_the_projects_catalog_is_complete_and_compiled():
-    assert_catalog_complete("sgs_portal", at_least=30)
+@pytest.mark.parametrize(("app", "at_least"), [("sgs_portal", 100), ("core", 10)])
+def test_the_catalogs_are_complete_and_compiled(app, at_least):
+    assert_catalog_complete(app, at_least=at_least)
+
+
+def test_the_inbox_is_spanish(make_member, client_for):
+    user = make_member(Role.LIAISON, first_name="Ana", last_name="Ruiz")
+    notify(users=[user], key="uno", title="Solicitud aprobada", body="Escuela Uno.")
+    page = _page(client_for(user), reverse("inbox"), "es")
+    assert ">Marcar como leída</button>" in page and ">Marcar todo como leído</button>" in page
+    assert english_left(reverse("inbox"), as_user=user, data=("Ana Ruiz",)) == []
 
 
 @pytest.mark.parametrize(("language", "marked"), [("es", "es"), ("en", "en"), ("fr", "en")])
