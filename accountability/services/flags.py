@@ -15,6 +15,7 @@ from accountability.policies import flag_acts_as
 from accountability.services.evaluation.ladder import (
     TOP_RUNG_REFUSAL,
     grants_apply_rung,
+    in_district_language,
     notice_text,
     rung_is_top,
     rung_label,
@@ -116,6 +117,7 @@ def _rung(level: int) -> str:
     return f"level {level}, {rung_label(level)}"
 
 
+@in_district_language
 def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status: str | None, change=None):
     def carry_out(flag: InterventionFlag, event: FlagEvent) -> None:
         consequences = grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor) if action == "escalate" else []

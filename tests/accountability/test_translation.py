@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.models import Notification
 from metrics.models import Metric
 from schools.models import Role
 from tests.accountability.builders import ela_template, flag_of, flagged_schools
@@ -62,3 +63,16 @@ def test_the_trend_charts_coordinates_stay_numbers_in_spanish(client, flagged):
     coordinates = re.findall(r'\s(?:x|y|x1|y1|x2|y2|cx|cy)="([^"]*)"', page)
     assert coordinates
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates), coordinates
+
+
+def test_a_flag_raised_from_a_spanish_page_writes_the_notice_in_the_districts_language(client, make_member, flagged):
+    """The school's notice and the flag's step are the district's record: the language the admin reads the
+    portal in does not change them."""
+    flag, principal, _ = flagged
+    client.force_login(make_member(Role.ADMIN))
+    url = reverse("accountability:flag_action", args=[flag.pk, "escalate"])
+    data = {"note": "Sin respuesta.", "expected_status": "open", "expected_level": 1}
+    assert client.post(url, data, HTTP_ACCEPT_LANGUAGE="es").status_code == 302
+    notice = Notification.objects.filter(user=principal).latest("pk")
+    assert "Contract provision:" in notice.body and "Expected remedy:" in notice.body
+    assert flag.events.latest("pk").reason.startswith("Raised to level 2, corrective action plan required.")

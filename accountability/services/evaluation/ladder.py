@@ -16,8 +16,11 @@ The rungs that act on autonomy:
 
 import datetime
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -152,7 +155,10 @@ class Consequence:
     status: str
 
     def sentence(self) -> str:
-        return f"“{self.autonomy}” is now {GrantStatus(self.status).label.lower()}."
+        return _("“%(autonomy)s” is now %(status)s.") % {
+            "autonomy": self.autonomy,
+            "status": GrantStatus(self.status).label.lower(),
+        }
 
 
 def bound_grants(flag: InterventionFlag, *, live_only: bool = True) -> list[AutonomyGrant]:
@@ -238,33 +244,52 @@ def provision_quote(flag: InterventionFlag) -> str:
     return f"{flag.provision}, “{_(PROVISION_HEADING)}”: {rule_sentence(flag.rule)}"
 
 
+def in_district_language(function):
+    """What is written down for a school (a notice, a flag's steps, a run's changes) is in the district's
+    language (settings.LANGUAGE_CODE), whichever language the person who set it off reads the portal in."""
+
+    @wraps(function)
+    def written(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return written
+
+
+def _long_date(value: datetime.date) -> str:
+    return date_format(value, _("F j, Y"))
+
+
+@in_district_language
 def notice_text(flag: InterventionFlag, consequences=()) -> str:
     """Every notice states the deficiency, the contract provision quoted, what happened to the school's
     autonomy, the remedy for the rung and the deadline (none on the last rung)."""
-    lines = [flag.deficiency, f"Contract provision: {provision_quote(flag)}"]
+    lines = [flag.deficiency, _("Contract provision: %(quote)s") % {"quote": provision_quote(flag)}]
     if consequences:
-        lines.append("What this means for your autonomy: " + " ".join(c.sentence() for c in consequences))
+        lines.append(_("What this means for your autonomy: ") + " ".join(c.sentence() for c in consequences))
     if flag.clock_paused_on:
         from accountability.services.evaluation.pauses import PAUSE_EFFECT  # pauses reads the ladder's models
 
         lines.append(f"{flag.clock_pause_reason} {PAUSE_EFFECT}")
-    lines.append(f"Expected remedy: {flag.remedy}")
+    lines.append(_("Expected remedy: %(remedy)s") % {"remedy": flag.remedy})
     if flag.clock_paused_on and rung_has_deadline(flag.level):
         from accountability.services.evaluation.pauses import paused_deadline_words
 
-        lines.append(f"Deadline: {paused_deadline_words(flag)}")
+        lines.append(_("Deadline: %(deadline)s") % {"deadline": paused_deadline_words(flag)})
     elif rung_has_deadline(flag.level):
-        lines.append(f"Deadline: {flag.deadline:%B %-d, %Y}")
+        lines.append(_("Deadline: %(deadline)s") % {"deadline": _long_date(flag.deadline)})
     else:
-        lines.append("Deadline: none; this is the last step of the contract's ladder.")
+        lines.append(_("Deadline: none; this is the last step of the contract's ladder."))
     return "\n".join(lines)
 
 
+@in_district_language
 def cure_notice_text(flag: InterventionFlag, consequences) -> str:
+    cleared = _("The condition behind this flag cleared before the cure period ended (%(date)s).")
     return "\n".join(
         [
-            f"The condition behind this flag cleared before the cure period ended ({flag.deadline:%B %-d, %Y}).",
+            cleared % {"date": _long_date(flag.deadline)},
             " ".join(c.sentence() for c in consequences),
-            f"Contract provision: {provision_quote(flag)}",
+            _("Contract provision: %(quote)s") % {"quote": provision_quote(flag)},
         ]
     )

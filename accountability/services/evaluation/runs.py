@@ -22,6 +22,7 @@ from accountability.models import EvaluationAttempt, EvaluationRun, RunStatus
 from accountability.policies import can_run_evaluation
 from accountability.services.evaluation.evaluate import evaluation_compute
 from accountability.services.evaluation.guardrails import reason_to_hold
+from accountability.services.evaluation.ladder import in_district_language
 from accountability.services.evaluation.lock import run_lock
 from autonomy.models import LIVE_STATUSES, AutonomyGrant
 from core.errors import ApplicationError, Conflict
@@ -153,6 +154,7 @@ def _attempt_begin(*, as_of: datetime.date, trigger: str, confirmed_by) -> tuple
     return run, True
 
 
+@in_district_language
 def _run(*, as_of: datetime.date, trigger: str, dry_run: bool, confirm: bool, confirmed_by) -> EvaluationRun:
     """The work of one attempt, in one transaction (a preview's is rolled back). Expects the run's lock."""
     with transaction.atomic():
