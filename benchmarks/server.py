@@ -147,7 +147,7 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 30) 
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise SystemExit(f"gunicorn not serving after {timeout:.0f} s; see {RUN_DIR / 'gunicorn.log'}")
 

@@ -368,6 +368,7 @@ PAGES = {
     "reports:central_office": Page(table(others=200)),
     "reports:register_csv": Page(table(others=200)),
     "reports:results_csv": Page(table(others=200)),
+    "reports:service_scores_csv": Page(table(others=200)),
     "reports:school": Page(table(others=200), kwargs=school_code),
     "reports:autonomy": Page(table(others=200), kwargs=lambda world, own: {"code": "people.hiring"}),
     "reports:language": Page(table(others=302), method="post", data={"language": "es"}),

@@ -159,6 +159,7 @@ CSV_EXPORTS = {
     "autonomy:grants_matrix_csv",
     "reports:register_csv",
     "reports:results_csv",
+    "reports:service_scores_csv",
     "impact:uptake_csv",
     "impact:use_csv",
 }

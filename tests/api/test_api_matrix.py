@@ -165,6 +165,7 @@ API = {
     # Open data: anyone, with or without a token (tests/reports/test_public_api.py: throttled per address).
     "api:public-register-list": [Call(table(others=200), per_school=False)],
     "api:public-results-list": [Call(table(others=200), per_school=False)],
+    "api:public-service-scores-list": [Call(table(others=200), per_school=False)],
     # The evaluation's decision log: the autonomy office and the district's viewers read it, the office records.
     "api:impact-decision-list": [
         Call(table(anonymous=401, others=403, viewer=200, admin=200), per_school=False),

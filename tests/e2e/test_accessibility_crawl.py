@@ -74,6 +74,7 @@ NOT_CRAWLED = {
     "budgeting:allocation_set_lines_csv": "a CSV download",
     "reports:register_csv": "a CSV download",
     "reports:results_csv": "a CSV download",
+    "reports:service_scores_csv": "a CSV download",
     "reports:pack_board_pdf": "a PDF download",
     "reports:dossier_zip": "a zip download",
 }
