@@ -5,6 +5,8 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -34,58 +36,69 @@ def render_contract_pdf(contract: PerformanceContract) -> bytes:
         rightMargin=0.8 * inch,
         topMargin=0.8 * inch,
         bottomMargin=0.8 * inch,
-        title=f"Performance contract — {contract.school.name}",
+        title=_("Performance contract — %(school)s") % {"school": contract.school.name},
         author="SGS Portal",
     )
     school = contract.school
     story = [
-        _p("Performance contract", styles["Title"]),
+        _p(_("Performance contract"), styles["Title"]),
         _p(f"{school.name} ({school.code})", styles["Heading2"]),
         _p(
-            f"Term {contract.term_start} to {contract.term_end} · version {contract.version} · "
-            f"{contract.get_status_display()}",
+            _("Term %(start)s to %(end)s · version %(version)s · %(status)s")
+            % {
+                "start": contract.term_start,
+                "end": contract.term_end,
+                "version": contract.version,
+                "status": contract.get_status_display(),
+            },
             body,
         ),
         Spacer(1, 8),
         _p(contract.summary, body),
-        _p("What the school may decide", styles["Heading2"]),
+        _p(_("What the school may decide"), styles["Heading2"]),
     ]
     grants = list(contract.grants.all())
     if grants:
-        rows = [["Decision", "Domain", "Accountability model"]] + [
+        rows = [[_("Decision"), _("Domain"), _("Accountability model")]] + [
             [_p(g.autonomy.name, body), _p(g.autonomy.get_domain_display(), body), _p(g.get_model_display(), body)]
             for g in grants
         ]
         story.append(_table(rows, [3.3 * inch, 1.0 * inch, 2.5 * inch]))
     else:
-        story.append(_p("The contract covers no autonomy yet.", body))
-    story.append(_p("What the school must achieve", styles["Heading2"]))
+        story.append(_p(_("The contract covers no autonomy yet."), body))
+    story.append(_p(_("What the school must achieve"), styles["Heading2"]))
     for benchmark in contract.benchmarks.all():
         line = benchmark_sentence(benchmark)
         if benchmark.binding_grant_id:
-            line += f" Keeping “{benchmark.binding_grant.autonomy.name}” depends on it."
+            line += _(" Keeping “%(autonomy)s” depends on it.") % {"autonomy": benchmark.binding_grant.autonomy.name}
         story.append(_p(f"• {line}", body))
-    story.append(_p("What happens if it does not", styles["Heading2"]))
+    story.append(_p(_("What happens if it does not"), styles["Heading2"]))
     ladder = contract_ladder(contract.rules.all()) if contract.rules.all() else []
     for rung in ladder:
-        story.append(_p(f"Step {rung.level} of {LADDER_STEPS}: {rung.label}", step_style))
+        step = _("Step %(level)s of %(steps)s: %(label)s") % {
+            "level": rung.level,
+            "steps": LADDER_STEPS,
+            "label": rung.label,
+        }
+        story.append(_p(step, step_style))
         for rule in rung.rules:
             story.append(_p(f"• {rule.sentence} ({rule.provision})", body))
         if rung.reached_by_climbing:
             story.append(_p(CLIMBING, small))
     if not ladder:
-        story.append(_p("No intervention rule yet.", body))
-    story.append(_p("What central office commits to", styles["Heading2"]))
+        story.append(_p(_("No intervention rule yet."), body))
+    story.append(_p(_("What central office commits to"), styles["Heading2"]))
     commitments = list(contract.commitments.all())
     for commitment in commitments:
         story.append(_p(f"• {commitment_sentence(commitment)}", body))
-        story.append(_p(f"Status: {commitment_status_words(commitment)}", small))
+        story.append(_p(_("Status: %(words)s") % {"words": commitment_status_words(commitment)}, small))
     if not commitments:
-        story.append(_p("This contract lists no commitment of central office.", body))
+        story.append(_p(_("This contract lists no commitment of central office."), body))
     # The heading and the signature record stay on one page.
-    story.append(KeepTogether([_p("Signatures", styles["Heading2"]), *_signature_tables(contract, body, small)]))
+    story.append(KeepTogether([_p(_("Signatures"), styles["Heading2"]), *_signature_tables(contract, body, small)]))
     story.append(Spacer(1, 10))
-    story.append(_p(f"Printed {timezone.localtime():%B %-d, %Y} from SGS Portal.", small))
+    printed = date_format(timezone.localtime(), _("F j, Y"))
+    story.append(_p(_("Printed %(printed_on)s from SGS Portal.") % {"printed_on": printed}, small))
     document.build(story)
     return buffer.getvalue()
 
@@ -94,9 +107,9 @@ def _signature_tables(contract: PerformanceContract, body, small) -> list:
     """For each side: the name, the account, the time, the address and the SHA-256 of the content signed."""
     mono = ParagraphStyle("mono", parent=small, fontName="Courier", fontSize=8, leading=10)
     sides = [
-        ("Principal", "not signed", contract.signed_name, contract.signed_by, contract.signed_at,
+        (_("Principal"), _("not signed"), contract.signed_name, contract.signed_by, contract.signed_at,
          contract.signed_address, contract.signed_content_sha256),
-        ("District", "not countersigned", contract.countersigned_name, contract.countersigned_by,
+        (_("District"), _("not countersigned"), contract.countersigned_name, contract.countersigned_by,
          contract.countersigned_at, contract.countersigned_address, contract.countersigned_content_sha256),
     ]  # fmt: skip
     tables = []
@@ -106,10 +119,13 @@ def _signature_tables(contract: PerformanceContract, body, small) -> list:
         else:
             rows = [
                 [who, _p(name, body)],
-                ["Account", _p(account.get_username() if account else "not recorded", body)],
-                ["Signed", _p(f"{timezone.localtime(at):%B %-d, %Y %H:%M %Z}", body)],
-                ["Address", _p(address or "not recorded", body)],
-                ["Content SHA-256", _p(sha256, mono) if sha256 else _p("not recorded", body)],
+                [_("Account"), _p(account.get_username() if account else _("not recorded"), body)],
+                [
+                    _("Signed"),
+                    _p(f"{date_format(timezone.localtime(at), _('F j, Y'))} {timezone.localtime(at):%H:%M %Z}", body),
+                ],
+                [_("Address"), _p(address or _("not recorded"), body)],
+                [_("Content SHA-256"), _p(sha256, mono) if sha256 else _p(_("not recorded"), body)],
             ]
         tables += [_table(rows, [1.4 * inch, 5.4 * inch], header=False), Spacer(1, 6)]
     return tables

@@ -1,8 +1,11 @@
 """The contract pages a principal reads are in Spanish: the catalog is complete and compiled, and no English is
 left on a Spanish page. Names typed by people (metrics, remedies, provisions, schools) are data, left out."""
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from contracts.services import contract_amend
 from metrics.models import Metric
@@ -40,3 +43,12 @@ def test_the_contract_in_english_is_still_english(client, principal, proposed):
     page = client.get(reverse("contracts:contract_detail", args=[proposed.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "What your school must achieve" in page.content.decode()
     assert "This contract is waiting for your signature." in page.content.decode()
+
+
+def test_the_contract_pdf_follows_the_language_of_the_page(client, principal, proposed):
+    client.force_login(principal)
+    url = reverse("contracts:contract_pdf", args=[proposed.pk])
+    for language, heading in (("es", "Lo que la escuela debe lograr"), ("en", "What the school must achieve")):
+        pdf = PdfReader(BytesIO(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content))
+        text = " ".join(page.extract_text() for page in pdf.pages)
+        assert heading in " ".join(text.split()), language
