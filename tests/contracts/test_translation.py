@@ -1,14 +1,18 @@
 """The contract pages a principal reads are in Spanish: the catalog is complete and compiled, and no English is
 left on a Spanish page. Names typed by people (metrics, remedies, provisions, schools) are data, left out."""
 
+import datetime
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from contracts.models import CommitmentMeasure, CommitmentStatus, ContractCommitment
 from contracts.services import contract_amend
 from metrics.models import Metric
+from support.models import Department, DepartmentStaff
+from tests.factories import UserFactory
 from tests.translation_kit import assert_catalog_complete, english_left
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +56,34 @@ def test_the_contract_pdf_follows_the_language_of_the_page(client, principal, pr
         pdf = PdfReader(BytesIO(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content))
         text = " ".join(page.extract_text() for page in pdf.pages)
         assert heading in " ".join(text.split()), language
+
+
+def test_the_contract_with_central_offices_commitments_is_in_spanish(principal, active):
+    missed = {"due_on": "2026-10-01", "source": "recorded"}
+    ContractCommitment.objects.create(
+        contract=active,
+        key="c1",
+        department=Department.FINANCE,
+        text="Proyecciones de presupuesto",
+        measure=CommitmentMeasure.DELIVERED_BY,
+        due_on=datetime.date(2026, 10, 1),
+        status=CommitmentStatus.MISSED,
+        evidence=missed,
+    )
+    url = reverse("contracts:contract_detail", args=[active.pk])
+    assert not english_left(url, as_user=principal, data=(*_data(active), "Proyecciones de presupuesto"))
+
+
+def test_a_departments_commitments_are_in_spanish(active):
+    head = UserFactory()
+    DepartmentStaff.objects.create(user=head, department=Department.FINANCE)
+    ContractCommitment.objects.create(
+        contract=active,
+        key="c1",
+        department=Department.FINANCE,
+        text="Proyecciones de presupuesto",
+        measure=CommitmentMeasure.DELIVERED_BY,
+        due_on=datetime.date(2027, 3, 1),
+    )
+    url = reverse("contracts:commitment_list")
+    assert not english_left(url, as_user=head, data=(active.school.name, "Proyecciones de presupuesto"))
