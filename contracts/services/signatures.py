@@ -30,6 +30,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
 
 from contracts.models import COMMITMENT_TERMS, PerformanceContract
@@ -149,14 +151,17 @@ def signer_password_check(*, user: AbstractBaseUser, password: str | None, reque
         raise SigningLocked(_locked_message(request), fields={"password": [_locked_message(request)]})
     if password and user.check_password(password):
         return
-    message = "That is not your password. Enter the password you sign in with." if password else "Enter your password."
+    if password:
+        message = _("That is not your password. Enter the password you sign in with.")
+    else:
+        message = _("Enter your password.")
     if throttled and password:
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             # Axes would answer this request with its login lockout page; the refusal says it instead,
             # in the page's form or the API's error shape.
             request.axes_locked_out = False
-            message = f"That is not your password. {_locked_message(request)}"
+            message = _("That is not your password. %(locked)s") % {"locked": _locked_message(request)}
             raise SigningLocked(message, fields={"password": [message]})
     raise ApplicationError(message, fields={"password": [message]})
 
@@ -164,7 +169,11 @@ def signer_password_check(*, user: AbstractBaseUser, password: str | None, reque
 def _locked_message(request) -> str:
     cool_off = get_cool_off(request) or datetime.timedelta(minutes=15)
     minutes = max(1, round(cool_off.total_seconds() / 60))
-    return f"Too many wrong passwords: signing and signing in are locked for {minutes} minutes."
+    return ngettext(
+        "Too many wrong passwords: signing and signing in are locked for %(minutes)s minute.",
+        "Too many wrong passwords: signing and signing in are locked for %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def client_address(request: HttpRequest) -> str | None:
