@@ -21,6 +21,7 @@ from demo.services.data import (
     MORE_BENCHMARKS,
     TEMPLATE_BENCHMARKS,
 )
+from demo.services.impact_pilot_scenes import impact_pilot_scene
 from demo.services.impact_scenes import impact_scene
 from demo.services.request_scenes import requests_scene
 from demo.services.scenes import FlaggedSchools, contracts_scene, grants_scene
@@ -88,4 +89,6 @@ def demo_district_seed(
         calendar_scene(district, rng=rng)
         # Evidence for the evaluation team: one autonomy with a modest effect, one with none.
         impact_scene(district, rng=rng)
+        # A comparison group kept for the pilot cohort, and a decision the catalog states.
+        impact_pilot_scene(district)
         return district.logins

@@ -29,6 +29,7 @@ from budgeting.services.budget_metrics import BUDGET_METRICS
 from contracts.models import ContractStatus, ContractTemplate, PerformanceContract
 from core.models import Notification
 from demo.services import DEMO_PASSWORD
+from impact.models import AutonomyDecision, PilotComparison
 from metrics.models import Observation
 from schools.models import Cohort, District, Membership, Network, Role, School, SchoolYear
 from support.models import (
@@ -108,7 +109,10 @@ def _snapshot():
 
 
 def _wipe():
-    # Central office's side first: its rows protect the years, networks, schools and people below.
+    # The evaluation team's rows first (they protect people and cohorts), then central office's side: its
+    # rows protect the years, networks, schools and people below.
+    PilotComparison.objects.all().delete()
+    AutonomyDecision.objects.all().delete()
     SurveyCycle.objects.all().delete()
     Milestone.objects.all().delete()
     SupportRequest.objects.all().delete()
