@@ -61,7 +61,7 @@ PAGES = [
     Target("inbox", "/inbox/", "principal-s0001"),
     # The central office serving schools.
     Target("support home", "/support/", "principal-s0001"),
-    Target("department's request queue", "/support/requests/", "dept-finance-head"),
+    Target("department's request queue", "/support/queue/", "dept-finance-head"),
     Target("liaison's caseload", "{caseload_liaison_1}", "liaison-1"),
     Target("planning calendar", "/support/calendar/", "principal-s0001"),
     # Is autonomy working? (the evaluation team's view).
