@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from budgeting.models import (
     BudgetCategory,
@@ -62,17 +63,20 @@ def _plan_open(actor, plan_id) -> tuple[BudgetPlan, dict[int, Lock]]:
 
 def _refuse_locked(lock: Lock, *, field: str) -> None:
     if lock.locked:
-        raise ApplicationError(f"{lock.reason} The school cannot change it.", fields={field: [lock.reason]})
+        message = _("%(reason)s The school cannot change it.") % {"reason": lock.reason}
+        raise ApplicationError(message, fields={field: [lock.reason]})
 
 
 def _money(value, *, field: str, label: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ApplicationError(f"Enter {label} as an amount.", fields={field: ["Enter an amount."]}) from None
+        message = _("Enter %(label)s as an amount.") % {"label": label}
+        raise ApplicationError(message, fields={field: [_("Enter an amount.")]}) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
         raise ApplicationError(
-            f"Enter {label} in dollars and cents, not negative.", fields={field: ["Enter an amount to the cent."]}
+            _("Enter %(label)s in dollars and cents, not negative.") % {"label": label},
+            fields={field: [_("Enter an amount to the cent.")]},
         )
     return amount
 
@@ -80,7 +84,7 @@ def _money(value, *, field: str, label: str) -> Decimal:
 def _text(value: str | None, *, field: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ApplicationError("Describe the line.", fields={field: ["This field is required."]})
+        raise ApplicationError(_("Describe the line."), fields={field: [_("This field is required.")]})
     if len(value) > SHORT_TEXT:
         raise ApplicationError(
             f"The text in {field} is too long.", fields={field: [f"At most {SHORT_TEXT} characters."]}
@@ -91,8 +95,9 @@ def _text(value: str | None, *, field: str) -> str:
 def _restricted(source: FundingSource, *, field: str) -> None:
     if source.restricted:
         raise ApplicationError(
-            f"{source.name} is restricted money the district sets; the school cannot plan with it.",
-            fields={field: [f"{source.name} is set by the district."]},
+            _("%(source)s is restricted money the district sets; the school cannot plan with it.")
+            % {"source": source.name},
+            fields={field: [_("%(source)s is set by the district.") % {"source": source.name}]},
         )
 
 
@@ -110,20 +115,25 @@ def funding_split(
     """Each source's share of the cost, to the cent; the last takes the cents that rounding left, so the
     amounts add up to the cost exactly. Shares must add to exactly 1."""
     if not funding:
-        raise ApplicationError("Say which source pays for the position.", fields={"funding": ["Add a source."]})
+        raise ApplicationError(_("Say which source pays for the position."), fields={"funding": [_("Add a source.")]})
     if len({source.pk for source, _ in funding}) != len(funding):
-        raise ApplicationError("Name each source once.", fields={"funding": ["A source is named twice."]})
+        raise ApplicationError(_("Name each source once."), fields={"funding": [_("A source is named twice.")]})
     for source, share in funding:
         if not (Decimal(0) < share <= 1) or share != share.quantize(SHARE_PLACES):
             raise ApplicationError(
-                f"The share from {source.name} must be more than 0 and at most 1 (four decimal places).",
-                fields={"funding": [f"{source.name}: share {share} is out of range."]},
+                _("The share from %(source)s must be more than 0 and at most 1 (four decimal places).")
+                % {"source": source.name},
+                fields={
+                    "funding": [
+                        _("%(source)s: share %(share)s is out of range.") % {"source": source.name, "share": share}
+                    ]
+                },
             )
     total = sum((share for _, share in funding), Decimal(0))
     if total != 1:
         raise ApplicationError(
-            f"The shares add up to {total.normalize():f}; they must add up to 1 exactly.",
-            fields={"funding": [f"The shares add up to {total.normalize():f}, not 1."]},
+            _("The shares add up to %(total)s; they must add up to 1 exactly.") % {"total": f"{total.normalize():f}"},
+            fields={"funding": [_("The shares add up to %(total)s, not 1.") % {"total": f"{total.normalize():f}"}]},
         )
     rows = [(source, share, cents(cost * share)) for source, share in funding[:-1]]
     last_source, last_share = funding[-1]
@@ -135,26 +145,26 @@ def _position_values(*, job_type, fte, actual_salary, title, funding):
     try:
         fte = Decimal(str(fte))
     except (InvalidOperation, TypeError, ValueError):
-        raise ApplicationError("Enter the FTE as a number.", fields={"fte": ["Enter a number."]}) from None
+        raise ApplicationError(_("Enter the FTE as a number."), fields={"fte": [_("Enter a number.")]}) from None
     if not fte.is_finite() or not (Decimal(0) < fte <= 1) or fte != fte.quantize(CENT):
         raise ApplicationError(
-            "The FTE must be more than 0 and at most 1 (as 0.5).", fields={"fte": ["More than 0, at most 1."]}
+            _("The FTE must be more than 0 and at most 1 (as 0.5)."), fields={"fte": [_("More than 0, at most 1.")]}
         )
     if actual_salary not in (None, ""):
         if not job_type.actual_salary_allowed:
             raise ApplicationError(
-                f"{job_type.name} positions are costed at the district average salary.",
-                fields={"actual_salary": ["The district costs this job at its average salary."]},
+                _("%(job)s positions are costed at the district average salary.") % {"job": job_type.name},
+                fields={"actual_salary": [_("The district costs this job at its average salary.")]},
             )
-        actual_salary = _money(actual_salary, field="actual_salary", label="the actual salary")
+        actual_salary = _money(actual_salary, field="actual_salary", label=_("the actual salary"))
         if actual_salary == 0:
-            raise ApplicationError("Enter the actual salary.", fields={"actual_salary": ["More than 0."]})
+            raise ApplicationError(_("Enter the actual salary."), fields={"actual_salary": [_("More than 0.")]})
     else:
         actual_salary = None
     title = (title or "").strip()
     if len(title) > SHORT_TEXT:
         raise ApplicationError("The title is too long.", fields={"title": [f"At most {SHORT_TEXT} characters."]})
-    for source, _ in funding:
+    for source, _share in funding:
         _restricted(source, field="funding")
     cost = position_cost(job_type=job_type, fte=fte, actual_salary=actual_salary)
     return fte, actual_salary, title, cost, funding_split(cost=cost, funding=funding)
@@ -233,7 +243,7 @@ def position_change(
 
 def position_remove(*, actor: AbstractBaseUser, position_id: int) -> None:
     with transaction.atomic():
-        position, _ = _position_locked(actor, position_id)
+        position, _locks = _position_locked(actor, position_id)
         position.delete()
 
 
@@ -243,7 +253,7 @@ def position_remove(*, actor: AbstractBaseUser, position_id: int) -> None:
 def _line_values(locks, *, category: BudgetCategory, source: FundingSource, description, amount):
     _refuse_locked(locks[category.pk], field="category")
     _restricted(source, field="source")
-    return _text(description, field="description"), _money(amount, field="amount", label="the amount")
+    return _text(description, field="description"), _money(amount, field="amount", label=_("the amount"))
 
 
 def line_add(
@@ -288,5 +298,5 @@ def line_change(
 
 def line_remove(*, actor: AbstractBaseUser, line_id: int) -> None:
     with transaction.atomic():
-        line, _ = _line_locked(actor, line_id)
+        line, _locks = _line_locked(actor, line_id)
         line.delete()

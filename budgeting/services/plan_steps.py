@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budgeting.formula_words import money
 from budgeting.models import AllocationSet, BudgetPlan, PlanEvent, PlanLine, PlanStatus, PlanVersion, PositionFunding
@@ -46,14 +47,17 @@ def plan_balance_check(plan: BudgetPlan, figures) -> None:
     the district set: refused with both figures."""
     if figures.formula_total > figures.allocation:
         over = figures.formula_total - figures.allocation
-        message = (
-            f"The plan spends {money(figures.formula_total)} of formula money but the allocation is "
-            f"{money(figures.allocation)}: take out {money(over)}."
-        )
+        message = _(
+            "The plan spends %(spent)s of formula money but the allocation is %(allocation)s: take out %(over)s."
+        ) % {"spent": money(figures.formula_total), "allocation": money(figures.allocation), "over": money(over)}
         raise ApplicationError(message, fields={"balance": [message]})
     for source, planned, limit in figures.by_source:
         if limit is not None and planned > limit:
-            message = f"The plan spends {money(planned)} of {source.name}; the district set {money(limit)}."
+            message = _("The plan spends %(planned)s of %(source)s; the district set %(limit)s.") % {
+                "planned": money(planned),
+                "source": source.name,
+                "limit": money(limit),
+            }
             raise ApplicationError(message, fields={"balance": [message]})
 
 
