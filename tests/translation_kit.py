@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
+CONTEXT = "\x04"  # between a context and its msgid, in gettext's keys
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # Words that mark a sentence as English; chosen so that none is also a common Spanish word.
 ENGLISH_WORDS = frozenset(
@@ -29,22 +30,30 @@ ENGLISH_WORDS = frozenset(
 
 def po_entries(app: str) -> dict[str, str]:
     """msgid → msgstr (the singular form) from the app's Spanish .po source, continued lines joined as gettext
-    joins them; the header (the empty msgid) left out."""
+    joins them; the header (the empty msgid) left out. A string with a context is keyed as gettext keys it,
+    "context\x04msgid"."""
     entries, fields, key = {}, {}, None
     for line in [*(ROOT / app / "locale" / "es" / "LC_MESSAGES" / "django.po").read_text("utf-8").splitlines(), ""]:
-        keyword = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[\d+\]) "(.*)"$', line)
+        keyword = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[\d+\]) "(.*)"$', line)
         if keyword:
             key = keyword[1].replace("[0]", "")
             fields[key] = keyword[2]
         elif line.startswith('"') and key:
             fields[key] += line[1:-1]
         elif not line.strip() and fields:
-            if fields.get("msgid") and not fields.get("fuzzy"):
-                entries[fields["msgid"].replace('\\"', '"')] = fields.get("msgstr", "")
+            if fields.get("msgid") and "fuzzy" not in fields:
+                msgid = unescaped(fields["msgid"])
+                key = f"{unescaped(fields['msgctxt'])}{CONTEXT}{msgid}" if "msgctxt" in fields else msgid
+                entries[key] = unescaped(fields.get("msgstr", ""))
             fields, key = {}, None
         elif line.startswith("#, fuzzy") and not fields:
             fields["fuzzy"] = ""
     return entries
+
+
+def unescaped(text: str) -> str:
+    """A .po string as gettext reads it (its C escapes undone)."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m[1], m[1]), text)
 
 
 def assert_catalog_complete(app: str, *, at_least: int = 1) -> None:
@@ -53,8 +62,15 @@ def assert_catalog_complete(app: str, *, at_least: int = 1) -> None:
     untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
     assert not untranslated, f"{app}: untranslated {untranslated[:10]}"
     compiled = gettext.GNUTranslations((ROOT / app / "locale" / "es" / "LC_MESSAGES" / "django.mo").open("rb"))
-    stale = [msgid for msgid in entries if compiled.gettext(msgid) == msgid and entries[msgid] != msgid]
+    stale = [msgid for msgid, msgstr in entries.items() if compiled_text(compiled, msgid) != msgstr]
     assert not stale, f"{app}: django.mo is older than django.po (compile the messages again): {stale[:5]}"
+
+
+def compiled_text(compiled: gettext.GNUTranslations, key: str) -> str:
+    if CONTEXT in key:
+        context, msgid = key.split(CONTEXT, 1)
+        return compiled.pgettext(context, msgid)
+    return compiled.gettext(key)
 
 
 def text_pieces(html: str) -> list[str]:
