@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views, views_commitments
+from contracts import views, views_commitments, views_editing
 
 app_name = "contracts"
 
@@ -20,9 +20,13 @@ urlpatterns = [
     path("contracts/<int:pk>/print/", views.contract_print, name="contract_print"),
     path("contracts/<int:pk>/contract.pdf", views.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/changes/", views.contract_diff, name="contract_diff"),
-    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/edit/", views_editing.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/amend/", views.contract_amend_view, name="contract_amend"),
-    path("contracts/<int:pk>/benchmarks/<slug:key>/", views.contract_benchmark_edit, name="contract_benchmark_edit"),
-    path("contracts/<int:pk>/rules/<slug:key>/", views.contract_rule_edit, name="contract_rule_edit"),
+    path(
+        "contracts/<int:pk>/benchmarks/<slug:key>/",
+        views_editing.contract_benchmark_edit,
+        name="contract_benchmark_edit",
+    ),
+    path("contracts/<int:pk>/rules/<slug:key>/", views_editing.contract_rule_edit, name="contract_rule_edit"),
     path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
 ]

@@ -1,7 +1,7 @@
 """The commitments' pages: the draft editor's list and form (the autonomy office), and the department's
 list with its "record a delivery" step (the department's staff, or the autonomy office).
 
-Apart from contracts/views.py, which is long already. As there: each view parses a form, asks the
+Apart from contracts/views.py and views_editing.py. As there: each view parses a form, asks the
 policy, calls one service and renders; field errors 400, not yours 403, somebody-acted-first 409.
 """
 
