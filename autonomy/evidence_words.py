@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from autonomy.models import AutonomyGrant, Comparator
 from metrics.formatting import format_value
@@ -30,13 +33,13 @@ class EvidenceLine:
         return f"{self.text}{self.link_text}{self.rest}"
 
 
-RESULT_WORDS = {"met": "met", "not_met": "not met", "no_data": "without data"}
+RESULT_WORDS = {"met": gettext_lazy("met"), "not_met": gettext_lazy("not met"), "no_data": gettext_lazy("without data")}
 
 
 def _day(iso: str) -> str:
-    """ "2026-11-01" → "November 1, 2026"; a value that is not a date as it was stored."""
+    """ "2026-11-01" → "November 1, 2026" (in the reader's language); a value that is not a date as it was stored."""
     try:
-        return f"{datetime.date.fromisoformat(str(iso)):%B %-d, %Y}"
+        return date_format(datetime.date.fromisoformat(str(iso)), _("F j, Y"))
     except ValueError:
         return str(iso)
 
@@ -58,7 +61,7 @@ def evidence_metrics(evidences: list[dict]) -> dict[str, Metric]:
 def criterion_sentence(check: dict, metric: Metric | None) -> str:
     """ "Finance evaluation rating at least 4: 4 in 2025-26 (met)": the criterion as the district states
     it (recorded in words with the check), the school's value in the metric's unit."""
-    verdict = "met" if check.get("holds") else "not met"
+    verdict = _("met") if check.get("holds") else _("not met")
     criterion = check.get("criterion")
     if not criterion:  # a check recorded without its words: say them from its parts
         comparator = check.get("comparator")
@@ -66,15 +69,21 @@ def criterion_sentence(check: dict, metric: Metric | None) -> str:
         threshold = check.get("threshold", "")
         threshold = format_value(metric, threshold) if metric is not None and threshold != "" else threshold
         criterion = " ".join(str(part) for part in (metric.name if metric else "", words, threshold) if part)
-        criterion = criterion[:1].upper() + criterion[1:] if criterion else "An eligibility criterion"
+        criterion = criterion[:1].upper() + criterion[1:] if criterion else _("An eligibility criterion")
     value = check.get("value")
     if value in (None, ""):
-        return f"{criterion}: no data ({verdict})."
+        return _("%(criterion)s: no data (%(verdict)s).") % {"criterion": criterion, "verdict": verdict}
     if metric is not None and _is_number(value):
         value = format_value(metric, value)  # a change is recorded already in words ("+3.2 points")
     period = str(check.get("period") or "")
-    period = f" {'from' if ' to ' in period else 'in'} {period}" if period else ""  # an improvement spans years
-    return f"{criterion}: {value}{period} ({verdict})."
+    words = {"criterion": criterion, "value": value, "period": period, "verdict": verdict}
+    if not period:
+        return _("%(criterion)s: %(value)s (%(verdict)s).") % words
+    if " to " in period:  # an improvement spans years, recorded in the site's words ("2024-25 to 2025-26")
+        start, end = period.split(" to ", 1)
+        words["period"] = _("%(start)s to %(end)s") % {"start": start, "end": end}
+        return _("%(criterion)s: %(value)s from %(period)s (%(verdict)s).") % words
+    return _("%(criterion)s: %(value)s in %(period)s (%(verdict)s).") % words
 
 
 def _is_number(value) -> bool:
@@ -90,8 +99,12 @@ def _results_sentence(results: dict) -> str:
     counts = Counter(str((inputs or {}).get("status", "no_data")) for inputs in results.values())
     parts = [f"{counts[status]} {words}" for status, words in RESULT_WORDS.items() if counts[status]]
     parts += [f"{n} {status.replace('_', ' ')}" for status, n in counts.items() if status not in RESULT_WORDS]
-    noun = "benchmark" if len(results) == 1 else "benchmarks"
-    return f"Results of the {len(results)} {noun} then: {', '.join(parts)}."
+    sentence = ngettext(
+        "Results of the %(count)s benchmark then: %(parts)s.",
+        "Results of the %(count)s benchmarks then: %(parts)s.",
+        len(results),
+    )
+    return sentence % {"count": len(results), "parts": ", ".join(parts)}
 
 
 def evidence_lines(evidence: dict, *, metrics: dict[str, Metric] | None = None) -> list[EvidenceLine]:
@@ -108,29 +121,31 @@ def evidence_lines(evidence: dict, *, metrics: dict[str, Metric] | None = None) 
         metrics = evidence_metrics([evidence])
     lines: list[EvidenceLine] = []
     if evidence.get("scope"):
-        lines.append(EvidenceLine(f"Granted to {evidence['scope']}."))
+        lines.append(EvidenceLine(_("Granted to %(scope)s.") % {"scope": evidence["scope"]}))
     if evidence.get("request"):
-        lines.append(EvidenceLine(f"Approved on request #{evidence['request']}."))
+        lines.append(EvidenceLine(_("Approved on request #%(request)s.") % {"request": evidence["request"]}))
     if isinstance(evidence.get("flag"), int):
-        as_of = f", evaluated as of {_day(evidence['as_of'])}" if evidence.get("as_of") else ""
+        as_of = _(", evaluated as of %(day)s") % {"day": _day(evidence["as_of"])} if evidence.get("as_of") else ""
         lines.append(
             EvidenceLine(
-                f"Under flag #{evidence['flag']} (",
+                _("Under flag #%(flag)s (") % {"flag": evidence["flag"]},
                 link=reverse("accountability:flag_detail", args=[evidence["flag"]]),
-                link_text="see the notice",
+                link_text=_("see the notice"),
                 rest=f"){as_of}.",
             )
         )
         if isinstance(evidence.get("results"), dict) and evidence["results"]:
             lines.append(EvidenceLine(_results_sentence(evidence["results"])))
     elif evidence.get("ends_on"):
-        lines.append(EvidenceLine(f"The term ended on {_day(evidence['ends_on'])}."))
+        lines.append(EvidenceLine(_("The term ended on %(day)s.") % {"day": _day(evidence["ends_on"])}))
     elif evidence.get("as_of"):
-        lines.append(EvidenceLine(f"The criteria were checked as of {_day(evidence['as_of'])}."))
+        lines.append(EvidenceLine(_("The criteria were checked as of %(day)s.") % {"day": _day(evidence["as_of"])}))
     for check in _criteria_of(evidence):
         lines.append(EvidenceLine(criterion_sentence(check, metrics.get(check.get("metric")))))
     if evidence.get("override"):
-        lines.append(EvidenceLine("Approved although not every eligibility criterion was met; the reason is recorded."))
+        lines.append(
+            EvidenceLine(_("Approved although not every eligibility criterion was met; the reason is recorded."))
+        )
     if evidence.get("note"):
         lines.append(EvidenceLine(str(evidence["note"])))
     return lines

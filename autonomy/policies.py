@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from autonomy.models import AutonomyGrant, AutonomyRequest, RequestRoute, RequestStatus
 from autonomy.workflows import GRANT_WORKFLOW, REQUEST_WORKFLOW
@@ -50,17 +52,17 @@ def request_acts_as(user: AbstractBaseUser, request: AutonomyRequest, who: Actor
         routed = {route.function for route in request.routes.all()}
         if roles.is_admin or roles.functions & routed:
             return ALLOW
-        return deny("This request is not routed to your function.")
+        return deny(_("This request is not routed to your function."))
     return acts_at_school_as(
         user,
         school_id=request.school_id,
         who=who,
-        admin_refusal="Only the autonomy office decides requests.",
+        admin_refusal=_("Only the autonomy office decides requests."),
         separation_refusal=SEPARATION,
     )
 
 
-SEPARATION = "You work at this school, so you cannot review or decide its request."
+SEPARATION = gettext_lazy("You work at this school, so you cannot review or decide its request.")
 
 
 def can_take_request_action(user: AbstractBaseUser, request: AutonomyRequest, action: str) -> Decision:
@@ -78,7 +80,7 @@ def grant_acts_as(user: AbstractBaseUser, grant: AutonomyGrant, who: Actor) -> D
         user,
         school_id=grant.school_id,
         who=who,
-        admin_refusal="Only the autonomy office can do this.",
+        admin_refusal=_("Only the autonomy office can do this."),
         separation_refusal="You work at this school, so you cannot change its autonomy.",
     )
 
@@ -94,38 +96,38 @@ def grant_steps_for(user: AbstractBaseUser, grant: AutonomyGrant) -> list[Transi
 
 def can_edit_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if not request.is_editable:
-        return deny("The request is with the central office; it can be changed again only if it is returned.")
+        return deny(_("The request is with the central office; it can be changed again only if it is returned."))
     return request_acts_as(user, request, Actor.SCHOOL_STAFF)
 
 
 def can_start_request(user: AbstractBaseUser, school_id: int) -> Decision:
     if _acts_for_school(user, school_id):
         return ALLOW
-    return deny("Only a school's principal or leadership team can start its request.")
+    return deny(_("Only a school's principal or leadership team can start its request."))
 
 
 def can_comment_on_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
-        return deny("Comments are taken while the request is under review.")
+        return deny(_("Comments are taken while the request is under review."))
     return request_acts_as(user, request, Actor.REVIEWER)
 
 
 def can_decide_request(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
     if request.status not in (RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW):
-        return deny("Only a submitted request can be decided.")
+        return deny(_("Only a submitted request can be decided."))
     return request_acts_as(user, request, Actor.ADMIN)
 
 
 def can_manage_autonomy(user: AbstractBaseUser) -> Decision:
     """Open calls, grant to cohorts, suspend, revoke and restore grants: the autonomy office."""
-    return autonomy_office(user, "Only the autonomy office can do this.")
+    return autonomy_office(user, _("Only the autonomy office can do this."))
 
 
 def can_view_district_grants(user: AbstractBaseUser) -> Decision:
     roles = roles_of(user)
     if roles.is_central_office or Role.LIAISON in roles.district or roles.school_ids:
         return ALLOW
-    return deny("Ask the autonomy office for a role.")
+    return deny(_("Ask the autonomy office for a role."))
 
 
 def can_read_internal_comments(user: AbstractBaseUser, request: AutonomyRequest) -> Decision:
@@ -134,7 +136,7 @@ def can_read_internal_comments(user: AbstractBaseUser, request: AutonomyRequest)
     roles = roles_of(user)
     if not _acts_for_school(user, request.school_id) and (roles.is_admin or roles.functions):
         return ALLOW
-    return deny("Internal review comments stay with the central office's reviewers.")
+    return deny(_("Internal review comments stay with the central office's reviewers."))
 
 
 def reviewing_function(user: AbstractBaseUser, request: AutonomyRequest) -> str:
@@ -148,10 +150,10 @@ def can_review_requests(user: AbstractBaseUser) -> Decision:
     roles = roles_of(user)
     if roles.functions or roles.is_admin:
         return ALLOW
-    return deny("The review queue is for central-office reviewers.")
+    return deny(_("The review queue is for central-office reviewers."))
 
 
 def can_edit_catalog(user: AbstractBaseUser) -> Decision:
     """The catalog's words (what a school decides, what stays with the district): the autonomy office.
     Everyone signed in reads the catalog."""
-    return autonomy_office(user, "Only the autonomy office edits the autonomy catalog.")
+    return autonomy_office(user, _("Only the autonomy office edits the autonomy catalog."))

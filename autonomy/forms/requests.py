@@ -7,6 +7,7 @@ Field names are the keys services use in ApplicationError.fields with dashes for
 
 from django import forms
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models import AccountabilityModel, ItemDecision, Recommendation, RequestStatus
 from autonomy.services import ItemChoice
@@ -27,7 +28,7 @@ class ExpectedStatusForm(forms.Form):
 
 class AutonomiesForm(AccessibleFormMixin, forms.Form):
     autonomies = forms.TypedMultipleChoiceField(
-        label="Autonomies your school asks for", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Autonomies your school asks for"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, offered, **kwargs):
@@ -48,19 +49,21 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
         self.items = list(items)
         for item in self.items:
             self.fields[f"items-{item.pk}-justification"] = text_area(
-                "Why does your school need this?",
+                _("Why does your school need this?"),
                 rows=4,
                 required=False,
                 max_length=LONG_TEXT,
                 initial=item.justification,
-                help_text="What you would decide differently, and what it would change for students.",
+                help_text=_("What you would decide differently, and what it would change for students."),
             )
             self.fields[f"items-{item.pk}-barrier"] = text_area(
-                "What stands in the way today? (optional)",
+                _("What stands in the way today? (optional)"),
                 required=False,
                 max_length=LONG_TEXT,
                 initial=item.barrier,
-                help_text="The district policy, procedure or bargaining-agreement clause that stands in the way today.",
+                help_text=_(
+                    "The district policy, procedure or bargaining-agreement clause that stands in the way today."
+                ),
             )
 
     def rows(self):
@@ -78,11 +81,11 @@ class ReasonsForm(AccessibleFormMixin, forms.Form):
 
 class PlanForm(AccessibleFormMixin, forms.Form):
     plan = text_area(
-        "Your school's plan",
+        _("Your school's plan"),
         rows=8,
         required=False,
         max_length=LONG_TEXT,
-        help_text="How your school will use these decisions, who leads the work, and when.",
+        help_text=_("How your school will use these decisions, who leads the work, and when."),
     )
 
     def __init__(self, *args, answered, **kwargs):
@@ -101,22 +104,24 @@ class PlanForm(AccessibleFormMixin, forms.Form):
 
 
 class OutcomeForm(AccessibleFormMixin, forms.Form):
-    metric = forms.ChoiceField(label="Measure")
+    metric = forms.ChoiceField(label=_("Measure"))
     baseline = forms.DecimalField(
-        label="Where you are now (optional)",
+        label=_("Where you are now (optional)"),
         required=False,
         max_digits=14,
         decimal_places=4,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     target = forms.DecimalField(
-        label="Target", max_digits=14, decimal_places=4, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+        label=_("Target"), max_digits=14, decimal_places=4, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    by_period = forms.CharField(label="By school year", help_text="As 2027-28.", validators=[validate_school_year])
+    by_period = forms.CharField(
+        label=_("By school year"), help_text=_("As 2027-28."), validators=[validate_school_year]
+    )
 
     def __init__(self, *args, metrics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = [("", "Choose a measure")] + [(m.code, m.name) for m in metrics]
+        self.fields["metric"].choices = [("", _("Choose a measure"))] + [(m.code, m.name) for m in metrics]
         # Say which row a message is about: "Outcome 2: Target".
         self.number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix and self.prefix[-1].isdigit() else None
 
@@ -130,8 +135,10 @@ class BaseOutcomeFormSet(forms.BaseFormSet):
         total, initial = counts.get(TOTAL_FORM_COUNT, 0), counts.get(INITIAL_FORM_COUNT, 0)
         if not 0 <= initial <= total or initial != len(self.initial or []):
             raise forms.ValidationError(
-                "The rows of this form do not match the page it came from (it was altered or is out of date). "
-                "Nothing was saved: reload the page and enter your changes again.",
+                _(
+                    "The rows of this form do not match the page it came from (it was altered or is out of date). "
+                    "Nothing was saved: reload the page and enter your changes again."
+                ),
                 code="row_counts_changed",
             )
 
@@ -165,63 +172,67 @@ OutcomeFormSet = forms.formset_factory(
 
 
 class CommentForm(AccessibleFormMixin, forms.Form):
-    body = text_area("Comment", rows=4, max_length=LONG_TEXT)
+    body = text_area(_("Comment"), rows=4, max_length=LONG_TEXT)
     to_school = forms.BooleanField(
-        label="Visible to the school", required=False, help_text="Leave unticked for a note only central office sees."
+        label=_("Visible to the school"),
+        required=False,
+        help_text=_("Leave unticked for a note only central office sees."),
     )
-    recommendation = forms.ChoiceField(label="Your recommendation", choices=Recommendation.choices, required=False)
+    recommendation = forms.ChoiceField(label=_("Your recommendation"), choices=Recommendation.choices, required=False)
 
 
 class ClarifyForm(AccessibleFormMixin, forms.Form):
     explanation = text_area(
-        "Explain what schools may already do",
+        _("Explain what schools may already do"),
         max_length=NOTE_TEXT,
-        help_text="Every school will see this explanation in the clarified flexibilities list.",
+        help_text=_("Every school will see this explanation in the clarified flexibilities list."),
     )
 
 
 class ActionNoteForm(AccessibleFormMixin, ExpectedStatusForm):
     """Return for changes or decline: the note the school will read."""
 
-    note = text_area("Note to the school", max_length=NOTE_TEXT)
+    note = text_area(_("Note to the school"), max_length=NOTE_TEXT)
 
 
 ITEM_DECISIONS = [
-    (ItemDecision.APPROVED, "Approve"),
-    (ItemDecision.DECLINED, "Decline"),
-    (ItemDecision.CLARIFIED, "Already allowed — no rule prevents this"),
+    (ItemDecision.APPROVED, _("Approve")),
+    (ItemDecision.DECLINED, _("Decline")),
+    (ItemDecision.CLARIFIED, _("Already allowed — no rule prevents this")),
 ]
 
 
 class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
     """One decision per requested autonomy, plus a note to the school."""
 
-    note = text_area("Note to the school (optional)", required=False, max_length=NOTE_TEXT)
+    note = text_area(_("Note to the school (optional)"), required=False, max_length=NOTE_TEXT)
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
             self.fields[f"items-{item.pk}-decision"] = forms.ChoiceField(
-                label="Decision",
+                label=_("Decision"),
                 choices=ITEM_DECISIONS,
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Approve, decline or clarify “{item.autonomy.name}”."},
+                error_messages={
+                    "required": _("Approve, decline or clarify “%(autonomy)s”.") % {"autonomy": item.autonomy.name}
+                },
             )
             self.fields[f"items-{item.pk}-note"] = text_area(
-                "Note on this item",
+                _("Note on this item"),
                 rows=2,
                 required=False,
                 max_length=NOTE_TEXT,
-                help_text="Required when you clarify: every school will see it.",
+                help_text=_("Required when you clarify: every school will see it."),
             )
             if item.autonomy.model == AccountabilityModel.EARNED:
                 self.fields[f"items-{item.pk}-override_reason"] = text_area(
-                    "Override reason",
+                    _("Override reason"),
                     rows=2,
                     required=False,
                     max_length=NOTE_TEXT,
-                    help_text="Only if you approve although a criterion does not hold: say why.",
+                    help_text=_("Only if you approve although a criterion does not hold: say why."),
                 )
 
     def item_fields(self, item):
@@ -240,8 +251,10 @@ class DecideForm(AccessibleFormMixin, ExpectedStatusForm):
 
 
 class RequestFilterForm(AccessibleFormMixin, forms.Form):
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *RequestStatus.choices])
-    call = forms.ModelChoiceField(label="Call", required=False, queryset=None, empty_label="Every call")
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *RequestStatus.choices]
+    )
+    call = forms.ModelChoiceField(label=_("Call"), required=False, queryset=None, empty_label=_("Every call"))
 
     def __init__(self, *args, calls, **kwargs):
         super().__init__(*args, **kwargs)

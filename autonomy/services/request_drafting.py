@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autonomy.models import (
     Autonomy,
@@ -171,18 +172,20 @@ def request_missing(*, request: AutonomyRequest) -> dict[str, list[str]]:
     missing: dict[str, list[str]] = {}
     items = list(request.items.all())
     if not items:
-        missing["autonomies"] = ["Choose at least one autonomy."]
+        missing["autonomies"] = [_("Choose at least one autonomy.")]
     for item in items:
         if not item.justification:
-            missing[f"items.{item.pk}.justification"] = [f"Say why your school needs “{item.autonomy.name}”."]
+            missing[f"items.{item.pk}.justification"] = [
+                _("Say why your school needs “%(autonomy)s”.") % {"autonomy": item.autonomy.name}
+            ]
     if not request.plan:
-        missing["plan"] = ["Describe the school's plan."]
+        missing["plan"] = [_("Describe the school's plan.")]
     answered = {a.question_id for a in request.answers.all() if a.text}
     for question in request.call.questions.all():
         if question.pk not in answered:
-            missing[f"answers.{question.pk}"] = [f"Answer: {question.text}"]
+            missing[f"answers.{question.pk}"] = [_("Answer: %(question)s") % {"question": question.text}]
     if not request.outcomes.exists():
-        missing["outcomes"] = ["Add at least one measurable target outcome."]
+        missing["outcomes"] = [_("Add at least one measurable target outcome.")]
     return missing
 
 
@@ -254,9 +257,9 @@ def fields_at_places(fields: dict[str, list[str]], **places: dict[str, str]) -> 
     (`items.7.justification` → `items.0.justification`); one the caller did not send names the whole list."""
     named: dict[str, list[str]] = {}
     for key, messages in fields.items():
-        kind, _, rest = key.partition(".")
+        kind, _dot, rest = key.partition(".")
         if kind in places and rest:
-            object_id, _, field = rest.partition(".")
+            object_id, _dot, field = rest.partition(".")
             place = places[kind].get(object_id)
             key = kind if place is None else ".".join(part for part in (kind, place, field) if part)
         named.setdefault(key, []).extend(messages)

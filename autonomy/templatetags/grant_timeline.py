@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from core.templatetags.timelines import TimelineEntry, actor_words
 
@@ -18,7 +19,8 @@ def grant_timeline_entries(events) -> list[TimelineEntry]:
             heading=_heading(event),
             at=event.at,
             by=actor_words(
-                event.actor, otherwise="by the nightly evaluation" if event.from_status else "recorded automatically"
+                event.actor,
+                otherwise=_("by the nightly evaluation") if event.from_status else _("recorded automatically"),
             ),
             reason=event.reason,
             detail_template="autonomy/grants/_evidence.html",
@@ -31,8 +33,9 @@ def grant_timeline_entries(events) -> list[TimelineEntry]:
 def _heading(event) -> str:
     if event.from_status:
         return format_html(
-            '{} <span aria-hidden="true">→</span><span class="visually-hidden">to</span> {}',
+            '{} <span aria-hidden="true">→</span><span class="visually-hidden">{}</span> {}',
             event.get_from_status_display(),
+            _("to"),
             event.get_to_status_display(),
         )
-    return format_html("Granted ({})", event.get_to_status_display().lower())
+    return format_html(_("Granted ({})"), event.get_to_status_display().lower())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.forms.requests import ActionNoteForm, ClarifyForm, CommentForm, ExpectedStatusForm
 from autonomy.models import AutonomyRequest, ItemDecision, RequestStatus
@@ -25,23 +26,23 @@ from schools.policies import autonomy_office
 
 # The steps of the principal's form, in order: (slug, title).
 STEPS = [
-    ("autonomies", "Choose autonomies"),
-    ("reasons", "Reasons and barriers"),
-    ("plan", "Plan and questions"),
-    ("outcomes", "Target outcomes"),
-    ("review", "Review and submit"),
+    ("autonomies", _("Choose autonomies")),
+    ("reasons", _("Reasons and barriers")),
+    ("plan", _("Plan and questions")),
+    ("outcomes", _("Target outcomes")),
+    ("review", _("Review and submit")),
 ]
-STEP_SLUGS = [slug for slug, _ in STEPS]
+STEP_SLUGS = [slug for slug, _title in STEPS]
 
 # How the timeline says what each event did.
 EVENT_VERBS = {
-    "create": "started the draft",
-    "submit": "submitted the request",
-    "review": "opened the review",
-    "return": "returned it for changes",
-    "approve": "recorded the decision",
-    "decline": "declined it",
-    "withdraw": "withdrew it",
+    "create": _("started the draft"),
+    "submit": _("submitted the request"),
+    "review": _("opened the review"),
+    "return": _("returned it for changes"),
+    "approve": _("recorded the decision"),
+    "decline": _("declined it"),
+    "withdraw": _("withdrew it"),
 }
 
 

@@ -14,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from autonomy.forms.requests import (
@@ -112,7 +114,7 @@ def request_start(request, call_id):
     else:
         school = schools[0] if len(schools) == 1 else None
     if school is None or not can_start_request(request.user, school.pk):
-        messages.error(request, "Only a school's principal or leadership team can start its request.")
+        messages.error(request, _("Only a school's principal or leadership team can start its request."))
         return render_call_list(request, status=403)
     try:
         autonomy_request = create_once(
@@ -120,7 +122,7 @@ def request_start(request, call_id):
             lambda: request_create(actor=request.user, school=school, call=call),
             result=lambda created: (
                 reverse("autonomy:request_edit", kwargs={"pk": created.pk, "step": STEP_SLUGS[0]}),
-                f"your school's request in “{call.title}”",
+                _("your school's request in “%(call)s”") % {"call": call.title},
             ),
         )
     except NotPermitted as error:
@@ -130,7 +132,9 @@ def request_start(request, call_id):
         messages.error(request, error.message)
         return render_call_list(request, status=400)
     messages.success(
-        request, f"Your draft for “{call.title}” is started. Save as you go; nothing is sent until you submit."
+        request,
+        _("Your draft for “%(call)s” is started. Save as you go; nothing is sent until you submit.")
+        % {"call": call.title},
     )
     return redirect("autonomy:request_edit", pk=autonomy_request.pk, step=STEP_SLUGS[0])
 
@@ -249,7 +253,7 @@ def request_edit(request, pk, step):
     ):
         return refusal
     if request.POST.get("intent") == "draft":
-        messages.success(request, "Draft saved.")
+        messages.success(request, _("Draft saved."))
         return redirect("autonomy:request_edit", pk=pk, step=step)
     return redirect("autonomy:request_edit", pk=pk, step=STEP_SLUGS[STEP_SLUGS.index(step) + 1])
 
@@ -295,10 +299,12 @@ ACTION_SERVICES = {
     "decline": request_decline,
 }
 ACTION_DONE = {
-    "submit": "Your request is submitted. The central office will review it; you will be told of every step.",
-    "withdraw": "The request is withdrawn.",
-    "return": "The request is returned to the school for changes.",
-    "decline": "The request is declined. The school has been told.",
+    "submit": gettext_lazy(
+        "Your request is submitted. The central office will review it; you will be told of every step."
+    ),
+    "withdraw": gettext_lazy("The request is withdrawn."),
+    "return": gettext_lazy("The request is returned to the school for changes."),
+    "decline": gettext_lazy("The request is declined. The school has been told."),
 }
 
 
@@ -320,7 +326,7 @@ def request_action(request, pk, action):
     form = ActionNoteForm(request.POST, prefix=action) if with_note else ExpectedStatusForm(request.POST)
     if not form.is_valid():
         if not with_note:  # only the hidden status is missing: the page is out of date
-            messages.error(request, "This page was out of date. Here is the request as it is now; try again.")
+            messages.error(request, _("This page was out of date. Here is the request as it is now; try again."))
         return render_detail(request, autonomy_request, status=400, **{f"{action}_form": form})
     arguments = {"note": form.cleaned_data["note"]} if with_note else {}
     if refusal := step_refusal(
