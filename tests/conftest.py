@@ -9,15 +9,21 @@ from accounts.services import api_token_create
 from sgs_portal.celery import app as celery_app
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
+# Fixtures through which a test reaches the database (pytest-django's, and the live server's).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_serialized_rollback"}
 
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Refuse a transactional test without serialized rollback.
-
-    Its closing flush re-creates content types and permissions under new keys (post_migrate), and the
+    """Mark the tests that never reach the database `no_database` (CI runs them on its PostgreSQL pass only:
+    on SQLite they would run the same code again), and refuse a transactional test without serialized
+    rollback: its closing flush re-creates content types and permissions under new keys (post_migrate), and the
     next test on the same worker that restores the serialized originals then fails on their unique
     natural keys. With serialized rollback every transactional test starts from the migrated rows.
     """
     for item in items:
+        if not DATABASE_FIXTURES & set(item.fixturenames) and not any(item.iter_markers("django_db")):
+            item.add_marker(pytest.mark.no_database)
         for marker in item.iter_markers("django_db"):
             if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
                 raise pytest.UsageError(
