@@ -1,9 +1,7 @@
 """The public pages in Spanish: every string of the reports' catalog is translated, the compiled catalog
 matches the source, and no English string of the catalog is left on a page rendered in Spanish."""
 
-import gettext
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -11,27 +9,13 @@ from django.urls import reverse
 
 from tests.factories import SchoolFactory
 from tests.reports.public_world import public_world, service_survey
+from tests.translation_kit import assert_catalog_complete, po_entries
 
-LOCALE = Path(__file__).resolve().parents[2] / "reports" / "locale" / "es" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
 def source_entries() -> dict[str, str]:
-    """msgid → msgstr (the singular form) from the .po source, strings continued over several lines joined
-    as gettext joins them; the header (the empty msgid) left out."""
-    entries, fields, key = {}, {}, None
-    for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
-        keyword = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]|msgstr\[\d+\]) "(.*)"$', line)
-        if keyword:
-            key = keyword[1].replace("[0]", "")
-            fields[key] = keyword[2]
-        elif line.startswith('"') and key:
-            fields[key] += line[1:-1]
-        elif not line.strip() and fields:
-            if fields.get("msgid"):
-                entries[fields["msgid"].replace('\\"', '"')] = fields.get("msgstr", "")
-            fields, key = {}, None
-    return entries
+    return po_entries("reports")
 
 
 def english_fragments(msgid: str) -> list[str]:
@@ -41,13 +25,7 @@ def english_fragments(msgid: str) -> list[str]:
 
 
 def test_every_string_is_translated_and_compiled():
-    entries = source_entries()
-    assert len(entries) > 80
-    untranslated = [msgid for msgid, msgstr in entries.items() if not msgstr]
-    assert not untranslated
-    compiled = gettext.GNUTranslations((LOCALE / "django.mo").open("rb"))
-    stale = [msgid for msgid in entries if compiled.gettext(msgid) == msgid]
-    assert not stale, "django.mo is older than django.po: compile the messages again"
+    assert_catalog_complete("reports", at_least=80)
 
 
 @pytest.fixture
