@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
@@ -40,6 +41,16 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts and ends in the site's language: a page the test client asks for in Spanish leaves
+    Spanish active in the thread (LocaleMiddleware activates a language and nothing deactivates it), and a
+    later test on the same worker would read every lazy label in Spanish."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

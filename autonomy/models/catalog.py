@@ -159,11 +159,11 @@ class EligibilityCriterion(TimeStampedModel):
 # The catalog's words a person edits in the portal, in the order the entry's page shows them, with the
 # label the page and the history give each.
 CATALOG_TEXT_LABELS = {
-    "name": "Name",
-    "description": "Summary",
-    "school_decides": "What the school decides",
-    "district_keeps": "What stays with the district",
-    "retention_expectations": "What a school must keep meeting",
+    "name": _("Name"),
+    "description": _("Summary"),
+    "school_decides": _("What the school decides"),
+    "district_keeps": _("What stays with the district"),
+    "retention_expectations": _("What a school must keep meeting"),
 }
 CATALOG_TEXT_FIELDS = tuple(CATALOG_TEXT_LABELS)
 

@@ -3,11 +3,14 @@ review before submitting, the request's page with its decisions, comments and hi
 school's decision rights and its grants' history, and the clarified flexibilities. Each page is rendered
 in both languages and fails on English left; only what the district typed stays as it was."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from autonomy.models import Autonomy, AutonomyRequest
-from autonomy.services import request_comment, request_item_clarify, request_return
+from autonomy.services import autonomy_catalog_update, request_comment, request_item_clarify, request_return
+from autonomy.services.evaluation import autonomy_evaluation_decision_set
 from metrics.models import Metric
 from schools.models import Role
 from tests.autonomy.factories import CallFactory, complete_request
@@ -39,6 +42,15 @@ def district(school, make_member):
     other = CallFactory(title="Convocatoria de otoño", guidance="", questions=[QUESTION], created_by=admin)
     draft = complete_request(principal=principal, school=school, call=other)
     grant(school, "people.hiring", actor=admin)
+    autonomy_evaluation_decision_set(
+        autonomy_id=Autonomy.objects.get(code="people.hiring").pk,
+        decision="Ampliar a más escuelas",
+        decided_on=datetime.date(2026, 11, 20),
+        evidence_path="/impact/",
+    )
+    autonomy_catalog_update(
+        actor=admin, code="people.hiring", texts={"district_keeps": "Las normas estatales."}, note="Más claro."
+    )
     return {"principal": principal, "returned": returned, "draft": draft, "school": school}
 
 
@@ -49,6 +61,13 @@ def _data(district) -> tuple[str, ...]:
         "Ana Ruiz",
         *Autonomy.objects.values_list("name", flat=True),
         *Autonomy.objects.values_list("description", flat=True),
+        *[line for text in Autonomy.objects.values_list("school_decides", flat=True) for line in text.splitlines()],
+        *[line for text in Autonomy.objects.values_list("district_keeps", flat=True) for line in text.splitlines()],
+        *[
+            line
+            for text in Autonomy.objects.values_list("retention_expectations", flat=True)
+            for line in text.splitlines()
+        ],
         *Metric.objects.values_list("name", flat=True),
         "Granted in a test.",
         "We need",
@@ -74,6 +93,10 @@ PAGES = {
     "school's decisions": lambda d: reverse("autonomy:school_detail", args=[d["school"].code]),
     "grant history": lambda d: reverse("autonomy:school_grants", args=[d["school"].code]),
     "clarified flexibilities": lambda d: reverse("autonomy:flexibility_list"),
+    "catalog": lambda d: reverse("autonomy:catalog"),
+    "catalog entry held": lambda d: reverse("autonomy:catalog_entry", args=["people.hiring"]),
+    "catalog entry offered": lambda d: reverse("autonomy:catalog_entry", args=["program.curriculum"]),
+    "catalog entry earned": lambda d: reverse("autonomy:catalog_entry", args=["money.budget"]),
 }
 
 
