@@ -42,7 +42,7 @@ def test_choosing_spanish_makes_the_next_page_spanish_and_english_brings_it_back
     response = _choose(client, "es", reverse("inbox"))
     assert response.status_code == 302 and response["Location"] == reverse("inbox")
     page = client.get(reverse("inbox"))
-    assert _lang(page) == "es" and "Cerrar sesión" in page.content.decode()
+    assert _lang(page) == "es" and ">Salir</button>" in page.content.decode()
     assert LanguagePreference.objects.get(user=principal).language == "es"
 
     _choose(client, "en", reverse("inbox"))
@@ -98,6 +98,18 @@ def test_the_switch_needs_the_forms_token(principal):
     client.force_login(principal, backend="django.contrib.auth.backends.ModelBackend")
     assert _choose(client, "es").status_code == 403
     assert not LanguagePreference.objects.exists()
+
+
+def test_the_account_page_chooses_the_language_with_a_labelled_list(principal, client_for):
+    client = client_for(principal)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert '<label for="language-choice">The portal\'s language</label>' in page
+    assert '<option value="en" lang="en" selected>English</option>' in page
+    response = client.post(reverse("accounts:language"), {"language": "es", "next": reverse("accounts:profile")})
+    assert response["Location"] == reverse("accounts:profile")
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="es" lang="es" selected>Español</option>' in page and "El idioma del portal" in page
+    assert LanguagePreference.objects.get(user=principal).language == "es"
 
 
 def test_the_switch_is_a_labelled_form_of_buttons_named_in_their_language(principal, client_for):
