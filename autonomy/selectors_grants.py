@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.evidence_words import EvidenceLine, evidence_attach
 from autonomy.models import (
@@ -86,14 +87,18 @@ def grant_get_for_change(*, user: AbstractBaseUser, pk: int) -> AutonomyGrant:
 
 CELL_TEXT = {
     # status → (short text shown in the cell, the same in full words, what it means for the school)
-    GrantStatus.ACTIVE: ("Held", "Held", "The school makes this decision."),
+    GrantStatus.ACTIVE: (_("Held"), _("Held"), _("The school makes this decision.")),
     GrantStatus.AT_RISK: (
-        "At risk",
-        "Held, at risk",
-        "The school still makes it, but a notice is out and the cure period is running.",
+        _("At risk"),
+        _("Held, at risk"),
+        _("The school still makes it, but a notice is out and the cure period is running."),
     ),
-    GrantStatus.SUSPENDED: ("Susp.", "Suspended", "The central office makes it until the grant is restored."),
-    None: ("—", "Not held", "The central office makes this decision."),
+    GrantStatus.SUSPENDED: (
+        _("Susp."),
+        _("Suspended"),
+        _("The central office makes it until the grant is restored."),
+    ),
+    None: ("—", _("Not held"), _("The central office makes this decision.")),
 }
 
 

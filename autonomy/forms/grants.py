@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
 from autonomy.workflows import GRANT_WORKFLOW
@@ -17,19 +18,19 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
 
 
 class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
-    q = forms.CharField(label="Search schools by name or code", required=False, max_length=100)
+    q = forms.CharField(label=_("Search schools by name or code"), required=False, max_length=100)
     network = forms.ModelChoiceField(
-        label="Network", queryset=Network.objects.none(), required=False, empty_label="All networks"
+        label=_("Network"), queryset=Network.objects.none(), required=False, empty_label=_("All networks")
     )
-    domain = forms.ChoiceField(label="Domain", required=False, choices=_blank("All domains", Domain.choices))
+    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(_("All domains"), Domain.choices))
     model = forms.ChoiceField(
-        label="Accountability model", required=False, choices=_blank("All models", AccountabilityModel.choices)
+        label=_("Accountability model"), required=False, choices=_blank(_("All models"), AccountabilityModel.choices)
     )
     status = forms.ChoiceField(
-        label="Schools with a grant that is",
+        label=_("Schools with a grant that is"),
         required=False,
         choices=_blank(
-            "Any status or none",
+            _("Any status or none"),
             [(s.value, s.label) for s in (GrantStatus.ACTIVE, GrantStatus.AT_RISK, GrantStatus.SUSPENDED)],
         ),
     )
@@ -40,8 +41,8 @@ class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
 
 
 class FlexibilityFilterForm(AccessibleFormMixin, forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    domain = forms.ChoiceField(label="Domain", required=False, choices=_blank("All domains", Domain.choices))
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(_("All domains"), Domain.choices))
 
 
 def grant_actions_from(status: str) -> list[tuple[str, str]]:

@@ -93,6 +93,7 @@ PAGES = {
     "school's decisions": lambda d: reverse("autonomy:school_detail", args=[d["school"].code]),
     "grant history": lambda d: reverse("autonomy:school_grants", args=[d["school"].code]),
     "clarified flexibilities": lambda d: reverse("autonomy:flexibility_list"),
+    "decision rights": lambda d: reverse("autonomy:grants_matrix"),
     "catalog": lambda d: reverse("autonomy:catalog"),
     "catalog entry held": lambda d: reverse("autonomy:catalog_entry", args=["people.hiring"]),
     "catalog entry offered": lambda d: reverse("autonomy:catalog_entry", args=["program.curriculum"]),
@@ -116,6 +117,15 @@ def test_what_is_still_missing_before_submitting_is_said_in_spanish(school, make
     assert "Lo que falta antes de poder enviar" in text
     assert "Elija al menos una autonomía." in text and "Describa el plan de la escuela." in text
     assert f"Responda: {QUESTION}" in text and ">Ir a elegir autonomías</a>" in text
+
+
+def test_the_filters_say_their_choices_in_spanish(district, client_for):
+    """One-word labels slip past the check for English sentences: the filters' are looked at here."""
+    client = client_for(district["principal"])
+    page = client.get(reverse("autonomy:flexibility_list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">Todos los ámbitos</option>" in page and ">Buscar</button>" in page
+    page = client.get(reverse("autonomy:grants_matrix"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">Todas las redes</option>" in page and ">Filtrar</button>" in page and "Qué significan las celdas" in page
 
 
 def test_a_step_saved_says_so_in_spanish(district, client_for):
