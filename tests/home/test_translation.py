@@ -12,7 +12,7 @@ from django.utils import timezone
 from autonomy.models import Autonomy
 from schools.models import Role
 from tests.autonomy.factories import CallFactory
-from tests.factories import grant
+from tests.factories import UserFactory, grant
 from tests.home.builders import admin_user, open_flag, proposed_contract, returned_request
 from tests.translation_kit import english_left
 
@@ -85,3 +85,32 @@ def test_the_same_home_in_english_is_unchanged(busy_school, client_for):
     assert "Performance contract 2026-27 to 2027-28, version 1: waiting for your signature" in page
     assert "3 days overdue" in page and "12 days left" in page
     assert '<span class="status status-held">Held</span>' in page
+
+
+@pytest.fixture
+def liaison(school, make_member):
+    """A liaison whose caseload holds the school, with a flag overdue and one due later."""
+    person = make_member(Role.LIAISON, first_name="Luis", last_name="Mora")
+    school.liaison = person
+    school.save(update_fields=["liaison"])
+    contract = proposed_contract(school, admin=admin_user())
+    open_flag(school, contract=contract, days_left=-2, deficiency="Asistencia: 80 %, meta 90 %.")
+    open_flag(school, contract=contract, days_left=9, deficiency="Lectura: 40, meta 50.")
+    return person
+
+
+@pytest.mark.parametrize("page", ["home", "caseload"])
+def test_the_liaisons_home_and_caseload_are_spanish(liaison, school, page):
+    url = reverse("home") if page == "home" else reverse("liaison_caseload", args=[liaison.pk])
+    assert english_left(url, as_user=liaison, data=(school.name, "Luis Mora")) == []
+
+
+def test_the_liaisons_flags_keep_their_overdue_mark_in_spanish(liaison, client_for):
+    page = client_for(liaison).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert re.findall(r'<li class="need need-flag( need-overdue)?">', page) == [" need-overdue", ""]
+    assert "2 días de retraso" in page and "quedan 9 días" in page
+
+
+def test_a_person_without_a_role_is_welcomed_in_spanish(db):
+    person = UserFactory(first_name="Eva", last_name="Sol")
+    assert english_left(reverse("home"), as_user=person, data=("Eva Sol",)) == []
