@@ -11,6 +11,8 @@ import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from accounts.sso.provider import provider_metadata, sso_enabled
@@ -19,14 +21,20 @@ from accounts.sso.services import SignInRefused, external_identity_sign_in
 BACKEND_PATH = "accounts.sso.backend.DistrictOIDCBackend"
 LEEWAY_SECONDS = 60  # clocks of the portal and the provider may differ by this much
 
-TRY_AGAIN = "Start again from the sign-in page; if it happens again, tell the autonomy office."
+TRY_AGAIN = gettext_lazy("Start again from the sign-in page; if it happens again, tell the autonomy office.")
 _TOKEN_REFUSALS = [
-    (jwt.ExpiredSignatureError, "The sign-in answer from your district has expired."),
-    (jwt.InvalidAudienceError, "The sign-in answer from your district was issued for another application."),
-    (jwt.InvalidIssuerError, "The sign-in answer did not come from your district's sign-in service."),
-    (jwt.InvalidSignatureError, "The sign-in answer's signature does not check out."),
-    (jwt.ImmatureSignatureError, "The sign-in answer from your district is dated in the future."),
-    (jwt.MissingRequiredClaimError, "The sign-in answer from your district is missing required information."),
+    (jwt.ExpiredSignatureError, gettext_lazy("The sign-in answer from your district has expired.")),
+    (
+        jwt.InvalidAudienceError,
+        gettext_lazy("The sign-in answer from your district was issued for another application."),
+    ),
+    (jwt.InvalidIssuerError, gettext_lazy("The sign-in answer did not come from your district's sign-in service.")),
+    (jwt.InvalidSignatureError, gettext_lazy("The sign-in answer's signature does not check out.")),
+    (jwt.ImmatureSignatureError, gettext_lazy("The sign-in answer from your district is dated in the future.")),
+    (
+        jwt.MissingRequiredClaimError,
+        gettext_lazy("The sign-in answer from your district is missing required information."),
+    ),
 ]
 
 
@@ -34,7 +42,7 @@ def _token_refusal(error: jwt.PyJWTError) -> SignInRefused:
     for kind, message in _TOKEN_REFUSALS:
         if isinstance(error, kind):
             return SignInRefused(f"{message} {TRY_AGAIN}")
-    return SignInRefused(f"The sign-in answer from your district could not be read. {TRY_AGAIN}")
+    return SignInRefused(" ".join([_("The sign-in answer from your district could not be read."), str(TRY_AGAIN)]))
 
 
 class DistrictOIDCBackend(OIDCAuthenticationBackend):
@@ -65,7 +73,8 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
         except jwt.PyJWTError as error:
             raise _token_refusal(error) from error
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
-            raise SignInRefused(f"The sign-in answer was signed in a way the portal does not accept. {TRY_AGAIN}")
+            refusal = _("The sign-in answer was signed in a way the portal does not accept.")
+            raise SignInRefused(f"{refusal} {TRY_AGAIN}")
         try:
             claims = jwt.decode(
                 payload,
@@ -88,7 +97,8 @@ class DistrictOIDCBackend(OIDCAuthenticationBackend):
         try:
             return super().verify_token(token, **kwargs)
         except SuspiciousOperation as error:  # the library's nonce, algorithm and key checks
-            raise SignInRefused(f"The sign-in answer does not belong to this sign-in. {TRY_AGAIN}") from error
+            refusal = _("The sign-in answer does not belong to this sign-in.")
+            raise SignInRefused(f"{refusal} {TRY_AGAIN}") from error
 
     def store_tokens(self, access_token, id_token):
         # Kept here and put in the session by the callback after login, which may start a new session.

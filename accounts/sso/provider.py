@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
@@ -43,8 +44,10 @@ def _cache_key() -> str:
 def _document_fetch() -> dict:
     url = f"{sso_issuer()}/.well-known/openid-configuration"
     unreachable = ProviderUnavailable(
-        "The district's sign-in service cannot be reached just now. Try again in a few minutes, or ask the "
-        "autonomy office if it keeps happening."
+        _(
+            "The district's sign-in service cannot be reached just now. Try again in a few minutes, or ask the "
+            "autonomy office if it keeps happening."
+        )
     )
     try:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
@@ -52,20 +55,26 @@ def _document_fetch() -> dict:
         document = response.json()
     except ValueError as error:  # not JSON (requests' own decoding error is a ValueError too)
         raise ProviderUnavailable(
-            "The district's sign-in service answered with something that is not its configuration. "
-            "Ask the autonomy office to check the identity provider settings."
+            _(
+                "The district's sign-in service answered with something that is not its configuration. "
+                "Ask the autonomy office to check the identity provider settings."
+            )
         ) from error
     except requests.RequestException as error:
         raise unreachable from error
     if not isinstance(document, dict) or not all(isinstance(document.get(key), str) for key in REQUIRED_ENDPOINTS):
         raise ProviderUnavailable(
-            "The district's sign-in service's configuration is incomplete. Ask the autonomy office to check "
-            "the identity provider settings."
+            _(
+                "The district's sign-in service's configuration is incomplete. Ask the autonomy office to check "
+                "the identity provider settings."
+            )
         )
     if str(document.get("issuer", "")).rstrip("/") != sso_issuer():
         raise ProviderUnavailable(
-            "The district's sign-in service names another issuer than the one configured. Ask the autonomy "
-            "office to check OIDC_ISSUER_URL."
+            _(
+                "The district's sign-in service names another issuer than the one configured. Ask the autonomy "
+                "office to check OIDC_ISSUER_URL."
+            )
         )
     return document
 

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ExternalIdentity
 from core.errors import NotPermitted
 
-ASK = "Ask the autonomy office to check your portal account."
+ASK = gettext_lazy("Ask the autonomy office to check your portal account.")
 
 
 class SignInRefused(NotPermitted):
@@ -36,7 +38,7 @@ def _email_of(claims: dict) -> str:
 
 def _refuse_inactive(user) -> None:
     if not user.is_active:
-        raise SignInRefused(f"Your portal account is deactivated, so you cannot sign in. {ASK}")
+        raise SignInRefused(" ".join([_("Your portal account is deactivated, so you cannot sign in."), str(ASK)]))
 
 
 def _email_held_by_another(user, email: str) -> bool:
@@ -49,27 +51,36 @@ def _account_for_email(*, issuer: str, email: str):
     """The one active account to link on a first sign-in by email, or a refusal."""
     if not settings.OIDC_MATCH_BY_EMAIL:
         raise SignInRefused(
-            "Your district account is not linked to a portal account yet. "
-            "Ask the autonomy office to link it; then sign in again."
+            _(
+                "Your district account is not linked to a portal account yet. "
+                "Ask the autonomy office to link it; then sign in again."
+            )
         )
     if not email:
-        raise SignInRefused(f"Your district account did not give the portal a verified email address. {ASK}")
+        refusal = _("Your district account did not give the portal a verified email address.")
+        raise SignInRefused(f"{refusal} {ASK}")
     holders = list(get_user_model().objects.filter(email__iexact=email))
     active = [user for user in holders if user.is_active]
     if not holders:
-        raise SignInRefused(f"No portal account has the email address {email}. {ASK}")
+        raise SignInRefused(
+            " ".join([_("No portal account has the email address %(email)s.") % {"email": email}, str(ASK)])
+        )
     if not active:
         _refuse_inactive(holders[0])
     if len(active) > 1:
         raise SignInRefused(
-            f"More than one portal account has the email address {email}, so the portal cannot tell which is "
-            f"yours. {ASK}"
+            _("More than one portal account has the email address %(email)s, so the portal cannot tell which is yours.")
+            % {"email": email}
+            + f" {ASK}"
         )
     user = active[0]
     if ExternalIdentity.objects.filter(user=user, issuer=issuer).exists():
         raise SignInRefused(
-            "Your portal account is linked to a different district identity than the one you signed in with. "
-            f"The portal does not re-link accounts on its own. {ASK}"
+            _(
+                "Your portal account is linked to a different district identity than the one you signed in "
+                "with. The portal does not re-link accounts on its own."
+            )
+            + f" {ASK}"
         )
     return user
 
@@ -81,7 +92,7 @@ def external_identity_sign_in(*, issuer: str, claims: dict):
     """
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise SignInRefused(f"Your district account did not identify you to the portal. {ASK}")
+        raise SignInRefused(" ".join([_("Your district account did not identify you to the portal."), str(ASK)]))
     email = _email_of(claims)
     with transaction.atomic():
         identity = (
@@ -96,12 +107,15 @@ def external_identity_sign_in(*, issuer: str, claims: dict):
                 with transaction.atomic():
                     identity = ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)
             except IntegrityError:
-                raise SignInRefused(f"Your district account was being linked at the same moment. {ASK}") from None
+                refusal = _("Your district account was being linked at the same moment.")
+                raise SignInRefused(f"{refusal} {ASK}") from None
         user = identity.user
         _refuse_inactive(user)
         if _email_held_by_another(user, email):
             raise SignInRefused(
-                f"Your district account's email address {email} belongs to another portal account. {ASK}"
+                _("Your district account's email address %(email)s belongs to another portal account.")
+                % {"email": email}
+                + f" {ASK}"
             )
         identity.last_sign_in_at = timezone.now()
         identity.save(update_fields=["last_sign_in_at"])

@@ -18,6 +18,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
@@ -30,9 +32,9 @@ logger = logging.getLogger(__name__)
 ID_TOKEN_SESSION_KEY = "oidc_id_token"
 STATE_LIFETIME_SECONDS = 15 * 60  # a sign-in left this long at the provider starts again
 _PROVIDER_ERRORS = {
-    "access_denied": "Your district's sign-in service did not let you through (access denied).",
-    "login_required": "Your district's sign-in service asked you to sign in again.",
-    "consent_required": "Your district's sign-in service needs your consent before it signs you in here.",
+    "access_denied": gettext_lazy("Your district's sign-in service did not let you through (access denied)."),
+    "login_required": gettext_lazy("Your district's sign-in service asked you to sign in again."),
+    "consent_required": gettext_lazy("Your district's sign-in service needs your consent before it signs you in here."),
 }
 
 
@@ -71,14 +73,14 @@ class SignInCallbackView(View):
         pending = request.session.get("oidc_states", {}).pop(state, None) if state else None
         request.session.modified = True
         if error := request.GET.get("error"):
-            stopped = f"Your district's sign-in service stopped the sign-in ({error[:60]})."
+            stopped = _("Your district's sign-in service stopped the sign-in (%(error)s).") % {"error": error[:60]}
             message = _PROVIDER_ERRORS.get(error, stopped)
             return sign_in_refused(request, f"{message} {TRY_AGAIN}", status=403)
         expired = pending is not None and time.time() - pending.get("added_on", 0) > STATE_LIFETIME_SECONDS
         if pending is None or expired or not request.GET.get("code"):
             return sign_in_refused(
                 request,
-                "This sign-in link has already been used or has expired. Start again from the sign-in page.",
+                _("This sign-in link has already been used or has expired. Start again from the sign-in page."),
                 status=400,
             )
         backend = DistrictOIDCBackend()
@@ -92,11 +94,13 @@ class SignInCallbackView(View):
         except requests.RequestException:
             logger.exception("Single sign-on: the provider's token or key endpoint failed")
             return sign_in_refused(
-                request, f"Your district's sign-in service did not complete the sign-in. {TRY_AGAIN}", status=502
+                request,
+                " ".join([_("Your district's sign-in service did not complete the sign-in."), str(TRY_AGAIN)]),
+                status=502,
             )
         except (SuspiciousOperation, jwt.PyJWTError, KeyError, TypeError, ValueError):
             logger.exception("Single sign-on: the provider's answer could not be checked")
-            unchecked = f"The sign-in answer from your district could not be checked. {TRY_AGAIN}"
+            unchecked = " ".join([_("The sign-in answer from your district could not be checked."), str(TRY_AGAIN)])
             return sign_in_refused(request, unchecked, status=403)
         if user is None:
             return sign_in_refused(request, f"Your district's sign-in did not complete. {TRY_AGAIN}", status=403)

@@ -146,3 +146,13 @@ def test_the_profile_page_is_spanish(principal, school):
 
 def test_the_sign_in_page_is_spanish():
     assert english_left(reverse("login")) == []
+
+
+def test_a_refused_single_sign_on_is_said_in_spanish(client, sso_settings):
+    """A callback without a sign-in in progress: the refusal page, before any provider is asked."""
+    sso_settings.OIDC_ISSUER_URL = "https://id.example.org"
+    response = client.get(reverse("sso:callback"), {"state": "nada", "code": "x"}, HTTP_ACCEPT_LANGUAGE="es")
+    page = response.content.decode()
+    assert response.status_code == 400 and '<html lang="es">' in page
+    assert "Este enlace de inicio de sesión ya se usó o caducó." in page and "No ha iniciado sesión" in page
+    assert english_left(reverse("sso:callback") + "?state=nada&code=x") == []
