@@ -24,9 +24,25 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import ApplicationError, NotFound
 from core.policies import ALLOW, Decision, conflict, deny, require
+
+# The nouns the apps' workflows speak of, so that the kernel's sentences can say them in the page's language
+# ("la solicitud", "el contrato"): a workflow's noun is looked up in the catalog as it is (gettext(noun)).
+WORKFLOW_NOUNS = (
+    gettext_noop("request"),
+    gettext_noop("grant"),
+    gettext_noop("contract"),
+    gettext_noop("flag"),
+    gettext_noop("formula version"),
+    gettext_noop("budget plan"),
+    gettext_noop("network request"),
+    gettext_noop("support request"),
+    gettext_noop("survey cycle"),
+)
 
 
 class Actor(StrEnum):
@@ -89,20 +105,25 @@ class Workflow:
         return list(dict.fromkeys(t.who for t in self.transitions if t.action == action))
 
     def states(self) -> list[str]:
-        return [value for value, _ in self.model._meta.get_field("status").choices]
+        return [value for value, _label in self.model._meta.get_field("status").choices]
 
     def status_words(self, obj) -> str:
         return obj.get_status_display().lower()
 
+    def noun_words(self) -> str:
+        """The noun in the page's language (WORKFLOW_NOUNS)."""
+        return _(self.noun)
+
     def not_open(self, obj) -> Decision:
-        return conflict(f"This {self.noun} is {self.status_words(obj)}: that step is not open now.")
+        words = {"noun": self.noun_words(), "status": self.status_words(obj)}
+        return conflict(_("This %(noun)s is %(status)s: that step is not open now.") % words)
 
 
 def _acts_as(user, obj, who: Actor, acts_as: ActsAs) -> Decision:
     if who == Actor.SYSTEM:
-        return ALLOW if user is None else deny("Only the nightly evaluation does this.")
+        return ALLOW if user is None else deny(_("Only the nightly evaluation does this."))
     if user is None:
-        return ALLOW if who == Actor.RULE else deny("A person must do this.")
+        return ALLOW if who == Actor.RULE else deny(_("A person must do this."))
     return acts_as(user, obj, Actor.ADMIN if who == Actor.RULE else who)
 
 
@@ -122,8 +143,8 @@ def transition_attempt_decide(workflow: Workflow, user, obj, action: str, acts_a
     """
     actors = workflow.actors_of(action)
     if not actors:
-        return deny("No such step.")
-    decision = deny("No such step.")
+        return deny(_("No such step."))
+    decision = deny(_("No such step."))
     for who in actors:
         if decision := _acts_as(user, obj, who, acts_as):
             return decision
@@ -136,7 +157,7 @@ def transition_lock(workflow: Workflow, pk, *, related: Iterable[str] = ()):
     try:
         return queryset.get(pk=pk)
     except (workflow.model.DoesNotExist, ValueError, TypeError):
-        raise NotFound(f"No such {workflow.noun}.") from None
+        raise NotFound(_("No such %(noun)s.") % {"noun": workflow.noun_words()}) from None
 
 
 def transition_check(
@@ -153,8 +174,8 @@ def transition_expect(workflow: Workflow, obj, expected_status: str | None) -> N
     """The person acted on the status they saw; if the row has moved on since, they are told (Conflict)."""
     if expected_status and obj.status != expected_status:
         raise_conflict(
-            f"Somebody acted on this {workflow.noun} first: it is now {workflow.status_words(obj)}. "
-            "Reload the page to see what changed."
+            _("Somebody acted on this %(noun)s first: it is now %(status)s. Reload the page to see what changed.")
+            % {"noun": workflow.noun_words(), "status": workflow.status_words(obj)}
         )
 
 
@@ -276,7 +297,7 @@ def required_text(value: str | None, *, field: str, message: str, max_length: in
     """A reason, note or plan a step cannot be taken without: refused naming the field when blank or longer
     than its limit (from core.limits)."""
     if not (value or "").strip():
-        raise ApplicationError(message, fields={field: ["This field is required."]})
+        raise ApplicationError(message, fields={field: [_("This field is required.")]})
     return limited_text(value, field=field, max_length=max_length)
 
 
@@ -286,7 +307,12 @@ def limited_text(value: str | None, *, field: str, max_length: int) -> str:
     value = (value or "").strip()
     if len(value) > max_length:
         raise ApplicationError(
-            f"The text in {field} is too long.",
-            fields={field: [f"Ensure this value has at most {max_length} characters (it has {len(value)})."]},
+            _("The text in %(field)s is too long.") % {"field": field},
+            fields={
+                field: [
+                    _("Ensure this value has at most %(limit)s characters (it has %(length)s).")
+                    % {"limit": max_length, "length": len(value)}
+                ]
+            },
         )
     return value

@@ -101,3 +101,16 @@ def test_a_fragment_is_kept_per_language(settings):
     with translation.override("en"):
         assert fragment("words", ("things",), (), build) == "Log out"
     assert built == ["en", "es"]
+
+
+def test_the_workflows_refusals_name_the_object_in_the_pages_language():
+    """The transition kernel's sentences put the workflow's noun in the page's language, with its article."""
+    from autonomy.models import AutonomyRequest, RequestStatus
+    from autonomy.workflows import REQUEST_WORKFLOW
+
+    draft = AutonomyRequest(status=RequestStatus.SUBMITTED)
+    with translation.override("en"):
+        assert REQUEST_WORKFLOW.not_open(draft).reason == "This request is submitted: that step is not open now."
+    with translation.override("es"):
+        reason = REQUEST_WORKFLOW.not_open(draft).reason
+    assert reason == "Ese paso no está abierto ahora (estado de la solicitud: enviada)."
