@@ -1,6 +1,7 @@
-"""The language a signed-in person reads the portal in: chosen with the switch in the header or on the
-profile page, kept in the language cookie (read by Django's LocaleMiddleware on every request, at no cost)
-and on the account, so that signing in on another device puts the same language back.
+"""The language a signed-in person reads the portal in: chosen with the switch at the foot of every page or
+on the account page (accounts.views.language_choose), kept in the language cookie (read by Django's
+LocaleMiddleware on every request, at no cost) and on the account, so that signing in on another device
+puts the same language back.
 
 The account is read once, at sign-in, never on an ordinary request: the logged-in floor stays at one query.
 """
