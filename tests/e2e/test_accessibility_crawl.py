@@ -155,7 +155,6 @@ ERROR_STATES = [
     (A, "contracts:contract_rule_edit", lambda d: {"pk": d["amendment"].pk, "key": "one-missed"}, "Save the rule"),
     (A, "accountability:evaluation_runs", None, "Start the run"),
     (A, "metrics:observation_import", None, "Check and import"),
-    (A, "impact:pilots", None, "Propose"),
     (P, "budgeting:plan_line_add", lambda d: {"pk": d["budget"]["plans"][True].pk}, "Save"),
     (P, "budgeting:plan_position_add", lambda d: {"pk": d["budget"]["plans"][True].pk}, "Save"),
     (R, "budgeting:formula_edit", lambda d: {"pk": d["formula_draft"].pk, "part": "weights"}, "Save"),
