@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.models import TimeStampedModel
+from core.translated import TranslatedCharField, TranslatedTextField
 from schools.models import School
 from schools.periods import validate_school_year
 
@@ -46,11 +47,14 @@ class Metric(TimeStampedModel):
     """A measure the district already keeps, per school and school year."""
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
+    # The district's words, in English and in Spanish (core.translated).
+    name = TranslatedCharField(max_length=200)
+    name_es = models.CharField("name in Spanish", max_length=200, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=6, choices=Direction.choices)
     category = models.CharField(max_length=14, choices=Category.choices)
-    description = models.TextField(blank=True)
+    description = TranslatedTextField(blank=True)
+    description_es = models.TextField("description in Spanish", blank=True)
     data_source = models.CharField(max_length=200, blank=True, help_text="The system the values come from.")
     min_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -60,12 +64,14 @@ class Metric(TimeStampedModel):
         blank=True,
         help_text="Decimal places shown. Empty: the unit's usual (percent 1, count 0, rating 1, currency 0, rate 2).",
     )
-    count_noun = models.CharField(
+    count_noun = TranslatedCharField(
         max_length=40, blank=True, help_text="For a count, what one of it is called, as “vacancy”."
     )
-    count_noun_plural = models.CharField(
+    count_noun_es = models.CharField("count noun in Spanish", max_length=40, blank=True)
+    count_noun_plural = TranslatedCharField(
         max_length=40, blank=True, help_text="For a count, what several are called, as “vacancies”."
     )
+    count_noun_plural_es = models.CharField("plural count noun in Spanish", max_length=40, blank=True)
 
     class Meta:
         ordering = ["category", "name"]

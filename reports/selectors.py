@@ -147,6 +147,7 @@ def _held_grants(today: datetime.date):
             "model",
             "autonomy__code",
             "autonomy__name",
+            "autonomy__name_es",
             "autonomy__domain",
             "autonomy__display_order",
         )
@@ -227,7 +228,7 @@ def register_read(
         year=year,
         results_year=rated_year,
         rows=rows,
-        autonomies=list(autonomies.only("code", "name", "domain", "model", "display_order")),
+        autonomies=list(autonomies.only("code", "name", "name_es", "domain", "model", "display_order")),
         holders=dict(holders),
         changes=_changes_this_year(_year_start(year)),
         networks=list(Network.objects.order_by("name")),

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from autonomy.models import AccountabilityModel, Autonomy, Domain, EligibilityCriterion
+from core.api.fields import StoredTextsMixin
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -19,7 +20,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AutonomySerializer(serializers.ModelSerializer):
+class AutonomySerializer(StoredTextsMixin, serializers.ModelSerializer):
     criteria = CriterionSerializer(
         many=True, read_only=True, help_text="Earned autonomies: what must hold before a grant is approved."
     )
@@ -34,6 +35,11 @@ class AutonomySerializer(serializers.ModelSerializer):
             "school_decides",
             "district_keeps",
             "retention_expectations",
+            "name_es",
+            "description_es",
+            "school_decides_es",
+            "district_keeps_es",
+            "retention_expectations_es",
             "model",
             "criteria",
         ]

@@ -37,6 +37,31 @@ class CatalogEntryForm(AccessibleFormMixin, forms.Form):
         required=False,
         max_length=CATALOG_TEXT_LIMITS["retention_expectations"],
     )
+    # As Spanish readers see the entry; blank, they see the English.
+    name_es = forms.CharField(
+        label=CATALOG_TEXT_LABELS["name_es"], required=False, max_length=CATALOG_TEXT_LIMITS["name_es"]
+    )
+    description_es = text_area(
+        CATALOG_TEXT_LABELS["description_es"], rows=2, required=False, max_length=CATALOG_TEXT_LIMITS["description_es"]
+    )
+    school_decides_es = text_area(
+        CATALOG_TEXT_LABELS["school_decides_es"],
+        rows=5,
+        required=False,
+        max_length=CATALOG_TEXT_LIMITS["school_decides_es"],
+    )
+    district_keeps_es = text_area(
+        CATALOG_TEXT_LABELS["district_keeps_es"],
+        rows=5,
+        required=False,
+        max_length=CATALOG_TEXT_LIMITS["district_keeps_es"],
+    )
+    retention_expectations_es = text_area(
+        CATALOG_TEXT_LABELS["retention_expectations_es"],
+        rows=3,
+        required=False,
+        max_length=CATALOG_TEXT_LIMITS["retention_expectations_es"],
+    )
     note = text_area(
         "Why you are changing it (optional)",
         rows=2,

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.translated import TranslatedCharField, TranslatedTextField
 from metrics.fields import value_field
 from metrics.models import Metric
 from schools.models import ReviewFunction
@@ -56,22 +57,29 @@ class Autonomy(TimeStampedModel):
         help_text="As people.hiring: the domain, a dot, a short name.",
     )
     domain = models.CharField(max_length=8, choices=Domain.choices)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    # The entry's words, in English and as the district writes them in Spanish (core.translated): the
+    # catalog page edits both, and schools and the public read the one of their language.
+    name = TranslatedCharField(max_length=200)
+    name_es = models.CharField("name in Spanish", max_length=200, blank=True)
+    description = TranslatedTextField(blank=True)
+    description_es = models.TextField("summary in Spanish", blank=True)
     # The boundaries of the autonomy, as the catalog page states them to every signed-in person.
-    school_decides = models.TextField(
+    school_decides = TranslatedTextField(
         "what the school decides", blank=True, help_text="The decisions a school holding this autonomy makes."
     )
-    district_keeps = models.TextField(
+    school_decides_es = models.TextField("what the school decides, in Spanish", blank=True)
+    district_keeps = TranslatedTextField(
         "what stays with the district",
         blank=True,
         help_text="The boundaries: the non-negotiables every school keeps to, holding this autonomy or not.",
     )
-    retention_expectations = models.TextField(
+    district_keeps_es = models.TextField("what stays with the district, in Spanish", blank=True)
+    retention_expectations = TranslatedTextField(
         "what a school must keep meeting",
         blank=True,
         help_text="The results or conduct a school must keep up to keep this autonomy.",
     )
+    retention_expectations_es = models.TextField("what a school must keep meeting, in Spanish", blank=True)
     model = models.CharField("accountability model", max_length=12, choices=AccountabilityModel.choices)
     display_order = models.PositiveSmallIntegerField(default=0)
     # The district's latest decision about the autonomy from its evaluation, as the catalog states it. Set
@@ -164,6 +172,12 @@ CATALOG_TEXT_LABELS = {
     "school_decides": _("What the school decides"),
     "district_keeps": _("What stays with the district"),
     "retention_expectations": _("What a school must keep meeting"),
+    # The same words as Spanish readers see them (core.translated); blank, they see the English.
+    "name_es": _("Name in Spanish"),
+    "description_es": _("Summary in Spanish"),
+    "school_decides_es": _("What the school decides, in Spanish"),
+    "district_keeps_es": _("What stays with the district, in Spanish"),
+    "retention_expectations_es": _("What a school must keep meeting, in Spanish"),
 }
 CATALOG_TEXT_FIELDS = tuple(CATALOG_TEXT_LABELS)
 

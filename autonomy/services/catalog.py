@@ -8,9 +8,11 @@ from autonomy.policies import can_edit_catalog
 from core.errors import ApplicationError, Conflict, NotFound
 from core.limits import NOTE_TEXT, SHORT_TEXT
 from core.policies import require
+from core.translated import stored
 from core.workflows import limited_text
 
-# The most each field of an entry may hold (core.limits): the name is a CharField(max_length=200).
+# The most each field of an entry may hold (core.limits), in English and in Spanish: the name is a
+# CharField(max_length=200).
 CATALOG_TEXT_LIMITS = {
     "name": SHORT_TEXT,
     "description": NOTE_TEXT,
@@ -18,6 +20,7 @@ CATALOG_TEXT_LIMITS = {
     "district_keeps": NOTE_TEXT,
     "retention_expectations": NOTE_TEXT,
 }
+CATALOG_TEXT_LIMITS |= {f"{name}_es": limit for name, limit in CATALOG_TEXT_LIMITS.items()}
 
 
 def _one_line_ending(text: str | None) -> str:
@@ -65,9 +68,9 @@ def autonomy_catalog_update(
                 "Another autonomy has this name.", fields={"name": ["Another autonomy in the catalog has this name."]}
             )
         changes = {
-            name: {"from": getattr(autonomy, name), "to": value}
+            name: {"from": stored(autonomy, name), "to": value}
             for name, value in cleaned.items()
-            if getattr(autonomy, name) != value
+            if stored(autonomy, name) != value
         }
         if not changes:
             return None

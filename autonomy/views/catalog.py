@@ -23,6 +23,7 @@ from autonomy.selectors_catalog import (
 )
 from autonomy.services import autonomy_catalog_update
 from core.errors import ApplicationError, Conflict
+from core.translated import stored
 from schools.models import Role
 from schools.policies import roles_of
 
@@ -83,7 +84,7 @@ def catalog_edit(request, code):
         context = {"autonomy": autonomy, "message": decision.reason}
         return render(request, "autonomy/catalog/refused.html", context, status=403)
     seen = latest_revision_id(autonomy=autonomy)
-    initial = {name: getattr(autonomy, name) for name in CATALOG_TEXT_FIELDS} | {"seen_revision": seen}
+    initial = {name: stored(autonomy, name) for name in CATALOG_TEXT_FIELDS} | {"seen_revision": seen}
     form = CatalogEntryForm(request.POST if request.method == "POST" else None, initial=initial)
     status, conflict = 200, ""
     if request.method == "POST":

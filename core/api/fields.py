@@ -8,7 +8,9 @@ names. EnumField names the component after its choices class (ContractStatus, Gr
 what it is and never collides.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
@@ -110,3 +112,13 @@ class StrictInputSerializer(serializers.Serializer):
                     {key[:100]: ["This field cannot be set here."] for key in unknown[:20]}
                 )
         return super().to_internal_value(data)
+
+
+class StoredTextsMixin:
+    """For a model serializer: the district's translated texts (core.translated) read as stored, whatever
+    the request's language: the English in the text's own field (`name`) and the Spanish in its own
+    (`name_es`, blank when the district wrote none). A script gets the same answer from any client."""
+
+    def to_representation(self, instance):
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().to_representation(instance)

@@ -3,10 +3,18 @@ the district, drawn from the district-reform sources (sub-lever 4.1: people, tim
 school-improvement indicator that "spelling out the boundaries for this autonomy is critical")."""
 
 from autonomy.models import AccountabilityModel, Autonomy
-from demo.services.data import RETENTION_BENCHMARKS, RETENTION_BENCHMARKS_DEFAULT
+from demo.services.data import (
+    RETENTION_BENCHMARKS,
+    RETENTION_BENCHMARKS_DEFAULT,
+    RETENTION_BENCHMARKS_DEFAULT_ES,
+    RETENTION_BENCHMARKS_ES,
+)
 
 # What every school keeps to, in every domain: the focus on the district's goals is not negotiable.
 _ALWAYS = "Work toward the district's goals and report the results on the district's measures."
+_ALWAYS_ES = (
+    "Trabajar para alcanzar las metas del distrito e informar los resultados según los indicadores del distrito."
+)
 
 # code: (what the school decides, what stays with the district), each one point per line.
 CATALOG_TEXT = {
@@ -89,13 +97,115 @@ CATALOG_TEXT = {
     ),
 }
 
+# The same boundaries in Spanish, line for line: the same codes, the same points in the same order.
+CATALOG_TEXT_ES = {
+    "people.hiring": (
+        "Elegir a quién contratar para cada puesto vacante, con la decisión plena y final.\n"
+        "Rechazar a cualquier docente que, de otro modo, la oficina central asignaría a la escuela.\n"
+        "Despedir personal mediante el proceso del distrito basado en la eficacia, no por antigüedad.",
+        "La certificación y las licencias estatales, la verificación de antecedentes y la ley contra la "
+        "discriminación.\n"
+        "El convenio colectivo, la escala salarial y el debido proceso para los despidos.\n"
+        "El número de puestos que cubre el presupuesto de la escuela.\n" + _ALWAYS_ES,
+    ),
+    "people.staffing_model": (
+        "La combinación de puestos: docentes, asesores pedagógicos, auxiliares y especialistas.\n"
+        "Cuántos puestos de cada tipo cubre el presupuesto de la escuela.",
+        "Los límites de alumnos por clase que fijan la ley y el convenio colectivo.\n"
+        "El personal de educación especial y de apoyo a estudiantes de inglés al que el alumnado tiene "
+        "derecho.\n" + _ALWAYS_ES,
+    ),
+    "people.evaluation": (
+        "El ciclo propio de observación y acompañamiento de la escuela: quién observa, con qué frecuencia y "
+        "qué retroalimentación se da después.",
+        "El marco de evaluación y las calificaciones del distrito, y los plazos para entregarlas.\n"
+        "Las condiciones de evaluación del convenio colectivo.\n" + _ALWAYS_ES,
+    ),
+    "time.schedule": (
+        "El horario de clases, la duración de los bloques y el orden de la jornada escolar.\n"
+        "Tiempo durante la jornada para que los docentes planifiquen y trabajen en equipo.",
+        "Los minutos mínimos de instrucción que exige el estado y el calendario escolar del distrito.\n"
+        "Los horarios de entrada y salida que cubre el transporte del distrito.\n"
+        "El horario de trabajo que fija el convenio colectivo.\n" + _ALWAYS_ES,
+    ),
+    "time.learning_time": (
+        "Una jornada o un año escolar más largos para los estudiantes, y cómo se usa el tiempo adicional.",
+        "Las horas adicionales pagadas según el convenio colectivo o acordadas con el personal.\n"
+        "El transporte y las comidas para el tiempo adicional, coordinados con el distrito.\n" + _ALWAYS_ES,
+    ),
+    "time.pd_calendar": (
+        "Cuándo colaboran y se capacitan los docentes, incluidos los días de salida temprana.\n"
+        "A qué se dedican los días de desarrollo profesional de la escuela.",
+        "Los días de capacitación de todo el distrito y la capacitación que exige el estado.\n"
+        "Los días de salida temprana, anunciados a las familias dentro del plazo de aviso del distrito.\n" + _ALWAYS_ES,
+    ),
+    "money.budget": (
+        "Cómo se gasta la asignación por estudiante de la escuela, partida por partida.",
+        "El monto de la asignación, fijado por la fórmula de financiamiento del distrito.\n"
+        "Los fondos restringidos (Título I, educación especial), que se gastan solo según lo permitan sus "
+        "normas.\n"
+        "Un presupuesto equilibrado, la ley de adquisiciones y la auditoría anual.",
+    ),
+    "money.salary": (
+        "Mover fondos entre puestos y otras partidas del presupuesto.",
+        "La escala salarial: cuánto se paga por cada puesto.\n"
+        "El número de puestos que cubre el presupuesto, a su costo total.",
+    ),
+    "money.operations": (
+        "Qué proveedores y servicios usa la escuela para instalaciones, alimentación y transporte.",
+        "La política de adquisiciones del distrito, las normas de salud y seguridad y los contratos que ha "
+        "firmado el distrito.\n"
+        "Un presupuesto equilibrado y la auditoría anual.",
+    ),
+    "money.curriculum_budget": (
+        "Cómo se gastan las partidas de currículo, materiales y evaluación.",
+        "Los materiales alineados con los estándares estatales.\n"
+        "Los fondos restringidos, que se gastan solo según lo permitan sus normas.",
+    ),
+    "money.pd_budget": (
+        "Qué capacitación y acompañamiento compra la escuela, y a quién.",
+        "La política de adquisiciones del distrito y la capacitación obligatoria del distrito.\n"
+        "Los fondos restringidos, que se gastan solo según lo permitan sus normas.",
+    ),
+    "program.curriculum": (
+        "Un currículo y materiales distintos de los predeterminados del distrito.",
+        "Los estándares estatales, las evaluaciones estatales y los requisitos de graduación.\n"
+        "Los servicios a los que tienen derecho los estudiantes con discapacidades y los estudiantes de "
+        "inglés.\n" + _ALWAYS_ES,
+    ),
+    "program.assessment": (
+        "Evaluaciones intermedias propias de la escuela en lugar de las del distrito.",
+        "Las evaluaciones estatales, realizadas en los periodos que fija el estado.\n"
+        "Informar los mismos resultados que informan las evaluaciones intermedias del distrito.\n" + _ALWAYS_ES,
+    ),
+    "program.offerings": (
+        "Abrir o cambiar programas: lenguaje dual, trayectorias profesionales, artes, universidad temprana.",
+        "Los estándares estatales y los requisitos de graduación.\n"
+        "La inscripción mediante el sistema de inscripción del distrito, abierta a todo estudiante que "
+        "reúna los requisitos.\n" + _ALWAYS_ES,
+    ),
+}
+
 
 def catalog_text_fill() -> None:
-    """Write the boundaries onto the catalog's entries the migrations created, and for full autonomies what
-    a school must keep meeting (the same words the demo's grants carry)."""
+    """Write the boundaries, in English and in Spanish, onto the catalog's entries the migrations created,
+    and for full autonomies what a school must keep meeting, in both languages (the English is the same
+    words the demo's grants carry)."""
     entries = list(Autonomy.objects.filter(code__in=CATALOG_TEXT))
     for entry in entries:
         entry.school_decides, entry.district_keeps = CATALOG_TEXT[entry.code]
+        entry.school_decides_es, entry.district_keeps_es = CATALOG_TEXT_ES[entry.code]
         if entry.model == AccountabilityModel.FULL:
             entry.retention_expectations = RETENTION_BENCHMARKS.get(entry.code, RETENTION_BENCHMARKS_DEFAULT)
-    Autonomy.objects.bulk_update(entries, ["school_decides", "district_keeps", "retention_expectations"])
+            entry.retention_expectations_es = RETENTION_BENCHMARKS_ES.get(entry.code, RETENTION_BENCHMARKS_DEFAULT_ES)
+    Autonomy.objects.bulk_update(
+        entries,
+        [
+            "school_decides",
+            "district_keeps",
+            "retention_expectations",
+            "school_decides_es",
+            "district_keeps_es",
+            "retention_expectations_es",
+        ],
+    )

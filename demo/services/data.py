@@ -68,6 +68,13 @@ RETENTION_BENCHMARKS = {
     "time.pd_calendar": "Teacher retention of at least 80 percent.",
 }
 RETENTION_BENCHMARKS_DEFAULT = "Meets its contract benchmarks."
+# The same, in Spanish, for the catalog's Spanish text.
+RETENTION_BENCHMARKS_ES = {
+    "people.hiring": "No más de 3 vacantes docentes el primer día de clases.",
+    "time.schedule": "El ausentismo crónico no aumenta dos años seguidos.",
+    "time.pd_calendar": "Retención de docentes de al menos un 80 por ciento.",
+}
+RETENTION_BENCHMARKS_DEFAULT_ES = "Cumple con las metas de su contrato."
 
 
 def _benchmark(metric: str, key: str, kind: str, comparator: str, target, *, mode=TargetMode.FIXED, **fields):

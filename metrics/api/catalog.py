@@ -1,18 +1,21 @@
 from rest_framework import serializers, viewsets
 
+from core.api.fields import StoredTextsMixin
 from metrics.models import Metric
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class MetricSerializer(StoredTextsMixin, serializers.ModelSerializer):
     class Meta:
         model = Metric
         fields = [
             "code",
             "name",
+            "name_es",
             "unit",
             "direction",
             "category",
             "description",
+            "description_es",
             "data_source",
             "min_value",
             "max_value",

@@ -59,7 +59,13 @@ class SurveyItemsForm(AccessibleFormMixin, forms.Form):
 class SurveyCycleForm(SurveyItemsForm):
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))
     term = forms.CharField(label=_("Term"), max_length=TERM_TEXT, help_text=_("As Fall or Spring."))
-    field_order = ["school_year", "term", "opens_on", "closes_on"]
+    term_es = forms.CharField(
+        label=_("Term in Spanish"),
+        max_length=TERM_TEXT,
+        required=False,
+        help_text=_("As Otoño or Primavera: what Spanish readers see. Left blank, they see the English."),
+    )
+    field_order = ["school_year", "term", "term_es", "opens_on", "closes_on"]
 
     @classmethod
     def defaults(cls) -> dict:

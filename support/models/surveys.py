@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusEvent, TimeStampedModel
+from core.translated import TranslatedCharField
 from schools.models import Network, School, SchoolYear
 from support.models.departments import Department
 
@@ -27,7 +28,8 @@ class SurveyStatus(models.TextChoices):
 
 class SurveyCycle(TimeStampedModel):
     school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
-    term = models.CharField(max_length=40, help_text="As Fall or Spring.")
+    term = TranslatedCharField(max_length=40, help_text="As Fall or Spring.")
+    term_es = models.CharField("term in Spanish", max_length=40, blank=True, help_text="As Otoño or Primavera.")
     opens_on = models.DateField()
     closes_on = models.DateField()
     status = models.CharField(max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)

@@ -68,10 +68,13 @@ def survey_cycle_create(
     opens_on: datetime.date,
     closes_on: datetime.date,
     items: list[str] | None = None,
+    term_es: str = "",
 ) -> SurveyCycle:
-    """A draft cycle for a term, with the default statements unless others are given."""
+    """A draft cycle for a term, with the default statements unless others are given. `term_es` is the
+    term as Spanish readers see it (English when blank)."""
     require(can_manage_surveys(actor))
     term = required_text(term, field="term", message="Name the term, as Fall or Spring.", max_length=TERM_TEXT)
+    term_es = limited_text(term_es, field="term_es", max_length=TERM_TEXT)
     _dates_checked(opens_on, closes_on)
     texts = _items_checked(DEFAULT_ITEMS if items is None else items)
     taken = f"There is already a {term} {school_year} survey."
@@ -80,7 +83,7 @@ def survey_cycle_create(
     try:
         with transaction.atomic():
             cycle = SurveyCycle.objects.create(
-                school_year=school_year, term=term, opens_on=opens_on, closes_on=closes_on
+                school_year=school_year, term=term, term_es=term_es, opens_on=opens_on, closes_on=closes_on
             )
             SurveyItem.objects.bulk_create(
                 SurveyItem(cycle=cycle, position=number, text=text) for number, text in enumerate(texts, start=1)

@@ -87,6 +87,7 @@ def survey_cycle_new(request):
                 actor=request.user,
                 school_year=data["school_year"],
                 term=data["term"],
+                term_es=data["term_es"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 items=form.items(),

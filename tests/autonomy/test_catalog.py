@@ -12,11 +12,12 @@ from django.utils.dateformat import format as date_format
 from rest_framework.test import APIClient
 
 from autonomy.models import Autonomy, AutonomyGrant, ClarifiedFlexibility, Domain, EligibilityCriterion, GrantStatus
-from autonomy.models.catalog import AutonomyRevision
+from autonomy.models.catalog import CATALOG_TEXT_FIELDS, AutonomyRevision
 from autonomy.services import autonomy_catalog_update
 from autonomy.services import grants as grant_services
 from core.errors import ApplicationError, Conflict, NotFound, NotPermitted
 from core.limits import NOTE_TEXT, SHORT_TEXT
+from core.translated import stored
 from demo.services.catalog_text import CATALOG_TEXT, catalog_text_fill
 from metrics.models import Metric
 from schools.models import Role
@@ -37,15 +38,8 @@ def _edit_url(code=HIRING):
 
 
 def _edit_data(autonomy, **changes):
-    data = {
-        "name": autonomy.name,
-        "description": autonomy.description,
-        "school_decides": autonomy.school_decides,
-        "district_keeps": autonomy.district_keeps,
-        "retention_expectations": autonomy.retention_expectations,
-        "note": "",
-        "seen_revision": "",
-    }
+    """What the edit form sends back untouched: every text as stored (English and Spanish), and `changes`."""
+    data = {name: stored(autonomy, name) for name in CATALOG_TEXT_FIELDS} | {"note": "", "seen_revision": ""}
     return data | changes
 
 

@@ -35,6 +35,11 @@ AUTONOMY_KEYS = {
     "school_decides",
     "district_keeps",
     "retention_expectations",
+    "name_es",
+    "description_es",
+    "school_decides_es",
+    "district_keeps_es",
+    "retention_expectations_es",
     "model",
     "criteria",
 }
