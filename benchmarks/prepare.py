@@ -61,7 +61,7 @@ def object_paths() -> dict[str, str]:
     paths = {}
     contract = PerformanceContract.objects.filter(school__code="S0001").order_by("-pk").first()
     if contract is not None:
-        paths["contract_s0001"] = reverse("contract_detail", args=[contract.pk])
+        paths["contract_s0001"] = reverse("contracts:contract_detail", args=[contract.pk])
     liaison = get_user_model().objects.filter(username="liaison-1").first()
     if liaison is not None:
         paths["caseload_liaison_1"] = reverse("liaison_caseload", args=[liaison.pk])

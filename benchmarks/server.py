@@ -98,11 +98,12 @@ def prepare(env: dict, usernames: list[str]) -> tuple[dict, dict[str, str], dict
         [str(PYTHON), "-m", "benchmarks.prepare", *sorted(set(usernames))],
         cwd=PROJECT_DIR,
         env=env,
-        check=True,
         timeout=120,
         capture_output=True,
         text=True,
     )
+    if run.returncode:
+        raise SystemExit(f"benchmarks.prepare failed ({run.returncode}):\n{run.stderr[-3000:]}")
     out = json.loads(run.stdout.strip().splitlines()[-1])
     return out["settings"], out["sessions"], out["paths"]
 

@@ -57,10 +57,22 @@ def expected_status_field(choices) -> forms.ChoiceField:
     return forms.ChoiceField(choices=choices, widget=forms.HiddenInput)
 
 
+# A drop-down's options written in its own template rather than through two included templates each
+# (Django's select_option.html and attrs.html): on a filter of hundreds of networks and liaisons those
+# includes were most of the page's time. The markup is the same (tests/core/test_forms.py).
+QUICK_SELECT_TEMPLATE = "core/widgets/select.html"
+
+
 class AccessibleFormMixin:
-    """Put before `forms.Form`: renders every field as a DescribedBoundField."""
+    """Put before `forms.Form`: renders every field as a DescribedBoundField, and drop-downs quickly."""
 
     bound_field_class = DescribedBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.template_name = QUICK_SELECT_TEMPLATE
 
     def add_application_error(self, error: ApplicationError) -> None:
         """Each message next to the field it names. When the refusal names no field, or a row the form
