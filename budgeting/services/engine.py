@@ -14,20 +14,14 @@ kept beside the tests (tests/budgeting/engine_reference.py), which a property te
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from budgeting.models.allocations import LineKind
-from budgeting.models.formula import BaseMode, CategoryKind, TransitionMode, WeightConvention
-from budgeting.services.engine_transition import (
-    CENT,
-    ONE,
-    WEIGHT_PLACES,
-    ZERO,
-    cents,
-    transition_adjustments,
-)
+from budgeting.models.formula import BaseMode, TransitionMode
+from budgeting.services.engine_transition import CENT, ZERO, cents, transition_adjustments
+from budgeting.services.engine_weights import COUNTS, FOUNDATION, SHORTFALL, STUDENTS, UNITS, preparer
 from core.errors import ApplicationError
 
 
@@ -147,18 +141,11 @@ class _Decimals(dict):
         return value
 
 
-# A unit is a line that does not depend on the base: students × a weight (the base makes it money), as a
-# plain tuple (what, students, weight), `what` being the line's (kind, category code, label), shared by
-# every school. A prepared school is a tuple too: (counts, students, foundation, units, shortfall), the
-# shortfall being the students below the small-school threshold (0: not a small school).
-_COUNTS, _STUDENTS, _FOUNDATION, _UNITS, _SHORTFALL = range(5)
-
-
 def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines: bool = True) -> ComputedFormula:
     """Every school's allocation under `spec`. Refuses (ApplicationError naming the field or the school)
     a missing or non-positive base, a pool that does not cover the foundations, and a negative final.
     `lines=False` leaves each allocation's lines empty (every amount is the same): for a comparison."""
-    prepare = _preparer(spec)
+    prepare = preparer(spec)
     prepared = [prepare(school) for school in schools]
     base = _base_of(spec, prepared)
     price = _Prices(base)
@@ -166,9 +153,9 @@ def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines
     small = _SmallSchool(spec)
     amounts, smalls = [], []
     for school in prepared:
-        units, foundation = school[_UNITS], school[_FOUNDATION]
+        units, foundation = school[UNITS], school[FOUNDATION]
         unit_cents = sum([n * in_cents[w] for _, n, w in units])
-        small_amount = small.amount(school[_SHORTFALL], foundation, unit_cents) if school[_SHORTFALL] else None
+        small_amount = small.amount(school[SHORTFALL], foundation, unit_cents) if school[SHORTFALL] else None
         amount = ZERO if foundation is None else ZERO + foundation
         if units or small_amount is not None:
             extra = unit_cents + (int(small_amount.scaleb(2)) if small_amount is not None else 0)
@@ -176,7 +163,7 @@ def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines
         amounts.append(amount)
         smalls.append(small_amount)
     adjustments, gain_cap = transition_adjustments(
-        spec, [school[_COUNTS].previous_final or None for school in prepared], amounts
+        spec, [school[COUNTS].previous_final or None for school in prepared], amounts
     )
     decimals = _Decimals()
     allocations = []
@@ -185,88 +172,6 @@ def formula_compute(*, spec: FormulaSpec, schools: Sequence[SchoolCounts], lines
         allocations.append(_allocation(spec, school, made, amount, adjustment, lines))
     total = sum([allocation.final_amount for allocation in allocations], ZERO)
     return ComputedFormula(base_per_pupil=base, gain_cap_share=gain_cap, allocations=tuple(allocations), total=total)
-
-
-# --- What each school's students weigh (independent of the base) -------------------------------------
-
-
-def _preparer(spec: FormulaSpec) -> Callable[[SchoolCounts], tuple]:
-    """What every school shares worked out once (the grade categories in the formula's order, each line's
-    kind and label); the function returned works out one school's units."""
-    kinds, names = spec.category_kinds, spec.category_names
-    grades = [
-        ((LineKind.WEIGHT, code, names.get(code, code)), _grade_multiplier(spec, code))
-        for code, kind in kinds.items()
-        if kind == CategoryKind.GRADE
-    ]
-    others = []  # (what, multiplier?, value)
-    for code, (convention, value) in spec.weights.items():
-        if kinds.get(code) == CategoryKind.GRADE:
-            continue
-        name = names.get(code, code)
-        if convention == WeightConvention.MULTIPLIER:
-            # A total multiplier counts the student `value` times in place of their grade weight.
-            label = f"{name} ({value:.2f} × the base in place of the grade weight)"
-            others.append(((LineKind.WEIGHT, code, label), True, value))
-        else:
-            others.append(((LineKind.WEIGHT, code, name), False, value))
-    curves = [
-        ((LineKind.CONCENTRATION, code, f"{names.get(code, code)} concentration"), curve)
-        for code, curve in spec.concentration.items()
-    ]
-    foundations, thresholds = spec.foundations, spec.small_school_thresholds
-    small_rate = spec.small_school_rate > 0
-
-    def prepare(school: SchoolCounts) -> tuple:
-        get = school.counts.get
-        units = []
-        students = 0
-        for what, weight in grades:
-            n = get(what[1])
-            if n:
-                units.append((what, n, weight))
-                students += n
-        grade_units = len(units)
-        average = None  # the school's average grade weight, worked out when a total multiplier needs it
-        for what, multiplier, value in others:
-            count = get(what[1], 0)
-            if not count:
-                continue
-            if multiplier:
-                if average is None:
-                    graded = units[:grade_units]
-                    average = sum((weight * n for _, n, weight in graded), ZERO) / students if students else ONE
-                units.append((what, count, (value - average).quantize(WEIGHT_PLACES, rounding=ROUND_HALF_UP)))
-            else:
-                units.append((what, count, value))
-        for what, curve in curves:
-            count = get(what[1], 0)
-            weight = _concentration_weight(curve, count, students)
-            if count and weight:
-                units.append((what, count, weight))
-        threshold = thresholds.get(school.grade_band)
-        shortfall = max(threshold - students, 0) if threshold is not None and small_rate else 0
-        return (school, students, foundations.get(school.grade_band), units, shortfall)
-
-    return prepare
-
-
-def _grade_multiplier(spec: FormulaSpec, code: str) -> Decimal:
-    """A grade category without a weight counts its students once; an add-on grade weight is on top of it."""
-    convention, value = spec.weights.get(code, (WeightConvention.MULTIPLIER, ONE))
-    return value if convention == WeightConvention.MULTIPLIER else ONE + value
-
-
-def _concentration_weight(curve: tuple[Decimal, Decimal, Decimal], count: int, students: int) -> Decimal:
-    start, full, most = curve
-    if not students:
-        return ZERO
-    share = Decimal(count) / Decimal(students)
-    if share <= start:
-        return ZERO
-    if share >= full:
-        return most
-    return (most * (share - start) / (full - start)).quantize(WEIGHT_PLACES, rounding=ROUND_HALF_UP)
 
 
 # --- The base: entered, or solved from the pool -------------------------------------------------------
@@ -295,28 +200,24 @@ def _base_solved(spec: FormulaSpec, schools: list[tuple]) -> Decimal:
     pool = spec.pool
     if pool is None or pool <= 0:
         raise _pool_refused("Enter a pool above $0 to solve the base from it.")
-    foundations = sum((school[_FOUNDATION] or ZERO for school in schools), ZERO)
+    foundations = sum((school[FOUNDATION] or ZERO for school in schools), ZERO)
     if pool <= foundations:
         raise _pool_refused(f"The pool does not cover the foundations (${foundations:,.2f}).")
     students_by_weight: dict[Decimal, int] = defaultdict(int)
     for school in schools:
-        for _, n, weight in school[_UNITS]:
+        for _, n, weight in school[UNITS]:
             students_by_weight[weight] += n
     weighted = sum((weight * count for weight, count in students_by_weight.items()), ZERO)
     if weighted <= 0:
         raise _pool_refused("There are no weighted students to share the pool among.")
-    small_schools = [school for school in schools if school[_SHORTFALL]]
+    small_schools = [school for school in schools if school[SHORTFALL]]
     small = _SmallSchool(spec)
 
     def small_total(price: _Prices) -> int:
         in_cents = price.in_cents
         return sum(
             [
-                int(
-                    small.amount(s[_SHORTFALL], s[_FOUNDATION], sum([n * in_cents[w] for _, n, w in s[_UNITS]])).scaleb(
-                        2
-                    )
-                )
+                int(small.amount(s[SHORTFALL], s[FOUNDATION], sum([n * in_cents[w] for _, n, w in s[UNITS]])).scaleb(2))
                 for s in small_schools
             ]
         )
@@ -367,14 +268,14 @@ def _formula_lines(
     spec: FormulaSpec, school: tuple, price: _Prices, small_amount: Decimal | None, decimals: _Decimals
 ) -> list[ComputedLine]:
     lines = []
-    foundation = school[_FOUNDATION]
+    foundation = school[FOUNDATION]
     if foundation is not None:
         lines.append(_line(LineKind.FOUNDATION, None, "Foundation", None, None, None, foundation))
-    for (kind, code, label), n, weight in school[_UNITS]:
+    for (kind, code, label), n, weight in school[UNITS]:
         per_capita = price[weight]
         lines.append(_line(kind, code, label, decimals[n], weight, per_capita, n * per_capita))
     if small_amount is not None:
-        shortfall = school[_SHORTFALL]
+        shortfall = school[SHORTFALL]
         uncapped = shortfall * spec.small_school_rate
         label = "Small school" if small_amount == uncapped else "Small school (capped)"
         lines.append(
@@ -396,13 +297,13 @@ def _allocation(
     spec: FormulaSpec, school: tuple, lines: list[ComputedLine], amount: Decimal, adjustment: Decimal, with_lines: bool
 ) -> ComputedAllocation:
     final = amount + adjustment
-    school_id = school[_COUNTS].school_id
+    school_id = school[COUNTS].school_id
     if final < 0:
         message = f"School {school_id} would receive a negative allocation (${final:,.2f})."
         raise ApplicationError(message, fields={"school": [message]})
     if adjustment and with_lines:
         label = _transition_label(spec, adjustment)
         lines.append(_line(LineKind.TRANSITION, None, label, None, None, None, adjustment))
-    students = school[_STUDENTS]
+    students = school[STUDENTS]
     per_pupil = cents(final / students) if students else ZERO
     return ComputedAllocation(school_id, students, amount, adjustment, final, per_pupil, tuple(lines))
