@@ -29,8 +29,8 @@ from accountability.models import (
 from accountability.policies import flags_visible_to
 from accountability.services.measures import previous_periods
 from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, CallForProposals, RequestItem
+from contracts.benchmark_wording import COMPARATOR_WORDS, benchmark_sentence
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
-from contracts.wording import COMPARATOR_WORDS, benchmark_sentence
 from metrics.formatting import NO_DATA, format_change, format_standing, format_target, format_value
 from metrics.models import Observation
 from schools.models import School

@@ -13,9 +13,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from contracts.benchmark_wording import benchmark_sentence
 from contracts.commitment_wording import commitment_sentence, commitment_status_words
 from contracts.models import PerformanceContract
-from contracts.wording import CLIMBING, LADDER_STEPS, benchmark_sentence, contract_ladder
+from contracts.wording import CLIMBING, LADDER_STEPS, contract_ladder
 
 
 def _p(text: str, style) -> Paragraph:

@@ -522,7 +522,7 @@ def test_the_pdf_prints_each_signatures_name_account_time_address_and_hash(admin
 
 
 def test_benchmarks_read_in_plain_words(draft):
-    from contracts.wording import benchmark_sentence
+    from contracts.benchmark_wording import benchmark_sentence
 
     sentences = {b.key: benchmark_sentence(b) for b in draft.benchmarks.all()}
     assert sentences == {
