@@ -29,7 +29,8 @@ from autonomy.models import (
     RequestItem,
 )
 from autonomy.policies import grants_visible_to, requests_visible_to
-from autonomy.selectors import DecisionRight, DomainRow, eligibility_for
+from autonomy.selectors import DecisionRight, DomainRow
+from autonomy.selectors_eligibility import eligibility_for
 from schools.models import Cohort, School
 from schools.policies import schools_visible_to
 

@@ -2,9 +2,9 @@
 central office invites them to request it.
 
 What "newly" means is told on accountability.models.EligibilityFinding. Whether a criterion holds is
-judged by the one rule the request decision uses (autonomy.selectors.criterion_check): the school's most
-recent observation of the metric counts, and no observation never holds. A run reads only the periods
-that had begun by its date, so that it stays a pure function of the data and the date.
+judged by the one rule the request decision uses (autonomy.selectors_eligibility.criterion_check): the
+school's most recent observation of the metric counts, and no observation never holds. A run reads only
+the periods that had begun by its date, so that it stays a pure function of the data and the date.
 """
 
 import datetime
@@ -31,7 +31,7 @@ from autonomy.models import (
     GrantStatus,
     RequestItem,
 )
-from autonomy.selectors import CriterionCheck, criterion_baseline_period, criterion_check
+from autonomy.selectors_eligibility import CriterionCheck, criterion_baseline_period, criterion_check
 from autonomy.services import grant_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify

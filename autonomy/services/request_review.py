@@ -23,7 +23,7 @@ from autonomy.models import (
 from autonomy.policies import (
     can_comment_on_request,
 )
-from autonomy.selectors import eligibility_for
+from autonomy.selectors_eligibility import eligibility_for
 from autonomy.services.grants import grants_issue
 from autonomy.services.request_drafting import request_missing
 from autonomy.services.request_steps import (

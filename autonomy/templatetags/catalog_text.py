@@ -14,7 +14,7 @@ def lines(text: str) -> list[str]:
 
 @register.filter
 def criterion(value) -> str:
-    """An eligibility criterion in the district's words (autonomy.selectors.criterion_words)."""
-    from autonomy.selectors import criterion_words
+    """An eligibility criterion in the district's words (autonomy.selectors_eligibility.criterion_words)."""
+    from autonomy.selectors_eligibility import criterion_words
 
     return criterion_words(value)

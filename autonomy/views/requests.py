@@ -41,12 +41,12 @@ from autonomy.selectors import (
     calls_for_board,
     calls_for_filter,
     metrics_for_outcomes,
-    plain_number,
     request_answers,
     request_get_for_user,
     requests_for_list,
     schools_user_acts_for,
 )
+from autonomy.selectors_eligibility import plain_number
 from autonomy.services import (
     OutcomeInput,
     request_create,

@@ -15,7 +15,8 @@ from autonomy.policies import (
     can_review_requests,
     reviewing_function,
 )
-from autonomy.selectors import eligibility_for, request_get_for_user, requests_for_queue
+from autonomy.selectors import request_get_for_user, requests_for_queue
+from autonomy.selectors_eligibility import eligibility_for
 from autonomy.services import request_comment, request_decide, request_item_clarify
 from autonomy.views.request_pages import refused, render_detail, step_refusal
 from core.errors import ApplicationError, NotPermitted

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from autonomy.models import AccountabilityModel, Autonomy, EligibilityCriterion, compare
-from autonomy.selectors import criterion_check
+from autonomy.selectors_eligibility import criterion_check
 from autonomy.services import grants_issue
 from contracts.models import ContractStatus, PerformanceContract
 from contracts.services import (

@@ -110,7 +110,7 @@ def test_an_improvement_criterion_is_met_by_improving_and_judged_the_same_nightl
 ):
     """The sources give more latitude to schools with high or improving achievement."""
     from accountability.models import EligibilityFinding
-    from autonomy.selectors import eligibility_for
+    from autonomy.selectors_eligibility import eligibility_for
 
     improving, flat = SchoolFactory(), SchoolFactory()
     for school, then, now in ((improving, 30, 34), (flat, 60, 61)):

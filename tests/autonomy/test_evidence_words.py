@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from autonomy.evidence_words import evidence_summary
 from autonomy.models import Autonomy, EligibilityCriterion
-from autonomy.selectors import criterion_check
+from autonomy.selectors_eligibility import criterion_check
 from autonomy.services import grants as grant_services
 from metrics.models import Metric, Observation
 from schools.models import Role
