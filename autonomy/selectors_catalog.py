@@ -20,6 +20,7 @@ from autonomy.models import (
 )
 from autonomy.models.catalog import AutonomyRevision
 from autonomy.policies import requests_visible_to
+from core.versions import fragment
 from schools.models import School
 from schools.policies import roles_of, schools_visible_to
 
@@ -46,12 +47,18 @@ def _criteria() -> Prefetch:
 
 
 def catalog_by_domain(*, today: datetime.date) -> list[tuple[str, str, list[Autonomy]]]:
-    """Every entry, People, Time, Money, Program, each with `held_count` and its criteria: two queries."""
-    entries = list(
-        Autonomy.objects.annotate(held_count=_held_count(today))
-        .prefetch_related(_criteria())
-        .order_by("display_order", "name")
-    )
+    """Every entry, People, Time, Money, Program, each with `held_count` and its criteria: two queries, or
+    none while the shared cache holds them. The same for everyone, so kept under the catalog's and the
+    grants' versions and the day (a grant starting today is held from today without a change to its row)."""
+
+    def build() -> list[Autonomy]:
+        return list(
+            Autonomy.objects.annotate(held_count=_held_count(today))
+            .prefetch_related(_criteria())
+            .order_by("display_order", "name")
+        )
+
+    entries = fragment("catalog", ("catalog", "grants"), (today,), build)
     return [(d.value, d.label, [a for a in entries if a.domain == d]) for d in Domain]
 
 

@@ -2,6 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from autonomy.models import ACCOUNTABILITY_MODEL_HELP, AccountabilityModel
 from autonomy.selectors import (
@@ -11,8 +14,9 @@ from autonomy.selectors import (
 )
 from autonomy.selectors_grants import decision_grid_for_school
 from core.querystring import query_without
+from core.versions import fragment
 from schools.forms import OverviewFilterForm
-from schools.policies import can_view_district_overview
+from schools.policies import can_view_district_overview, roles_of
 from schools.selectors import networks_for_user, school_get_for_user
 
 OVERVIEW_PAGE_SIZE = 50
@@ -36,6 +40,21 @@ def decision_grid_context(rows) -> dict:
     }
 
 
+def _rows_kept(user, page, network_id, search) -> str:
+    """The table's rows for central office, who all see every school and the same rows: rendered once per
+    filter, page and language and kept in the shared cache under the versions of what they show (the
+    grants held today, the catalog's names, the schools with their networks and liaisons). Empty for
+    anyone else, whose rows are drawn for them."""
+    if not roles_of(user).is_central_office:
+        return ""
+
+    def build() -> str:
+        return render_to_string("autonomy/district_overview.html#school-rows", {"page": page})
+
+    parts = (timezone.localdate(), network_id or "", search, page.number)
+    return mark_safe(fragment("overview-rows", ("grants", "catalog", "schools"), parts, build))  # noqa: S308
+
+
 @login_required
 def district_overview(request):
     if not can_view_district_overview(request.user):
@@ -48,6 +67,7 @@ def district_overview(request):
     context = {
         "form": form,
         "page": page,
+        "rows_kept": _rows_kept(request.user, page, network_id, search),
         "totals": overview_totals_for(user=request.user, schools=schools, filtered=bool(network_id or search)),
         "querystring": query_without(request.GET, "page"),
     }

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from core.versions import version_bump
 from schools.models import District, Membership, MembershipSource, School
 from schools.policies import roles_cache_clear
 from schools.roster.changes import Plan
@@ -32,6 +33,7 @@ def roster_plan_apply(*, plan: Plan) -> None:
     touched |= _memberships(plan)
     for user_id in sorted(touched):
         roles_cache_clear(user_id)
+    version_bump("schools")  # written in bulk, past schools.signals: the kept pages that show schools
 
 
 def _district(district: dict) -> None:

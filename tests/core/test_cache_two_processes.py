@@ -1,6 +1,7 @@
 """Two processes serve the site sharing Redis, as production's workers do: a grant issued through the
 autonomy services in a third process (a Celery task, a command) moves the grants' version in Redis, and the
-district overview's cached totals are new on the next request to either worker.
+district overview's cached totals and rows, and the catalog page, are new on the next request to either
+worker.
 
 Needs Redis at 127.0.0.1:6379 (the project's machines and CI run it): this test fails, never skips, when it
 is down. Each run keeps its keys under a prefix of its own in Redis database 3 and deletes them after.
@@ -39,6 +40,22 @@ grants_issue(schools=School.objects.filter(code__in={codes!r}), autonomy=Autonom
              actor=None, reason="Pilot", starts_on=datetime.date(2026, 7, 1))
 """
 BEHIND_THE_SERVICES = "from autonomy.models import AutonomyGrant; AutonomyGrant.objects.all().delete()"
+
+
+def _row_tags(browser: Browser, port: int, code: str) -> list[str]:
+    """The decisions a school's row on the overview lists (its kept rows, for central office)."""
+    status, page = browser.request(port, "GET", "/schools/")
+    assert status == 200, page[:500]
+    row = re.search(rf'<th scope="row"><a href="[^"]*/{code}/">.*?</tr>', page, re.S)[0]
+    return re.findall(r'<li class="tag[^"]*"[^>]*>([^<]+)</li>', row)
+
+
+def _held_today(browser: Browser, port: int) -> str:
+    """What the catalog page says of who holds people.hiring today (kept for everyone)."""
+    status, page = browser.request(port, "GET", "/catalog/")
+    assert status == 200, page[:500]
+    entry = page.split('href="/catalog/people.hiring/"', 1)[1]
+    return re.search(r'<p class="held-today">(.*?)</p>', entry, re.S)[1]
 
 
 def _holding_any(browser: Browser, port: int) -> int:
@@ -103,7 +120,7 @@ def two_workers_on_redis(tmp_path, db):
             store.delete(*keys)
 
 
-def test_a_grant_issued_in_another_process_is_on_the_next_overview_of_either_worker(two_workers_on_redis):
+def test_a_grant_issued_in_another_process_is_on_the_next_kept_pages_of_either_worker(two_workers_on_redis):
     a, b = two_workers_on_redis["ports"]
     env = two_workers_on_redis["env"]
     office = Browser()
@@ -111,9 +128,14 @@ def test_a_grant_issued_in_another_process_is_on_the_next_overview_of_either_wor
     assert _holding_any(office, a) == 0
     assert _holding_any(office, b) == 0  # kept in Redis by A, read by B
 
+    assert _row_tags(office, a, "C0001") == [] and "No school holds it" in _held_today(office, a)
     _manage(env, ISSUE.format(codes=["C0001"]))
     assert _holding_any(office, b) == 1
     assert _holding_any(office, a) == 1
+    assert _row_tags(office, a, "C0001") == ["Hire and dismiss staff"]  # the rows A kept are not read again
+    assert _row_tags(office, b, "C0001") == ["Hire and dismiss staff"]
+    assert "<strong>1 school</strong>" in _held_today(office, a)
+    assert "<strong>1 school</strong>" in _held_today(office, b)
 
     _manage(env, BEHIND_THE_SERVICES)  # no hook, no new version: both workers still show the kept figure
     assert _holding_any(office, b) == 1

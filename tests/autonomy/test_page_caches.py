@@ -1,0 +1,187 @@
+"""What the catalog page and the district overview's rows keep in the shared cache (core.versions): a change
+made through the services, the catalog page, the roster or a saved row is on the next page; a row written
+behind their back is not, which shows the page really is kept. tests/core/test_cache_two_processes.py
+shows the same across two workers sharing Redis."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from autonomy.models import Autonomy, AutonomyGrant
+from autonomy.services import autonomy_catalog_update, grant_change, grants_issue
+from core.versions import version_get
+from schools.models import Network, Role, School
+from schools.services.liaisons import school_liaison_set
+from tests.factories import NetworkFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.date(2026, 7, 1)
+CATALOG = reverse("autonomy:catalog")
+OVERVIEW = reverse("autonomy:district_overview")
+
+
+@pytest.fixture
+def fragments(settings):
+    settings.CACHE_FRAGMENTS = True  # the suite's one process stands for workers sharing Redis
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _issue(schools, code="people.hiring"):
+    return grants_issue(
+        schools=schools, autonomy=Autonomy.objects.get(code=code), actor=None, reason="Pilot", starts_on=START
+    )
+
+
+def _held_today(client, code="people.hiring") -> str:
+    page = client.get(CATALOG).content.decode()
+    entry = page.split(f'href="{reverse("autonomy:catalog_entry", args=[code])}"', 1)[1]
+    return re.search(r'<p class="held-today">(.*?)</p>', entry, re.S)[1]
+
+
+def _row(client, school) -> str:
+    page = client.get(OVERVIEW).content.decode()
+    return re.search(rf"<tr>\s*<th scope=\"row\"><a href=\"[^\"]*/{school.code}/\">.*?</tr>", page, re.S)[0]
+
+
+# --- The catalog page --------------------------------------------------------------------------------
+
+
+def test_the_catalog_shows_a_grant_issued_or_revoked_on_the_next_page(
+    fragments, on_commit, make_member, client_for, school
+):
+    admin = make_member(Role.ADMIN)
+    client = client_for(make_member(Role.PRINCIPAL, school=school))
+    assert "No school holds it today" in _held_today(client)
+    with on_commit():
+        (grant, *_) = _issue([school, SchoolFactory()])
+    assert "<strong>2 schools</strong>" in _held_today(client)
+    with on_commit():
+        grant_change(actor=admin, grant_id=grant.pk, action="revoke", reason="Audit findings", notify_school=False)
+    assert "<strong>1 school</strong>" in _held_today(client)
+
+
+def test_the_catalog_is_kept_until_an_entry_is_saved(fragments, on_commit, make_member, client_for, school):
+    admin = make_member(Role.ADMIN)
+    client = client_for(make_member(Role.PRINCIPAL, school=school))
+    assert "Hire and dismiss staff" in client.get(CATALOG).content.decode()
+
+    Autonomy.objects.filter(code="people.hiring").update(name="Written behind the page's back")
+    assert "Written behind" not in client.get(CATALOG).content.decode()  # kept
+
+    with on_commit():
+        autonomy_catalog_update(actor=admin, code="people.hiring", texts={"name": "Choose and keep staff"})
+    page = client.get(CATALOG).content.decode()
+    assert "Choose and keep staff" in page
+
+
+def test_a_warm_catalog_reads_no_row_of_the_catalog(fragments, make_member, client_for, school):
+    client = client_for(make_member(Role.PRINCIPAL, school=school))
+    client.get(CATALOG)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CATALOG).status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "autonomy_autonomy" not in tables and "autonomy_eligibilitycriterion" not in tables
+
+
+# --- The district overview's rows ------------------------------------------------------------------------
+
+
+def test_the_overviews_rows_show_each_change_through_the_services_on_the_next_page(
+    fragments, on_commit, make_member, client_for
+):
+    network = NetworkFactory(name="North")
+    school = SchoolFactory(network=network)
+    liaison = make_member(Role.LIAISON, first_name="Lena", last_name="Ortiz")
+    client = client_for(make_member(Role.ADMIN))
+    assert "None" in _row(client, school)
+
+    with on_commit():
+        _issue([school])
+    assert "Hire and dismiss staff</li>" in _row(client, school)
+
+    with on_commit():
+        school_liaison_set(school=school, liaison=liaison)
+    assert "Lena Ortiz" in _row(client, school)
+
+    network.name = "North Star"
+    with on_commit():
+        network.save()
+    assert "North Star" in _row(client, school)
+
+    liaison.last_name = "Ortiz-Vega"
+    with on_commit():
+        liaison.save()
+    assert "Lena Ortiz-Vega" in _row(client, school)
+
+    entry = Autonomy.objects.get(code="people.hiring")
+    entry.name = "Choose and keep staff"
+    with on_commit():
+        entry.save()  # as the admin saves it
+    assert "Choose and keep staff</li>" in _row(client, school)
+
+
+def test_the_overviews_rows_are_kept_until_a_version_moves(fragments, on_commit, make_member, client_for):
+    school = SchoolFactory(name="Addams Elementary")
+    client = client_for(make_member(Role.ADMIN))
+    assert "Addams Elementary" in _row(client, school)
+
+    School.objects.filter(pk=school.pk).update(enrollment=9999)  # behind the services' back
+    AutonomyGrant.objects.all().delete()
+    assert "9,999" not in _row(client, school)
+
+    school.refresh_from_db()
+    school.enrollment = 444
+    with on_commit():
+        school.save()
+    assert "444" in _row(client, school)
+
+
+def test_a_sign_in_does_not_move_the_schools_version(fragments, make_member, client_for):
+    client = client_for(make_member(Role.ADMIN))
+    before = version_get("schools")
+    client.get(OVERVIEW)
+    assert version_get("schools") == before
+
+
+def test_central_office_all_read_the_same_kept_rows_and_others_their_own(
+    fragments, on_commit, make_member, client_for, school
+):
+    other = SchoolFactory()
+    with on_commit():
+        _issue([school, other])
+    office, viewer = client_for(make_member(Role.ADMIN)), client_for(make_member(Role.VIEWER))
+    office.get(OVERVIEW)
+    with CaptureQueriesContext(connection) as queries:
+        page = viewer.get(OVERVIEW).content.decode()
+    assert other.name in page and school.name in page
+    assert not any("autonomy_autonomygrant" in query["sql"] for query in queries.captured_queries)
+
+    liaison = make_member(Role.LIAISON)
+    school_liaison_set(school=school, liaison=liaison)
+    page = client_for(liaison).get(OVERVIEW).content.decode()
+    assert school.name in page and other.name not in page  # a liaison's caseload, drawn for them
+
+
+def test_the_rows_are_kept_per_page_filter_and_language(fragments, on_commit, make_member, client_for):
+    north = Network.objects.create(name="North")
+    first = SchoolFactory(name="Aardvark School", network=north)
+    second = SchoolFactory(name="Zebra School")
+    client = client_for(make_member(Role.ADMIN))
+    assert second.name in client.get(OVERVIEW).content.decode()
+    filtered = client.get(OVERVIEW, {"network": north.pk}).content.decode()
+    assert first.name in filtered and second.name not in filtered
+    with on_commit():
+        _issue([first])
+    english = client.get(OVERVIEW).content.decode()
+    spanish = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Hire and dismiss staff</li>" in english
+    assert ">Contratar y despedir al personal</li>" in spanish
