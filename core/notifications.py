@@ -6,14 +6,14 @@ task, core.tasks.outbox_send, sends what is pending (core.outbox); a periodic sw
 enqueue was lost (a broker down at that moment, a process killed between commit and enqueue).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import Notification, OutboxEmail, OutboxStatus
 from core.tasks import outbox_send
@@ -26,6 +26,58 @@ UNREAD_CACHE_TIMEOUT = 300
 
 def _unread_cache_key(user_id: int) -> str:
     return f"unread:v1:{user_id}"
+
+
+# A message's title or body: a string, kept as written (a person's note, a reason), or a function that
+# writes it in the active language, called once per language among the recipients, so that each reads
+# the message in the language they chose for the portal (accounts.language).
+Text = str | Callable[[], str]
+
+
+def _no_languages(user_ids: set[int]) -> dict[int, str]:
+    return {}
+
+
+_language_reader: Callable[[set[int]], dict[int, str]] = _no_languages
+
+
+def language_reader_set(reader: Callable[[set[int]], dict[int, str]]) -> None:
+    """Who reads which language: set by the accounts app, which keeps each person's choice (core knows no
+    app above it). Without one, every message is written in the district's language."""
+    global _language_reader
+    _language_reader = reader
+
+
+def _written(rows: list[tuple]) -> list[tuple]:
+    """(user, key, title, body, url) with each title and body in its recipient's language: a text given as a
+    function is written under that language (once per language); a string stays as written. One query, and
+    none when every text is a string."""
+    if not any(callable(title) or callable(body) for _, _, title, body, _ in rows):
+        return rows
+    languages = _language_reader({user.pk for user, *_ in rows})
+    kept: dict[tuple[int, str], str] = {}
+
+    def write(text: Text, language: str) -> str:
+        if not callable(text):
+            return text
+        if (id(text), language) not in kept:
+            with translation.override(language):
+                kept[id(text), language] = str(text())
+        return kept[id(text), language]
+
+    own = settings.LANGUAGE_CODE
+    return [
+        (user, key, _fitted(write(title, languages.get(user.pk, own))), write(body, languages.get(user.pk, own)), url)
+        for user, key, title, body, url in rows
+    ]
+
+
+TITLE_LENGTH = Notification._meta.get_field("title").max_length
+
+
+def _fitted(title: str) -> str:
+    """A title as long as the inbox keeps: a translation may run longer than the English it was sized for."""
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
 
 
 def unread_count(user: AbstractBaseUser) -> int:
@@ -47,8 +99,9 @@ def unread_cache_clear(user_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str = "", url: str = "") -> int:
-    """Record the notification for each user who has not had this key yet, and their email in the outbox.
+def notify(*, users: Iterable[AbstractBaseUser], key: str, title: Text, body: Text = "", url: str = "") -> int:
+    """Record the notification for each user who has not had this key yet, and their email in the outbox,
+    each in the user's language where the title or body is given as a function (Text).
 
     Returns how many users were newly notified. Safe to call again for the same event.
     """
@@ -56,13 +109,13 @@ def notify(*, users: Iterable[AbstractBaseUser], key: str, title: str, body: str
     if not recipients:
         return 0
     already = set(Notification.objects.filter(user_id__in=recipients, key=key).values_list("user_id", flat=True))
-    fresh = [user for pk, user in recipients.items() if pk not in already]
+    fresh = _written([(user, key, title, body, url) for pk, user in recipients.items() if pk not in already])
     Notification.objects.bulk_create(
-        [Notification(user=user, key=key, title=title, body=body, url=url) for user in fresh],
+        [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
         ignore_conflicts=True,
     )
-    unread_cache_clear(user.pk for user in fresh)
-    _outbox_add([(user, key, title, body, url) for user in fresh])
+    unread_cache_clear(user.pk for user, *_ in fresh)
+    _outbox_add(fresh)
     return len(fresh)
 
 
@@ -77,8 +130,9 @@ def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
     return marked
 
 
-def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
-    """Many notifications in three queries: (users, key, title, body, url) each; already-sent ones skipped."""
+def notify_many(messages: list[tuple[list, str, Text, Text, str]]) -> int:
+    """Many notifications in three queries (four with a text to write per language): (users, key, title,
+    body, url) each; already-sent ones skipped."""
     wanted = [
         (user, key, title, body, url) for users, key, title, body, url in messages for user in users if user is not None
     ]
@@ -86,7 +140,7 @@ def notify_many(messages: list[tuple[list, str, str, str, str]]) -> int:
         return 0
     keys = {key for _, key, _, _, _ in wanted}
     sent = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
-    fresh = [row for row in wanted if (row[0].pk, row[1]) not in sent]
+    fresh = _written([row for row in wanted if (row[0].pk, row[1]) not in sent])
     Notification.objects.bulk_create(
         [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
         ignore_conflicts=True,

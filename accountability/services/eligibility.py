@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accountability.models import EligibilityFinding, EvaluationRun
 from accountability.policies import can_invite_eligible_school
@@ -272,8 +274,8 @@ def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
         notify(
             users=principals,
             key=f"eligibility:{finding.pk}:invite",
-            title=f"Your school now meets the criteria for “{autonomy.name}”",
-            body=_invitation_text(finding, call),
+            title=lambda: _("Your school now meets the criteria for “%(autonomy)s”") % {"autonomy": autonomy.name},
+            body=lambda: _invitation_text(finding, call),
             url=f"{reverse('autonomy:call_list')}#call-{call.pk}",
         )
     return finding
@@ -281,8 +283,14 @@ def eligibility_invite(*, actor, finding_id: int) -> EligibilityFinding:
 
 def _invitation_text(finding: EligibilityFinding, call) -> str:
     met = " ".join(evidence_summary({"criteria": finding.evidence.get("criteria", [])}))
-    return (
-        f"{finding.school.name} now meets the criteria for “{finding.autonomy.name}”. {met} "
-        f"You are invited to request it in the call “{call.title}”, open until {call.closes_on:%B %-d, %Y}: "
-        "start a request from the call on the calls for proposals page."
+    invited = _(
+        "%(school)s now meets the criteria for “%(autonomy)s”. %(met)s You are invited to request it in the call "
+        "“%(call)s”, open until %(date)s: start a request from the call on the calls for proposals page."
     )
+    return invited % {
+        "school": finding.school.name,
+        "autonomy": finding.autonomy.name,
+        "met": met,
+        "call": call.title,
+        "date": date_format(call.closes_on, _("F j, Y")),
+    }

@@ -9,6 +9,7 @@ and its event written, the school's principal and liaison told after commit.
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from accountability.models import FlagEvent, InterventionFlag
 from accountability.policies import flag_acts_as
@@ -16,7 +17,7 @@ from accountability.services.evaluation.ladder import (
     TOP_RUNG_REFUSAL,
     grants_apply_rung,
     in_district_language,
-    notice_text,
+    notice_words,
     rung_is_top,
     rung_label,
     rung_take,
@@ -136,9 +137,9 @@ def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status
 
 
 TITLES = {
-    "acknowledge": "the liaison acknowledged the flag",
-    "submit_plan": "an improvement plan was submitted",
-    "resolve": "the flag was resolved",
+    "acknowledge": gettext_noop("the liaison acknowledged the flag"),
+    "submit_plan": gettext_noop("an improvement plan was submitted"),
+    "resolve": gettext_noop("the flag was resolved"),
 }
 
 
@@ -149,10 +150,16 @@ def _notify_step(*, flag: InterventionFlag, event: FlagEvent, actor: AbstractBas
     users = principals_of(school_ids=[school.pk]).get(school.pk, [])
     if school.liaison_id:
         users.append(school.liaison)
-    if event.action == "escalate":
-        title, body = f"{school.name}: {rung_label(flag.level)}", f"{notice_text(flag, consequences)}\n\n{event.reason}"
-    else:
-        title, body = f"{school.name}: {TITLES[event.action]}", event.reason
+
+    def title() -> str:  # in each reader's language (core.notifications)
+        happened = rung_label(flag.level) if event.action == "escalate" else gettext(TITLES[event.action])
+        return f"{school.name}: {happened}"
+
+    def body() -> str:
+        if event.action == "escalate":
+            return f"{notice_words(flag, consequences)}\n\n{event.reason}"
+        return event.reason
+
     notify(
         users=[user for user in users if user.pk != actor.pk],
         key=f"flag:{flag.pk}:event:{event.pk}",

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from autonomy.models import (
     LIVE_STATUSES,
@@ -156,12 +157,13 @@ class ScopeGrants:
 
 GRANT_STEPS = Steps(GRANT_WORKFLOW, grant_acts_as, related=("school__liaison", "autonomy"))
 
+# What the school is told of a grant's new status, in each reader's language (core.notifications).
 GRANT_NOTICES = {
-    GrantStatus.AT_RISK: "is at risk",
-    GrantStatus.SUSPENDED: "has been suspended",
-    GrantStatus.REVOKED: "has been revoked",
-    GrantStatus.ACTIVE: "has been restored",
-    GrantStatus.EXPIRED: "has ended with its term",
+    GrantStatus.AT_RISK: gettext_noop("%(school)s: “%(autonomy)s” is at risk"),
+    GrantStatus.SUSPENDED: gettext_noop("%(school)s: “%(autonomy)s” has been suspended"),
+    GrantStatus.REVOKED: gettext_noop("%(school)s: “%(autonomy)s” has been revoked"),
+    GrantStatus.ACTIVE: gettext_noop("%(school)s: “%(autonomy)s” has been restored"),
+    GrantStatus.EXPIRED: gettext_noop("%(school)s: “%(autonomy)s” has ended with its term"),
 }
 
 
@@ -249,7 +251,7 @@ def _notify_grant_change(*, grant: AutonomyGrant, event: GrantEvent) -> None:
     notify(
         users=users,
         key=f"grant:{grant.pk}:event:{event.pk}",
-        title=f"{school.name}: “{grant.autonomy.name}” {notice}",
+        title=lambda: gettext(notice) % {"school": school.name, "autonomy": grant.autonomy.name},
         body=event.reason,
         url=reverse("autonomy:school_grants", args=[school.code]),
     )

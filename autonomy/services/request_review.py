@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from autonomy.models import (
     REVIEW_FUNCTIONS,
@@ -111,7 +112,7 @@ def request_comment(
             notify(
                 users=principals_of(school_ids=[request.school_id]).get(request.school_id, []),
                 key=f"request:{request.pk}:comment:{comment.pk}",
-                title=f"A reviewer commented on your request in “{request.call.title}”",
+                title=lambda: _("A reviewer commented on your request in “%(call)s”") % {"call": request.call.title},
                 body=body,
                 url=request_url(request),
             )
@@ -125,7 +126,12 @@ def request_return(
     with transaction.atomic():
         request = request_lock(request_id)
         event = request_step(request, actor=actor, action="return", reason=note, expected_status=expected_status)
-        notify_school_of_step(request, event, f"Your request in “{request.call.title}” was returned for changes", note)
+        notify_school_of_step(
+            request,
+            event,
+            lambda: _("Your request in “%(call)s” was returned for changes") % {"call": request.call.title},
+            note,
+        )
     return request
 
 
@@ -139,7 +145,9 @@ def request_decline(
         request.items.filter(decision=ItemDecision.PENDING).update(decision=ItemDecision.DECLINED, decision_note=note)
         request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
         event = request_step(request, actor=actor, action="decline", reason=note, fields=DECIDED)
-        notify_school_of_step(request, event, f"Your request in “{request.call.title}” was declined", note)
+        notify_school_of_step(
+            request, event, lambda: _("Your request in “%(call)s” was declined") % {"call": request.call.title}, note
+        )
     return request
 
 
@@ -224,8 +232,13 @@ def request_decide(
         note = limited_text(note, field="note", max_length=NOTE_TEXT)
         request.decided_at, request.decided_by, request.decision_note = timezone.now(), actor, note
         event = request_step(request, actor=actor, action=action, reason=note, fields=DECIDED)
-        summary = ", ".join(f"{i.autonomy.name}: {i.get_decision_display().lower()}" for i in items.values())
-        notify_school_of_step(request, event, f"Decision on your request in “{request.call.title}”", summary)
+
+        def summary() -> str:  # in each reader's language, as the title
+            return ", ".join(f"{i.autonomy.name}: {i.get_decision_display().lower()}" for i in items.values())
+
+        notify_school_of_step(
+            request, event, lambda: _("Decision on your request in “%(call)s”") % {"call": request.call.title}, summary
+        )
     return request
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from autonomy.models import AutonomyRequest, RequestEvent
 from autonomy.policies import can_edit_request, request_acts_as
 from autonomy.workflows import REQUEST_WORKFLOW
-from core.notifications import notify
+from core.notifications import Text, notify
 from core.policies import require
 from core.workflows import Steps
 from schools.selectors import principals_of
@@ -32,7 +32,7 @@ def request_url(request: AutonomyRequest) -> str:
     return reverse("autonomy:request_detail", args=[request.pk])
 
 
-def notify_school_of_step(request: AutonomyRequest, event: RequestEvent, title: str, body: str = "") -> None:
+def notify_school_of_step(request: AutonomyRequest, event: RequestEvent, title: Text, body: Text = "") -> None:
     notify(
         users=principals_of(school_ids=[request.school_id]).get(request.school_id, []),
         key=f"request:{request.pk}:event:{event.pk}",

@@ -17,6 +17,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from budgeting.models import (
     AllocationLine,
@@ -306,9 +308,23 @@ def _notify_release(*, allocation_set: AllocationSet) -> None:
     principals = principals_of(school_ids=list(schools))
     year = allocation_set.formula.school_year.label
     true_up = allocation_set.kind == SetKind.TRUE_UP
-    title = f"Your {year} allocation {'has been recounted (true-up)' if true_up else 'is released'}"
-    due = f" Budget plans are due on {allocation_set.plans_due_on:%B %-d, %Y}." if allocation_set.plans_due_on else ""
-    body = f"The district released the {year} school allocations on {allocation_set.released_on:%B %-d, %Y}.{due}"
+
+    def title() -> str:  # in each reader's language (core.notifications)
+        if true_up:
+            return _("Your %(year)s allocation has been recounted (true-up)") % {"year": year}
+        return _("Your %(year)s allocation is released") % {"year": year}
+
+    def body() -> str:
+        released = date_format(allocation_set.released_on, _("F j, Y"))
+        text = _("The district released the %(year)s school allocations on %(date)s.") % {
+            "year": year,
+            "date": released,
+        }
+        if allocation_set.plans_due_on:
+            due = date_format(allocation_set.plans_due_on, _("F j, Y"))
+            text += " " + _("Budget plans are due on %(date)s.") % {"date": due}
+        return text
+
     notify_many(
         [
             (

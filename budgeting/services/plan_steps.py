@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from budgeting.formula_words import money
@@ -33,10 +34,11 @@ def _plan_url(plan: BudgetPlan) -> str:
 
 
 def _tell_principal(plan: BudgetPlan, event: PlanEvent, title: str, body: str = "") -> None:
+    """`title` is a message id (gettext_noop), written in each reader's language; `body` as written."""
     notify(
         users=principals_of(school_ids=[plan.school_id]).get(plan.school_id, []),
         key=f"plan:{plan.pk}:event:{event.pk}",
-        title=title,
+        title=lambda: gettext(title),
         body=body,
         url=_plan_url(plan),
     )
@@ -104,7 +106,7 @@ def plan_return(*, actor: AbstractBaseUser, plan_id: int, note: str, expected_st
     with transaction.atomic():
         plan = PLAN_STEPS.lock(plan_id)
         event = PLAN_STEPS.take(plan, actor=actor, action="return", reason=note, expected_status=expected_status)
-        _tell_principal(plan, event, "Your budget plan was returned for changes", note)
+        _tell_principal(plan, event, gettext_noop("Your budget plan was returned for changes"), note)
     return plan
 
 
@@ -118,7 +120,7 @@ def plan_approve(
             plan, actor=actor, action="approve", reason=note or "Approved.", expected_status=expected_status
         )
         _figures_record(plan, plan_figures(plan), first_submission=False)
-        _tell_principal(plan, event, "Your budget plan was approved", note)
+        _tell_principal(plan, event, gettext_noop("Your budget plan was approved"), note)
     return plan
 
 
@@ -208,7 +210,9 @@ def _true_up_return(plan: BudgetPlan, allocation, planned: Decimal, due_on: date
             evidence={"allocation": allocation.pk, "planned": f"{planned:.2f}", "due_on": due_on.isoformat()},
             fields=["allocation", "due_on"],
         )
-        _tell_principal(locked, event, "Your budget plan no longer fits its allocation: please revise it", reason)
+        _tell_principal(
+            locked, event, gettext_noop("Your budget plan no longer fits its allocation: please revise it"), reason
+        )
 
 
 def _true_up_move(plan: BudgetPlan, allocation, planned: Decimal, fits: bool) -> None:
@@ -228,4 +232,4 @@ def _true_up_move(plan: BudgetPlan, allocation, planned: Decimal, fits: bool) ->
             reason=reason,
             evidence={"allocation": allocation.pk, "planned": f"{planned:.2f}", "fits": fits},
         )
-        _tell_principal(locked, event, "Your budget plan's allocation changed after a true-up", reason)
+        _tell_principal(locked, event, gettext_noop("Your budget plan's allocation changed after a true-up"), reason)

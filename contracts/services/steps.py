@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from contracts.models import ContractEvent, ContractStatus, PerformanceContract
 from contracts.policies import contract_acts_as
@@ -37,10 +38,13 @@ contract_step = CONTRACT_STEPS.take
 
 
 def _notify_school(contract: PerformanceContract, event: ContractEvent, title: str) -> None:
+    """`title` is a message id (gettext_noop) with the contract's term as %(start)s and %(end)s, written in
+    each reader's language (core.notifications)."""
+    words = {"start": contract.term_start, "end": contract.term_end}
     notify(
         users=principals_of(school_ids=[contract.school_id]).get(contract.school_id, []),
         key=f"contract:{contract.pk}:event:{event.pk}",
-        title=title,
+        title=lambda: gettext(title) % words,
         url=reverse("contracts:contract_detail", args=[contract.pk]),
     )
 
@@ -66,7 +70,7 @@ def contract_propose(*, actor: AbstractBaseUser, contract_id: int, expected_stat
         contract.proposed_at = timezone.now()
         event = contract_step(contract, actor=actor, action="propose", fields=["proposed_at"])
         _notify_school(
-            contract, event, f"Your performance contract for {contract.term_start}–{contract.term_end} is ready to sign"
+            contract, event, gettext_noop("Your performance contract for %(start)s–%(end)s is ready to sign")
         )
     return contract
 
@@ -129,7 +133,7 @@ def contract_countersign(
         event = contract_step(
             contract, actor=actor, action="countersign", reason=f"Countersigned by {name}.", fields=COUNTERSIGNATURE
         )
-        _notify_school(contract, event, "Your performance contract is now in force")
+        _notify_school(contract, event, gettext_noop("Your performance contract is now in force"))
     return contract
 
 
@@ -162,7 +166,5 @@ def contract_terminate(
     with transaction.atomic():
         contract = contract_lock(contract_id)
         event = contract_step(contract, actor=actor, action="terminate", reason=reason, expected_status=expected_status)
-        _notify_school(
-            contract, event, f"Your performance contract for {contract.term_start}–{contract.term_end} was terminated"
-        )
+        _notify_school(contract, event, gettext_noop("Your performance contract for %(start)s–%(end)s was terminated"))
     return contract

@@ -4,7 +4,7 @@ in the future, minutes in range, the limit) are the services', whose refusals go
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import AccessibleFormMixin, text_area
+from core.forms import AccessibleFormMixin, IdsChoiceField, text_area
 from core.limits import NOTE_TEXT
 from support.models import ENTRY_MAX_MINUTES, ContactKind, FocusArea
 from support.services.partnership import Contact
@@ -12,7 +12,7 @@ from support.services.partnership import Contact
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class FocusChoices(forms.ModelMultipleChoiceField):
+class FocusChoices(IdsChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.number}. {obj.name}"
 

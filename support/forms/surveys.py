@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AccessibleFormMixin, expected_status_field
+from core.translated import stored
 from schools.models import SchoolYear
 from support.models import SCALE_MAX, SCALE_MIN, Department, SurveyStatus
 from support.services.surveys import DEFAULT_ITEMS, ITEM_TEXT, MAX_ITEMS, TERM_TEXT
@@ -24,6 +25,10 @@ def item_field_name(number: int) -> str:
     return f"item_{number}"
 
 
+def item_es_field_name(number: int) -> str:
+    return f"item_es_{number}"
+
+
 class SurveyItemsForm(AccessibleFormMixin, forms.Form):
     """The dates and up to six statements; a statement left empty is dropped."""
 
@@ -36,21 +41,29 @@ class SurveyItemsForm(AccessibleFormMixin, forms.Form):
             self.fields[item_field_name(number)] = forms.CharField(
                 label=_("Statement %(number)s") % {"number": number}, required=False, max_length=ITEM_TEXT
             )
+        for number in range(1, MAX_ITEMS + 1):
+            self.fields[item_es_field_name(number)] = forms.CharField(
+                label=_("Statement %(number)s in Spanish") % {"number": number}, required=False, max_length=ITEM_TEXT
+            )
 
     @classmethod
     def initial_for(cls, cycle) -> dict:
         initial = {"opens_on": cycle.opens_on, "closes_on": cycle.closes_on}
         for item in cycle.items.all():
-            initial[item_field_name(item.position)] = item.text
+            initial[item_field_name(item.position)] = stored(item, "text")
+            initial[item_es_field_name(item.position)] = item.text_es
         return initial
 
     def items(self) -> list[str]:
         return [self.cleaned_data.get(item_field_name(n), "") for n in range(1, MAX_ITEMS + 1)]
 
+    def items_es(self) -> list[str]:
+        return [self.cleaned_data.get(item_es_field_name(n), "") for n in range(1, MAX_ITEMS + 1)]
+
     def add_service_error(self, error) -> None:
-        """The service names `items[n]`; the form's field for it is `item_n`."""
+        """The service names `items[n]` and `items_es[n]`; the form's fields for them are `item_n`, `item_es_n`."""
         for key, messages in error.fields.items():
-            name = key.replace("items[", "item_").rstrip("]")
+            name = key.replace("items_es[", "item_es_").replace("items[", "item_").rstrip("]")
             self.add_error(name if name in self.fields else None, messages)
         if not error.fields:
             self.add_error(None, error.message)

@@ -59,7 +59,8 @@ class SurveyItem(TimeStampedModel):
 
     cycle = models.ForeignKey(SurveyCycle, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=300)
+    text = TranslatedCharField(max_length=300)
+    text_es = models.CharField("statement in Spanish", max_length=300, blank=True)
 
     class Meta:
         ordering = ["cycle", "position"]

@@ -121,11 +121,12 @@ def network_request_create(
     return request
 
 
-def _tell_principal(request: NetworkRequest, event: NetworkRequestEvent, title: str, body: str = "") -> None:
+def _tell_principal(request: NetworkRequest, event: NetworkRequestEvent, title, body: str = "") -> None:
+    """`title` writes the title in the active language: core.notifications calls it in each reader's."""
     notify(
         users=principals_of(school_ids=[request.school_id]).get(request.school_id, []),
         key=f"network-request:{request.pk}:event:{event.pk}",
-        title=_title(title),
+        title=lambda: _title(title()),
         body=body,
         url=reverse("support:network_school", args=[request.school.code]),
     )
@@ -164,7 +165,10 @@ def network_request_approve(
         _tell_principal(
             request,
             event,
-            f"{school.name} joins {network.name} for {year.label}",
+            lambda: (
+                gettext("%(school)s joins %(network)s for %(year)s")
+                % {"school": school.name, "network": network.name, "year": year.label}
+            ),
             f"The school is in it {when}. {note}",
         )
     return request
@@ -213,7 +217,10 @@ def network_request_decline(
         _tell_principal(
             request,
             event,
-            f"Your request to join {request.network.name} for {request.school_year.label} was declined",
+            lambda: (
+                gettext("Your request to join %(network)s for %(year)s was declined")
+                % {"network": request.network.name, "year": request.school_year.label}
+            ),
             note,
         )
     return request

@@ -11,11 +11,12 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, NotFound
 from core.limits import NOTE_TEXT
@@ -105,15 +106,10 @@ def _notify_next_steps(entry: PartnershipEntry) -> None:
     if not entry.next_steps:
         return
     digest = hashlib.sha256(f"{entry.next_steps}|{entry.next_step_due}".encode()).hexdigest()[:12]
-    due = (
-        f" by {entry.next_step_due:%b} {entry.next_step_due.day}, {entry.next_step_due.year}"
-        if entry.next_step_due
-        else ""
-    )
     notify(
         users=principals_of(school_ids=[entry.school_id]).get(entry.school_id, []),
         key=f"partnership:{entry.pk}:{digest}",
-        title=_next_steps_title(entry, due),
+        title=lambda: _next_steps_title(entry),
         body=entry.next_steps,
         url=reverse("support:partnership_log", args=[entry.school.code]),
     )
@@ -170,7 +166,10 @@ def partnership_entry_delete(*, actor: AbstractBaseUser, entry_id: int) -> None:
         entry.delete()
 
 
-def _next_steps_title(entry: PartnershipEntry, due: str) -> str:
-    """The notice is stored as written, so it is written in the site's language whatever the liaison reads."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"Next steps from your liaison's {entry.get_kind_display().lower()}{due}"
+def _next_steps_title(entry: PartnershipEntry) -> str:
+    """In the active language: core.notifications writes it in each reader's."""
+    kind = entry.get_kind_display().lower()
+    if entry.next_step_due:
+        due = date_format(entry.next_step_due, gettext("M j, Y"))
+        return gettext("Next steps from your liaison's %(kind)s by %(date)s") % {"kind": kind, "date": due}
+    return gettext("Next steps from your liaison's %(kind)s") % {"kind": kind}

@@ -14,6 +14,7 @@ the department's queue is taken up by whoever of its staff first asks the school
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import ApplicationError, NotFound
 from core.limits import NOTE_TEXT
@@ -80,7 +81,11 @@ def support_request_wait(
             request, actor=actor, action="wait", reason=message, fields=_take_up(request, actor)
         )
         _tell(
-            school_side(request), request, event, f"Central office needs something from you: {request.subject}", message
+            school_side(request),
+            request,
+            event,
+            lambda: gettext("Central office needs something from you: %(subject)s") % {"subject": request.subject},
+            message,
         )
     return request
 
@@ -160,7 +165,13 @@ def support_request_resolve(
             evidence=evidence,
             fields=["due_on", "resolved_at", *_take_up(request, actor)],
         )
-        _tell(school_side(request), request, event, f"Your support request is resolved: {request.subject}", message)
+        _tell(
+            school_side(request),
+            request,
+            event,
+            lambda: gettext("Your support request is resolved: %(subject)s") % {"subject": request.subject},
+            message,
+        )
     return request
 
 

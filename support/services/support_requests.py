@@ -161,7 +161,7 @@ def support_request_message(
             notify(
                 users=department_side(request) if from_school else school_side(request),
                 key=f"support_request:{request.pk}:message:{message.pk}",
-                title=f"New reply on “{request.subject}”",
+                title=lambda: gettext("New reply on “%(subject)s”") % {"subject": request.subject},
                 body=body,
                 url=support_request_url(request),
             )

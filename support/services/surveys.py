@@ -10,7 +10,8 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext_noop
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from core.errors import ApplicationError, Conflict
 from core.hooks import announce_on_commit, publication_changed
@@ -39,19 +40,33 @@ ITEM_TEXT = SurveyItem._meta.get_field("text").max_length
 TERM_TEXT = SurveyCycle._meta.get_field("term").max_length
 
 
-def _items_checked(items) -> list[str]:
-    """The statements, stripped, blanks left out; refused naming `items[n]` (1-based, as the form numbers them)."""
+def _items_checked(items, items_es=None) -> list[tuple[str, str]]:
+    """The statements with their Spanish (`items_es`, by the same numbers; blank: the English is shown),
+    stripped, blanks left out; refused naming `items[n]` or `items_es[n]` (1-based, as the form numbers them)."""
+    spanish = list(items_es or [])
     texts = []
     for number, text in enumerate(items, start=1):
         text = limited_text(text, field=f"items[{number}]", max_length=ITEM_TEXT)
+        text_es = spanish[number - 1] if number <= len(spanish) else ""
+        text_es = limited_text(text_es, field=f"items_es[{number}]", max_length=ITEM_TEXT)
         if text:
-            texts.append(text)
+            texts.append((text, text_es))
+        elif text_es:
+            message = "A statement in Spanish needs its English beside it."
+            raise ApplicationError(message, fields={f"items[{number}]": [message]})
     if not texts:
         raise ApplicationError("Write at least one statement.", fields={"items[1]": ["Write at least one statement."]})
     if len(texts) > MAX_ITEMS:
         message = f"A survey asks at most {MAX_ITEMS} statements of each department."
         raise ApplicationError(message, fields={"items": [message]})
     return texts
+
+
+def _items_written(cycle: SurveyCycle, texts: list[tuple[str, str]]) -> None:
+    SurveyItem.objects.bulk_create(
+        SurveyItem(cycle=cycle, position=number, text=text, text_es=text_es)
+        for number, (text, text_es) in enumerate(texts, start=1)
+    )
 
 
 def _dates_checked(opens_on: datetime.date, closes_on: datetime.date) -> None:
@@ -69,6 +84,7 @@ def survey_cycle_create(
     closes_on: datetime.date,
     items: list[str] | None = None,
     term_es: str = "",
+    items_es: list[str] | None = None,
 ) -> SurveyCycle:
     """A draft cycle for a term, with the default statements unless others are given. `term_es` is the
     term as Spanish readers see it (English when blank)."""
@@ -76,7 +92,7 @@ def survey_cycle_create(
     term = required_text(term, field="term", message="Name the term, as Fall or Spring.", max_length=TERM_TEXT)
     term_es = limited_text(term_es, field="term_es", max_length=TERM_TEXT)
     _dates_checked(opens_on, closes_on)
-    texts = _items_checked(DEFAULT_ITEMS if items is None else items)
+    texts = _items_checked(DEFAULT_ITEMS if items is None else items, items_es)
     taken = f"There is already a {term} {school_year} survey."
     if SurveyCycle.objects.filter(school_year=school_year, term__iexact=term).exists():
         raise ApplicationError(taken, fields={"term": [taken]})
@@ -85,9 +101,7 @@ def survey_cycle_create(
             cycle = SurveyCycle.objects.create(
                 school_year=school_year, term=term, term_es=term_es, opens_on=opens_on, closes_on=closes_on
             )
-            SurveyItem.objects.bulk_create(
-                SurveyItem(cycle=cycle, position=number, text=text) for number, text in enumerate(texts, start=1)
-            )
+            _items_written(cycle, texts)
             SURVEY_STEPS.created(cycle, actor=actor, action="create", reason="Created as a draft.").save()
     except IntegrityError:  # the same term created at the same moment by somebody else
         raise ApplicationError(taken, fields={"term": [taken]}) from None
@@ -101,11 +115,12 @@ def survey_cycle_edit(
     opens_on: datetime.date,
     closes_on: datetime.date,
     items: list[str],
+    items_es: list[str] | None = None,
 ) -> SurveyCycle:
     """Change a draft's dates and statements; once open, what principals were asked stays as it was."""
     require(can_manage_surveys(actor))
     _dates_checked(opens_on, closes_on)
-    texts = _items_checked(items)
+    texts = _items_checked(items, items_es)
     with transaction.atomic():
         cycle = SURVEY_STEPS.lock(cycle_id)
         if cycle.status != SurveyStatus.DRAFT:
@@ -113,9 +128,7 @@ def survey_cycle_edit(
         cycle.opens_on, cycle.closes_on = opens_on, closes_on
         cycle.save(update_fields=["opens_on", "closes_on", "updated_at"])
         cycle.items.all().delete()
-        SurveyItem.objects.bulk_create(
-            SurveyItem(cycle=cycle, position=number, text=text) for number, text in enumerate(texts, start=1)
-        )
+        _items_written(cycle, texts)
     return cycle
 
 
@@ -124,8 +137,11 @@ def _tell_principals(cycle: SurveyCycle, event) -> None:
     notify(
         users=users,
         key=f"survey:{cycle.pk}:event:{event.pk}",
-        title=f"Rate central office: the {cycle} survey is open until {cycle.closes_on:%B %-d, %Y}",
-        body="Your answers are kept without your name or your school's.",
+        title=lambda: (
+            gettext("Rate central office: the %(survey)s survey is open until %(date)s")
+            % {"survey": cycle, "date": date_format(cycle.closes_on, gettext("F j, Y"))}
+        ),
+        body=lambda: gettext("Your answers are kept without your name or your school's."),
         url=reverse("support:surveys"),
     )
 

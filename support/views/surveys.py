@@ -91,6 +91,7 @@ def survey_cycle_new(request):
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 items=form.items(),
+                items_es=form.items_es(),
             )
         except ApplicationError as error:
             form.add_service_error(error)
@@ -133,6 +134,7 @@ def survey_cycle_edit(request, pk):
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 items=form.items(),
+                items_es=form.items_es(),
             )
         except ApplicationError as error:
             form.add_service_error(error)

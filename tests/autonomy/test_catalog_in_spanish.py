@@ -132,21 +132,29 @@ def test_a_survey_term_in_spanish_is_what_a_spanish_reading_principal_sees(make_
             "term_es": "Otoño",
             "opens_on": today - datetime.timedelta(days=1),
             "closes_on": today + datetime.timedelta(days=10),
-            **{f"item_{n}": f"Statement {n}." for n in range(1, 7)},
+            "item_1": "Answers our calls the same day.",
+            "item_es_1": "Contesta nuestras llamadas el mismo día.",
+            "item_2": "The department's staff are courteous and helpful.",  # a default: translated already
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     cycle = SurveyCycle.objects.get()
     assert (stored(cycle, "term"), cycle.term_es) == ("Fall", "Otoño")
+    edit = in_spanish(office).get(reverse("support:survey_cycle_edit", args=[cycle.pk])).content.decode()
+    assert 'value="Answers our calls the same day."' in edit  # the English box holds the English
+    assert 'value="Contesta nuestras llamadas el mismo día."' in edit
     survey_cycle_open(actor=admin, cycle_id=cycle.pk)
 
     answer = reverse("support:survey_answer", args=[cycle.pk, school.code])
     spanish = visible_text(in_spanish(client_for(principal)).get(answer).content.decode())
     assert f"Otoño {year}" in spanish and "Fall" not in spanish
-    assert f"Fall {year}" in visible_text(client_for(principal).get(answer).content.decode())
+    assert "Contesta nuestras llamadas el mismo día." in spanish and "Answers our calls" not in spanish
+    assert "courteous" not in spanish
+    english = visible_text(client_for(principal).get(answer).content.decode())
+    assert f"Fall {year}" in english and "Answers our calls the same day." in english
 
 
-def test_a_term_in_spanish_longer_than_its_limit_is_refused_naming_the_field(make_member, client_for):
+def test_a_term_too_long_or_a_statement_without_its_english_is_refused_naming_the_field(make_member, client_for):
     office = client_for(make_member(Role.ADMIN))
     today = timezone.localdate()
     response = office.post(
@@ -155,12 +163,27 @@ def test_a_term_in_spanish_longer_than_its_limit_is_refused_naming_the_field(mak
             "school_year": SchoolYearFactory().pk,
             "term": "Fall",
             "term_es": "O" * 41,
+            "item_es_2": "Sin su inglés.",
             "opens_on": today,
             "closes_on": today + datetime.timedelta(days=10),
             **{f"item_{n}": f"Statement {n}." for n in range(1, 7)},
         },
     )
     assert response.status_code == 400 and response.context["form"].errors["term_es"]
+    assert not SurveyCycle.objects.exists()
+    response = office.post(
+        reverse("support:survey_cycle_new"),
+        {
+            "school_year": SchoolYearFactory().pk,
+            "term": "Fall",
+            "opens_on": today,
+            "closes_on": today + datetime.timedelta(days=10),
+            "item_1": "Answers our calls.",
+            "item_es_2": "Una frase sin su inglés.",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["item_2"] == ["A statement in Spanish needs its English beside it."]
     assert not SurveyCycle.objects.exists()
 
 

@@ -260,10 +260,11 @@ def _long_date(value: datetime.date) -> str:
     return date_format(value, _("F j, Y"))
 
 
-@in_district_language
-def notice_text(flag: InterventionFlag, consequences=()) -> str:
+def notice_words(flag: InterventionFlag, consequences=()) -> str:
     """Every notice states the deficiency, the contract provision quoted, what happened to the school's
-    autonomy, the remedy for the rung and the deadline (none on the last rung)."""
+    autonomy, the remedy for the rung and the deadline (none on the last rung). In the active language: a
+    message is written in each reader's (core.notifications); what was recorded (the deficiency, the
+    remedy) reads as it was recorded."""
     lines = [flag.deficiency, _("Contract provision: %(quote)s") % {"quote": provision_quote(flag)}]
     if consequences:
         lines.append(_("What this means for your autonomy: ") + " ".join(c.sentence() for c in consequences))
@@ -284,7 +285,13 @@ def notice_text(flag: InterventionFlag, consequences=()) -> str:
 
 
 @in_district_language
-def cure_notice_text(flag: InterventionFlag, consequences) -> str:
+def notice_text(flag: InterventionFlag, consequences=()) -> str:
+    """The notice as the district keeps it (the auditor's dossier): in the district's language."""
+    return notice_words(flag, consequences)
+
+
+def cure_notice_words(flag: InterventionFlag, consequences) -> str:
+    """A cure's notice, in the active language (as notice_words)."""
     cleared = _("The condition behind this flag cleared before the cure period ended (%(date)s).")
     return "\n".join(
         [

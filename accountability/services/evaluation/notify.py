@@ -3,11 +3,13 @@ person per event (a flag opened or raised, with what its rung did to the school'
 cured), keyed by the event so that a re-run sends nothing again."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accountability.models import InterventionFlag
-from accountability.services.evaluation.ladder import Consequence, cure_notice_text, notice_text, rung_label
+from accountability.services.evaluation.ladder import Consequence, cure_notice_words, notice_words, rung_label
 from contracts.models import InterventionRule
 from core.notifications import notify_many
 from schools.models import School
@@ -37,13 +39,19 @@ def flags_notify(notices: list[FlagNotice]) -> None:
         flag.rule = rules[flag.rule_id]
         school = schools[flag.school_id]
         users = principals.get(school.pk, []) + ([school.liaison] if school.liaison else [])
-        if notice.cured:
-            title, body = f"{school.name}: autonomy cured", cure_notice_text(flag, notice.consequences)
-        else:
-            title, body = f"{school.name}: {rung_label(flag.level)}", notice_text(flag, notice.consequences)
-        if notice.lead:
-            body = f"{notice.lead}\n{body}"
-        messages.append(
-            (users, f"flag:{flag.pk}:{notice.key}", title, body, reverse("accountability:flag_detail", args=[flag.pk]))
-        )
+        url = reverse("accountability:flag_detail", args=[flag.pk])
+        title, body = partial(_title, school, flag, notice.cured), partial(_body, flag, notice)
+        messages.append((users, f"flag:{flag.pk}:{notice.key}", title, body, url))
     notify_many(messages)
+
+
+def _title(school: School, flag: InterventionFlag, cured: bool) -> str:
+    """In the reader's language (core.notifications writes it for each)."""
+    if cured:
+        return _("%(school)s: autonomy cured") % {"school": school.name}
+    return f"{school.name}: {rung_label(flag.level)}"
+
+
+def _body(flag: InterventionFlag, notice: FlagNotice) -> str:
+    text = cure_notice_words(flag, notice.consequences) if notice.cured else notice_words(flag, notice.consequences)
+    return f"{notice.lead}\n{text}" if notice.lead else text
