@@ -5,6 +5,7 @@ from django import forms
 from django.forms import BoundField
 
 from core.errors import ApplicationError
+from core.parsing import parse_id
 
 
 class DescribedBoundField(BoundField):
@@ -90,3 +91,17 @@ class AccessibleFormMixin:
         for key, messages in fields.items():
             name = form_field_name(key)
             self.add_error(name if name in self.fields else None, messages)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Choices of rows by id that refuses what cannot be an id (a sign, non-ASCII digits, a number past
+    any bigint) as an invalid choice, before the database is asked: Django's `pk__in` lookup passes such a
+    number on, and the database then fails rather than finding nothing."""
+
+    def _check_values(self, value):
+        for pk in value or []:
+            if parse_id(str(pk)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

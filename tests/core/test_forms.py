@@ -1,10 +1,14 @@
 """Drop-downs are written by core's own select template (core.forms.QUICK_SELECT_TEMPLATE), which draws
 each option in place instead of through two included templates: the markup must be Django's, option for
-option, with groups, a chosen value, a blank, attributes and text that needs escaping."""
+option, with groups, a chosen value, a blank, attributes and text that needs escaping.
+
+Choices of rows by id (core.forms.IdsChoiceField) refuse what cannot be an id as an invalid choice, never
+as a database error."""
 
 from django import forms
 
-from core.forms import QUICK_SELECT_TEMPLATE, AccessibleFormMixin
+from core.forms import QUICK_SELECT_TEMPLATE, AccessibleFormMixin, IdsChoiceField
+from schools.models import Network
 
 CHOICES = [
     ("", "All networks"),
@@ -37,3 +41,17 @@ def test_other_choice_widgets_keep_djangos_templates():
     form = QuickForm()
     assert form.fields["kind"].widget.template_name == forms.RadioSelect.template_name
     assert PlainForm().fields["network"].widget.template_name == forms.Select.template_name
+
+
+def test_ids_past_any_bigint_or_not_ids_at_all_are_invalid_choices_not_database_errors(db):
+    network = Network.objects.create(name="North")
+
+    class NetworksForm(forms.Form):
+        networks = IdsChoiceField(queryset=Network.objects.all(), required=False)
+
+    for junk in ("99999999999999999999", "-1", "٣", "1.5", " 2"):
+        form = NetworksForm({"networks": [str(network.pk), junk]})
+        assert not form.is_valid(), junk
+        assert form.errors["networks"] == [f"“{junk}” is not a valid value."]
+    form = NetworksForm({"networks": [str(network.pk)]})
+    assert form.is_valid() and list(form.cleaned_data["networks"]) == [network]
