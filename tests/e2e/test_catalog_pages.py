@@ -59,7 +59,9 @@ def test_the_autonomy_office_edits_an_entry_and_finds_the_change_in_its_history(
     assert_accessible(page)
 
     page.get_by_label("Name", exact=True).fill("Redesign the school schedule")
-    page.get_by_label("What stays with the district").fill("State minimum instructional minutes.\nBus times.")
+    page.get_by_label("What stays with the district", exact=True).fill(
+        "State minimum instructional minutes.\nBus times."
+    )
     page.get_by_label("Why you are changing it (optional)").fill("Agreed with transportation.")
     page.get_by_role("button", name="Save the entry").click()
 
