@@ -53,7 +53,7 @@ def _written(rows: list[tuple]) -> list[tuple]:
     function is written under that language (once per language); a string stays as written. One query, and
     none when every text is a string."""
     if not any(callable(title) or callable(body) for _, _, title, body, _ in rows):
-        return rows
+        return [(user, key, _fitted(title), body, url) for user, key, title, body, url in rows]
     languages = _language_reader({user.pk for user, *_ in rows})
     kept: dict[tuple[int, str], str] = {}
 
@@ -76,7 +76,8 @@ TITLE_LENGTH = Notification._meta.get_field("title").max_length
 
 
 def _fitted(title: str) -> str:
-    """A title as long as the inbox keeps: a translation may run longer than the English it was sized for."""
+    """A title as long as the inbox keeps: a long school or network name, or a translation longer than the
+    English it was sized for, is cut."""
     return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
 
 

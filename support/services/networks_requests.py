@@ -48,11 +48,6 @@ def _day(value: datetime.date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _title(text: str) -> str:
-    """A notification's title is at most 200 characters; long school and network names are cut."""
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
 def _full_words(network: Network, school_year: SchoolYear, taken: int) -> str:
     return f"{network.name} is full for {school_year.label}: {taken} of {network.capacity} places are taken."
 
@@ -114,7 +109,7 @@ def network_request_create(
     notify(
         users=autonomy_office_users(),
         key=f"network-request:{request.pk}:event:{event.pk}",
-        title=_title(f"{school.name} asks to join {network.name} for {school_year.label}"),
+        title=f"{school.name} asks to join {network.name} for {school_year.label}",
         body=reason,
         url=reverse("support:network_request_queue"),
     )
@@ -126,7 +121,7 @@ def _tell_principal(request: NetworkRequest, event: NetworkRequestEvent, title, 
     notify(
         users=principals_of(school_ids=[request.school_id]).get(request.school_id, []),
         key=f"network-request:{request.pk}:event:{event.pk}",
-        title=lambda: _title(title()),
+        title=title,
         body=body,
         url=reverse("support:network_school", args=[request.school.code]),
     )

@@ -96,8 +96,10 @@ def test_a_message_in_words_costs_one_query_for_the_languages_and_plain_text_non
     }
 
 
-def test_a_title_longer_in_translation_than_the_inbox_keeps_is_cut():
+def test_a_title_longer_than_the_inbox_keeps_is_cut_in_any_language():
     reader = _reading(UserFactory(), "es")
     notify(users=[reader], key="long", title=lambda: "x" * 250)
-    title = Notification.objects.get(key="long").title
-    assert len(title) == 200 and title.endswith("…")
+    notify(users=[reader], key="long-plain", title="y" * 250)  # a long school or network name
+    for key in ("long", "long-plain"):
+        title = Notification.objects.get(key=key).title
+        assert len(title) == 200 and title.endswith("…")
