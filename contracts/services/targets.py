@@ -91,4 +91,17 @@ def resolve_target(standard: TemplateBenchmark, baseline, medians) -> Decimal:
             "gives no fallback target. Add a fallback to the template or set the target by hand.",
             fields={standard.key: ["No baseline."]},
         )
-    return baseline[1] + (standard.target_value or 0)
+    return _within_range(standard, baseline[1] + (standard.target_value or 0))
+
+
+def _within_range(standard: TemplateBenchmark, target: Decimal) -> Decimal:
+    """A level above the baseline is held to what the metric can reach: a school at 99% proficiency under
+    "baseline plus 2 points" is held to 100%, not refused a contract. Changes and standings are not levels."""
+    if standard.kind in (BenchmarkKind.GROWTH, BenchmarkKind.TREND, BenchmarkKind.RELATIVE):
+        return target
+    metric = standard.metric
+    if metric.max_value is not None and target > metric.max_value:
+        return metric.max_value
+    if metric.min_value is not None and target < metric.min_value:
+        return metric.min_value
+    return target

@@ -420,6 +420,19 @@ def test_the_fallback_target_is_used_when_the_school_has_no_baseline(admin, temp
     assert (ela.target, ela.baseline, ela.baseline_period) == (Decimal("35"), None, "")
 
 
+def test_a_baseline_plus_target_is_held_to_what_the_metric_can_reach(admin, template, term, baselines, observe):
+    """A school at 99% under "baseline plus 3 points" is held to 100%, not refused its contract."""
+    from tests.factories import SchoolFactory
+
+    top = SchoolFactory()
+    observe(top, "ela_proficiency", "2025-26", "99")
+    contract = contract_create_from_template(
+        actor=admin, school=top, template=template, term_start=term[0], term_end=term[1]
+    )
+    ela = contract.benchmarks.get(key="ela-proficiency")
+    assert (ela.baseline, ela.target) == (Decimal("99"), Decimal("100"))
+
+
 def test_a_term_ending_before_it_starts_is_refused(admin, school, template, years, baselines):
     with pytest.raises(ApplicationError) as refused:
         contract_create_from_template(
