@@ -93,15 +93,22 @@ def criterion_baseline_period(criterion: EligibilityCriterion, latest_period: st
 
 
 def criterion_check(
-    criterion: EligibilityCriterion, observation: Observation | None, earlier: Observation | None = None
+    criterion: EligibilityCriterion,
+    observation: Observation | None,
+    earlier: Observation | None = None,
+    *,
+    words: str | None = None,
 ) -> CriterionCheck:
     """One criterion against the school's latest observation of its metric (and, for an improvement, the
     observation its years before); no observation never holds.
 
     The one rule of eligibility: the request decision, the nightly list of newly eligible schools and the
-    nightly re-check of earned grants all judge here. The criterion comes with its metric.
+    nightly re-check of earned grants all judge here. The criterion comes with its metric. `words` are its
+    criterion_words, given by a caller that judges one criterion for every school (the nightly run: drawn
+    once, not once a school).
     """
     metric = criterion.metric
+    words = criterion_words(criterion) if words is None else words
     if criterion.kind == CriterionKind.IMPROVEMENT:
         change = None
         if observation is not None and earlier is not None:
@@ -109,7 +116,7 @@ def criterion_check(
             if metric.direction == Direction.LOWER:
                 change = -change
         return CriterionCheck(
-            criterion=criterion_words(criterion),
+            criterion=words,
             metric=metric.code,
             comparator=Comparator.GTE,
             threshold=plain_number(criterion.threshold),
@@ -121,7 +128,7 @@ def criterion_check(
         )
     holds = observation is not None and compare(observation.value, criterion.comparator, criterion.threshold)
     return CriterionCheck(
-        criterion=criterion_words(criterion),
+        criterion=words,
         metric=metric.code,
         comparator=criterion.comparator,
         threshold=plain_number(criterion.threshold),

@@ -12,11 +12,11 @@ per contract above 100 schools), keeps a copy of it, and then, for each round, i
 3. the first `evaluate_benchmarks` run as of today: wall time, SQL queries, rows written;
 4. the second run of the same date: the same figures, where the aim is that it writes nothing but the
    run's own ledger row (`accountability_evaluationrun`, updated when the attempt starts and when it
-   ends).
+   ends) and the record of the attempt (`accountability_evaluationattempt`).
 
 Times are printed in seconds and as multiples of the floor measured in the same round; the summary
-gives the median over the rounds. The aim (from the issue): the first run within 10× the floor for
-2,000 schools, and under a minute for 10,000. Exits 1 if a run is not `succeeded`, if the second run
+gives the median over the rounds. The aim (from the issue): the first run within 8× the floor for
+2,000 schools, and under 30 s for 10,000. Exits 1 if a run is not `succeeded`, if the second run
 writes to any other table, or if the engine and the floor disagree on a plain value benchmark.
 
 Rows written are the changes in `n_tup_ins + n_tup_upd + n_tup_del` of pg_stat_user_tables over the
@@ -46,11 +46,12 @@ from pathlib import Path
 
 from benchmarks import cpu_usage, server
 
-AIM_FLOOR_MULTIPLE = 10  # the first run within 10× the floor (2,000 schools)
-AIM_SECONDS = 60  # and a whole state's worth (10,000 schools) in under a minute
+AIM_FLOOR_MULTIPLE = 8  # the first run within 8× the floor (2,000 schools)
+AIM_SECONDS = 30  # and a whole state's worth (10,000 schools) in under 30 s
 SCRATCH = "bench_floor_result"
-# The one table a second run of the same date writes to: its ledger row, as the attempt starts and ends.
-LEDGER_TABLE = "accountability_evaluationrun"
+# What a second run of a date writes: its ledger row and a record of the attempt, kept whether or not it changed
+# anything (accountability.models.EvaluationAttempt), so that a re-run is on the record.
+LEDGER_TABLES = {"accountability_evaluationrun", "accountability_evaluationattempt"}
 
 FLOOR_SQL = f"""
 INSERT INTO {SCRATCH} (benchmark_id, period, status, value, target, evaluated_at)
@@ -418,7 +419,7 @@ def _report(args, rounds: list[Round], *, benchmarks: int) -> int:
     ):
         print(f"The first run {aim}: {'yes' if met else 'no'}.")
     failed = [r for r in rounds if r.first.status != "succeeded" or r.second.status != "succeeded"]
-    wrote = sorted({table for r in rounds for table in r.second.rows} - {LEDGER_TABLE})
+    wrote = sorted({table for r in rounds for table in r.second.rows} - LEDGER_TABLES)
     wrong = [r for r in rounds if r.disagreements[0]]
     if wrote:
         print(f"The second run wrote to {', '.join(wrote)}: it should write nothing.", file=sys.stderr)

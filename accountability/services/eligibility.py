@@ -33,8 +33,8 @@ from autonomy.models import (
     GrantStatus,
     RequestItem,
 )
-from autonomy.selectors_eligibility import CriterionCheck, criterion_baseline_period, criterion_check
-from autonomy.services import grant_change
+from autonomy.selectors_eligibility import CriterionCheck, criterion_baseline_period, criterion_check, criterion_words
+from autonomy.services import GrantStep, grants_change
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
 from core.policies import require
@@ -42,16 +42,20 @@ from metrics.models import Observation
 from schools.models import SchoolYear
 from schools.selectors import principals_of
 
+# (school, earned autonomy) → its criteria judged on a date (eligibility_checks).
+Checks = dict[tuple[int, int], list[CriterionCheck]]
 
-def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date) -> int:
+
+def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date, checks: Checks | None = None) -> int:
     """Record a finding for each school newly eligible for an earned autonomy as of the date; end the
     findings of schools that no longer meet the criteria. Returns how many schools were newly listed.
 
     Runs inside the evaluation's transaction (a dry or held run rolls it back with everything else).
     The queries are fixed whatever the number of schools: the criteria, the latest observations, the
-    live grants and open requests, the open findings, one insert and at most one update.
+    live grants and open requests, the open findings, one insert and at most one update. `checks` are the
+    date's eligibility_checks, when the caller has judged them already (the nightly run, for both of its uses).
     """
-    meeting = _schools_meeting_criteria(as_of=as_of)
+    meeting = _schools_meeting_criteria(checks if checks is not None else eligibility_checks(as_of=as_of))
     taken = _held_or_asked_for(autonomy_ids={autonomy_id for _, autonomy_id in meeting})
     open_findings = {
         (school_id, autonomy_id): (pk, found_as_of)
@@ -79,18 +83,19 @@ def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date) -> 
     return len(new)
 
 
-def _schools_meeting_criteria(*, as_of: datetime.date) -> dict[tuple[int, int], list[CriterionCheck]]:
+def _schools_meeting_criteria(checks: Checks) -> Checks:
     """(school, earned autonomy) → its criterion checks, for the pairs where every criterion holds.
 
     An earned autonomy with no criterion has nothing to earn and is left out; so is a school with no
     observation of a criterion's metric (missing data is not meeting).
     """
-    return {pair: checks for pair, checks in _criteria_checks(as_of=as_of).items() if all(c.holds for c in checks)}
+    return {pair: its_checks for pair, its_checks in checks.items() if all(c.holds for c in its_checks)}
 
 
-def _criteria_checks(*, as_of: datetime.date) -> dict[tuple[int, int], list[CriterionCheck]]:
+def eligibility_checks(*, as_of: datetime.date) -> Checks:
     """(school, earned autonomy) → its criterion checks, for every school with an observation of one of
-    the criteria's metrics by the date: the latest of each, in three queries."""
+    the criteria's metrics by the date: the latest of each, in three queries. Each criterion's words are
+    drawn once for every school."""
     criteria = list(
         EligibilityCriterion.objects.filter(autonomy__model=AccountabilityModel.EARNED)
         .select_related("metric")
@@ -118,9 +123,10 @@ def _criteria_checks(*, as_of: datetime.date) -> dict[tuple[int, int], list[Crit
     for criterion in criteria:
         by_autonomy[criterion.autonomy_id].append(criterion)
     schools = {school_id for school_id, _ in latest}
+    words = {c.pk: criterion_words(c) for c in criteria}
     return {
         (school_id, autonomy_id): [
-            criterion_check(c, latest.get((school_id, c.metric_id)), earlier.get((school_id, c.pk)))
+            criterion_check(c, latest.get((school_id, c.metric_id)), earlier.get((school_id, c.pk)), words=words[c.pk])
             for c in its_criteria
         ]
         for autonomy_id, its_criteria in by_autonomy.items()
@@ -151,7 +157,9 @@ def _improvement_baselines(criteria, latest) -> dict[tuple[int, int], Observatio
     }
 
 
-def earned_grants_recheck(*, as_of: datetime.date) -> tuple[dict[str, int], list[tuple[int, str]]]:
+def earned_grants_recheck(
+    *, as_of: datetime.date, checks: Checks | None = None
+) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Earned autonomy is kept, not just won: every earned grant held on the date is judged against its
     criteria by the same rule as the request decision. A lapse (a criterion observed and not met; missing
     data is no lapse for a grant already earned) puts an active grant at risk for the district's cure
@@ -170,7 +178,7 @@ def earned_grants_recheck(*, as_of: datetime.date) -> tuple[dict[str, int], list
     )
     if not held:
         return counts, []
-    checks = _criteria_checks(as_of=as_of)
+    checks = checks if checks is not None else eligibility_checks(as_of=as_of)
     at_risk = [pk for pk, *_, status, _ in held if status == GrantStatus.AT_RISK]
     latest_step = {}
     for grant_id, action in (
@@ -180,7 +188,7 @@ def earned_grants_recheck(*, as_of: datetime.date) -> tuple[dict[str, int], list
     ):
         latest_step.setdefault(grant_id, action)
     put_at_risk_here = {pk for pk, action in latest_step.items() if action == "criteria_lapse"}
-    changes = []
+    changes, steps = [], []
     for pk, school_id, autonomy_id, name, status, until in held:
         its_checks = checks.get((school_id, autonomy_id), [])
         unmet = [c for c in its_checks if c.value is not None and not c.holds]
@@ -200,9 +208,10 @@ def earned_grants_recheck(*, as_of: datetime.date) -> tuple[dict[str, int], list
             reason = f"The cure period ended with the criteria still unmet: {_unmet_words(unmet)}."
         else:
             continue
-        grant_change(actor=None, grant_id=pk, action=step, reason=reason, evidence=evidence, at_risk_until=until)
+        steps.append(GrantStep(pk, step, reason, evidence, at_risk_until=until))
         counts[key] += 1
         changes.append((school_id, f"{name}: {words}"))
+    grants_change(actor=None, steps=steps)
     return counts, changes
 
 

@@ -1,6 +1,13 @@
 from autonomy.services.calls import call_create
 from autonomy.services.catalog import autonomy_catalog_update
-from autonomy.services.grants import grant_change, grants_expire_ended, grants_issue, grants_issue_to_scope
+from autonomy.services.grants import (
+    GrantStep,
+    grant_change,
+    grants_change,
+    grants_expire_ended,
+    grants_issue,
+    grants_issue_to_scope,
+)
 from autonomy.services.request_drafting import (
     ItemText,
     OutcomeInput,
@@ -25,6 +32,8 @@ from autonomy.services.request_review import (
 )
 
 __all__ = [
+    "GrantStep",
+    "grants_change",
     "autonomy_catalog_update",
     "ItemChoice",
     "ItemText",

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -23,8 +24,8 @@ from autonomy.workflows import GRANT_WORKFLOW
 from core.errors import ApplicationError, NotPermitted
 from core.hooks import GrantChange, announce_on_commit, grants_changed
 from core.limits import BRIEF_TEXT, LONG_TEXT, NOTE_TEXT
-from core.notifications import notify
-from core.workflows import Steps, limited_text, required_text
+from core.notifications import notify_many
+from core.workflows import Move, Steps, limited_text, required_text
 from schools.models import Cohort, School
 from schools.selectors import principals_of
 
@@ -204,19 +205,55 @@ def grant_change(
 
 def _grant_changed(*, grant: AutonomyGrant, event: GrantEvent, notify_school: bool) -> None:
     """After a step: tell the school (unless the caller's own notice does) and the apps that follow grants."""
+    _grants_changed([(grant, event)], notify_school=notify_school)
+
+
+def _grants_changed(pairs: list[tuple[AutonomyGrant, GrantEvent]], *, notify_school: bool) -> None:
     if notify_school:
-        _notify_grant_change(grant=grant, event=event)
-    change = GrantChange(
-        grant.pk,
-        grant.school_id,
-        grant.autonomy_id,
-        event.from_status,
-        event.to_status,
-        timezone.localdate(event.at),
-        event.reason,
-        event.at,
+        _notify_grant_changes(pairs)
+    changes = [
+        GrantChange(
+            grant.pk,
+            grant.school_id,
+            grant.autonomy_id,
+            event.from_status,
+            event.to_status,
+            timezone.localdate(event.at),
+            event.reason,
+            event.at,
+        )
+        for grant, event in pairs
+    ]
+    announce_on_commit(grants_changed, changes=changes)
+
+
+@dataclass(frozen=True)
+class GrantStep:
+    """One grant's step in a batch (grants_change)."""
+
+    grant_id: int
+    action: str
+    reason: str
+    evidence: dict | None = None
+    at_risk_until: datetime.date | None = None
+
+
+def grants_change(
+    *, actor: AbstractBaseUser | None, steps: list[GrantStep], notify_school: bool = True
+) -> list[tuple[AutonomyGrant, GrantEvent]]:
+    """Many grants' steps at once, as grant_change takes one: the same table, checks, events and notices,
+    and one announcement to the apps that follow grants, in a fixed number of queries whatever the number
+    of grants (the nightly run's rungs, cures and ends of term). A grant named twice takes both steps, in
+    order. Returns (grant, event) per step; the event's to_status is where that step left the grant."""
+    moves = []
+    for step in steps:
+        reason = required_text(step.reason, field="reason", message="Say why.", max_length=NOTE_TEXT)
+        moves.append(
+            Move(step.grant_id, step.action, reason, step.evidence, values={"at_risk_until": step.at_risk_until})
+        )
+    return GRANT_STEPS.apply_many(
+        moves=moves, actor=actor, notify=lambda pairs: _grants_changed(pairs, notify_school=notify_school)
     )
-    announce_on_commit(grants_changed, changes=[change])
 
 
 def _cure_period_set(grant: AutonomyGrant, until: datetime.date | None) -> list[str]:
@@ -228,30 +265,35 @@ def grants_expire_ended(*, as_of: datetime.date) -> list[AutonomyGrant]:
     """The end of the term, reached by the nightly run: every live grant whose last day (ends_on) is
     before the date expires, each through the table as the system's step, with its event and notice."""
     ended = AutonomyGrant.objects.filter(status__in=LIVE_STATUSES, ends_on__lt=as_of).order_by("pk")
-    return [
-        grant_change(
-            actor=None,
-            grant_id=pk,
-            action="expire",
-            reason=f"The grant's term ended on {ends_on:%B %-d, %Y}.",
-            evidence={"ends_on": ends_on.isoformat(), "as_of": as_of.isoformat()},
+    steps = [
+        GrantStep(
+            pk,
+            "expire",
+            f"The grant's term ended on {ends_on:%B %-d, %Y}.",
+            {"ends_on": ends_on.isoformat(), "as_of": as_of.isoformat()},
         )
         for pk, ends_on in ended.values_list("pk", "ends_on")
     ]
+    return [grant for grant, _event in grants_change(actor=None, steps=steps)]
 
 
-def _notify_grant_change(*, grant: AutonomyGrant, event: GrantEvent) -> None:
-    notice = GRANT_NOTICES.get(grant.status)
-    if notice is None:
+def _notify_grant_changes(pairs: list[tuple[AutonomyGrant, GrantEvent]]) -> None:
+    """Each step's notice to the school's principals and liaison, in each reader's language: one write for
+    all the steps (core.notifications.notify_many)."""
+    noticed = [(grant, event) for grant, event in pairs if event.to_status in GRANT_NOTICES]
+    if not noticed:
         return
-    school = grant.school
-    users = principals_of(school_ids=[school.pk]).get(school.pk, [])
-    if school.liaison_id:
-        users.append(school.liaison)
-    notify(
-        users=users,
-        key=f"grant:{grant.pk}:event:{event.pk}",
-        title=lambda: gettext(notice) % {"school": school.name, "autonomy": grant.autonomy.name},
-        body=event.reason,
-        url=reverse("autonomy:school_grants", args=[school.code]),
-    )
+    principals = principals_of(school_ids=list({grant.school_id for grant, _event in noticed}))
+    messages = []
+    for grant, event in noticed:
+        school = grant.school
+        users = [*principals.get(school.pk, []), *([school.liaison] if school.liaison_id else [])]
+        words = {"school": school.name, "autonomy": grant.autonomy.name}
+        title = partial(_grant_notice_title, GRANT_NOTICES[event.to_status], words)
+        url = reverse("autonomy:school_grants", args=[school.code])
+        messages.append((users, f"grant:{grant.pk}:event:{event.pk}", title, event.reason, url))
+    notify_many(messages)
+
+
+def _grant_notice_title(notice: str, words: dict) -> str:
+    return gettext(notice) % words

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accountability.models import BenchmarkResult, EvaluationRun, FlagEvent, InterventionFlag
 from accountability.services import evaluation_run
-from autonomy.models import AutonomyGrant, GrantEvent
+from autonomy.models import Autonomy, AutonomyGrant, GrantEvent
+from autonomy.services import grants_issue
 from contracts.models import ContractTemplate, TemplateBenchmark, TemplateRule
 from contracts.services import (
     contract_countersign,
@@ -330,6 +332,77 @@ def test_query_count_does_not_grow_with_schools(years, admin, django_assert_num_
         run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
     assert run.counts["schools"] == schools and run.counts["flags_opened"] == schools - 10
     assert BenchmarkResult.objects.filter(period="2026-27").count() == 2 * schools
+
+
+def test_two_flags_acting_on_one_grant_in_a_run_take_their_steps_one_after_the_other(years, admin, make_member):
+    """Two conditions of one contract hold and both bind the hiring autonomy (one puts it at risk, one
+    revokes it): the grant ends revoked, each step recorded from where the one before left it."""
+    school = SchoolFactory()
+    hiring = grant(school, "people.hiring")
+    at_risk = dict(key="at-risk", condition="n_missed", count=1, level=4, deadline_days=30)
+    template = _template([VACANCIES], [at_risk, REVOKE_ON_BINDING])
+    TemplateBenchmark.objects.filter(template=template).update(binding_autonomy=hiring.autonomy)
+    _active_contract(school, template, admin, make_member, start=years["2026-27"], end=years["2027-28"])
+    _observe(school, "teacher_vacancies_first_day", "2026-27", 5)
+    run = evaluation_run(as_of=AS_OF)
+    hiring.refresh_from_db()
+    assert hiring.status == "revoked" and run.counts["flags_opened"] == 2
+    steps = list(hiring.events.order_by("pk").values_list("from_status", "to_status"))
+    assert steps[-1][1] == "revoked"
+    assert all(later[0] == earlier[1] for earlier, later in zip(steps, steps[1:], strict=False))
+    assert run.counts["grants_revoked"] + run.counts["grants_at_risk"] == len(steps) - 1
+    evaluation_run(as_of=AS_OF)
+    assert hiring.events.count() == len(steps)
+
+
+def _revoking_district(count, admin, years, template):
+    """`count` more schools holding the hiring autonomy under contracts whose vacancies benchmark keeps it,
+    each with five vacancies: the rule revokes every school's grant."""
+    schools = SchoolFactory.create_batch(count, network=NetworkFactory())
+    Membership.objects.bulk_create(
+        Membership(user=user, role=Role.PRINCIPAL, school=school)
+        for user, school in zip(UserFactory.create_batch(count), schools, strict=True)
+    )
+    grants_issue(
+        schools=schools,
+        autonomy=Autonomy.objects.get(code="people.hiring"),
+        actor=admin,
+        reason="Pilot.",
+        starts_on=datetime.date(2026, 7, 1),
+    )
+    contracts_import_signed(
+        actor=admin,
+        schools=schools,
+        template=template,
+        term_start=years["2026-27"],
+        term_end=years["2027-28"],
+        signed_at=timezone.now(),
+    )
+    vacancies = Metric.objects.get(code="teacher_vacancies_first_day")
+    Observation.objects.bulk_create(
+        Observation(school=school, metric=vacancies, period="2026-27", value=Decimal(5)) for school in schools
+    )
+
+
+def test_query_count_does_not_grow_with_the_grants_a_rule_revokes(years, admin, settings, django_assert_num_queries):
+    """The grants a run's rules act on change in one batch (autonomy.services.grants_change), with their
+    events and the announcement to the apps that follow grants, whatever their number. (A district that
+    lets a run revoke every grant without holding it for confirmation.)"""
+    settings.EVALUATION_MAX_GRANT_CHANGE_SHARE = 1
+    template = _template([VACANCIES], [REVOKE_ON_BINDING])
+    TemplateBenchmark.objects.filter(template=template).update(
+        binding_autonomy=Autonomy.objects.get(code="people.hiring")
+    )
+    _revoking_district(10, admin, years, template)
+    with CaptureQueriesContext(connection) as small:
+        assert evaluation_run(as_of=AS_OF).counts["grants_revoked"] == 10
+    schools = 300 if connection.vendor == "postgresql" else 40
+    _revoking_district(schools - 10, admin, years, template)
+    with django_assert_num_queries(len(small.captured_queries)):
+        run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
+    assert run.counts["grants_revoked"] == schools - 10
+    assert AutonomyGrant.objects.filter(status="revoked").count() == schools
+    assert GrantEvent.objects.filter(action="revoke_by_rule").count() == schools
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accountability.models import BenchmarkResult, EvaluationRun, ResultStatus
-from accountability.services.eligibility import earned_grants_recheck, eligibility_findings_record
+from accountability.services.eligibility import earned_grants_recheck, eligibility_checks, eligibility_findings_record
 from accountability.services.evaluation.contract_parts import contract_parts
 from accountability.services.evaluation.guardrails import data_concern
 from accountability.services.evaluation.rules import RULE_COUNT_KEYS, rules_apply
@@ -109,8 +109,9 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
     expired = grants_expire_ended(as_of=as_of)
     counts["grants_expired"] = len(expired)
     changes = [(grant.school_id, f"{grant.autonomy.name}: ended with its term") for grant in expired]
-    counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of)
-    kept, lapses = earned_grants_recheck(as_of=as_of)
+    checks = eligibility_checks(as_of=as_of)  # judged once: who newly meets the criteria, who still does
+    counts["newly_eligible"] = eligibility_findings_record(run=run, as_of=as_of, checks=checks)
+    kept, lapses = earned_grants_recheck(as_of=as_of, checks=checks)
     counts.update(kept)
     changes += lapses
     year = _period_for(as_of)

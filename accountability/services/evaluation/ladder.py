@@ -15,6 +15,7 @@ The rungs that act on autonomy:
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -26,7 +27,8 @@ from django.utils.translation import gettext_noop
 
 from accountability.models import FlagEvent, FlagStatus, InterventionFlag
 from autonomy.models import LIVE_STATUSES, AutonomyGrant, GrantStatus
-from autonomy.services import grant_change
+from autonomy.services import GrantStep, grants_change
+from autonomy.workflows import GRANT_WORKFLOW
 from contracts.models import Benchmark, Level, PerformanceContract
 
 # What a rung of the ladder does to the autonomy a rule binds.
@@ -166,75 +168,106 @@ def bound_grants(flag: InterventionFlag, *, live_only: bool = True) -> list[Auto
     autonomy; where none of them does, every autonomy the contract gives (its rungs 4 to 6 are about the
     contract's autonomy as a whole). Live grants only, unless `live_only` is False (a page showing what
     is at stake): a grant already ended has nothing to lose."""
-    why = flag.evidence.get("why", {})
-    keys = why.get("missed_binding") or why.get("missed") or why.get("missing") or [why.get("benchmark")]
-    contract_id = flag.evidence["rule"]["contract"]
-    bound = Benchmark.objects.filter(
-        contract_id=contract_id, key__in=[k for k in keys if k], binding_grant__isnull=False
-    )
-    grants = AutonomyGrant.objects.select_related("autonomy").order_by("pk")
-    if live_only:
-        grants = grants.filter(status__in=LIVE_STATUSES)
-    by_benchmark = list(grants.filter(pk__in=bound.values("binding_grant_id")))
-    if by_benchmark:
-        return by_benchmark
-    return list(
-        grants.filter(
-            pk__in=PerformanceContract.grants.through.objects.filter(performancecontract_id=contract_id).values(
-                "autonomygrant_id"
-            )
-        )
-    )
+    bound, grants = _binding([flag])
+    return _chosen(bound[flag.pk], grants, lambda grant: not live_only or grant.status in LIVE_STATUSES)
 
 
-def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None, results=None) -> list[Consequence]:
-    """Carry out the flag's rung on the autonomies its rule binds, through the grants service; the flag's
-    notice states what changed, so the grants' own notices are not sent (one message per event).
+def _binding(flags: list[InterventionFlag]) -> tuple[dict[int, tuple[list[int], list[int]]], dict]:
+    """Per flag, the grants (ids, in id order) of the benchmarks its condition is about and those its
+    contract gives, and the grants themselves with their autonomies: three queries for any number of flags."""
+    about = {}
+    for flag in flags:
+        why = flag.evidence.get("why", {})
+        keys = why.get("missed_binding") or why.get("missed") or why.get("missing") or [why.get("benchmark")]
+        about[flag.pk] = (flag.evidence["rule"]["contract"], {key for key in keys if key})
+    contract_ids = {contract_id for contract_id, _keys in about.values()}
+    keeping = defaultdict(lambda: defaultdict(set))  # contract → benchmark key → the grants it keeps
+    for contract_id, key, grant_id in Benchmark.objects.filter(
+        contract_id__in=contract_ids, binding_grant__isnull=False
+    ).values_list("contract_id", "key", "binding_grant_id"):
+        keeping[contract_id][key].add(grant_id)
+    given = defaultdict(set)
+    for contract_id, grant_id in PerformanceContract.grants.through.objects.filter(
+        performancecontract_id__in=contract_ids
+    ).values_list("performancecontract_id", "autonomygrant_id"):
+        given[contract_id].add(grant_id)
+    bound = {
+        pk: (sorted(set().union(*(keeping[contract_id][key] for key in keys))), sorted(given[contract_id]))
+        for pk, (contract_id, keys) in about.items()
+    }
+    wanted = {grant_id for by_benchmark, by_contract in bound.values() for grant_id in by_benchmark + by_contract}
+    return bound, AutonomyGrant.objects.select_related("autonomy").in_bulk(wanted)
+
+
+def _chosen(bound: tuple[list[int], list[int]], grants: dict, keep) -> list[AutonomyGrant]:
+    """The bound grants `keep` admits: the benchmarks' if any, else the contract's."""
+    by_benchmark, by_contract = bound
+    return [grants[pk] for pk in by_benchmark if keep(grants[pk])] or [
+        grants[pk] for pk in by_contract if keep(grants[pk])
+    ]
+
+
+def grants_apply_rung(flag: InterventionFlag, *, as_of, actor=None) -> list[Consequence]:
+    """One flag's rung carried out (grants_apply_rungs)."""
+    return grants_apply_rungs([flag], as_of=as_of, actor=actor)[0]
+
+
+def grants_apply_rungs(flags: list[InterventionFlag], *, as_of, actor=None) -> list[list[Consequence]]:
+    """Carry out each flag's rung on the autonomies its rule binds, through the grants service in one batch,
+    as if flag after flag: a grant an earlier flag of the batch revoked is not acted on again, and one it put
+    at risk is suspended by a later one from there. The flags' notices state what changed, so the grants'
+    own notices are not sent (one message per event). Returns each flag's consequences, in the flags' order.
 
     `actor` None is the nightly evaluation; a person raising a flag by hand is recorded as the actor.
     """
-    action = GRANT_ACTIONS.get(flag.level)
-    if action is None:
-        return []
-    results = results or flag.evidence.get("results", {})
-    moved = []
-    for grant in bound_grants(flag):
-        if grant.status in GRANT_TARGET[flag.level]:
-            continue  # already where the rule puts it: a re-run changes nothing
-        until = f" until {flag.deadline:%B %-d, %Y}" if flag.level == Level.AT_RISK else ""
-        changed = grant_change(
-            actor=actor,
-            grant_id=grant.pk,
-            action=action,
-            reason=f"{flag.deficiency} {flag.provision}: {rung_label(flag.level)}{until}.",
-            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": results},
-            notify_school=False,
-            at_risk_until=flag.deadline if flag.level == Level.AT_RISK else None,
-        )
-        moved.append(Consequence(grant.pk, grant.autonomy.name, changed.status))
-    return moved
+    consequences = [[] for _flag in flags]
+    acting = [(place, flag) for place, flag in enumerate(flags) if flag.level in GRANT_ACTIONS]
+    if not acting:
+        return consequences
+    bound, grants = _binding([flag for _place, flag in acting])
+    status = {pk: grant.status for pk, grant in grants.items()}
+    steps, owners = [], []
+    for place, flag in acting:
+        action = GRANT_ACTIONS[flag.level]
+        for grant in _chosen(bound[flag.pk], grants, lambda grant: status[grant.pk] in LIVE_STATUSES):
+            if status[grant.pk] in GRANT_TARGET[flag.level]:
+                continue  # already where the rule puts it: a re-run changes nothing
+            if step := GRANT_WORKFLOW.step(status[grant.pk], action):
+                status[grant.pk] = step.target  # else the service refuses the step, and the batch with it
+            until = f" until {flag.deadline:%B %-d, %Y}" if flag.level == Level.AT_RISK else ""
+            steps.append(
+                GrantStep(
+                    grant.pk,
+                    action,
+                    f"{flag.deficiency} {flag.provision}: {rung_label(flag.level)}{until}.",
+                    {"flag": flag.pk, "as_of": as_of.isoformat(), "results": flag.evidence.get("results", {})},
+                    at_risk_until=flag.deadline if flag.level == Level.AT_RISK else None,
+                )
+            )
+            owners.append(place)
+    for place, (grant, event) in zip(owners, grants_change(actor=actor, steps=steps, notify_school=False), strict=True):
+        consequences[place].append(Consequence(grant.pk, grant.autonomy.name, event.to_status))
+    return consequences
 
 
 def grants_cure(flag: InterventionFlag, *, as_of, results) -> list[Consequence]:
     """The condition of a flag in its cure period cleared before the period ended: the grants it put at
     risk return to active, recorded as cured with the results that cleared it."""
-    cured = []
-    for grant in bound_grants(flag):
-        if grant.status != GrantStatus.AT_RISK:
-            continue
-        grant_change(
-            actor=None,
-            grant_id=grant.pk,
-            action="cure_by_rule",
-            reason=(
-                f"Cured: the condition of {flag.provision} cleared before the cure period ended "
-                f"({flag.deadline:%B %-d, %Y})."
-            ),
-            evidence={"flag": flag.pk, "as_of": as_of.isoformat(), "results": results},
-            notify_school=False,
-        )
-        cured.append(Consequence(grant.pk, grant.autonomy.name, GrantStatus.ACTIVE))
-    return cured
+    reason = (
+        f"Cured: the condition of {flag.provision} cleared before the cure period ended ({flag.deadline:%B %-d, %Y})."
+    )
+    evidence = {"flag": flag.pk, "as_of": as_of.isoformat(), "results": results}
+    bound, grants = _binding([flag])
+    at_risk = _chosen(bound[flag.pk], grants, lambda grant: grant.status in LIVE_STATUSES)
+    steps = [
+        GrantStep(grant.pk, "cure_by_rule", reason, evidence)
+        for grant in at_risk
+        if grant.status == GrantStatus.AT_RISK
+    ]
+    return [
+        Consequence(grant.pk, grant.autonomy.name, event.to_status)
+        for grant, event in grants_change(actor=None, steps=steps, notify_school=False)
+    ]
 
 
 def provision_quote(flag: InterventionFlag) -> str:

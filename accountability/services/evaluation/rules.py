@@ -18,7 +18,7 @@ from accountability.services.evaluation.contract_parts import contract_parts
 from accountability.services.evaluation.ladder import (
     flags_escalate_overdue,
     flags_raised_write,
-    grants_apply_rung,
+    grants_apply_rungs,
     grants_cure,
     rung_deadline,
     rung_label,
@@ -134,21 +134,22 @@ def rules_apply(
     resumed_holding = [f for key, f in live.items() if f in resumed and key in holding]
     _evidence_load(escalated + in_cure + resumed_holding)
     notices = [FlagNotice(f, f"paused:{as_of.isoformat()}") for f in stopped]
-    for flag in resumed_holding:
-        consequences = grants_apply_rung(flag, as_of=as_of)
+    moved = new_flags + superseded + escalated
+    # Every rung carried out in one batch, the resumed flags' first; a paused clock holds the rung.
+    acting = resumed_holding + [f for f in moved if not f.clock_paused_on]
+    rungs = grants_apply_rungs(acting, as_of=as_of)
+    for flag, consequences in zip(acting, rungs, strict=True):
         for consequence in consequences:
             counts[GRANT_COUNTS[consequence.status]] += 1
             changes.append((flag.school_id, f"{consequence.autonomy}: {GrantStatus(consequence.status).label.lower()}"))
-        notices.append(FlagNotice(flag, f"resumed:{as_of.isoformat()}", consequences, lead=RESUMED_LEAD))
-    for flag in new_flags + superseded + escalated:
-        if flag.clock_paused_on:
-            notices.append(FlagNotice(flag, f"level:{flag.level}"))
-            continue  # the rung is held while the clock is paused
-        consequences = grants_apply_rung(flag, as_of=as_of)
-        for consequence in consequences:
-            counts[GRANT_COUNTS[consequence.status]] += 1
-            changes.append((flag.school_id, f"{consequence.autonomy}: {GrantStatus(consequence.status).label.lower()}"))
-        notices.append(FlagNotice(flag, f"level:{flag.level}", consequences))
+    notices += [
+        FlagNotice(flag, f"resumed:{as_of.isoformat()}", consequences, lead=RESUMED_LEAD)
+        for flag, consequences in zip(resumed_holding, rungs, strict=False)
+    ]
+    moved_rungs = iter(rungs[len(resumed_holding) :])
+    notices += [
+        FlagNotice(flag, f"level:{flag.level}", [] if flag.clock_paused_on else next(moved_rungs)) for flag in moved
+    ]
     for flag in in_cure:
         results = _inputs(by_contract.get(flag.evidence["rule"]["contract"], []), outcomes, year)
         consequences = grants_cure(flag, as_of=as_of, results=results)
