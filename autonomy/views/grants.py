@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from autonomy.forms.grants import (
@@ -33,6 +35,8 @@ from autonomy.services import grant_change, grants_issue_to_scope
 from core.errors import ApplicationError, Conflict
 from core.querystring import query_without
 from core.spreadsheets import spreadsheet_cell
+from core.versions import fragment, fragments_shared
+from schools.policies import roles_of
 from schools.selectors import networks_for_user, school_get_for_user
 
 MATRIX_PAGE_SIZE = 50
@@ -69,16 +73,37 @@ def _matrix_query(request):
     return form, autonomies, schools
 
 
+def _matrix_rows_kept(request, form, autonomies, page) -> str:
+    """The matrix's rows for central office, who all see every school and the same rows: rendered once per
+    filter, page and language and kept in the shared cache under the versions of what they show (the live
+    grants, the catalog's columns, the schools with their networks). Empty for anyone else, whose rows
+    are drawn for them, for a page with no school (the page then says that no school matches) and where
+    nothing may be kept (core.versions.fragments_shared)."""
+    if not (fragments_shared() and roles_of(request.user).is_central_office and page.paginator.count and autonomies):
+        return ""
+
+    def build() -> str:
+        rows = matrix_rows(schools=list(page.object_list), autonomies=autonomies)
+        return render_to_string("autonomy/grants/matrix.html#matrix-rows", {"rows": rows})
+
+    filters = form.cleaned_data if form.is_valid() else {}
+    network = filters["network"].pk if filters.get("network") else ""
+    parts = (*(filters.get(name, "") for name in ("domain", "model", "status", "q")), network, page.number)
+    return mark_safe(fragment("matrix-rows", ("grants", "catalog", "schools"), parts, build))  # noqa: S308
+
+
 @require_safe
 @login_required
 def grants_matrix(request):
     form, autonomies, schools = _matrix_query(request)
     page = Paginator(schools, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows_kept = _matrix_rows_kept(request, form, autonomies, page)
     context = {
         "form": form,
         "page": page,
         "autonomies": autonomies,
-        "rows": matrix_rows(schools=list(page.object_list), autonomies=autonomies),
+        "rows_kept": rows_kept,
+        "rows": [] if rows_kept else matrix_rows(schools=list(page.object_list), autonomies=autonomies),
         "legend": [(status or "none", *text) for status, text in CELL_TEXT.items()],
         "querystring": query_without(request.GET, "page"),
         "can_manage": bool(can_manage_autonomy(request.user)),

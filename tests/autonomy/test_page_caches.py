@@ -185,3 +185,128 @@ def test_the_rows_are_kept_per_page_filter_and_language(fragments, on_commit, ma
     spanish = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Hire and dismiss staff</li>" in english
     assert ">Contratar y despedir al personal</li>" in spanish
+
+
+# --- The decision-rights matrix's rows ---------------------------------------------------------------
+
+MATRIX = reverse("autonomy:grants_matrix")
+
+
+def _matrix_cells(client, school, **filters) -> list[str]:
+    """The statuses of a school's cells on the matrix ("active", "suspended", "none"…), column by column."""
+    page = client.get(MATRIX, filters).content.decode()
+    row = re.search(rf"<tr>\s*<th scope=\"row\"><a href=\"[^\"]*/{school.code}/grants/\">.*?</tr>", page, re.S)
+    return re.findall(r'<td class="cell cell-([a-z_]+)">', row[0]) if row else []
+
+
+def test_the_matrixs_rows_show_each_change_through_the_services_on_the_next_page(
+    fragments, on_commit, make_member, client_for
+):
+    school = SchoolFactory(name="Addams Elementary")
+    admin = make_member(Role.ADMIN)
+    client = client_for(admin)
+    assert set(_matrix_cells(client, school)) == {"none"}
+
+    with on_commit():
+        (grant,) = _issue([school])
+    assert _matrix_cells(client, school).count("active") == 1
+
+    with on_commit():
+        grant_change(actor=admin, grant_id=grant.pk, action="suspend", reason="Audit findings", notify_school=False)
+    assert _matrix_cells(client, school).count("suspended") == 1 and "active" not in _matrix_cells(client, school)
+
+    school.name = "Jane Addams Elementary"
+    with on_commit():
+        school.save()
+    assert "Jane Addams Elementary" in client.get(MATRIX).content.decode()
+
+
+def test_the_matrixs_rows_are_kept_until_a_version_moves(fragments, on_commit, make_member, client_for):
+    school, other = SchoolFactory(), SchoolFactory()
+    admin = make_member(Role.ADMIN)
+    client = client_for(admin)
+    with on_commit():
+        (grant, other_grant) = _issue([school, other])
+    assert _matrix_cells(client, school).count("active") == 1
+
+    AutonomyGrant.objects.filter(pk=grant.pk).update(status="suspended")  # behind the services' back
+    assert _matrix_cells(client, school).count("active") == 1  # kept
+    with CaptureQueriesContext(connection) as queries:
+        client.get(MATRIX)
+    assert not any("autonomy_autonomygrant" in query["sql"] for query in queries.captured_queries)
+
+    with on_commit():
+        grant_change(actor=admin, grant_id=other_grant.pk, action="revoke", reason="Audit", notify_school=False)
+    assert _matrix_cells(client, school).count("suspended") == 1  # read afresh
+    assert "active" not in _matrix_cells(client, other)
+
+
+def test_central_office_share_the_matrixs_rows_and_a_liaison_gets_only_the_caseload(
+    fragments, on_commit, make_member, client_for
+):
+    mine, other = SchoolFactory(), SchoolFactory()
+    liaison = make_member(Role.LIAISON)
+    with on_commit():
+        school_liaison_set(school=mine, liaison=liaison)
+        _issue([mine, other])
+    office, viewer = client_for(make_member(Role.ADMIN)), client_for(make_member(Role.VIEWER))
+    assert _matrix_cells(office, other).count("active") == 1  # kept now
+    with CaptureQueriesContext(connection) as queries:
+        assert _matrix_cells(viewer, other).count("active") == 1
+    assert not any("autonomy_autonomygrant" in query["sql"] for query in queries.captured_queries)
+
+    page = client_for(liaison).get(MATRIX).content.decode()
+    assert mine.name in page and other.name not in page  # drawn for the liaison
+    principal = client_for(make_member(Role.PRINCIPAL, school=other))
+    page = principal.get(MATRIX).content.decode()
+    assert other.name in page and mine.name not in page
+
+
+def test_the_matrixs_rows_are_kept_per_filter_page_and_language(fragments, on_commit, make_member, client_for):
+    north = Network.objects.create(name="North")
+    first = SchoolFactory(name="Aardvark School", network=north)
+    second = SchoolFactory(name="Zebra School")
+    client = client_for(make_member(Role.ADMIN))
+    with on_commit():
+        _issue([first])
+    assert second.name in client.get(MATRIX).content.decode()
+    filtered = client.get(MATRIX, {"network": north.pk}).content.decode()
+    assert first.name in filtered and second.name not in filtered
+    held = client.get(MATRIX, {"status": "active"}).content.decode()
+    assert first.name in held and second.name not in held
+    assert _matrix_cells(client, first, domain="people") != _matrix_cells(client, first)  # other columns
+    assert "No school matches these filters." in client.get(MATRIX, {"q": "no such school"}).content.decode()
+    english = client.get(MATRIX).content.decode()
+    spanish = client.get(MATRIX, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<span class="visually-hidden">Not held</span>' in english
+    assert '<span class="visually-hidden">Not held</span>' not in spanish
+
+
+def test_a_warm_matrix_costs_the_same_queries_for_1_and_40_schools(
+    fragments, on_commit, make_member, client_for, django_assert_num_queries
+):
+    client = client_for(make_member(Role.ADMIN))
+    with on_commit():
+        _issue([SchoolFactory()])
+    client.get(MATRIX)  # warm: session, roles and the kept rows
+    # user, the catalog's columns, the count, the networks for the filter: no school row, no grant
+    with django_assert_num_queries(4):
+        client.get(MATRIX)
+    with on_commit():
+        _issue(SchoolFactory.create_batch(39))
+    client.get(MATRIX)
+    with django_assert_num_queries(4):
+        assert client.get(MATRIX).status_code == 200
+
+
+def test_without_a_shared_cache_the_matrixs_rows_are_drawn_on_every_request(
+    settings, on_commit, make_member, client_for
+):
+    settings.CACHE_FRAGMENTS = False
+    school = SchoolFactory()
+    client = client_for(make_member(Role.ADMIN))
+    with on_commit():
+        _issue([school])
+    assert _matrix_cells(client, school).count("active") == 1
+    AutonomyGrant.objects.filter(school=school).update(status="suspended")
+    assert _matrix_cells(client, school).count("suspended") == 1
