@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -52,6 +54,8 @@ from contracts.models import Level
 from contracts.wording import rule_sentence
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.querystring import query_without
+from core.versions import fragment, fragments_shared
+from schools.policies import roles_of
 from schools.selectors import networks_for_user, school_get_for_user
 
 FLAG_PAGE_SIZE = 50
@@ -73,6 +77,24 @@ def _only_for(policy):
     return decorate
 
 
+def _flag_rows_kept(user, page, chosen: dict) -> str:
+    """The list's rows for central office, who all see every school's flags and the same rows: rendered
+    once per filter, page and language and kept in the shared cache under the versions of what they show.
+    A flag changes by a person's step ("flags", accountability.services.flags) or by an evaluation run
+    ("evaluation", moved when a run commits: it opens, raises, pauses, resumes and marks flags cleared in
+    bulk); the school's name, network and liaison are "schools". Nothing in a row depends on today's date.
+    Empty for anyone else, whose rows are drawn for them, for a page with no flag and where nothing may be
+    kept (core.versions.fragments_shared)."""
+    if not (fragments_shared() and roles_of(user).is_central_office and page.paginator.count):
+        return ""
+
+    def build() -> str:
+        return render_to_string("accountability/flag_list.html#flag-rows", {"page": page, "live": LIVE_FLAG_STATUSES})
+
+    parts = (*(chosen[name] or "" for name in ("network", "liaison", "level", "status")), page.number)
+    return mark_safe(fragment("flag-rows", ("flags", "evaluation", "schools"), parts, build))  # noqa: S308
+
+
 @require_safe
 @login_required
 @_only_for(can_view_flags)
@@ -84,16 +106,18 @@ def flag_list(request):
         liaisons=selectors.liaisons_for_user(user=user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
-    flags = selectors.flag_list_for_user(
-        user=user,
-        network=filters["network"].pk if filters.get("network") else None,
-        liaison=filters["liaison"].pk if filters.get("liaison") else None,
-        level=filters.get("level"),
-        status=filters.get("status", ""),
-    )
+    chosen = {
+        "network": filters["network"].pk if filters.get("network") else None,
+        "liaison": filters["liaison"].pk if filters.get("liaison") else None,
+        "level": filters.get("level"),
+        "status": filters.get("status", ""),
+    }
+    flags = selectors.flag_list_for_user(user=user, **chosen)
+    page = Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "page": Paginator(flags, FLAG_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "rows_kept": _flag_rows_kept(user, page, chosen),
         "querystring": query_without(request.GET, "page"),
         "live": LIVE_FLAG_STATUSES,
     }

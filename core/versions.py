@@ -12,7 +12,10 @@ machine, the test suite) another process cannot see a bump; `fragments_shared()`
 may be kept at all, and callers compute afresh when it says no.
 
 Bumped here, by core's own hooks (core.hooks): "grants" on `grants_changed` (a grant issued or moved to
-another status), "evaluation" on `evaluation_finished`.
+another status), "evaluation" on `evaluation_finished` (a run committed: the flags it opened, raised,
+paused, resumed or marked cleared, written in bulk past any signal, are in it). Elsewhere: "catalog"
+(autonomy.signals), "schools" (schools.signals, schools.roster.apply), "flags" by a person's step on a flag
+(accountability.services.flags).
 """
 
 from collections.abc import Callable

@@ -25,6 +25,7 @@ from accountability.services.evaluation.ladder import (
 from accountability.workflows import FLAG_WORKFLOW
 from core.limits import LONG_TEXT, NOTE_TEXT
 from core.notifications import notify
+from core.versions import version_bump
 from core.workflows import Steps, limited_text, raise_conflict, required_text
 from schools.selectors import principals_of
 
@@ -123,6 +124,7 @@ def _flag_step(*, actor, flag_id: int, action: str, reason: str, expected_status
     def carry_out(flag: InterventionFlag, event: FlagEvent) -> None:
         consequences = grants_apply_rung(flag, as_of=timezone.localdate(), actor=actor) if action == "escalate" else []
         _notify_step(flag=flag, event=event, actor=actor, consequences=consequences)
+        version_bump("flags")  # the flags list kept for central office (accountability.views); now and on commit
 
     flag, _ = FLAG_STEPS.apply(
         pk=flag_id,

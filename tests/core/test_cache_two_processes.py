@@ -1,7 +1,7 @@
 """Two processes serve the site sharing Redis, as production's workers do: a grant issued through the
 autonomy services in a third process (a Celery task, a command) moves the grants' version in Redis, and the
-district overview's cached totals and rows, and the catalog page, are new on the next request to either
-worker.
+district overview's cached totals and rows, the decision-rights matrix's rows and the catalog page are new
+on the next request to either worker; so are the flags list's rows after a nightly run or a flag step.
 
 Needs Redis at 127.0.0.1:6379 (the project's machines and CI run it): this test fails, never skips, when it
 is down. Each run keeps its keys under a prefix of its own in Redis database 3 and deletes them after.
@@ -40,6 +40,30 @@ grants_issue(schools=School.objects.filter(code__in={codes!r}), autonomy=Autonom
              actor=None, reason="Pilot", starts_on=datetime.date(2026, 7, 1))
 """
 BEHIND_THE_SERVICES = "from autonomy.models import AutonomyGrant; AutonomyGrant.objects.all().delete()"
+FLAGGED = """
+from django.contrib.auth import get_user_model
+from tests.accountability.builders import ela_template, flagged_schools
+(school, _), = flagged_schools(1, admin=get_user_model().objects.get(username="office"), template=ela_template())
+print(school.code)
+"""
+RESOLVE = """
+from django.contrib.auth import get_user_model
+from accountability.models import InterventionFlag
+from accountability.services import flag_resolve
+flag_resolve(actor=get_user_model().objects.get(username="office"), flag_id=InterventionFlag.objects.get().pk,
+             note="Results recovered.")
+"""
+CLEARED = """
+import datetime
+from schools.models import School
+from accountability.services import evaluation_run
+from tests.accountability.builders import AS_OF, observe
+observe(School.objects.get(code={code!r}), "2026-27", 55)
+evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
+"""
+FLAG_BEHIND_THE_SERVICES = (
+    "from accountability.models import InterventionFlag; InterventionFlag.objects.update(level=3)"
+)
 
 
 def _row_tags(browser: Browser, port: int, code: str) -> list[str]:
@@ -56,6 +80,21 @@ def _held_today(browser: Browser, port: int) -> str:
     assert status == 200, page[:500]
     entry = page.split('href="/catalog/people.hiring/"', 1)[1]
     return re.search(r'<p class="held-today">(.*?)</p>', entry, re.S)[1]
+
+
+def _matrix_cells(browser: Browser, port: int, code: str) -> list[str]:
+    """The statuses of a school's cells on the decision-rights matrix (its kept rows, for central office)."""
+    status, page = browser.request(port, "GET", "/grants/")
+    assert status == 200, page[:500]
+    row = re.search(rf'<th scope="row"><a href="[^"]*/{code}/grants/">.*?</tr>', page, re.S)[0]
+    return re.findall(r'<td class="cell cell-([a-z_]+)">', row)
+
+
+def _flag_row(browser: Browser, port: int, code: str) -> str:
+    """A school's row on the flags list (its kept rows, for central office)."""
+    status, page = browser.request(port, "GET", "/flags/")
+    assert status == 200, page[:500]
+    return re.search(rf'<tr>\s*<th scope="row">(?:(?!</tr>).)*<small class="code">{code}.*?</tr>', page, re.S)[0]
 
 
 def _holding_any(browser: Browser, port: int) -> int:
@@ -129,6 +168,7 @@ def test_a_grant_issued_in_another_process_is_on_the_next_kept_pages_of_either_w
     assert _holding_any(office, b) == 0  # kept in Redis by A, read by B
 
     assert _row_tags(office, a, "C0001") == [] and "No school holds it" in _held_today(office, a)
+    assert "active" not in _matrix_cells(office, b, "C0001")
     _manage(env, ISSUE.format(codes=["C0001"]))
     assert _holding_any(office, b) == 1
     assert _holding_any(office, a) == 1
@@ -136,11 +176,39 @@ def test_a_grant_issued_in_another_process_is_on_the_next_kept_pages_of_either_w
     assert _row_tags(office, b, "C0001") == ["Hire and dismiss staff"]
     assert "<strong>1 school</strong>" in _held_today(office, a)
     assert "<strong>1 school</strong>" in _held_today(office, b)
+    assert _matrix_cells(office, a, "C0001").count("active") == 1  # the matrix B kept is not read again
+    assert _matrix_cells(office, b, "C0001").count("active") == 1
 
     _manage(env, BEHIND_THE_SERVICES)  # no hook, no new version: both workers still show the kept figure
     assert _holding_any(office, b) == 1
     assert _holding_any(office, a) == 1
+    assert _matrix_cells(office, a, "C0001").count("active") == 1
 
     _manage(env, ISSUE.format(codes=["C0001", "C0002"]))
     assert _holding_any(office, a) == 2  # read afresh
     assert _holding_any(office, b) == 2
+
+
+def test_a_nightly_run_and_a_flag_step_in_another_process_are_on_the_next_kept_flags_list(two_workers_on_redis):
+    a, b = two_workers_on_redis["ports"]
+    env = two_workers_on_redis["env"]
+    office = Browser()
+    office.log_in(a, "office")
+    status, page = office.request(b, "GET", "/flags/")
+    assert status == 200 and "No flag matches" in page
+
+    code = _manage(env, FLAGGED).split()[-1]  # a nightly run committed in a third process opens the flag
+    assert "flag-status-open" in _flag_row(office, a, code)
+    assert "flag-status-open" in _flag_row(office, b, code)
+
+    _manage(env, FLAG_BEHIND_THE_SERVICES)  # no step, no run: both workers still show the kept rows
+    assert "level-1" in _flag_row(office, a, code)
+    assert "level-1" in _flag_row(office, b, code)
+
+    _manage(env, CLEARED.format(code=code))  # the next night's run finds the benchmark met
+    assert "Cleared" in _flag_row(office, a, code) and "level-3" in _flag_row(office, a, code)  # read afresh
+    assert "Cleared" in _flag_row(office, b, code)
+
+    _manage(env, RESOLVE)
+    assert "flag-status-resolved" in _flag_row(office, b, code)
+    assert "flag-status-resolved" in _flag_row(office, a, code)
