@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+from core.bulk import bulk_insert
 from core.models import Notification, OutboxEmail, OutboxStatus
 from core.tasks import outbox_send
 
@@ -142,8 +143,10 @@ def notify_many(messages: list[tuple[list, str, Text, Text, str]]) -> int:
     keys = {key for _, key, _, _, _ in wanted}
     sent = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
     fresh = _written([row for row in wanted if (row[0].pk, row[1]) not in sent])
-    Notification.objects.bulk_create(
+    bulk_insert(
+        Notification,
         [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
+        literal="key",
         ignore_conflicts=True,
     )
     unread_cache_clear(user.pk for user, _, _, _, _ in fresh)
@@ -176,7 +179,7 @@ def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None
     ]
     if not emails:
         return
-    OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
+    bulk_insert(OutboxEmail, emails, literal="key", ignore_conflicts=True)
     connection = transaction.get_connection()
     if not any(func is _outbox_enqueue for _, func, _ in connection.run_on_commit):
         # robust: a broker that is down must not fail the request whose data are committed; the sweep
