@@ -44,8 +44,8 @@ def _rows_kept(user, page, network_id, search) -> str:
     """The table's rows for central office, who all see every school and the same rows: rendered once per
     filter, page and language and kept in the shared cache under the versions of what they show (the
     grants held today, the catalog's names, the schools with their networks and liaisons). Empty for
-    anyone else, whose rows are drawn for them."""
-    if not roles_of(user).is_central_office:
+    anyone else, whose rows are drawn for them, and for a page with no school (the table says so)."""
+    if not roles_of(user).is_central_office or not page.paginator.count:
         return ""
 
     def build() -> str:

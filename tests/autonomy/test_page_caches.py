@@ -187,6 +187,12 @@ def test_the_rows_are_kept_per_page_filter_and_language(fragments, on_commit, ma
     assert ">Contratar y despedir al personal</li>" in spanish
 
 
+def test_a_filter_that_matches_no_school_says_so_for_central_office(fragments, make_member, client_for):
+    SchoolFactory(name="Aardvark School")
+    page = client_for(make_member(Role.ADMIN)).get(OVERVIEW, {"q": "no such school"}).content.decode()
+    assert "No school matches these filters." in page and "Aardvark School" not in page
+
+
 # --- The decision-rights matrix's rows ---------------------------------------------------------------
 
 MATRIX = reverse("autonomy:grants_matrix")
