@@ -1,42 +1,30 @@
-"""The PostgreSQL import: rows streamed with COPY into a staging table, checked in SQL, merged with one upsert.
+"""The PostgreSQL import: the checked rows streamed with COPY and merged in SQL.
 
-A million rows take seconds instead of minutes. Python only reads the CSV and streams the stripped
-fields (`import_rows`); then, inside one transaction:
+A million rows take seconds instead of minutes. Python reads the CSV (`import_rows`) and checks each
+row with the Python path's own code (`import_check`), so both paths give the same report; the good
+rows are sent as typed COPY text, a block at a time. All in one transaction, kept only if no row is bad:
 
-1. one query types every row (school and metric ids, the number, whether the period reads as a
-   school year) into a second temporary table, with the reason for each bad row, in the words and
-   order of `import_rules`; each distinct period and value text is parsed once, not once a row;
-2. one query lists the first bad rows in row order and counts them all, duplicates included when
-   the rows' text repeats at all;
-3. if none is bad: the rows that are new or differ are set apart, the values the corrections replace
-   go to ObservationRevision, and one `INSERT … ON CONFLICT DO UPDATE` writes them. Unchanged rows
-   are not written at all (not even locked), so a re-import of the same file writes nothing. A load
-   that rewrites a large share of the table writes the same rows the faster way (_bulk_load).
+1. a large first load (the table empty) goes straight into the table, its constraints and other
+   indexes set aside meanwhile and built again at the end (_first_bulk_load);
+2. otherwise the rows go to a staging table. If the table holds none of them, they are inserted from
+   there; if it does, the rows that are new or differ are set apart, the values the corrections
+   replace go to ObservationRevision, and one `INSERT … ON CONFLICT DO UPDATE` writes them. Unchanged
+   rows are not written at all (not even locked), so a re-import of the same file writes nothing.
+   A load that writes a large share of the table writes the same rows the faster way (_bulk_load).
 
 No user data is ever part of the SQL text: rows travel through COPY, everything else as parameters.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from metrics.models import Metric, Observation, ObservationRevision
-from metrics.services.import_rows import MAX_LISTED_ERRORS, ImportReport, RowError, Screen, first_errors
-from metrics.services.import_rules import (
-    N_PATTERN,
-    NUMBER_MAX_CHARS,
-    NUMBER_PATTERN,
-    REASONS,
-    SHOWN_CHARS,
-    SOURCE_CHARS,
-    TOO_LARGE,
-    sql_template,
-)
-from schools import periods
-from schools.models import School
+from metrics.models import Observation, ObservationRevision
+from metrics.services.import_check import GoodRow, RowCheck
+from metrics.services.import_rows import ImportReport, Screen, first_errors
 
 STAGING = "metrics_import_row"
-CHECKED = "metrics_import_checked"
 CHANGE = "metrics_import_change"
 OBSERVATION = Observation._meta.db_table
 REVISION = ObservationRevision._meta.db_table
@@ -44,121 +32,45 @@ REVISION = ObservationRevision._meta.db_table
 # From this many rows to write, foreign keys are checked once over the table instead of once a row,
 # and the non-unique indexes are rebuilt instead of updated row by row (see _bulk_load).
 BULK_ROWS = 100_000
+# Rows of COPY text sent at a time: one write a block instead of one a row.
+COPY_BLOCK = 5_000
+# COPY's text format gives these characters a meaning; only a source can hold them (every other column
+# of a good row is a number or a school year).
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+NULL = "\\N"
 
 # ON COMMIT DROP for a transaction of its own; dropped explicitly too, for a caller's longer one.
-DROP_TEMPORARY = f"DROP TABLE IF EXISTS pg_temp.{STAGING}, pg_temp.{CHECKED}, pg_temp.{CHANGE}"
+DROP_TEMPORARY = f"DROP TABLE IF EXISTS pg_temp.{STAGING}, pg_temp.{CHANGE}"
 
 CREATE_STAGING = f"""
     CREATE TEMP TABLE {STAGING} (
-        line integer NOT NULL, school text NOT NULL, metric text NOT NULL,
-        period text NOT NULL, value text NOT NULL, source text NOT NULL, n text NOT NULL
+        school_id integer NOT NULL, metric_id integer NOT NULL, period text NOT NULL,
+        value numeric(14, 4) NOT NULL, source text NOT NULL, n integer
     ) ON COMMIT DROP
 """
 
+COLUMNS = "school_id, metric_id, period, value, source, n"
+COPY_STAGING = f"COPY {STAGING} ({COLUMNS}) FROM STDIN"
+COPY_OBSERVATIONS = f"COPY {OBSERVATION} ({COLUMNS}) FROM STDIN"
 
-def _shown(column: str) -> str:
-    """import_rules.shown() in SQL."""
-    cut = SHOWN_CHARS - 1
-    return f"CASE WHEN char_length({column}) <= {SHOWN_CHARS} THEN {column} ELSE left({column}, {cut}) || '…' END"
-
-
-# The reasons of import_rules in the same order, joined by "; "; computed for bad rows only.
-_REASON = f"""
-    concat_ws('; ',
-        CASE WHEN r.school = '' THEN %(school_empty)s
-             WHEN s.id IS NULL THEN format(%(school_unknown)s, {_shown("r.school")}) END,
-        CASE WHEN r.metric = '' THEN %(metric_empty)s
-             WHEN m.id IS NULL THEN format(%(metric_unknown)s, {_shown("r.metric")}) END,
-        'period ' || p.problem,
-        CASE WHEN n.number IS NULL THEN
-                  CASE WHEN r.value = '' THEN %(value_empty)s ELSE format(%(value_bad)s, {_shown("r.value")}) END
-             WHEN (n.number < m.min_value OR n.number > m.max_value)
-                  AND m.min_value IS NOT NULL AND m.max_value IS NOT NULL
-                  THEN format(%(value_outside)s, {_shown("r.value")}, m.name,
-                              trim_scale(m.min_value), trim_scale(m.max_value))
-             WHEN n.number < m.min_value
-                  THEN format(%(value_below)s, {_shown("r.value")}, m.name, trim_scale(m.min_value))
-             WHEN n.number > m.max_value
-                  THEN format(%(value_above)s, {_shown("r.value")}, m.name, trim_scale(m.max_value))
-             WHEN abs(n.number) >= %(too_large)s THEN format(%(value_too_large)s, {_shown("r.value")}) END,
-        CASE WHEN r.n <> '' AND r.n !~ %(n_pattern)s THEN format(%(n_bad)s, {_shown("r.n")}) END
-    )
+# Whether the table holds any of the rows: if not, every row is new and nothing needs comparing.
+ANY_HELD = f"""
+    SELECT EXISTS (SELECT FROM {OBSERVATION})
+       AND EXISTS (SELECT FROM {STAGING} s JOIN {OBSERVATION} o
+                   ON o.school_id = s.school_id AND o.metric_id = s.metric_id AND o.period = s.period)
 """
-
-_BAD = """
-    s.id IS NULL OR m.id IS NULL OR p.problem IS NOT NULL OR n.number IS NULL
-    OR coalesce(n.number < m.min_value OR n.number > m.max_value, false)
-    OR abs(n.number) >= %(too_large)s
-    OR (r.n <> '' AND r.n !~ %(n_pattern)s)
-"""
-
-# Each row typed once. A period or a value text is parsed once however many rows repeat it; the
-# CASEs keep a cast away from text the pattern refused, so no row can make the query fail. A period's
-# problem is schools.periods' own SQL, in the same words as the Python path.
-CHECK = f"""
-    CREATE TEMP TABLE {CHECKED} ON COMMIT DROP AS
-    WITH periods AS MATERIALIZED (
-        SELECT period, {periods.problem_sql("period")} AS problem
-        FROM (SELECT DISTINCT period FROM {STAGING}) distinct_periods
-    ), numbers AS MATERIALIZED (
-        SELECT value, CASE WHEN char_length(value) <= %(number_max)s AND value ~ %(number)s
-                           THEN value::numeric END AS number
-        FROM (SELECT DISTINCT value FROM {STAGING}) distinct_values
-    )
-    SELECT r.line, s.id AS school_id, m.id AS metric_id, r.period,
-           round(n.number, 4) AS value, left(r.source, {SOURCE_CHARS}) AS source,
-           CASE WHEN r.n ~ %(n_pattern)s THEN r.n::integer END AS n,
-           CASE WHEN {_BAD} THEN {_REASON} END AS reason,
-           r.school, r.metric
-    FROM {STAGING} r
-    JOIN periods p ON p.period = r.period
-    JOIN numbers n ON n.value = r.value
-    LEFT JOIN {School._meta.db_table} s ON s.code = r.school
-    LEFT JOIN {Metric._meta.db_table} m ON m.code = r.metric
-"""
-
-# The first bad rows in row order, and how many there are.
-BAD_ROWS = f"""
-    SELECT line, reason, count(*) OVER () FROM {CHECKED} WHERE reason IS NOT NULL ORDER BY line LIMIT %(listed)s
-"""
-
-# The same with duplicates, when the text repeats: a duplicate is a good row whose school, metric and
-# period an earlier good row already had, as in the Python path.
-BAD_OR_DUPLICATE_ROWS = f"""
-    WITH repeated AS (
-        SELECT school_id, metric_id, period, min(line) AS first_line
-        FROM {CHECKED} WHERE reason IS NULL
-        GROUP BY school_id, metric_id, period HAVING count(*) > 1
-    ), bad AS (
-        SELECT line, reason FROM {CHECKED} WHERE reason IS NOT NULL
-        UNION ALL
-        SELECT c.line, format(%(duplicate)s, r.first_line, c.school, c.metric, c.period)
-        FROM {CHECKED} c JOIN repeated r USING (school_id, metric_id, period)
-        WHERE c.reason IS NULL AND c.line > r.first_line
-    )
-    SELECT line, reason, count(*) OVER () FROM bad ORDER BY line LIMIT %(listed)s
-"""
-
-PARAMETERS = {
-    "number": NUMBER_PATTERN,
-    "n_pattern": N_PATTERN,
-    "number_max": NUMBER_MAX_CHARS,
-    **periods.PARAMETERS,
-    "too_large": TOO_LARGE,
-    "listed": MAX_LISTED_ERRORS,
-    **{key: sql_template(key) for key in REASONS},
-}
 
 # What differs from the table: new rows (no observation_id) and changed ones. An empty source or n keeps
 # the observation's, as in the Python path.
 CHANGES = f"""
     CREATE TEMP TABLE {CHANGE} ON COMMIT DROP AS
-    SELECT c.school_id, c.metric_id, c.period, c.value, c.source, c.n,
+    SELECT s.school_id, s.metric_id, s.period, s.value, s.source, s.n,
            o.id AS observation_id, o.value AS old_value, o.source AS old_source
-    FROM {CHECKED} c
-    LEFT JOIN {OBSERVATION} o ON o.school_id = c.school_id AND o.metric_id = c.metric_id AND o.period = c.period
-    WHERE o.id IS NULL OR o.value <> c.value OR (c.source <> '' AND o.source <> c.source)
-       OR (c.n IS NOT NULL AND o.n IS DISTINCT FROM c.n)
+    FROM {STAGING} s
+    LEFT JOIN {OBSERVATION} o ON o.school_id = s.school_id AND o.metric_id = s.metric_id AND o.period = s.period
+    WHERE o.id IS NULL OR o.value <> s.value OR (s.source <> '' AND o.source <> s.source)
+       OR (s.n IS NOT NULL AND o.n IS DISTINCT FROM s.n)
 """
 
 REVISIONS = f"""
@@ -179,7 +91,13 @@ UPSERT = f"""
           OR (EXCLUDED.n IS NOT NULL AND o.n IS DISTINCT FROM EXCLUDED.n)
 """
 
-# The same write in two statements, for _bulk_load.
+# Every staged row, when the table holds none of them (the lock keeps it so until the commit).
+INSERT_ALL = f"""
+    INSERT INTO {OBSERVATION} (created_at, updated_at, school_id, metric_id, period, value, source, n)
+    SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source, n FROM {STAGING}
+"""
+
+# The upsert in two statements, for _bulk_load.
 INSERT_NEW = f"""
     INSERT INTO {OBSERVATION} (created_at, updated_at, school_id, metric_id, period, value, source, n)
     SELECT %(now)s, %(now)s, school_id, metric_id, period, value, source, n FROM {CHANGE}
@@ -195,60 +113,125 @@ UPDATE_CHANGED = f"""
 
 
 def import_with_copy(screen: Screen, *, report: ImportReport, label: str, now: datetime.datetime) -> None:
-    """Stage, check, and merge only when no row is bad; the temporary tables go with the transaction."""
+    """Check and write; keep the writes only when no row is bad; the temporary tables go with the transaction."""
+    check = RowCheck(value_form=str)
     with transaction.atomic(), connection.cursor() as cursor:
-        # Hash joins and the duplicate check over a million rows want more than the default 4 MB; the
-        # JIT compiler costs these few large queries more than it saves (each measured slower with it).
+        # Hash joins over a million rows want more than the default 4 MB; the JIT compiler costs these
+        # few large queries more than it saves (each measured slower with it).
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(DROP_TEMPORARY)
-        cursor.execute(CREATE_STAGING)
-        with cursor.copy(f"COPY {STAGING} (line, school, metric, period, value, source, n) FROM STDIN") as copy:
-            for row in screen:
-                copy.write_row(row)
-        report.rows = screen.count
-        cursor.execute(CHECK, PARAMETERS)
-        if screen.repeats:
-            # Temporary tables have no statistics until analyzed: without them the planner sorts a
-            # million rows to find duplicates where hashing them is several times faster.
-            cursor.execute(f"ANALYZE {CHECKED}")
-            cursor.execute(BAD_OR_DUPLICATE_ROWS, PARAMETERS)
+        set_aside = _first_bulk_load(cursor, at_most=screen.at_most)
+        if set_aside is not None:
+            defaults = _stamp_by_default(cursor, now)
+            with cursor.copy(COPY_OBSERVATIONS) as copy:
+                written = _stream(copy, check.good_rows(screen))
+            _restore_defaults(cursor, defaults)
         else:
-            cursor.execute(BAD_ROWS, PARAMETERS)
-        found = cursor.fetchall()
-        errors = [RowError(line, reason) for line, reason, _ in found]
-        error_count = found[0][2] if found else 0
-        if error_count or screen.errors:
-            report.refuse(first_errors(screen.errors, errors), count=error_count + len(screen.errors))
-        elif screen.count:
-            report.created, report.updated = _merge(cursor, label=label, now=now)
-            report.unchanged = screen.count - report.created - report.updated
+            cursor.execute(CREATE_STAGING)
+            with cursor.copy(COPY_STAGING) as copy:
+                written = _stream(copy, check.good_rows(screen))
+        report.rows = screen.count
+        if check.error_count or screen.errors:
+            errors = first_errors(screen.errors, check.errors)
+            report.refuse(errors, count=check.error_count + len(screen.errors))
+        elif set_aside is not None:
+            _put_back(cursor, *set_aside)
+            report.created = written
+        elif written:
+            report.created, report.updated = _merge(cursor, label=label, now=now, staged=written)
+            report.unchanged = written - report.created - report.updated
         cursor.execute(DROP_TEMPORARY)
+        if not report.ok:
+            transaction.set_rollback(True)  # what a first load wrote goes, and the table is as it was
 
 
-def _merge(cursor, *, label: str, now: datetime.datetime) -> tuple[int, int]:
+def _first_bulk_load(cursor, *, at_most: int) -> tuple[list, list] | None:
+    """When the rows go straight into the table: it is empty and there can be BULK_ROWS of them (a first
+    load). Then the table is locked, its constraints and other indexes set aside (what they were is
+    returned, to put back), and the rows are copied in as they are checked: nothing compares them with
+    anything, and COPY writes rows in batches where INSERT … SELECT writes them one at a time.
+    Otherwise None: the rows are staged and merged (_merge)."""
+    if at_most < BULK_ROWS:
+        return None
+    # Other writers wait from here on, so the table is still empty when written.
+    cursor.execute(f"LOCK TABLE {OBSERVATION} IN SHARE ROW EXCLUSIVE MODE")
+    cursor.execute(f"SELECT EXISTS (SELECT FROM {OBSERVATION})")
+    if cursor.fetchone()[0]:
+        return None
+    return _set_aside(cursor)
+
+
+def _stamp_by_default(cursor, now: datetime.datetime) -> list[tuple[str, str | None]]:
+    """Make `now` the default of the time stamps for the load, as reading a time stamp from each row of COPY
+    text would cost PostgreSQL about as much as the rest of the row; the defaults they had, to put back."""
+    cursor.execute(
+        """SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           WHERE a.attrelid = %s::regclass AND a.attname IN ('created_at', 'updated_at') ORDER BY a.attname""",
+        [OBSERVATION],
+    )
+    defaults = cursor.fetchall()
+    stamp = f"'{now.isoformat()}'::timestamptz"  # the clock's, never user data
+    cursor.execute(
+        f"ALTER TABLE {OBSERVATION} {', '.join(f'ALTER {name} SET DEFAULT {stamp}' for name, _ in defaults)}"
+    )
+    return defaults
+
+
+def _restore_defaults(cursor, defaults: list[tuple[str, str | None]]) -> None:
+    changes = (f"ALTER {name} {'DROP DEFAULT' if old is None else f'SET DEFAULT {old}'}" for name, old in defaults)
+    cursor.execute(f"ALTER TABLE {OBSERVATION} {', '.join(changes)}")
+
+
+def _stream(copy, rows: Iterable[GoodRow]) -> int:
+    """Write the rows as COPY text, a block at a time; how many were written."""
+    lines, count = [], 0
+    append = lines.append
+    for school_id, metric_id, period, value, source, n in rows:
+        if "\\" in source or not source.isprintable():  # a tab, a line break or another control character
+            source = source.translate(COPY_ESCAPES)
+        append(f"{school_id}\t{metric_id}\t{period}\t{value}\t{source}\t{NULL if n is None else n}\n")
+        if len(lines) == COPY_BLOCK:
+            copy.write("".join(lines))
+            count += COPY_BLOCK
+            lines.clear()
+    copy.write("".join(lines))
+    return count + len(lines)
+
+
+def _merge(cursor, *, label: str, now: datetime.datetime, staged: int) -> tuple[int, int]:
     """Write what differs; the counts of rows created and updated."""
     # Readers go on; other writers wait, so the values read here are still current when written.
     cursor.execute(f"LOCK TABLE {OBSERVATION} IN SHARE ROW EXCLUSIVE MODE")
-    cursor.execute(CHANGES)
-    cursor.execute(
-        f"""SELECT count(*) FILTER (WHERE observation_id IS NULL), count(*) FILTER (WHERE observation_id IS NOT NULL),
-                   (SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass)
-            FROM {CHANGE}""",
-        [OBSERVATION],
-    )
-    created, updated, table_rows = cursor.fetchone()
-    if updated:
-        cursor.execute(REVISIONS, {"now": now, "label": label[:200]})
+    cursor.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass", [OBSERVATION])
+    (table_rows,) = cursor.fetchone()
+    cursor.execute(ANY_HELD)
+    (any_held,) = cursor.fetchone()
+    if not any_held:
+        created, updated = staged, 0
+        inserts, updates = INSERT_ALL, None
+    else:
+        cursor.execute(CHANGES)
+        cursor.execute(
+            f"""SELECT count(*) FILTER (WHERE observation_id IS NULL),
+                       count(*) FILTER (WHERE observation_id IS NOT NULL) FROM {CHANGE}"""
+        )
+        created, updated = cursor.fetchone()
+        if updated:
+            cursor.execute(REVISIONS, {"now": now, "label": label[:200]})
+        inserts, updates = INSERT_NEW, UPDATE_CHANGED
     written = created + updated
     if written >= BULK_ROWS and written * 4 >= table_rows + created:
-        _bulk_load(cursor, now=now, created=created, updated=updated)
+        _bulk_load(cursor, now=now, inserts=inserts if created else None, updates=updates if updated else None)
+    elif not any_held:
+        cursor.execute(INSERT_ALL, {"now": now})
     elif written:
         cursor.execute(UPSERT, {"now": now})
     return created, updated
 
 
-def _bulk_load(cursor, *, now: datetime.datetime, created: int, updated: int) -> None:
+def _bulk_load(cursor, *, now: datetime.datetime, inserts: str | None, updates: str | None) -> None:
     """The rows written with the table's foreign keys, unique constraints and other indexes set aside.
 
     Checking a foreign key costs a lookup for each row, and so does keeping each index up to date;
@@ -259,6 +242,16 @@ def _bulk_load(cursor, *, now: datetime.datetime, created: int, updated: int) ->
     Everything is put back as the catalog defined it, in the same transaction: if anything fails,
     nothing changed. The price: readers of the observations wait until the import commits.
     """
+    set_aside = _set_aside(cursor)
+    for statement in (inserts, updates):
+        if statement:
+            cursor.execute(statement, {"now": now})
+    _put_back(cursor, *set_aside)
+
+
+def _set_aside(cursor) -> tuple[list, list]:
+    """Lock the table and drop its foreign keys, unique constraints and other indexes; what they were, to put
+    back (_put_back)."""
     cursor.execute(f"LOCK TABLE {OBSERVATION} IN ACCESS EXCLUSIVE MODE")
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index sorted in memory
     # ALTER TABLE refuses while a deferred check of an earlier write in the transaction is pending:
@@ -282,12 +275,14 @@ def _bulk_load(cursor, *, now: datetime.datetime, created: int, updated: int) ->
         cursor.execute(f"ALTER TABLE {OBSERVATION} DROP CONSTRAINT {quote(name)}")
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {quote(name)}")
-    if created:
-        cursor.execute(INSERT_NEW, {"now": now})
-    if updated:
-        cursor.execute(UPDATE_CHANGED, {"now": now})
+    return constraints, indexes
+
+
+def _put_back(cursor, constraints: list, indexes: list) -> None:
+    """The indexes and constraints _set_aside dropped, built again: every row checked at once."""
     for _, definition in indexes:
         cursor.execute(definition)
+    quote = connection.ops.quote_name
     for name, definition, _ in constraints:
         cursor.execute(f"ALTER TABLE {OBSERVATION} ADD CONSTRAINT {quote(name)} {definition}")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")

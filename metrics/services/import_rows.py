@@ -194,18 +194,17 @@ class Screen:
     is clean says so (`check_characters=False`).
     """
 
-    def __init__(self, rows: Iterable[Row], *, check_characters: bool):
+    def __init__(self, rows: Iterable[Row], *, check_characters: bool, at_most: int = 0):
         self._rows = rows
         self._check = check_characters
+        # As many rows as there can be, when the caller knows (the lines of a file), else 0: a path may
+        # choose how to write by it before reading them.
+        self.at_most = at_most
         self.count = 0
         self.errors: list[RowError] = []
-        # Whether two rows may name the same school, metric and period. No repeat of the text means no
-        # duplicate, and a path can skip looking for them; a hash collision only costs that look.
-        self.repeats = False
 
     def __iter__(self) -> Iterator[Row]:
-        count, check, seen = 0, self._check, set()
-        remember = seen.add
+        count, check = 0, self._check
         try:
             for row in self._rows:
                 count += 1
@@ -214,11 +213,9 @@ class Screen:
                 if check and any(unstorable_text(text) for text in row[1:]):
                     self.errors.append(RowError(row[0], _unstorable_reason(row[1:])))
                     continue
-                remember(hash(row[1:4]))
                 yield row
         finally:
             self.count = count
-            self.repeats = len(seen) < count - len(self.errors)
 
 
 def _unstorable_reason(fields) -> str:

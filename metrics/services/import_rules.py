@@ -1,10 +1,9 @@
 """What makes an observation row good, and the words for each reason it is not.
 
-One definition for both ways of importing: the Python path applies these functions row by row, the
-PostgreSQL path puts the same patterns, limits and reason templates into its SQL (`import_postgres`),
-and tests run the same inputs through both. Patterns are ASCII on purpose: Python's `\\d` would
-accept Arabic-Indic digits that PostgreSQL's `[0-9]` refuses. A period is a school year, checked by
-`schools.periods` (both paths); a value's range and its words are `Metric.range_problem`'s.
+One definition for both ways of importing: `import_check` applies these functions to the rows of
+either path, and tests run the same inputs through both. Patterns are ASCII on purpose: Python's `\\d`
+would accept Arabic-Indic digits, which no other part of the portal reads as a number. A period is a
+school year, checked by `schools.periods`; a value's range and its words are `Metric.range_problem`'s.
 """
 
 import re
@@ -26,7 +25,7 @@ TOO_LARGE = Decimal("9999999999.99995")
 SHOWN_CHARS = 40
 SOURCE_CHARS = 200
 
-# Reason templates: `{}` is filled in order, by str.format here and by PostgreSQL's format() there.
+# Reason templates: `{}` is filled in order by str.format.
 REASONS = {
     "school_empty": "school is empty",
     "school_unknown": "unknown school '{}'",
@@ -87,8 +86,3 @@ def n_problem(raw: str) -> str | None:
 
 def stored_value(number: Decimal) -> Decimal:
     return number.quantize(PLACES, rounding=ROUND_HALF_UP)
-
-
-def sql_template(key: str) -> str:
-    """The reason template for PostgreSQL's format(): `{}` → `%s`, a literal % doubled."""
-    return REASONS[key].replace("%", "%%").replace("{}", "%s")

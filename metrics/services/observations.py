@@ -3,12 +3,12 @@ correction keeps the value it replaces (ObservationRevision).
 
 Two entry points, one import: `observations_import_csv` for a file (the command and the admin's
 upload page), `observations_import_records` for rows that arrive already split into fields (the
-API's bulk endpoint). On PostgreSQL the rows are streamed into a staging table with COPY and checked
-and merged in SQL (`import_postgres`); elsewhere they are checked and merged in Python
+API's bulk endpoint). Every row is checked by the same code (`import_check`); on PostgreSQL the good
+rows are streamed with COPY and merged in SQL (`import_postgres`), elsewhere merged with the ORM
 (`import_python`). Both give the same report for the same rows.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 from decimal import Decimal
 from typing import Literal
 
@@ -56,6 +56,7 @@ def observations_import_csv(
     rows = csv_rows(reader, header)
     return _import(
         rows,
+        at_most=text.count("\n") + 1,
         check_characters=unstorable_text(text),
         label=label,
         method=method,
@@ -79,16 +80,30 @@ def observations_import_records(
     if actor is not None:
         require(can_import_observations(actor))
     rows = record_rows(records, first_row)
+    at_most = len(records) if isinstance(records, Sized) else 0
     return _import(
-        rows, check_characters=True, label=label, method=method, none_reason="there are no rows", first_row=first_row
+        rows,
+        at_most=at_most,
+        check_characters=True,
+        label=label,
+        method=method,
+        none_reason="there are no rows",
+        first_row=first_row,
     )
 
 
 def _import(
-    rows: Iterable[Row], *, check_characters: bool, label: str, method: Method, none_reason: str, first_row: int
+    rows: Iterable[Row],
+    *,
+    at_most: int,
+    check_characters: bool,
+    label: str,
+    method: Method,
+    none_reason: str,
+    first_row: int,
 ) -> ImportReport:
     report = ImportReport()
-    screen = Screen(rows, check_characters=check_characters)
+    screen = Screen(rows, check_characters=check_characters, at_most=at_most)
     path = import_with_copy if _uses_copy(method) else import_in_python
     try:
         with transaction.atomic():

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from metrics.models import Metric, Observation, ObservationRevision
-from metrics.services import import_postgres, observations_import_csv, observations_import_records
+from metrics.services import import_check, import_postgres, observations_import_csv, observations_import_records
 
 pytestmark = [
     pytest.mark.django_db,
@@ -116,7 +116,40 @@ def _schema():
         )
         constraints = cursor.fetchall()
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'metrics_observation' ORDER BY 1")
-        return constraints, cursor.fetchall()
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """SELECT column_name, column_default FROM information_schema.columns
+               WHERE table_name = 'metrics_observation' ORDER BY 1"""
+        )
+        return constraints, indexes, cursor.fetchall()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.one_of(ROWS, GOOD_ROWS))
+def test_a_first_load_straight_into_the_table_agrees_with_python(schools, monkeypatch, rows):
+    """A large load into an empty table is copied straight in, constraints set aside: the same report and
+    rows as the Python path, and the table's constraints, indexes and defaults as they were."""
+    monkeypatch.setattr(import_postgres, "BULK_ROWS", 1)
+    text = _csv(rows)
+    before = _schema()
+
+    def run(method):
+        report = observations_import_csv(text=text, label="first", method=method)
+        assert _schema() == before
+        return report
+
+    assert not Observation.objects.exists()
+    assert _through("copy", run) == _through("python", run)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.one_of(ROWS, GOOD_ROWS))
+def test_what_the_check_remembers_changes_no_report(district, monkeypatch, rows):
+    text = _csv(rows)
+    usual = _through("copy", lambda method: observations_import_csv(text=text, label="f", method=method))
+    monkeypatch.setattr(import_check, "REMEMBERED", 0)
+    for method in ("copy", "python"):
+        assert _through(method, lambda method: observations_import_csv(text=text, label="f", method=method)) == usual
 
 
 def test_a_large_load_puts_back_every_constraint_and_index(schools, monkeypatch):
