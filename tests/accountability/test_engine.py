@@ -274,15 +274,21 @@ def test_dry_run_changes_nothing(years, admin, make_member):
     assert _snapshot() == before and not EvaluationRun.objects.exists()
 
 
-def _district(count, admin, years, template):
-    """`count` more schools, each with a principal, an active contract from the template and an ELA score
-    of 40, in bulk (the contracts entered as signed on paper), so that hundreds are quick to set up."""
+def _district(count, admin, years, template, *, observed=("ela_proficiency", 40), holding=None):
+    """`count` more schools, each with a principal, an active contract from the template and one value of a
+    metric (an ELA score of 40 unless `observed` says otherwise), in bulk (the contracts entered as signed
+    on paper), so that hundreds are quick to set up. `holding`: an autonomy each school holds first, so
+    that the contracts cover it."""
     schools = SchoolFactory.create_batch(count, network=NetworkFactory())
     principals = UserFactory.create_batch(count)
     Membership.objects.bulk_create(
         Membership(user=user, role=Role.PRINCIPAL, school=school)
         for user, school in zip(principals, schools, strict=True)
     )
+    if holding:
+        grants_issue(
+            schools=schools, autonomy=holding, actor=admin, reason="Pilot.", starts_on=datetime.date(2026, 7, 1)
+        )
     contracts_import_signed(
         actor=admin,
         schools=schools,
@@ -291,9 +297,9 @@ def _district(count, admin, years, template):
         term_end=years["2027-28"],
         signed_at=timezone.now(),
     )
-    ela = Metric.objects.get(code="ela_proficiency")
+    metric, value = Metric.objects.get(code=observed[0]), Decimal(observed[1])
     Observation.objects.bulk_create(
-        Observation(school=school, metric=ela, period="2026-27", value=Decimal(40)) for school in schools
+        Observation(school=school, metric=metric, period="2026-27", value=value) for school in schools
     )
 
 
@@ -355,49 +361,21 @@ def test_two_flags_acting_on_one_grant_in_a_run_take_their_steps_one_after_the_o
     assert hiring.events.count() == len(steps)
 
 
-def _revoking_district(count, admin, years, template):
-    """`count` more schools holding the hiring autonomy under contracts whose vacancies benchmark keeps it,
-    each with five vacancies: the rule revokes every school's grant."""
-    schools = SchoolFactory.create_batch(count, network=NetworkFactory())
-    Membership.objects.bulk_create(
-        Membership(user=user, role=Role.PRINCIPAL, school=school)
-        for user, school in zip(UserFactory.create_batch(count), schools, strict=True)
-    )
-    grants_issue(
-        schools=schools,
-        autonomy=Autonomy.objects.get(code="people.hiring"),
-        actor=admin,
-        reason="Pilot.",
-        starts_on=datetime.date(2026, 7, 1),
-    )
-    contracts_import_signed(
-        actor=admin,
-        schools=schools,
-        template=template,
-        term_start=years["2026-27"],
-        term_end=years["2027-28"],
-        signed_at=timezone.now(),
-    )
-    vacancies = Metric.objects.get(code="teacher_vacancies_first_day")
-    Observation.objects.bulk_create(
-        Observation(school=school, metric=vacancies, period="2026-27", value=Decimal(5)) for school in schools
-    )
-
-
 def test_query_count_does_not_grow_with_the_grants_a_rule_revokes(years, admin, settings, django_assert_num_queries):
     """The grants a run's rules act on change in one batch (autonomy.services.grants_change), with their
     events and the announcement to the apps that follow grants, whatever their number. (A district that
     lets a run revoke every grant without holding it for confirmation.)"""
     settings.EVALUATION_MAX_GRANT_CHANGE_SHARE = 1
+    hiring = Autonomy.objects.get(code="people.hiring")
     template = _template([VACANCIES], [REVOKE_ON_BINDING])
-    TemplateBenchmark.objects.filter(template=template).update(
-        binding_autonomy=Autonomy.objects.get(code="people.hiring")
-    )
-    _revoking_district(10, admin, years, template)
+    TemplateBenchmark.objects.filter(template=template).update(binding_autonomy=hiring)
+    # Five vacancies at every school: the binding benchmark is missed and the rule revokes each grant.
+    revoking = dict(observed=("teacher_vacancies_first_day", 5), holding=hiring)
+    _district(10, admin, years, template, **revoking)
     with CaptureQueriesContext(connection) as small:
         assert evaluation_run(as_of=AS_OF).counts["grants_revoked"] == 10
     schools = 300 if connection.vendor == "postgresql" else 40
-    _revoking_district(schools - 10, admin, years, template)
+    _district(schools - 10, admin, years, template, **revoking)
     with django_assert_num_queries(len(small.captured_queries)):
         run = evaluation_run(as_of=AS_OF + datetime.timedelta(days=1))
     assert run.counts["grants_revoked"] == schools - 10
