@@ -102,6 +102,8 @@ def central_office(request):
 
 
 def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
+    """An open-data file; its view is cached with `compress` (reports.cache): a client admitting gzip gets
+    the body compressed once per version, not per request (the results file is megabytes on a district)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
@@ -112,19 +114,19 @@ def _csv(rows: list[dict], columns: list[str], filename: str) -> HttpResponse:
 
 
 @require_GET
-@cached_public
+@cached_public(compress=True)
 def register_csv(request):
     return _csv(register_rows(today=timezone.localdate()), REGISTER_COLUMNS, "autonomy-register.csv")
 
 
 @require_GET
-@cached_public
+@cached_public(compress=True)
 def results_csv(request):
     return _csv(results_rows(surface="csv:results"), RESULTS_COLUMNS, "results.csv")
 
 
 @require_GET
-@cached_public
+@cached_public(compress=True)
 def service_scores_csv(request):
     """The central-office page's figures as a file: district-wide and by network, the same suppression."""
     return _csv(service_score_rows(surface="csv:service-scores"), SCORE_COLUMNS, "service-scores.csv")
