@@ -37,6 +37,7 @@ class Target:
     name: str
     path: str
     user: str | None  # logged in as this demo user; None = anonymous
+    headers: tuple[tuple[str, str], ...] = ()  # sent with every request, e.g. (("Accept-Encoding", "gzip"),)
 
 
 BASELINE = Target("trivial view (baseline)", "/bench/trivial", None)
@@ -72,6 +73,8 @@ PAGES = [
     Target("public school page", "/reports/schools/S0004/", None),
     Target("public autonomy page", "/reports/autonomies/people.hiring/", None),
     Target("public results file", "/reports/results.csv", None),
+    # As a browser or curl --compressed asks for it: the body gzipped once per version and kept (reports.cache).
+    Target("public results file, gzipped", "/reports/results.csv", None, (("Accept-Encoding", "gzip"),)),
     Target("public central-office scores", "/reports/central-office/", None),
     Target("public service scores file", "/reports/service-scores.csv", None),
 ]
@@ -165,14 +168,15 @@ def _print_machine() -> None:
 
 
 def _measure(args, gunicorn: subprocess.Popen, url: str, target: Target, cookie: str | None) -> Result:
-    size = server.expect_200(url, cookie)
-    print(f"\n{target.name}: GET {target.path} as {target.user or 'anonymous'} → 200, {size:,} bytes of body")
+    size = server.expect_200(url, cookie)  # without target.headers: the plain body
+    sent = "".join(f", {name}: {value}" for name, value in target.headers)
+    print(f"\n{target.name}: GET {target.path} as {target.user or 'anonymous'}{sent} → 200, {size:,} bytes of body")
     if args.quiet_wait:
         waited, busy = cpu_usage.wait_until_quiet(max_seconds=args.quiet_wait)
         if waited > 3:
             print(f"  waited {waited:.0f} s for other processes to calm down (CPUs {busy:.0%} busy at the end)")
 
-    load = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
+    load = {"threads": args.threads, "connections": args.connections, "cookie": cookie, "headers": target.headers}
     # Warm-up: templates compiled, connections open, caches filled in both workers, every status checked.
     check = wrk_run(url, **load, seconds=args.warmup, script="wrk_check.lua", marker="WRK_CHECK")
     if check["non200"] or not check["requests"]:
@@ -180,6 +184,8 @@ def _measure(args, gunicorn: subprocess.Popen, url: str, target: Target, cookie:
             f"{target.name}: {check['non200']} of {check['requests']} responses were not 200 "
             f"(e.g. {check['first_bad_status']}): fix the page or the login before measuring."
         )
+    if target.headers:
+        print(f"  {check['bytes'] / check['requests']:,.0f} bytes per response with its headers (wrk's count)")
 
     groups = {
         "app": lambda: cpu_usage.child_pids(gunicorn.pid),

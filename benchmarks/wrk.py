@@ -17,12 +17,16 @@ def wrk_run(
     script: str,
     marker: str,
     save_as: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> dict:
-    """The JSON object the script prints after `marker`; wrk's full output goes to .run/ if save_as."""
+    """The JSON object the script prints after `marker`; wrk's full output goes to .run/ if save_as.
+    `headers` are sent with every request beside the cookie (e.g. Accept-Encoding)."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     command += ["-s", str(BENCH_DIR / script)]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers:
+        command += ["-H", f"{name}: {value}"]
     run = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
     if save_as:
         slug = re.sub(r"[^a-z0-9]+", "-", save_as.lower()).strip("-")
