@@ -9,6 +9,8 @@ the periods that had begun by its date, so that it stays a pure function of the 
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +47,14 @@ from schools.selectors import principals_of
 
 # (school, earned autonomy) → its criteria judged on a date (eligibility_checks).
 Checks = dict[tuple[int, int], list[CriterionCheck]]
+
+
+class Seen(NamedTuple):
+    """An observation as a criterion is judged on it (criterion_check reads its period and value): a
+    district's latest observations are read as these, not as model rows, thousands a night."""
+
+    period: str
+    value: Decimal
 
 
 def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date, checks: Checks | None = None) -> int:
@@ -114,10 +124,10 @@ def eligibility_checks(*, as_of: datetime.date) -> Checks:
         .values("period")[:1]
     )
     latest = {
-        (observation.school_id, observation.metric_id): observation
-        for observation in Observation.objects.filter(
+        (school_id, metric_id): Seen(period, value)
+        for school_id, metric_id, period, value in Observation.objects.filter(
             metric_id__in={c.metric_id for c in criteria}, period=Subquery(latest_period)
-        ).only("school_id", "metric_id", "period", "value")
+        ).values_list("school_id", "metric_id", "period", "value")
     }
     earlier = _improvement_baselines(criteria, latest)
     by_autonomy: dict[int, list[EligibilityCriterion]] = defaultdict(list)
@@ -135,7 +145,7 @@ def eligibility_checks(*, as_of: datetime.date) -> Checks:
     }
 
 
-def _improvement_baselines(criteria, latest) -> dict[tuple[int, int], Observation]:
+def _improvement_baselines(criteria, latest) -> dict[tuple[int, int], Seen]:
     """(school, improvement criterion) → the observation its years before the school's latest: one query,
     made only where a criterion is an improvement."""
     wanted: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
@@ -150,11 +160,11 @@ def _improvement_baselines(criteria, latest) -> dict[tuple[int, int], Observatio
         metric_id__in={metric for _, metric, _ in wanted},
         period__in={period for _, _, period in wanted},
         school_id__in={school for school, _, _ in wanted},
-    ).only("school_id", "metric_id", "period", "value")
+    ).values_list("school_id", "metric_id", "period", "value")
     return {
-        pair: observation
-        for observation in found
-        for pair in wanted.get((observation.school_id, observation.metric_id, observation.period), [])
+        pair: Seen(period, value)
+        for school_id, metric_id, period, value in found
+        for pair in wanted.get((school_id, metric_id, period), [])
     }
 
 
