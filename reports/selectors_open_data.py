@@ -43,8 +43,16 @@ def register_rows(*, today: datetime.date) -> list[dict]:
     return rows
 
 
-def results_rows(*, surface: str) -> list[dict]:
-    """Every result of every active contract, its value through suppression: five queries."""
+def results_years() -> list[str]:
+    """The school years with a result of an active contract, oldest first: the years with a file. One query."""
+    published = BenchmarkResult.objects.filter(benchmark__contract__status=ContractStatus.ACTIVE)
+    return list(published.order_by("period").values_list("period", flat=True).distinct())
+
+
+def results_rows(*, surface: str, year: str = "") -> list[dict]:
+    """Every result of every active contract, its value through suppression: five queries. With `year`, that
+    year's rows only, suppressed with every year's cells as the whole file is: the year's file is the whole
+    file's rows of that year, whatever a policy's rule across cells would hide to protect another."""
     results = list(
         BenchmarkResult.objects.filter(benchmark__contract__status=ContractStatus.ACTIVE)
         .select_related("benchmark__metric", "benchmark__contract__school")
@@ -86,6 +94,8 @@ def results_rows(*, surface: str) -> list[dict]:
     published = suppress_and_record(cells, surface=surface)
     rows = []
     for r in results:
+        if year and r.period != year:
+            continue
         cell = published[str(r.pk)]
         rows.append(
             {

@@ -17,7 +17,7 @@ from core.spreadsheets import spreadsheet_cell
 from reports.cache import cached_public
 from reports.forms_public import RegisterFilterForm
 from reports.selectors import DOMAIN_WORDS, GRANT_STATUS_WORDS, MODEL_WORDS, register_read
-from reports.selectors_open_data import register_rows, results_rows
+from reports.selectors_open_data import register_rows, results_rows, results_years
 from reports.selectors_pages import autonomy_page_read, school_page_read
 from reports.selectors_service_scores import (
     SCORE_COLUMNS,
@@ -26,6 +26,7 @@ from reports.selectors_service_scores import (
     service_scores_read,
 )
 from reports.services.publishing import rules_in_force
+from schools.periods import school_year_problem
 
 REGISTER_COLUMNS = [
     "school",
@@ -74,6 +75,8 @@ def register(request):
     page = Paginator(data.rows, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {name: request.GET[name] for name in ("domain", "model", "network") if request.GET.get(name)}
     context = {"form": form, "register": data, "page": page, "filtered": filtered, "query": urlencode(kept)}
+    # The year's results file (results_csv?year=), once a school listed has a result rated that year.
+    context["results_file_year"] = data.results_year if any(row.rated for row in data.rows) else ""
     return render(request, "reports/register.html", {**context, **_words()})
 
 
@@ -120,9 +123,25 @@ def register_csv(request):
 
 
 @require_GET
-@cached_public(compress=True)
+@cached_public(params=("year",), compress=True)
 def results_csv(request):
-    return _csv(results_rows(surface="csv:results"), RESULTS_COLUMNS, "results.csv")
+    """Every year's results, or one school year's (`?year=2026-27`, linked from the register) with the same
+    suppression. A year that is not one is a 400, a year without published results a 404, each saying why:
+    neither builds nor keeps a file, so made-up years cost one query at most."""
+    if "year" not in request.GET:
+        return _csv(results_rows(surface="csv:results"), RESULTS_COLUMNS, "results.csv")
+    year = request.GET["year"].strip()
+    if problem := school_year_problem(year):
+        return _refusal(f"year: {problem}", status=400)
+    published = results_years()
+    if year not in published:
+        years = ", ".join(published) or "none yet"
+        return _refusal(f"year: no results are published for {year} (published: {years})", status=404)
+    return _csv(results_rows(surface="csv:results", year=year), RESULTS_COLUMNS, f"results-{year}.csv")
+
+
+def _refusal(message: str, *, status: int) -> HttpResponse:
+    return HttpResponse(message + "\n", content_type="text/plain; charset=utf-8", status=status)
 
 
 @require_GET

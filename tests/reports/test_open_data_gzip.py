@@ -152,3 +152,73 @@ def test_the_gzipped_file_holds_the_suppressed_body(client, db, gzip_first):
     own = [line for line in zipped.decode().splitlines() if line.startswith(world["own"].code + ",")]
     assert own and all(",n<10," in line for line in own)
     assert SMALL_VALUE.encode() not in zipped and SMALL_VALUE.rstrip("0").encode() not in zipped
+
+
+# --- a school year's file -------------------------------------------------------------------------
+
+
+def last_year_too(value="55") -> None:
+    """A result of 2025-26 beside each of 2026-27's (written straight: the test's own district)."""
+    for result in BenchmarkResult.objects.filter(period="2026-27"):
+        result.pk, result.period, result.value = None, "2025-26", value
+        result.save()
+
+
+def year_file(client, year, **headers):
+    response = client.get(reverse(RESULTS), {"year": year}, **headers)
+    assert response.status_code == 200
+    assert "Accept-Encoding" in response["Vary"]
+    assert response["Content-Disposition"] == f'attachment; filename="results-{year}.csv"'
+    return response
+
+
+def test_a_years_file_is_the_whole_files_rows_of_that_year_with_the_same_cells_masked(client, db):
+    world = public_world()  # the own school's 2026-27 values are a group of 4
+    last_year_too()
+    policy_publish(minimum_n=10, marker="n<10")
+    header, *whole = get(client, RESULTS).content.decode().splitlines()
+    assert {line.split(",")[4] for line in whole} == {"2025-26", "2026-27"}
+    for year in ("2025-26", "2026-27"):
+        plain = year_file(client, year).content
+        assert plain.decode().splitlines() == [header, *(line for line in whole if line.split(",")[4] == year)]
+        assert unzipped(year_file(client, year, **GZIP)) == plain
+    own_this_year = [line for line in whole if line.startswith(world["own"].code + ",") and ",2026-27," in line]
+    assert own_this_year and all(",n<10," in line for line in own_this_year)
+
+
+def test_a_years_file_is_compressed_once_and_follows_an_evaluation(
+    client, world, compressions, django_capture_on_commit_callbacks
+):
+    last_year_too()
+    before = unzipped(year_file(client, "2026-27", **GZIP))
+    BenchmarkResult.objects.filter(benchmark__contract__school=world["own"]).update(value=77)  # behind its back
+    assert unzipped(year_file(client, "2026-27", **GZIP)) == before and len(compressions) == 1
+    Observation.objects.filter(school=world["own"], period="2026-27").update(value=61)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation_run(as_of=datetime.date(2026, 11, 20))
+    after = unzipped(year_file(client, "2026-27", **GZIP))
+    assert b",61," in after and b",2025-26," not in after and len(compressions) == 2
+
+
+@pytest.mark.parametrize(
+    ("year", "status", "says"),
+    [
+        ("2026-2", 400, "year: '2026-2' is not a school year"),
+        ("2026-28", 400, "year: '2026-28' is not a school year: 28 is not the year after 2026"),
+        ("<script>alert(1)</script>", 400, "year: '<script>"),
+        ("", 400, "year: "),
+        ("2031-32", 404, "year: no results are published for 2031-32 (published: 2026-27)"),
+    ],
+)
+def test_a_year_that_is_not_one_or_has_no_results_is_refused_saying_why(client, world, year, status, says):
+    for headers in ({}, GZIP):
+        response = client.get(reverse(RESULTS), {"year": year}, **headers)
+        assert response.status_code == status
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert not response.has_header("Content-Encoding")
+        assert response.content.decode().startswith(says)
+
+
+def test_the_register_links_the_latest_years_file(client, world):
+    page = client.get(reverse("reports:register")).content.decode()
+    assert f'href="{reverse(RESULTS)}?year=2026-27"' in page and "Results of 2026-27 (CSV)" in page
