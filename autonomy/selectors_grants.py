@@ -5,7 +5,7 @@ Every list here costs a fixed number of queries however many schools or grants t
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -283,11 +283,29 @@ def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=
     revoked on a day and why, suspended, at risk, starting later, eligible now (an earned autonomy whose
     criteria the school meets), already allowed (no rule prevents it), asked for, or not requested.
 
-    Seven queries whatever the school's history: the catalog, the school's grants and their steps, the
-    criteria and the school's observations, the clarifications, the school's request items — only those of
-    requests the viewer may see (a school's drafts are its own).
+    Seven queries whatever the school's history: the standing (decision_grid_standing), then why each
+    decision not held is not (decision_grid_reasons).
     """
-    today = today or timezone.localdate()
+    rows = decision_grid_standing(school=school, today=today or timezone.localdate())
+    unheld = [right.autonomy for row in rows for right in row.rights if not right.held]
+    reasons = decision_grid_reasons(school=school, viewer=viewer, unheld=unheld)
+    return [
+        DomainRow(
+            row.domain,
+            row.label,
+            [replace(right, **reasons[right.autonomy.pk]) if not right.held else right for right in row.rights],
+        )
+        for row in rows
+    ]
+
+
+def decision_grid_standing(*, school: School, today: datetime.date) -> list[DomainRow]:
+    """Where the school stands on every decision of the catalog, by domain: held, at risk, starting later,
+    suspended, revoked, expired or not held, with the grant and its last step. The same for everyone who
+    may see the school, so a page may keep it (it reads only the catalog and the school's grants).
+
+    Three queries: the catalog, the school's grants and their steps.
+    """
     catalog = sorted(
         Autonomy.objects.all(), key=lambda a: (DOMAIN_ORDER.get(a.domain, len(DOMAIN_ORDER)), a.display_order, a.name)
     )
@@ -301,7 +319,36 @@ def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=
         current = chosen.get(grant.autonomy_id)
         if current is None or current.status not in LIVE_STATUSES:
             chosen[grant.autonomy_id] = grant
-    unheld = [a for a in catalog if _standing(chosen.get(a.pk), today) not in (Standing.HELD, Standing.AT_RISK)]
+    rights = {}
+    for autonomy in catalog:
+        grant = chosen.get(autonomy.pk)
+        events = list(grant.events.all()) if grant else []
+        rights[autonomy.pk] = GridRight(
+            autonomy=autonomy,
+            standing=_standing(grant, today),
+            grant=grant,
+            event=events[-1] if events else None,
+            until=grant.at_risk_until if grant is not None and grant.status == GrantStatus.AT_RISK else None,
+        )
+    return [
+        DomainRow(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])
+        for domain in Domain
+    ]
+
+
+def decision_grid_reasons(
+    *, school: School, viewer: AbstractBaseUser, unheld: list[Autonomy]
+) -> dict[int, dict[str, object]]:
+    """Why each decision the school does not hold stands open, as GridRight's `eligible`, `clarifications`
+    and `asked`, per autonomy. Drawn for each page: the school's observations change with an import that
+    moves no version, and the request items are only those of requests the viewer may see (a school's drafts
+    are its own).
+
+    Four queries (none without a decision not held): the criteria and the school's observations, the
+    clarifications, the school's request items.
+    """
+    if not unheld:
+        return {}
     earned = [a for a in unheld if a.model == AccountabilityModel.EARNED]
     checks = eligibility_for(school=school, autonomies=earned) if earned else {}
     clarified: dict[int, list[ClarifiedFlexibility]] = {}
@@ -320,22 +367,12 @@ def decision_grid_for_school(*, school: School, viewer: AbstractBaseUser, today=
     )
     for item in items:
         asked[item.autonomy_id] = item  # the latest wins
-    rights = {}
-    for autonomy in catalog:
-        grant = chosen.get(autonomy.pk)
-        events = list(grant.events.all()) if grant else []
+    reasons = {}
+    for autonomy in unheld:
         its_checks = checks.get(autonomy.pk) or []
-        rights[autonomy.pk] = GridRight(
-            autonomy=autonomy,
-            standing=_standing(grant, today),
-            grant=grant,
-            event=events[-1] if events else None,
-            eligible=its_checks if its_checks and all(check.holds for check in its_checks) else [],
-            clarifications=clarified.get(autonomy.pk, []),
-            asked=asked.get(autonomy.pk),
-            until=grant.at_risk_until if grant is not None and grant.status == GrantStatus.AT_RISK else None,
-        )
-    return [
-        DomainRow(domain.value, domain.label, [rights[a.pk] for a in catalog if a.domain == domain])
-        for domain in Domain
-    ]
+        reasons[autonomy.pk] = {
+            "eligible": its_checks if its_checks and all(check.holds for check in its_checks) else [],
+            "clarifications": clarified.get(autonomy.pk, []),
+            "asked": asked.get(autonomy.pk),
+        }
+    return reasons

@@ -31,7 +31,7 @@ from autonomy.models import (
 )
 from autonomy.policies import can_edit_request, can_start_request, requests_visible_to
 from autonomy.selectors import DomainRow
-from autonomy.selectors_grants import decision_grid_for_school
+from autonomy.selectors_grants import decision_grid_standing
 from contracts.models import ContractStatus, Level
 from contracts.policies import can_take_contract_action, contracts_visible_to
 from schools.models import School
@@ -233,11 +233,12 @@ def school_needs(*, user: AbstractBaseUser, school: School, today: datetime.date
     return [*_contract_needs(user=user, school=school, today=today), *undated, *dated]
 
 
-def school_grid(*, user: AbstractBaseUser, school: School, today: datetime.date) -> list[DomainRow]:
-    """The school's decision grid. An at-risk grant's cure period ends on the day kept on the grant; one put
-    at risk before grants kept it runs until the deadline of the live flag whose rung put it there (one
-    query more when there is such a grant)."""
-    grid = decision_grid_for_school(school=school, viewer=user, today=today)
+def school_grid_standing(*, school: School, today: datetime.date) -> list[DomainRow]:
+    """Where the school stands on each decision (autonomy.selectors_grants.decision_grid_standing), the same
+    for everyone on its team. An at-risk grant's cure period ends on the day kept on the grant; one put at
+    risk before grants kept it runs until the deadline of the live flag whose rung put it there (one query
+    more when there is such a grant: a flag's deadline and status move with "flags" and "evaluation")."""
+    grid = decision_grid_standing(school=school, today=today)
     at_risk = {
         right.flag_id
         for row in grid

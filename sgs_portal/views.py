@@ -10,12 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import defaults
 
-from autonomy.views.schools import decision_grid_context
+from autonomy.views.schools import decision_grid_html
 from core.api.errors import api_not_found, api_server_error
 from schools.models import Role
 from schools.policies import roles_of
-from sgs_portal.home import caseload_flags, caseload_for_liaison, school_grid, school_needs, schools_worked_at
+from sgs_portal.home import caseload_flags, caseload_for_liaison, school_grid_standing, school_needs, schools_worked_at
 from support.policies.staff import departments_of
+
+# What the home's decision grid reads, kept per school (autonomy.views.schools.decision_grid_html): the
+# grants and their steps, the catalog, and the deadline of a flag that put a grant at risk before grants kept
+# the end of their cure period (moved by a person's step on a flag and by an evaluation run).
+HOME_GRID_VERSIONS = ("grants", "catalog", "flags", "evaluation")
 
 
 @login_required
@@ -40,15 +45,22 @@ def _school_home(request, roles):
     school, others = schools[0], schools[1:]
     today = timezone.localdate()
     needs = school_needs(user=request.user, school=school, today=today)
+    grid = decision_grid_html(
+        school=school,
+        viewer=request.user,
+        today=today,
+        kept_as=("home-grid", HOME_GRID_VERSIONS),
+        standing=lambda: school_grid_standing(school=school, today=today),
+        # The decisions an open call the school has not answered offers: the grid says where to ask.
+        offered_now=frozenset(pk for need in needs for pk in need.offers),
+    )
     context = {
         "school": school,
         "other_schools": others,
         "today": today,
         "is_principal": school.pk in roles.principal_of,
         "needs": needs,
-        # The decisions an open call the school has not answered offers: the grid says where to ask.
-        "offered_now": {pk for need in needs for pk in need.offers},
-        **decision_grid_context(school_grid(user=request.user, school=school, today=today)),
+        "grid": grid,
     }
     return render(request, "home_school.html", context)
 
