@@ -179,16 +179,14 @@ def plan_position_edit(request, pk, position_pk):
 @require_POST
 @login_required
 def plan_position_remove(request, pk, position_pk):
-    plan = _editable_plan(request, pk)
-    if not Position.objects.filter(plan=plan, pk=position_pk).exists():
-        raise Http404("No such position.")
-    try:
-        services.position_remove(actor=request.user, position_id=position_pk)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The position is removed."))
-    return _plan_url(plan)
+    return _remove_row(
+        request,
+        pk,
+        Position,
+        position_pk,
+        remove=lambda: services.position_remove(actor=request.user, position_id=position_pk),
+        done=_("The position is removed."),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -231,15 +229,28 @@ def plan_line_edit(request, pk, line_pk):
 @require_POST
 @login_required
 def plan_line_remove(request, pk, line_pk):
+    return _remove_row(
+        request,
+        pk,
+        PlanLine,
+        line_pk,
+        remove=lambda: services.line_remove(actor=request.user, line_id=line_pk),
+        done=_("The line is removed."),
+    )
+
+
+def _remove_row(request, pk, model, row_pk, *, remove, done: str):
+    """A position or a line of an editable plan taken out, or the plan's page says why not; another plan's
+    row is 404."""
     plan = _editable_plan(request, pk)
-    if not PlanLine.objects.filter(plan=plan, pk=line_pk).exists():
-        raise Http404("No such line.")
+    if not model.objects.filter(plan=plan, pk=row_pk).exists():
+        raise Http404("No such row.")
     try:
-        services.line_remove(actor=request.user, line_id=line_pk)
+        remove()
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The line is removed."))
+        messages.success(request, done)
     return _plan_url(plan)
 
 
