@@ -1,7 +1,8 @@
 """Two processes serve the site sharing Redis, as production's workers do: a grant issued through the
 autonomy services in a third process (a Celery task, a command) moves the grants' version in Redis, and the
-district overview's cached totals and rows, the decision-rights matrix's rows and the catalog page are new
-on the next request to either worker; so are the flags list's rows after a nightly run or a flag step.
+district overview's cached totals and rows, the decision-rights matrix's rows, a school page's decision grid
+and the catalog page are new on the next request to either worker; so are the flags list's rows after a
+nightly run or a flag step.
 
 Needs Redis at 127.0.0.1:6379 (the project's machines and CI run it): this test fails, never skips, when it
 is down. Each run keeps its keys under a prefix of its own in Redis database 3 and deletes them after.
@@ -103,6 +104,12 @@ def _holding_any(browser: Browser, port: int) -> int:
     return int(re.search(r'<span class="count">([\d,]+)</span> hold at least one decision', page)[1])
 
 
+def _grid_held(browser: Browser, port: int, code: str) -> str:
+    status, page = browser.request(port, "GET", f"/schools/{code}/")
+    assert status == 200, page[:500]
+    return re.search(r"Decisions this school holds: (\d+) of", page)[1]
+
+
 @pytest.fixture
 def two_workers_on_redis(tmp_path, db):
     prefix = f"test-{uuid.uuid4().hex[:8]}"
@@ -169,7 +176,9 @@ def test_a_grant_issued_in_another_process_is_on_the_next_kept_pages_of_either_w
 
     assert _row_tags(office, a, "C0001") == [] and "No school holds it" in _held_today(office, a)
     assert "active" not in _matrix_cells(office, b, "C0001")
+    assert _grid_held(office, a, "C0001") == "0"  # the school page's grid, kept by A
     _manage(env, ISSUE.format(codes=["C0001"]))
+    assert _grid_held(office, b, "C0001") == "1"
     assert _holding_any(office, b) == 1
     assert _holding_any(office, a) == 1
     assert _row_tags(office, a, "C0001") == ["Hire and dismiss staff"]  # the rows A kept are not read again
@@ -183,6 +192,7 @@ def test_a_grant_issued_in_another_process_is_on_the_next_kept_pages_of_either_w
     assert _holding_any(office, b) == 1
     assert _holding_any(office, a) == 1
     assert _matrix_cells(office, a, "C0001").count("active") == 1
+    assert _grid_held(office, a, "C0001") == "1"  # the grid B kept
 
     _manage(env, ISSUE.format(codes=["C0001", "C0002"]))
     assert _holding_any(office, a) == 2  # read afresh
