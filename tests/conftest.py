@@ -69,6 +69,19 @@ def _tasks_run_in_process():
 
 
 @pytest.fixture
+def fragments(settings):
+    """Pages keep fragments in the cache (core.versions) as in production: the suite's one process stands
+    for workers sharing Redis."""
+    settings.CACHE_FRAGMENTS = True
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs what the block scheduled for after commit (a version bumped again, a notice)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def school(db):
     return SchoolFactory()
 

@@ -23,16 +23,6 @@ FLAGS = reverse("accountability:flag_list")
 
 
 @pytest.fixture
-def fragments(settings):
-    settings.CACHE_FRAGMENTS = True  # the suite's one process stands for workers sharing Redis
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def district(make_member, on_commit):
     admin, liaison, viewer = make_member(Role.ADMIN), make_member(Role.LIAISON), make_member(Role.VIEWER)
     with on_commit():

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 START = datetime.date(2026, 7, 1)
 
 
-@pytest.fixture
-def fragments(settings):
-    settings.CACHE_FRAGMENTS = True  # the suite's one process stands for workers sharing Redis
-
-
 def _holding_any(client) -> int:
     page = client.get(reverse("autonomy:district_overview")).content.decode()
     return int(re.search(r'<span class="count">([\d,]+)</span> hold at least one decision', page)[1])

@@ -25,16 +25,6 @@ CATALOG = reverse("autonomy:catalog")
 OVERVIEW = reverse("autonomy:district_overview")
 
 
-@pytest.fixture
-def fragments(settings):
-    settings.CACHE_FRAGMENTS = True  # the suite's one process stands for workers sharing Redis
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _issue(schools, code="people.hiring"):
     return grants_issue(
         schools=schools, autonomy=Autonomy.objects.get(code=code), actor=None, reason="Pilot", starts_on=START

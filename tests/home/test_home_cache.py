@@ -23,16 +23,6 @@ HOME = reverse("home")
 START = datetime.date(2026, 7, 1)
 
 
-@pytest.fixture
-def fragments(settings):
-    settings.CACHE_FRAGMENTS = True  # the suite's one process stands for workers sharing Redis
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _school_page(school) -> str:
     return reverse("autonomy:school_detail", args=[school.code])
 
