@@ -124,6 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when configured (shared by gunicorn workers), else in-process -----------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.RedisCache"  # one Redis client per pool, not per call
 # A cache in each process's own memory cannot hear that another worker logged a user out or removed a
 # role, so what decides who a user is and what they may do is cached across requests only in a shared
 # cache; otherwise sessions are read from the database and roles once per request. core/checks.py
