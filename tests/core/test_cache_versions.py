@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from core.hooks import GrantChange, grants_changed
-from core.versions import fragment, version_bump, version_get
+from core.versions import fragment, version_bump, version_get, versions_get, versions_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +34,20 @@ def test_a_fragment_is_kept_until_its_version_moves(settings):
     assert fragment("counted", ("things",), ("2026-12-05",), build) == 2  # another day, another entry
     version_bump("things")
     assert fragment("counted", ("things",), ("2026-12-04",), build) == 3
+
+
+def test_a_fragment_names_its_versions_read_in_one_round_trip(monkeypatch):
+    from django.core.cache import cache
+
+    version_bump("kept-a")
+    version_bump("kept-a")
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or get_many(keys))
+    versions = versions_get(("kept-a", "never-set"))
+    assert versions == {"kept-a": version_get("kept-a"), "never-set": 1}
+    assert len(reads) == 1
+    assert versions_key("rows", ("kept-a", "never-set"), 7) == f"fragment:rows:kept-a{versions['kept-a']}.never-set1:7"
 
 
 def test_without_a_shared_cache_nothing_is_kept(settings):
