@@ -10,6 +10,7 @@ from accountability.selectors import LIVE
 from contracts.models import Level
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from core.limits import LONG_TEXT, NOTE_TEXT
+from schools.forms import NetworkFilterField
 
 
 def _blank(label: str, choices) -> list[tuple]:
@@ -17,7 +18,7 @@ def _blank(label: str, choices) -> list[tuple]:
 
 
 class FlagFilterForm(AccessibleFormMixin, forms.Form):
-    network = forms.ModelChoiceField(label=_("Network"), queryset=None, required=False, empty_label=_("All networks"))
+    network = NetworkFilterField(label=_("Network"), empty_label=_("All networks"))
     liaison = forms.ModelChoiceField(label=_("Liaison"), queryset=None, required=False, empty_label=_("All liaisons"))
     level = forms.TypedChoiceField(
         label=_("Level"),
@@ -36,7 +37,7 @@ class FlagFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, networks, liaisons, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks
+        self.fields["network"].offer(networks)
         self.fields["liaison"].queryset = liaisons
         self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.username
 

@@ -56,7 +56,7 @@ from core.errors import ApplicationError, Conflict, NotPermitted
 from core.querystring import query_without
 from core.versions import fragment, fragments_shared
 from schools.policies import roles_of
-from schools.selectors import networks_for_user, school_get_for_user
+from schools.selectors import network_choices_for_user, school_get_for_user
 
 FLAG_PAGE_SIZE = 50
 
@@ -102,12 +102,12 @@ def flag_list(request):
     user = request.user
     form = FlagFilterForm(
         request.GET or None,
-        networks=networks_for_user(user=user),
+        networks=network_choices_for_user(user=user),
         liaisons=selectors.liaisons_for_user(user=user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     chosen = {
-        "network": filters["network"].pk if filters.get("network") else None,
+        "network": filters.get("network"),
         "liaison": filters["liaison"].pk if filters.get("liaison") else None,
         "level": filters.get("level"),
         "status": filters.get("status", ""),

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.versions import fragment
 from schools.models import Network, Role, School, SchoolYear
 from schools.policies import roles_of, schools_visible_to
 
@@ -16,6 +17,19 @@ def school_get_for_user(*, user: AbstractBaseUser, code: str) -> School:
     if school is None:
         raise Http404("No such school.")
     return school
+
+
+def network_choices_for_user(*, user: AbstractBaseUser) -> list[tuple[int, str]]:
+    """(id, name) of the networks a list may be filtered by, by name, for a filter's drop-down. Central office
+    sees every network: the same list for all of them, kept in the shared cache under the "schools" version,
+    which a network's save moves (schools.signals) as the roster import does."""
+    if roles_of(user).is_central_office:
+        return fragment("network-choices", ("schools",), (), lambda: list(_network_pairs(Network.objects.all())))
+    return list(_network_pairs(networks_for_user(user=user)))
+
+
+def _network_pairs(networks: QuerySet[Network]):
+    return networks.order_by("name", "pk").values_list("pk", "name")
 
 
 def networks_for_user(*, user: AbstractBaseUser) -> QuerySet[Network]:

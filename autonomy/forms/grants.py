@@ -8,7 +8,8 @@ from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain
 from autonomy.workflows import GRANT_WORKFLOW
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from core.limits import BRIEF_TEXT, NOTE_TEXT
-from schools.models import Cohort, Network
+from schools.forms import NetworkFilterField
+from schools.models import Cohort
 
 DISTRICT_SCOPE = "district"
 
@@ -19,9 +20,7 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
 
 class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label=_("Search schools by name or code"), required=False, max_length=100)
-    network = forms.ModelChoiceField(
-        label=_("Network"), queryset=Network.objects.none(), required=False, empty_label=_("All networks")
-    )
+    network = NetworkFilterField(label=_("Network"), empty_label=_("All networks"))
     domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(_("All domains"), Domain.choices))
     model = forms.ChoiceField(
         label=_("Accountability model"), required=False, choices=_blank(_("All models"), AccountabilityModel.choices)
@@ -37,7 +36,7 @@ class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
 
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks
+        self.fields["network"].offer(networks)
 
 
 class FlexibilityFilterForm(AccessibleFormMixin, forms.Form):

@@ -37,7 +37,7 @@ from core.querystring import query_without
 from core.spreadsheets import spreadsheet_cell
 from core.versions import fragment, fragments_shared
 from schools.policies import roles_of
-from schools.selectors import networks_for_user, school_get_for_user
+from schools.selectors import network_choices_for_user, school_get_for_user
 
 MATRIX_PAGE_SIZE = 50
 FLEXIBILITY_PAGE_SIZE = 20
@@ -60,13 +60,13 @@ def _matrix_query(request):
     only those who may see the whole district's grants find."""
     if not can_view_district_grants(request.user):
         raise Http404("No such page.")
-    form = GrantMatrixFilterForm(request.GET or None, networks=networks_for_user(user=request.user))
+    form = GrantMatrixFilterForm(request.GET or None, networks=network_choices_for_user(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     autonomies = matrix_autonomies(domain=filters.get("domain", ""), model=filters.get("model", ""))
     schools = matrix_schools(
         user=request.user,
         autonomies=autonomies,
-        network_id=filters["network"].pk if filters.get("network") else None,
+        network_id=filters.get("network"),
         status=filters.get("status", ""),
         search=filters.get("q", ""),
     )
@@ -87,7 +87,7 @@ def _matrix_rows_kept(request, form, autonomies, page) -> str:
         return render_to_string("autonomy/grants/matrix.html#matrix-rows", {"rows": rows})
 
     filters = form.cleaned_data if form.is_valid() else {}
-    network = filters["network"].pk if filters.get("network") else ""
+    network = filters.get("network") or ""
     parts = (*(filters.get(name, "") for name in ("domain", "model", "status", "q")), network, page.number)
     return mark_safe(fragment("matrix-rows", ("grants", "catalog", "schools"), parts, build))  # noqa: S308
 

@@ -24,7 +24,7 @@ from core.versions import fragment
 from schools.forms import OverviewFilterForm
 from schools.models import School
 from schools.policies import can_view_district_overview, roles_of
-from schools.selectors import networks_for_user, school_get_for_user
+from schools.selectors import network_choices_for_user, school_get_for_user
 
 OVERVIEW_PAGE_SIZE = 50
 
@@ -122,9 +122,9 @@ def _rows_kept(user, page, network_id, search) -> str:
 def district_overview(request):
     if not can_view_district_overview(request.user):
         raise Http404("No such page.")
-    form = OverviewFilterForm(request.GET or None, networks=networks_for_user(user=request.user))
+    form = OverviewFilterForm(request.GET or None, networks=network_choices_for_user(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    network_id, search = (filters["network"].pk if filters.get("network") else None), filters.get("q", "")
+    network_id, search = filters.get("network"), filters.get("q", "")
     schools = school_list_for_overview(user=request.user, network_id=network_id, search=search)
     page = Paginator(schools, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
