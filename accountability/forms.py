@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accountability.models import FlagStatus
 from accountability.selectors import LIVE
 from contracts.models import Level
-from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.forms import AccessibleFormMixin, IdFilterField, expected_status_field, text_area
 from core.limits import LONG_TEXT, NOTE_TEXT
-from schools.forms import NetworkFilterField
 
 
 def _blank(label: str, choices) -> list[tuple]:
@@ -18,8 +17,8 @@ def _blank(label: str, choices) -> list[tuple]:
 
 
 class FlagFilterForm(AccessibleFormMixin, forms.Form):
-    network = NetworkFilterField(label=_("Network"), empty_label=_("All networks"))
-    liaison = forms.ModelChoiceField(label=_("Liaison"), queryset=None, required=False, empty_label=_("All liaisons"))
+    network = IdFilterField(label=_("Network"), empty_label=_("All networks"))
+    liaison = IdFilterField(label=_("Liaison"), empty_label=_("All liaisons"))
     level = forms.TypedChoiceField(
         label=_("Level"),
         required=False,
@@ -38,8 +37,7 @@ class FlagFilterForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, networks, liaisons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].offer(networks)
-        self.fields["liaison"].queryset = liaisons
-        self.fields["liaison"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["liaison"].offer(liaisons)
 
 
 def _expected_status() -> forms.ChoiceField:

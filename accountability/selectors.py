@@ -31,10 +31,11 @@ from accountability.services.measures import previous_periods
 from autonomy.models import LIVE_STATUSES, OPEN_REQUEST_STATUSES, AutonomyGrant, CallForProposals, RequestItem
 from contracts.benchmark_wording import COMPARATOR_WORDS, benchmark_sentence
 from contracts.models import Benchmark, BenchmarkKind, ContractStatus, PerformanceContract
+from core.versions import fragment
 from metrics.formatting import NO_DATA, format_change, format_standing, format_target, format_value
 from metrics.models import Observation
 from schools.models import School
-from schools.policies import schools_visible_to
+from schools.policies import roles_of, schools_visible_to
 
 LIVE = "live"  # the status filter's "any stage of a case still open"
 TREND_PERIODS = 6
@@ -62,14 +63,24 @@ def flag_list_for_user(
     return flags.order_by("-opened_at", "-pk")
 
 
-def liaisons_for_user(*, user: AbstractBaseUser) -> QuerySet:
-    """The liaisons of the schools the user sees, for the filter."""
-    return (
+def liaison_choices_for_user(*, user: AbstractBaseUser) -> list[tuple[int, str]]:
+    """(id, name) of the liaisons of the schools the user sees, for the filter, by last name. Central office
+    sees every school: the same list for all of them, kept in the shared cache under the "schools" version,
+    which a school's liaison changing, a person's name changing and the roster import all move."""
+    if roles_of(user).is_central_office:
+        return fragment("liaison-choices", ("schools",), (), lambda: _liaison_pairs(School.objects.all()))
+    return _liaison_pairs(schools_visible_to(user))
+
+
+def _liaison_pairs(schools) -> list[tuple[int, str]]:
+    people = (
         get_user_model()
-        .objects.filter(caseload__in=schools_visible_to(user))
+        .objects.filter(caseload__in=schools)
         .distinct()
         .order_by("last_name", "first_name", "username")
+        .values_list("pk", "first_name", "last_name", "username")
     )
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in people]
 
 
 def flag_get_for_user(*, user: AbstractBaseUser, pk: int) -> InterventionFlag:

@@ -103,12 +103,12 @@ def flag_list(request):
     form = FlagFilterForm(
         request.GET or None,
         networks=network_choices_for_user(user=user),
-        liaisons=selectors.liaisons_for_user(user=user),
+        liaisons=selectors.liaison_choices_for_user(user=user),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     chosen = {
         "network": filters.get("network"),
-        "liaison": filters["liaison"].pk if filters.get("liaison") else None,
+        "liaison": filters.get("liaison"),
         "level": filters.get("level"),
         "status": filters.get("status", ""),
     }

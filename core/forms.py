@@ -93,6 +93,19 @@ class AccessibleFormMixin:
             self.add_error(name if name in self.fields else None, messages)
 
 
+class IdFilterField(forms.TypedChoiceField):
+    """A row to filter a list by (a network, a liaison), offered as (id, label) pairs rather than a queryset:
+    hundreds of options drawn as plain pairs, which a page may keep in the cache, with no model row built for
+    each on every page. Cleaned to the row's id, or None for every row; an id not offered is refused."""
+
+    def __init__(self, *, empty_label, **kwargs):
+        self.empty_label = empty_label
+        super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
+
+    def offer(self, rows: list[tuple[int, str]]) -> None:
+        self.choices = [("", self.empty_label), *rows]
+
+
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """Choices of rows by id that refuses what cannot be an id (a sign, non-ASCII digits, a number past
     any bigint) as an invalid choice, before the database is asked: Django's `pk__in` lookup passes such a

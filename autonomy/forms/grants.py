@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from autonomy.models import AccountabilityModel, Autonomy, AutonomyGrant, Domain, GrantStatus
 from autonomy.workflows import GRANT_WORKFLOW
-from core.forms import AccessibleFormMixin, expected_status_field, text_area
+from core.forms import AccessibleFormMixin, IdFilterField, expected_status_field, text_area
 from core.limits import BRIEF_TEXT, NOTE_TEXT
-from schools.forms import NetworkFilterField
 from schools.models import Cohort
 
 DISTRICT_SCOPE = "district"
@@ -20,7 +19,7 @@ def _blank(label: str, choices) -> list[tuple[str, str]]:
 
 class GrantMatrixFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label=_("Search schools by name or code"), required=False, max_length=100)
-    network = NetworkFilterField(label=_("Network"), empty_label=_("All networks"))
+    network = IdFilterField(label=_("Network"), empty_label=_("All networks"))
     domain = forms.ChoiceField(label=_("Domain"), required=False, choices=_blank(_("All domains"), Domain.choices))
     model = forms.ChoiceField(
         label=_("Accountability model"), required=False, choices=_blank(_("All models"), AccountabilityModel.choices)
