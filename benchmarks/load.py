@@ -119,6 +119,9 @@ def main() -> int:
         # As autovacuum would do soon after a bulk load; without it the planner guesses row counts.
         server.psql(postgres=args.postgres, database=args.database, sql="VACUUM ANALYZE")
     server.manage(env, "collectstatic", "--noinput", "-v", "0")
+    # Nothing kept from an earlier run: pages, versions and roles are built afresh from this database (the
+    # seeding writes in bulk, past the signals that move the versions) by this code (a fragment's markup).
+    server.manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     settings, sessions, paths = server.prepare(env, [t.user for t in [*PAGES, FLOOR] if t.user])
     print("Settings: " + ", ".join(f"{key}={value}" for key, value in settings.items()))
     if settings["DEBUG"] or not settings["cached_templates"]:
