@@ -35,6 +35,7 @@ KEPT_WHY = {
     "whitenoise.middleware.WhiteNoiseMiddleware": "kept: serves the static files (answers before the rest for them)",
     "django.contrib.sessions.middleware.SessionMiddleware": "kept: the login (read from the shared cache)",
     "django.middleware.locale.LocaleMiddleware": "kept: the public pages in English and Spanish",
+    "accounts.language.RememberedLanguageMiddleware": "kept: the language a person chose, put back at sign-in",
     "django.middleware.common.CommonMiddleware": "kept: a URL missing its slash is redirected (APPEND_SLASH)",
     "django.middleware.csrf.CsrfViewMiddleware": "kept: every form's protection",
     "django.contrib.auth.middleware.AuthenticationMiddleware": "kept: request.user (the one query left)",
