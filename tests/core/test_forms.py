@@ -1,13 +1,13 @@
-"""Drop-downs are written by core's own select template (core.forms.QUICK_SELECT_TEMPLATE), which draws
-each option in place instead of through two included templates: the markup must be Django's, option for
-option, with groups, a chosen value, a blank, attributes and text that needs escaping.
+"""Drop-downs are written in Python (core.forms.QuickSelect) instead of through Django's templates: the markup
+must be Django's, option for option, with groups, a chosen value, a blank, attributes and text that needs
+escaping.
 
 Choices of rows by id (core.forms.IdsChoiceField) refuse what cannot be an id as an invalid choice, never
 as a database error."""
 
 from django import forms
 
-from core.forms import QUICK_SELECT_TEMPLATE, AccessibleFormMixin, IdsChoiceField
+from core.forms import AccessibleFormMixin, IdsChoiceField, QuickSelect
 from schools.models import Network
 
 CHOICES = [
@@ -30,7 +30,7 @@ class QuickForm(AccessibleFormMixin, PlainForm):
 def test_a_drop_down_reads_as_djangos_own_option_for_option():
     for data in ({"network": "3"}, {"network": "4"}, {"network": ""}, None):
         quick, plain = QuickForm(data), PlainForm(data)
-        assert quick.fields["network"].widget.template_name == QUICK_SELECT_TEMPLATE
+        assert type(quick.fields["network"].widget) is QuickSelect
         plain_html = str(plain["network"]).replace(' aria-describedby="id_network_helptext"', "")
         quick_html = str(quick["network"]).replace(' aria-describedby="id_network_helptext"', "")
         assert quick_html == plain_html
@@ -39,8 +39,8 @@ def test_a_drop_down_reads_as_djangos_own_option_for_option():
 
 def test_other_choice_widgets_keep_djangos_templates():
     form = QuickForm()
-    assert form.fields["kind"].widget.template_name == forms.RadioSelect.template_name
-    assert PlainForm().fields["network"].widget.template_name == forms.Select.template_name
+    assert type(form.fields["kind"].widget) is forms.RadioSelect
+    assert type(PlainForm().fields["network"].widget) is forms.Select
 
 
 def test_ids_past_any_bigint_or_not_ids_at_all_are_invalid_choices_not_database_errors(db):
@@ -55,3 +55,27 @@ def test_ids_past_any_bigint_or_not_ids_at_all_are_invalid_choices_not_database_
         assert form.errors["networks"] == [f"“{junk}” is not a valid value."]
     form = NetworksForm({"networks": [str(network.pk)]})
     assert form.is_valid() and list(form.cleaned_data["networks"]) == [network]
+
+
+def test_a_drop_down_with_attributes_a_required_choice_rows_and_an_error_reads_as_djangos(db):
+    north = Network.objects.create(name="North & <Co>")
+
+    class Plain(forms.Form):
+        size = forms.TypedChoiceField(
+            choices=[(1, 1200), (2, "Two")],
+            coerce=int,
+            widget=forms.Select(attrs={"data-note": 'say "hi" & go', "disabled": True, "hidden": False}),
+        )
+        network = forms.ModelChoiceField(queryset=Network.objects.order_by("name"), empty_label="Every network")
+
+    class Quick(AccessibleFormMixin, Plain):
+        pass
+
+    for data in (None, {"size": "2", "network": str(north.pk)}, {"size": "9", "network": "x"}):
+        plain, quick = Plain(data), Quick(data)
+        if data:
+            plain.is_valid(), quick.is_valid()
+        for name in ("size", "network"):
+            assert type(quick.fields[name].widget) is QuickSelect
+            described = ' aria-describedby="id_{}_error"'.format(name)
+            assert str(quick[name]).replace(described, "") == str(plain[name]).replace(described, "")
