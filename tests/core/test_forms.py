@@ -77,5 +77,5 @@ def test_a_drop_down_with_attributes_a_required_choice_rows_and_an_error_reads_a
             plain.is_valid(), quick.is_valid()
         for name in ("size", "network"):
             assert type(quick.fields[name].widget) is QuickSelect
-            described = ' aria-describedby="id_{}_error"'.format(name)
+            described = f' aria-describedby="id_{name}_error"'
             assert str(quick[name]).replace(described, "") == str(plain[name]).replace(described, "")
