@@ -10,8 +10,6 @@ forked worker. So one client is made per pool, the first time it is needed, and 
 
 from django.core.cache.backends import redis as django_redis
 
-BACKEND = "core.cache.RedisCache"
-
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
