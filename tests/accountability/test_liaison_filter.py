@@ -1,6 +1,6 @@
 """The flags list's liaison filter: its options are (id, name) pairs (accountability.selectors.
 liaison_choices_for_user), central office's kept in the shared cache under the "schools" version, which a
-school's liaison changing (schools.services.school_liaison_set) and a person's name changing move."""
+school's liaison changing (schools.services.liaisons.school_liaison_set) and a person's name changing move."""
 
 import pytest
 
