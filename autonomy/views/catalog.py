@@ -5,7 +5,9 @@ office edits an entry's words here; every change is kept with who and when."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from autonomy.forms.catalog import CatalogEntryForm
@@ -24,6 +26,7 @@ from autonomy.selectors_catalog import (
 from autonomy.services import autonomy_catalog_update
 from core.errors import ApplicationError, Conflict
 from core.translated import stored
+from core.versions import fragment
 from schools.models import Role
 from schools.policies import roles_of
 
@@ -41,14 +44,25 @@ def _models():
     return [(m.value, m.label, ACCOUNTABILITY_MODEL_HELP[m]) for m in AccountabilityModel]
 
 
+def _domains_drawn(*, today, sees_evaluation: bool) -> str:
+    """The entries by domain as the page draws them: the same for everyone who reads them alike (whether a
+    decision links to its evidence), so drawn once per day, language and that, and kept in the shared cache
+    under the versions the entries are kept under (autonomy.selectors_catalog.catalog_by_domain)."""
+
+    def draw() -> str:
+        context = {"domains": catalog_by_domain(today=today), "sees_evaluation": sees_evaluation}
+        return render_to_string("autonomy/catalog/list.html#domains", context)
+
+    return mark_safe(fragment("catalog-drawn", ("catalog", "grants"), (today, sees_evaluation), draw))  # noqa: S308
+
+
 @require_safe
 @login_required
 def catalog_list(request):
     context = {
-        "domains": catalog_by_domain(today=timezone.localdate()),
+        "domains_drawn": _domains_drawn(today=timezone.localdate(), sees_evaluation=sees_the_evaluation(request.user)),
         "models": _models(),
         "can_edit": bool(can_edit_catalog(request.user)),
-        "sees_evaluation": sees_the_evaluation(request.user),
     }
     return render(request, "autonomy/catalog/list.html", context)
 

@@ -82,6 +82,31 @@ def test_a_warm_catalog_reads_no_row_of_the_catalog(fragments, make_member, clie
     assert "autonomy_autonomy" not in tables and "autonomy_eligibilitycriterion" not in tables
 
 
+def test_the_drawn_catalog_is_kept_apart_for_those_who_see_the_evidence_and_those_who_do_not(
+    fragments, on_commit, make_member, client_for, school
+):
+    """The office reads a decision with a link to its evidence; a principal reads it without. Each is kept,
+    and a decision recorded later is on both on the next page."""
+    office, principal = client_for(make_member(Role.ADMIN)), client_for(make_member(Role.PRINCIPAL, school=school))
+    assert "Latest evaluation decision" not in principal.get(CATALOG).content.decode()
+    evidence = "/impact/outcomes/?autonomy=program.assessment&amp;metric=ela_proficiency"
+    with on_commit():
+        recorded = office.post(
+            reverse("impact:decisions"),
+            {
+                "autonomy": "program.assessment",
+                "decision": "extend",
+                "rationale": "+3 points from year two.",
+                "evidence_path": evidence.replace("&amp;", "&"),
+            },
+        )
+    assert recorded.status_code == 302
+    for _ in range(2):  # built, then kept: the same words each time, for each reader
+        office_page, principal_page = office.get(CATALOG).content.decode(), principal.get(CATALOG).content.decode()
+        assert "Latest evaluation decision" in office_page and evidence in office_page
+        assert "Latest evaluation decision" in principal_page and evidence not in principal_page
+
+
 # --- The district overview's rows ------------------------------------------------------------------------
 
 
