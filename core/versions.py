@@ -15,7 +15,8 @@ Bumped here, by core's own hooks (core.hooks): "grants" on `grants_changed` (a g
 another status), "evaluation" on `evaluation_finished` (a run committed: the flags it opened, raised,
 paused, resumed or marked cleared, written in bulk past any signal, are in it). Elsewhere: "catalog"
 (autonomy.signals), "schools" (schools.signals, schools.roster.apply), "flags" by a person's step on a flag
-(accountability.services.flags).
+(accountability.services.flags), "public" by what the public pages show (reports.cache). Every one of them
+(NAMES) by the demo district, much of which is written in bulk, past these.
 """
 
 from collections.abc import Callable
@@ -31,6 +32,10 @@ from core.hooks import evaluation_finished, grants_changed
 T = TypeVar("T")
 
 FRAGMENT_TIMEOUT = 60 * 60  # seconds; a change moves the version at once, this only bounds the memory
+
+
+# Every version there is: what any page kept for many people names.
+NAMES = ("grants", "catalog", "schools", "flags", "evaluation", "public")
 
 
 def _key(name: str) -> str:
@@ -57,6 +62,13 @@ def version_bump(name: str) -> None:
     _bump_now(name)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _bump_now(name))
+
+
+def versions_bump_all() -> None:
+    """Move every version: after a write that went past every signal and service (a demo district loaded in
+    bulk), nothing kept from before may be shown."""
+    for name in NAMES:
+        version_bump(name)
 
 
 def versions_get(names: tuple[str, ...]) -> dict[str, int]:

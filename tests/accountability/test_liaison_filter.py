@@ -58,3 +58,15 @@ def test_the_list_filters_by_liaison_and_names_the_field_of_one_not_offered(db, 
     assert f'<option value="{liaison.pk}" selected>Di Kept</option>' in chosen
     refused = client.get(FLAGS, {"liaison": liaison.pk + 1000}).content.decode()
     assert 'id="id_liaison_error"' in refused
+
+
+def test_a_liaison_deleted_is_no_longer_offered_on_the_next_page(fragments, on_commit, office, make_member, client_for):
+    """Deleting the person empties their schools' liaison in SQL, past the School signals: the person's own
+    delete moves the version."""
+    gone = make_member("liaison", first_name="Ed", last_name="Gone")
+    SchoolFactory(liaison=gone)
+    client = client_for(office)
+    assert "Ed Gone" in client.get(FLAGS).content.decode()
+    with on_commit():
+        gone.delete()
+    assert "Ed Gone" not in client.get(FLAGS).content.decode()
