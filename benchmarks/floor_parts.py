@@ -61,13 +61,6 @@ class Variant:
     overrides: dict
 
 
-def _environment(args) -> None:
-    env = server.server_environment(database_url=f"{args.postgres}/{args.database}")
-    env["CACHE_URL"] = args.cache_url
-    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ.update(env)
-
-
 def _setup(args) -> None:
     """Recreate, migrate and seed the database (as the load benchmark does, under another name)."""
     server.RUN_DIR.mkdir(exist_ok=True)
@@ -144,7 +137,7 @@ def main() -> int:
     parser.add_argument("--setup", action="store_true", help="recreate, migrate and seed the database first")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of one warm request")
     args = parser.parse_args()
-    _environment(args)
+    server.in_process_environment(postgres=args.postgres, database=args.database, cache_url=args.cache_url)
     if args.setup:
         _setup(args)
 

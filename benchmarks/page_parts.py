@@ -32,13 +32,6 @@ class Parts:
     db_ms: float
 
 
-def _environment(args) -> None:
-    env = server.server_environment(database_url=f"{args.postgres}/{args.database}")
-    env["CACHE_URL"] = args.cache_url
-    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ.update(env)
-
-
 class _TemplateClock:
     """Time spent inside templates: the outermost Template.render of each call, nested renders counted once."""
 
@@ -106,7 +99,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=50, help="warm requests measured per page")
     parser.add_argument("--only", action="append", default=[], help="a page's name in benchmarks/load.py")
     args = parser.parse_args()
-    _environment(args)
+    server.in_process_environment(postgres=args.postgres, database=args.database, cache_url=args.cache_url)
 
     import django
 

@@ -60,6 +60,15 @@ def server_environment(*, database_url: str) -> dict:
     return env
 
 
+def in_process_environment(*, postgres: str, database: str, cache_url: str) -> None:
+    """This process's environment for serving pages through Django's test Client with the benchmark's settings
+    (floor_parts, page_parts): the server's, the shared cache given, the test Client's host allowed."""
+    env = server_environment(database_url=f"{postgres}/{database}")
+    env["CACHE_URL"] = cache_url
+    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    os.environ.update(env)
+
+
 # --- database -----------------------------------------------------------------------------------
 def database_recreate(*, postgres: str, name: str) -> None:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
