@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
-from core.bulk import bulk_insert
+from core.bulk import bulk_copy
 from core.models import Notification, OutboxEmail, OutboxStatus
 from core.tasks import outbox_send
 
@@ -133,8 +133,9 @@ def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
 
 
 def notify_many(messages: list[tuple[list, str, Text, Text, str]]) -> int:
-    """Many notifications in three queries (four with a text to write per language): (users, key, title,
-    body, url) each; already-sent ones skipped."""
+    """Many notifications, (users, key, title, body, url) each, already-sent ones skipped, in a number of
+    queries that does not grow with them: the keys already sent, the readers' languages (where a text is
+    written per language), and the notifications and their emails copied in (core.bulk)."""
     wanted = [
         (user, key, title, body, url) for users, key, title, body, url in messages for user in users if user is not None
     ]
@@ -143,10 +144,9 @@ def notify_many(messages: list[tuple[list, str, Text, Text, str]]) -> int:
     keys = {key for _, key, _, _, _ in wanted}
     sent = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
     fresh = _written([row for row in wanted if (row[0].pk, row[1]) not in sent])
-    bulk_insert(
+    bulk_copy(
         Notification,
         [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
-        literal="key",
         ignore_conflicts=True,
     )
     unread_cache_clear(user.pk for user, _, _, _, _ in fresh)
@@ -179,7 +179,7 @@ def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None
     ]
     if not emails:
         return
-    bulk_insert(OutboxEmail, emails, literal="key", ignore_conflicts=True)
+    bulk_copy(OutboxEmail, emails, ignore_conflicts=True)
     connection = transaction.get_connection()
     if not any(func is _outbox_enqueue for _, func, _ in connection.run_on_commit):
         # robust: a broker that is down must not fail the request whose data are committed; the sweep

@@ -4,8 +4,9 @@ The first run of a period writes one row per benchmark, tens of thousands in a l
 `bulk_create(update_conflicts=True)` on PostgreSQL every value is quoted into the SQL text in Python
 (the connection binds parameters on the client), which made the write take about two thirds of the
 whole run. On PostgreSQL the rows are therefore streamed with COPY into a temporary table and upserted
-from it in one statement; elsewhere (SQLite in development and tests) `bulk_create` does the same job.
-Both write the same columns with the same conflict rule, so the stored results are the same.
+from it in one statement (core.bulk.copy_through_staging); elsewhere (SQLite in development and tests)
+`bulk_create` does the same job. Both write the same columns with the same conflict rule, so the stored
+results are the same.
 """
 
 import json
@@ -13,12 +14,10 @@ import json
 from django.db import connection
 
 from accountability.models import BenchmarkResult
+from core.bulk import copy_through_staging
 
 COLUMNS = ("benchmark_id", "period", "status", "rating", "value", "target", "inputs", "run_id", "evaluated_at")
 UPDATED = ("status", "rating", "value", "target", "inputs", "run_id", "evaluated_at")
-# A temporary table lives as long as the connection; it is dropped at once after use, and at the
-# latest when the transaction ends, so that a run rolled back (a dry run, a held run) leaves none.
-STAGING = "accountability_result_staging"
 
 
 def results_upsert(*, rows: list[tuple]) -> None:
@@ -41,18 +40,8 @@ def results_upsert(*, rows: list[tuple]) -> None:
 
 
 def _copy_upsert(rows: list[tuple]) -> None:
-    table = BenchmarkResult._meta.db_table
-    columns = ", ".join(COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
-        # COPY goes through the driver's own cursor (Django's has no copy()); it is one statement, which
-        # Django's query counting does not see.
-        with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row[:6] + (json.dumps(row[6]),) + row[7:])
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGING} "
-            f"ON CONFLICT (benchmark_id, period) DO UPDATE SET "
-            + ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
-        )
-        cursor.execute(f"DROP TABLE {STAGING}")
+    copied = (row[:6] + (json.dumps(row[6]),) + row[7:] for row in rows)
+    updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in UPDATED)
+    copy_through_staging(
+        BenchmarkResult._meta.db_table, COLUMNS, copied, on_conflict=f"(benchmark_id, period) DO UPDATE SET {updated}"
+    )

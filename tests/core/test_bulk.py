@@ -1,47 +1,113 @@
-"""core.bulk: many rows inserted as a VALUES list, the same rows as bulk_create writes."""
+"""core.bulk: many rows copied in (COPY on PostgreSQL, bulk_create elsewhere), the same rows as bulk_create writes."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from core.bulk import bulk_insert
+from core.bulk import bulk_copy
 from core.models import Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_bulk_insert_writes_every_row_as_given_and_leaves_the_first_rows_value_as_it_was():
-    user = UserFactory()
-    rows = [
-        Notification(user=user, key=f"k:{n}", title=f'A "quoted" title {n}', body='{"json": "like"}\n' * n)
-        for n in range(5)
+def _notifications(user, count: int, *, prefix: str = "k") -> list[Notification]:
+    return [
+        Notification(user=user, key=f"{prefix}:{n}", title=f'A "quoted" title {n}', body='{"json": "like"}\t\\\n' * n)
+        for n in range(count)
     ]
-    with CaptureQueriesContext(connection) as queries:
-        written = bulk_insert(Notification, rows, literal="key", ignore_conflicts=True)
-    assert written[0].key == "k:0" and rows[0].key == "k:0"
-    stored = list(Notification.objects.order_by("key").values_list("key", "title", "body"))
-    assert stored == [(r.key, r.title, r.body) for r in rows]
-    (insert,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert "UNNEST" not in insert.upper()
 
 
-def test_bulk_insert_of_nothing_writes_nothing(django_assert_num_queries):
-    with django_assert_num_queries(0):
-        assert bulk_insert(Notification, [], literal="key") == []
-
-
-def test_a_row_already_there_is_left_alone_with_ignore_conflicts():
+def test_every_row_is_written_as_given():
     user = UserFactory()
-    Notification.objects.create(user=user, key="same", title="First")
-    bulk_insert(
-        Notification, [Notification(user=user, key="same", title="Second")], literal="key", ignore_conflicts=True
+    rows = _notifications(user, 5)
+    bulk_copy(Notification, rows)
+    stored = list(Notification.objects.order_by("key").values_list("key", "title", "body", "user_id"))
+    assert stored == [(r.key, r.title, r.body, user.pk) for r in rows]
+
+
+def test_nothing_to_write_sends_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        bulk_copy(Notification, [])
+        bulk_copy(Notification, [], ignore_conflicts=True)
+
+
+def test_with_ids_each_row_gets_the_id_it_is_stored_under_and_later_rows_do_not_collide():
+    user = UserFactory()
+    before = Notification.objects.create(user=user, key="before")
+    rows = _notifications(user, 4)
+    bulk_copy(Notification, rows, ids=True)
+    assert all(row.pk is not None for row in rows)
+    assert {row.pk: row.key for row in rows} == dict(
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "key")
     )
-    assert list(Notification.objects.values_list("title", flat=True)) == ["First"]
+    assert min(row.pk for row in rows) > before.pk
+    after = Notification.objects.create(user=user, key="after")  # the sequence moved past the copied ids
+    assert after.pk > max(row.pk for row in rows)
+
+
+def test_a_row_already_there_is_left_alone_with_ignore_conflicts_and_the_others_are_written():
+    user = UserFactory()
+    Notification.objects.create(user=user, key="k:1", title="First")
+    bulk_copy(Notification, _notifications(user, 3), ignore_conflicts=True)
+    assert dict(Notification.objects.values_list("key", "title")) == {
+        "k:0": 'A "quoted" title 0',
+        "k:1": "First",
+        "k:2": 'A "quoted" title 2',
+    }
+
+
+def test_a_conflict_without_ignore_conflicts_is_an_error_and_writes_nothing():
+    from django.db import IntegrityError
+
+    user = UserFactory()
+    Notification.objects.create(user=user, key="k:1", title="First")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_copy(Notification, _notifications(user, 3))
+    assert list(Notification.objects.values_list("key", flat=True)) == ["k:1"]
+
+
+def test_ids_and_ignore_conflicts_together_are_refused():
+    with pytest.raises(ValueError, match="ids"):
+        bulk_copy(Notification, _notifications(UserFactory(), 1), ids=True, ignore_conflicts=True)
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_the_statements_do_not_grow_with_the_rows(count):
+    user = UserFactory()
+    with CaptureQueriesContext(connection) as plain:
+        bulk_copy(Notification, _notifications(user, count, prefix="plain"))
+    with CaptureQueriesContext(connection) as with_ids:
+        bulk_copy(Notification, _notifications(user, count, prefix="ids"), ids=True)
+    with CaptureQueriesContext(connection) as ignoring:
+        bulk_copy(Notification, _notifications(user, count, prefix="ignoring"), ignore_conflicts=True)
+    if connection.vendor == "postgresql":
+        assert [len(plain), len(with_ids), len(ignoring)] == [1, 2, 4]
+        assert all(q["sql"].startswith("COPY") for q in plain.captured_queries)
+    else:
+        assert [len(plain), len(with_ids), len(ignoring)] == [1, 1, 1]
+    assert Notification.objects.count() == 3 * count
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="temporary tables of COPY are PostgreSQL's")
+def test_no_staging_table_is_left_behind_written_or_rolled_back():
+    user = UserFactory()
+
+    def staging_tables():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE '%%_staging' AND relpersistence = 't'")
+            return cursor.fetchone()[0]
+
+    bulk_copy(Notification, _notifications(user, 2), ignore_conflicts=True)
+    assert staging_tables() == 0
+    with transaction.atomic():
+        bulk_copy(Notification, _notifications(user, 2, prefix="again"), ignore_conflicts=True)
+        transaction.set_rollback(True)
+    assert staging_tables() == 0
+    assert Notification.objects.count() == 2
 
 
 def test_bulk_copy_writes_the_rows_bulk_create_would_with_defaults_and_json():
-    from core.bulk import bulk_copy
     from core.models import OutboxEmail
 
     user = UserFactory(email="p@example.org")
@@ -63,7 +129,6 @@ def test_bulk_copy_writes_the_rows_bulk_create_would_with_defaults_and_json():
 
 def test_bulk_copy_keeps_json_as_json():
     from autonomy.models import Autonomy, AutonomyGrant, GrantEvent
-    from core.bulk import bulk_copy
     from tests.factories import SchoolFactory, grant
 
     held: AutonomyGrant = grant(SchoolFactory(), "people.hiring")

@@ -27,7 +27,7 @@ from accountability.services.evaluation.pauses import clock_pauses, flags_pause,
 from accountability.services.measures import RuleSpec, rule_holds
 from autonomy.models import GrantStatus
 from contracts.models import RULE_TERMS, Condition, InterventionRule, Level
-from core.bulk import bulk_insert
+from core.bulk import bulk_copy
 from metrics.formatting import format_result, format_target
 from metrics.models import Metric
 
@@ -97,10 +97,9 @@ def rules_apply(
     for key, flag in fresh.items():
         if key in paused:
             flag.clock_paused_on, flag.clock_pause_reason = as_of, paused[key]
-    # A flag's evidence holds every result of its contract, as JSON: inserted as a VALUES list (core.bulk).
-    new_flags = bulk_insert(
-        InterventionFlag, [flag for key, flag in fresh.items() if key not in live], literal="opened_at"
-    )
+    # A flag's evidence holds every result of its contract, as JSON: copied in, with its id (core.bulk).
+    new_flags = [flag for key, flag in fresh.items() if key not in live]
+    bulk_copy(InterventionFlag, new_flags, ids=True)
     FlagEvent.objects.bulk_create(
         FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags
     )
