@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -116,18 +117,18 @@ def eligibility_checks(*, as_of: datetime.date) -> Checks:
         return {}
     # The latest period begun by the date; periods sort as text (2025-26 after 2024-25).
     begun = SchoolYear.objects.filter(start_date__lte=as_of).order_by("-start_date").values("label")[:1]
-    latest_period = (
-        Observation.objects.filter(
-            school_id=OuterRef("school_id"), metric_id=OuterRef("metric_id"), period__lte=Subquery(begun)
-        )
-        .order_by("-period")
-        .values("period")[:1]
-    )
+    # Each (school, metric)'s observations numbered from the latest: one sort of the criteria's observations
+    # (a correlated subquery per row took four times as long on 2,000 schools, and set off JIT compilation).
+    newest_first = Window(RowNumber(), partition_by=[F("school_id"), F("metric_id")], order_by=F("period").desc())
     latest = {
         (school_id, metric_id): Seen(period, value)
         for school_id, metric_id, period, value in Observation.objects.filter(
-            metric_id__in={c.metric_id for c in criteria}, period=Subquery(latest_period)
-        ).values_list("school_id", "metric_id", "period", "value")
+            metric_id__in={c.metric_id for c in criteria}, period__lte=Subquery(begun)
+        )
+        .annotate(newest=newest_first)
+        .filter(newest=1)
+        .order_by()
+        .values_list("school_id", "metric_id", "period", "value")
     }
     earlier = _improvement_baselines(criteria, latest)
     by_autonomy: dict[int, list[EligibilityCriterion]] = defaultdict(list)

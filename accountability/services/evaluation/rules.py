@@ -100,8 +100,9 @@ def rules_apply(
     # A flag's evidence holds every result of its contract, as JSON: copied in, with its id (core.bulk).
     new_flags = [flag for key, flag in fresh.items() if key not in live]
     bulk_copy(InterventionFlag, new_flags, ids=True)
-    FlagEvent.objects.bulk_create(
-        FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags
+    bulk_copy(
+        FlagEvent,
+        [FlagEvent(flag=f, at=now, action="open", to_status=FlagStatus.OPEN, reason=f.deficiency) for f in new_flags],
     )
     pause_events([f for f in new_flags if f.clock_paused_on], now=now)
     counts["flags_opened"] = len(new_flags)
