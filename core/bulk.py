@@ -47,7 +47,7 @@ def bulk_copy(model: type[Model], rows: list[Model], *, ids: bool = False, ignor
     if ignore_conflicts:
         copy_through_staging(meta.db_table, columns, values, on_conflict="DO NOTHING")
         return
-    _copy(meta.db_table, columns, values)
+    copy_rows(meta.db_table, columns, values)
 
 
 def copy_through_staging(table: str, columns: Sequence[str], rows, *, on_conflict: str) -> None:
@@ -69,7 +69,8 @@ def copy_through_staging(table: str, columns: Sequence[str], rows, *, on_conflic
         cursor.execute(f"DROP TABLE {staging}")
 
 
-def _copy(table: str, columns: Sequence[str], rows) -> None:
+def copy_rows(table: str, columns: Sequence[str], rows) -> None:
+    """Copy rows (tuples of the columns' values, as the database takes them) into the table: one statement."""
     quote = connection.ops.quote_name
     listed = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:

@@ -247,19 +247,25 @@ def _write_results(outcomes: dict[tuple[int, str], Outcome], *, run) -> int:
         .order_by()
         .values_list("benchmark_id", "period", "status", "rating", "value", "target")
     }
-    changed = []
+    new, changed = [], []
     for key, o in outcomes.items():
         stored = existing.get(key)
+        if stored is None:
+            new.append((key, o))
         # The database keeps four decimal places: equal as computed, or equal once rounded as stored.
-        if stored is not None and (
-            stored == (o.status, o.rating, o.value, o.target)
-            or stored == (o.status, o.rating, _q(o.value), _q(o.target))
+        elif stored != (o.status, o.rating, o.value, o.target) and stored != (
+            o.status,
+            o.rating,
+            _q(o.value),
+            _q(o.target),
         ):
-            continue
-        changed.append((key, o))
+            changed.append((key, o))
     now = timezone.now()
-    results_upsert(rows=[(b, p, o.status, o.rating, o.value, o.target, o.inputs, run.pk, now) for (b, p), o in changed])
-    return len(changed)
+    for rows, fresh in ((new, True), (changed, False)):
+        results_upsert(
+            rows=[(b, p, o.status, o.rating, o.value, o.target, o.inputs, run.pk, now) for (b, p), o in rows], new=fresh
+        )
+    return len(new) + len(changed)
 
 
 def _q(value):
