@@ -38,7 +38,7 @@ from autonomy.models import (
 )
 from autonomy.selectors_eligibility import CriterionCheck, criterion_baseline_period, criterion_check, criterion_words
 from autonomy.services import GrantStep, grants_change
-from core.bulk import bulk_copy
+from core.bulk import bulk_copy_values
 from core.errors import ApplicationError, Conflict
 from core.notifications import notify
 from core.policies import require
@@ -77,17 +77,17 @@ def eligibility_findings_record(*, run: EvaluationRun, as_of: datetime.date, che
     }
     now = timezone.now()
     new = [
-        EligibilityFinding(
-            run=run,
-            school_id=school_id,
-            autonomy_id=autonomy_id,
-            evidence={"as_of": as_of.isoformat(), "criteria": [check.as_evidence() for check in checks]},
-            found_at=now,
-        )
+        {
+            "run_id": run.pk,
+            "school_id": school_id,
+            "autonomy_id": autonomy_id,
+            "evidence": {"as_of": as_of.isoformat(), "criteria": [check.as_evidence() for check in checks]},
+            "found_at": now,
+        }
         for (school_id, autonomy_id), checks in sorted(meeting.items())
         if (school_id, autonomy_id) not in taken and (school_id, autonomy_id) not in open_findings
     ]
-    bulk_copy(EligibilityFinding, new)  # thousands on a first run, each with its criteria as JSON evidence
+    bulk_copy_values(EligibilityFinding, new)  # thousands on a first run, each with its criteria as JSON evidence
     # A run for an earlier date than the one that found a school (a back-fill) does not end its episode.
     ended = [pk for key, (pk, found_as_of) in open_findings.items() if key not in meeting and found_as_of <= as_of]
     if ended:

@@ -139,3 +139,41 @@ def test_bulk_copy_keeps_json_as_json():
     )
     assert GrantEvent.objects.get(action="note").evidence == evidence
     assert Autonomy.objects.filter(pk=held.autonomy_id).exists()
+
+
+def test_rows_given_as_values_take_the_fields_defaults_and_now_as_bulk_create_would():
+    from core.bulk import bulk_copy_values
+    from core.models import OutboxEmail
+
+    user = UserFactory(email="p@example.org")
+    given = [
+        {"recipient_id": user.pk, "to_address": user.email, "kind": "flag", "key": f"flag:{n}", "subject": f"S{n}"}
+        for n in range(3)
+    ]
+    bulk_copy_values(OutboxEmail, [dict(row, body='a\tb\n"c"\\') for row in given])
+    OutboxEmail.objects.bulk_create(
+        [OutboxEmail(**dict(row, key=f"{row['key']}:b", body='a\tb\n"c"\\')) for row in given]
+    )
+    rows = list(OutboxEmail.objects.order_by("key"))
+    assert len(rows) == 6 and all(e.created_at is not None for e in rows)
+    by_key = {e.key: e for e in rows}
+    fields = ("recipient_id", "to_address", "kind", "subject", "body", "status", "attempts", "last_error", "sent_at")
+    for n in range(3):
+        one, other = by_key[f"flag:{n}"], by_key[f"flag:{n}:b"]
+        assert [getattr(one, f) for f in fields] == [getattr(other, f) for f in fields]
+    assert by_key["flag:0"].status == "pending" and by_key["flag:0"].attempts == 0
+
+
+def test_values_keep_json_as_json():
+    from autonomy.models import GrantEvent
+    from core.bulk import bulk_copy_values
+    from tests.factories import SchoolFactory, grant
+
+    held = grant(SchoolFactory(), "people.hiring")
+    evidence = {"criteria": [{"holds": True, "value": "4.5", "text": 'quote " and tab \t'}], "as_of": "2026-11-01"}
+    bulk_copy_values(
+        GrantEvent,
+        [{"grant_id": held.pk, "at": held.created_at, "action": "note", "to_status": "active", "evidence": evidence}],
+    )
+    note = GrantEvent.objects.get(action="note")
+    assert note.evidence == evidence and note.reason == "" and note.from_status == ""
