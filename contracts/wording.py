@@ -1,9 +1,10 @@
 """Contracts in plain words, shared by the pages and the PDF so that both say the same thing."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from autonomy.models import AccountabilityModel, Comparator
 from contracts.benchmark_wording import benchmark_sentence, number_text, rating_bands
@@ -12,23 +13,33 @@ from contracts.models import Benchmark, BenchmarkKind, Condition, InterventionRu
 
 
 def rule_sentence(rule: InterventionRule) -> str:
-    if rule.condition == Condition.BINDING_MISSED:
+    """The rule as the contract states it, in the active language. Kept per wording and language: the nightly
+    run quotes a rule in each of hundreds of notices, and most contracts share their rules' words."""
+    which = rule.benchmark.metric.name if rule.condition == Condition.K_IN_A_ROW and rule.benchmark_id else None
+    return _rule_sentence(
+        get_language(), rule.condition, rule.count, which, rule.level, rule.remedy, rule.deadline_days
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rule_sentence(language, condition, count, which, level, remedy, deadline_days) -> str:
+    if condition == Condition.BINDING_MISSED:
         when = _("If a benchmark that an autonomy depends on is missed")
-    elif rule.condition == Condition.N_MISSED:
-        when = _("If %(count)s or more benchmarks are missed in a year") % {"count": rule.count}
-    elif rule.condition == Condition.K_IN_A_ROW:
-        which = f"“{rule.benchmark.metric.name}”" if rule.benchmark_id else _("the same benchmark")
-        when = _("If %(which)s is missed %(count)s years in a row") % {"which": which, "count": rule.count}
+    elif condition == Condition.N_MISSED:
+        when = _("If %(count)s or more benchmarks are missed in a year") % {"count": count}
+    elif condition == Condition.K_IN_A_ROW:
+        which = f"“{which}”" if which is not None else _("the same benchmark")
+        when = _("If %(which)s is missed %(count)s years in a row") % {"which": which, "count": count}
     else:
         when = _("If the data for a benchmark is missing by its due date")
-    if rule.deadline_days:
-        deadline = _("The school has %(days)s days.") % {"days": rule.deadline_days}
+    if deadline_days:
+        deadline = _("The school has %(days)s days.") % {"days": deadline_days}
     else:
         deadline = _("It takes effect at once.")
     return _("%(when)s: %(level)s. %(remedy)s %(deadline)s") % {
         "when": when,
-        "level": rule.get_level_display().lower(),
-        "remedy": rule.remedy,
+        "level": Level(level).label.lower(),
+        "remedy": remedy,
         "deadline": deadline,
     }
 

@@ -10,12 +10,13 @@ notifications and emails are copied (COPY … FROM STDIN): no SQL text is built 
 Elsewhere (SQLite in development and tests) the same calls are `bulk_create`, with the same rows stored.
 """
 
+import datetime
 import json
 from collections.abc import Sequence
 from contextlib import nullcontext
 
 from django.db import connection, transaction
-from django.db.models import JSONField, Model
+from django.db.models import DateTimeField, JSONField, Model
 from django.utils import timezone
 
 
@@ -51,15 +52,16 @@ def bulk_copy(model: type[Model], rows: list[Model], *, ids: bool = False, ignor
     copy_rows(meta.db_table, columns, values)
 
 
-def bulk_copy_values(model: type[Model], rows: list[dict]) -> None:
+def bulk_copy_values(model: type[Model], rows: list[dict], *, ignore_conflicts: bool = False) -> None:
     """bulk_copy for rows given as {field's attname: value} rather than as model instances, for the thousands
     a nightly run writes (building each as a model instance cost more than copying it in). A field not named
-    takes its default; auto_now and auto_now_add, now. Elsewhere than PostgreSQL, bulk_create of the same rows.
+    takes its default; auto_now and auto_now_add, now. `ignore_conflicts` as in bulk_copy. Elsewhere than
+    PostgreSQL, bulk_create of the same rows.
     """
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows])
+        model.objects.bulk_create([model(**row) for row in rows], ignore_conflicts=ignore_conflicts)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     now = timezone.now()
@@ -72,7 +74,11 @@ def bulk_copy_values(model: type[Model], rows: list[dict]) -> None:
     }
     writers = [(field.attname, _writer(field)) for field in fields]
     values = ([write(row.get(name, defaults[name])) for name, write in writers] for row in rows)
-    copy_rows(model._meta.db_table, [field.column for field in fields], values)
+    columns = [field.column for field in fields]
+    if ignore_conflicts:
+        copy_through_staging(model._meta.db_table, columns, values, on_conflict="DO NOTHING")
+    else:
+        copy_rows(model._meta.db_table, columns, values)
 
 
 def copy_through_staging(table: str, columns: Sequence[str], rows, *, on_conflict: str) -> None:
@@ -138,8 +144,11 @@ def _writer(field):
 
         return as_json
 
+    # A moment that knows its time zone is one the field would save as it is (timezone.now(), as most are).
+    as_is = (*_AS_IS, datetime.datetime) if isinstance(field, DateTimeField) else _AS_IS
+
     def prepared(value):
-        if value is None or type(value) in _AS_IS:
+        if value is None or (type(value) in as_is and getattr(value, "tzinfo", True) is not None):
             return value
         return field.get_db_prep_save(value, connection)
 

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
-from core.bulk import bulk_copy
+from core.bulk import bulk_copy_values
 from core.models import Notification, OutboxEmail, OutboxStatus
 from core.tasks import outbox_send
 
@@ -144,9 +144,12 @@ def notify_many(messages: list[tuple[list, str, Text, Text, str]]) -> int:
     keys = {key for _, key, _, _, _ in wanted}
     sent = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
     fresh = _written([row for row in wanted if (row[0].pk, row[1]) not in sent])
-    bulk_copy(
+    bulk_copy_values(
         Notification,
-        [Notification(user=user, key=key, title=title, body=body, url=url) for user, key, title, body, url in fresh],
+        [
+            {"user_id": user.pk, "key": key, "title": title, "body": body, "url": url}
+            for user, key, title, body, url in fresh
+        ],
         ignore_conflicts=True,
     )
     unread_cache_clear(user.pk for user, _, _, _, _ in fresh)
@@ -166,20 +169,20 @@ def _outbox_add(rows: list[tuple[AbstractBaseUser, str, str, str, str]]) -> None
     """Queue an email per (user, key, title, body, url) for users with an address, in the caller's
     transaction, and have the sender run once after commit (once per transaction, however many calls)."""
     emails = [
-        OutboxEmail(
-            recipient=user,
-            to_address=user.email,
-            kind=key.split(":", 1)[0],
-            key=key,
-            subject=title,
-            body=f"{body}\n\n{_absolute(url)}".strip(),
-        )
+        {
+            "recipient_id": user.pk,
+            "to_address": user.email,
+            "kind": key.split(":", 1)[0],
+            "key": key,
+            "subject": title,
+            "body": f"{body}\n\n{_absolute(url)}".strip(),
+        }
         for user, key, title, body, url in rows
         if user.email
     ]
     if not emails:
         return
-    bulk_copy(OutboxEmail, emails, ignore_conflicts=True)
+    bulk_copy_values(OutboxEmail, emails, ignore_conflicts=True)
     connection = transaction.get_connection()
     if not any(func is _outbox_enqueue for _, func, _ in connection.run_on_commit):
         # robust: a broker that is down must not fail the request whose data are committed; the sweep

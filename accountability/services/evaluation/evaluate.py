@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accountability.models import BenchmarkResult, EvaluationRun, ResultStatus
@@ -166,15 +166,13 @@ def _compute(*, as_of: datetime.date, run: EvaluationRun) -> tuple[dict[str, int
 
 
 def _benchmark_specs(contracts) -> list[BenchmarkSpec]:
-    # After the direction, the rest in BenchmarkSpec's order, from kind to binding_grant_id.
+    # In BenchmarkSpec's order: after the metric and its direction, from kind to binding_grant_id.
+    higher = ExpressionWrapper(Q(metric__direction=Direction.HIGHER), output_field=BooleanField())
     rows = contract_parts(
-        Benchmark, contracts, "key", "metric_id", "metric__direction", *BENCHMARK_TERMS, "binding_grant_id"
+        Benchmark, contracts, "key", "metric_id", "higher", *BENCHMARK_TERMS, "binding_grant_id", higher=higher
     )
     # Built by position: a large district has tens of thousands of benchmarks.
-    return [
-        BenchmarkSpec(pk, contract_id, school_id, key, metric_id, direction == Direction.HIGHER, *rest)
-        for pk, contract_id, school_id, key, metric_id, direction, *rest in rows
-    ]
+    return list(map(BenchmarkSpec._make, rows))
 
 
 def _measure_all(specs, contracts, periods, year) -> dict[tuple[int, str], Outcome]:

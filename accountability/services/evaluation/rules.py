@@ -51,7 +51,7 @@ def rules_apply(
     for spec in specs:
         by_contract[spec.contract_id].append(spec)
     # In RuleSpec's order, from key to benchmark_id.
-    rules = [RuleSpec(*row) for row in contract_parts(InterventionRule, contracts, "key", *RULE_TERMS, "benchmark_id")]
+    rules = list(map(RuleSpec._make, contract_parts(InterventionRule, contracts, "key", *RULE_TERMS, "benchmark_id")))
     condition_of = {(rule.school_id, rule.key): (rule.school_id, _condition(rule)) for rule in rules}
     period_ended = as_of > year.end_date
     holding = {}
