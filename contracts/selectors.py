@@ -36,17 +36,29 @@ def _with_parts(contracts: QuerySet[PerformanceContract]) -> QuerySet[Performanc
     return contracts.select_related(
         "school", "school__network", "term_start", "term_end", "signed_by", "countersigned_by", "previous"
     ).prefetch_related(
-        Prefetch("benchmarks", queryset=Benchmark.objects.select_related("metric", "binding_grant__autonomy")),
+        # Each part in its contract's order, named here: the models' default orderings start with the contract,
+        # whose own ordering would join the contract and its school to every part just to sort by their names.
+        Prefetch(
+            "benchmarks",
+            queryset=Benchmark.objects.select_related("metric", "binding_grant__autonomy").order_by("position", "pk"),
+        ),
         # rule_sentence names the benchmark's metric for a K-in-a-row rule.
-        Prefetch("rules", queryset=InterventionRule.objects.select_related("benchmark__metric")),
+        Prefetch(
+            "rules",
+            queryset=InterventionRule.objects.select_related("benchmark__metric").order_by("level", "position", "pk"),
+        ),
         "grants__autonomy",
         "events__actor",
-        Prefetch("commitments", queryset=ContractCommitment.objects.select_related("autonomy")),
+        Prefetch(
+            "commitments", queryset=ContractCommitment.objects.select_related("autonomy").order_by("position", "pk")
+        ),
     )
 
 
 def contract_get_for_user(*, user: AbstractBaseUser, contract_id: int) -> PerformanceContract:
-    contract = _with_parts(contracts_visible_to(user)).filter(pk=contract_id).first()
+    # One row by its id: ordered by it, not by the model's default (the school's name, the version), whose
+    # sort the planner weighed against the page's joins for 2 of the query's 3 ms.
+    contract = _with_parts(contracts_visible_to(user)).filter(pk=contract_id).order_by("pk").first()
     if contract is None:
         raise Http404("No such contract.")
     return contract
