@@ -56,8 +56,7 @@ def _with_parts(contracts: QuerySet[PerformanceContract]) -> QuerySet[Performanc
 
 
 def contract_get_for_user(*, user: AbstractBaseUser, contract_id: int) -> PerformanceContract:
-    # One row by its id: ordered by it, not by the model's default (the school's name, the version), whose
-    # sort the planner weighed against the page's joins for 2 of the query's 3 ms.
+    # One row by its id: ordered by it, not by the model's default (the school's name, the version).
     contract = _with_parts(contracts_visible_to(user)).filter(pk=contract_id).order_by("pk").first()
     if contract is None:
         raise Http404("No such contract.")
