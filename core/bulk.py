@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from contextlib import nullcontext
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, JSONField, Model
 from django.utils import timezone
 
@@ -26,8 +26,10 @@ def bulk_copy(model: type[Model], rows: list[Model], *, ids: bool = False, ignor
     - `ids`: each row gets its primary key, taken from the table's own sequence before the copy (as an
       insert would take it), for rows whose ids the caller needs (events pointing at them, links).
     - `ignore_conflicts`: a row that would break a unique constraint is left out, as with
-      `bulk_create(ignore_conflicts=True)`: the rows are copied into a temporary table and inserted from
-      it with ON CONFLICT DO NOTHING. Rows left out would have no id, so the two do not go together.
+      `bulk_create(ignore_conflicts=True)`. Callers read what is there first (a notice already sent), so a
+      conflict is rare, left by a write that committed since: the rows are copied in a savepoint, and only
+      if that breaks a constraint are they written again by bulk_create(ignore_conflicts=True). Rows left
+      out would have no id, so the two options do not go together.
 
     Without either, a conflict is an error, as with bulk_create.
     """
@@ -47,7 +49,7 @@ def bulk_copy(model: type[Model], rows: list[Model], *, ids: bool = False, ignor
     values = ([write(field.pre_save(row, True)) for field, write in writers] for row in rows)
     columns = [field.column for field in fields]
     if ignore_conflicts:
-        copy_through_staging(meta.db_table, columns, values, on_conflict="DO NOTHING")
+        _copy_or_skip_conflicts(model, columns, values, lambda: rows)
         return
     copy_rows(meta.db_table, columns, values)
 
@@ -76,9 +78,19 @@ def bulk_copy_values(model: type[Model], rows: list[dict], *, ignore_conflicts: 
     values = ([write(row.get(name, defaults[name])) for name, write in writers] for row in rows)
     columns = [field.column for field in fields]
     if ignore_conflicts:
-        copy_through_staging(model._meta.db_table, columns, values, on_conflict="DO NOTHING")
+        _copy_or_skip_conflicts(model, columns, values, lambda: [model(**row) for row in rows])
     else:
         copy_rows(model._meta.db_table, columns, values)
+
+
+def _copy_or_skip_conflicts(model: type[Model], columns: list[str], values, instances) -> None:
+    """Copy the rows in a savepoint; if one breaks a unique constraint, undo the copy and insert them all
+    again, leaving out those that conflict (`instances` builds them as model instances for bulk_create)."""
+    try:
+        with transaction.atomic():
+            copy_rows(model._meta.db_table, columns, values)
+    except IntegrityError:
+        model.objects.bulk_create(instances(), ignore_conflicts=True)
 
 
 def copy_through_staging(table: str, columns: Sequence[str], rows, *, on_conflict: str) -> None:

@@ -321,16 +321,15 @@ def test_query_count_does_not_grow_with_schools(years, admin, django_assert_num_
     # before the work adds four (the row read and updated in a transaction of its own: a savepoint here),
     # the email outbox one insert, and on PostgreSQL the lock is released at the end: one more. On
     # PostgreSQL a period's first results are copied straight in, in a savepoint: two more than one bulk
-    # insert (the savepoint and its release); the notifications and their emails are copied into a temporary
-    # table and inserted from it, three more each (create the table, the COPY, drop it), and the flags are
-    # copied in with ids taken from their sequence first, one more (core.bulk). The notices quote
+    # insert (the savepoint and its release); so are the notifications and their emails, two more each, and the
+    # flags are copied in with ids taken from their sequence first, one more (core.bulk). The notices quote
     # the rules of the flags they are about: one more. Each attempt keeps its own record: four more (lost
     # attempts marked so, the attempt created, and at the end written with what it changed, whose schools'
     # names are read in one query). Earned grants are re-checked against their criteria: one query finds
     # there are none here. The notices name the measures: one query for them. Central office's
     # commitments of the contracts are read in one query (none here, so no evidence is read). The notices
     # are written in each reader's language: one query for who reads which.
-    with django_assert_num_queries(44 + 11 * (connection.vendor == "postgresql")) as small:
+    with django_assert_num_queries(44 + 9 * (connection.vendor == "postgresql")) as small:
         evaluation_run(as_of=AS_OF)
     # SQLite binds at most 999 parameters in a statement, so Django splits a bulk insert there into
     # batches of about a hundred rows: its count stays the same only up to that many new rows.
