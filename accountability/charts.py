@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core.charts import ChartPoint, PeriodLabel, Tick, period_labels
+from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread
 from metrics.formatting import format_compact, format_value, precision_of, unit_title
 
 WIDTH, HEIGHT = 440, 210
@@ -36,29 +36,9 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
-class TrendChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
-    tick_x: int  # where the tick labels end, left of the plot
-    period_y: int  # the baseline of the school years, under the plot
-    target_label_x: int
+class TrendChart(TargetTrend):
     unit_title: str  # above the y axis when the ticks do not carry the unit: "Vacancies"
     values: str  # polyline points of the observed values
-    targets: str  # polyline points of the target ('' when it has none in these units)
-    target_label: str  # "50%", as the ticks write it ('' without a target)
-    target_label_y: float
-    points: list[ChartPoint]
-    ticks: list[Tick]
-    periods: list[PeriodLabel]
-    description: str
-
-    @property
-    def any_not_met(self) -> bool:
-        return any(p.status == "not_met" for p in self.points)
 
     @property
     def any_before(self) -> bool:
@@ -127,13 +107,7 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
     low, high, step = y_scale([p.value for p in known] + [t for _, t in targets], metric=metric)
     right = WIDTH - (RIGHT_TARGET if targets else RIGHT_PLAIN)
     plot_bottom = HEIGHT - BOTTOM
-    inner_left, inner_right = LEFT + EDGE_PAD, right - EDGE_PAD
-    single = len(points) == 1
-
-    def x(i: int) -> float:
-        if single:
-            return round((inner_left + inner_right) / 2, 1)
-        return round(inner_left + i * (inner_right - inner_left) / (len(points) - 1), 1)
+    xs = spread(len(points), LEFT + EDGE_PAD, right - EDGE_PAD)
 
     def y(value: Decimal) -> float:
         return round(TOP + float((high - value) / (high - low)) * (plot_bottom - TOP), 1)
@@ -146,7 +120,7 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
         label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP else LABEL_ABOVE)
         drawn.append(
             ChartPoint(
-                x=x(i),
+                x=xs[i],
                 y=at,
                 label=format_compact(metric, p.value),
                 label_y=round(label_y, 1),
@@ -154,11 +128,11 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
                 status=p.status or "before",
             )
         )
-    if len(targets) == 1 or single:  # one target: a level across the plot
+    if len(targets) == 1 or len(points) == 1:  # one target: a level across the plot
         line_y = y(targets[0][1]) if targets else 0
         target_line = f"{LEFT},{line_y} {right},{line_y}" if targets else ""
     else:
-        target_line = " ".join(f"{x(i)},{y(t)}" for i, t in targets)
+        target_line = " ".join(f"{xs[i]},{y(t)}" for i, t in targets)
         if targets:  # carried to the plot's edge, where its label is
             last_y = y(targets[-1][1])
             target_line += f" {right},{last_y}"
@@ -186,6 +160,6 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
         target_label_y=y(targets[-1][1]) if targets else 0,
         points=drawn,
         ticks=[Tick(y=y(t), label=format_compact(metric, t)) for t in _ticks(low, high, step)],
-        periods=period_labels([x(i) for i in range(len(points))], [p.period for p in points]),
+        periods=period_labels(xs, [p.period for p in points]),
         description=description,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accountability.charts import nice_step
+from core.charts import PlotFrame
 
 
 def compact_dollars(value: Decimal) -> str:
@@ -132,13 +133,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class EquityChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class EquityChart(PlotFrame):
     published: list[Point]
     scenario: list[Point]
     x_ticks: list[Tick]

@@ -9,6 +9,18 @@ MAJOR_PERIODS = 3  # more periods than this and a phone labels every other one
 
 
 @dataclass(frozen=True)
+class PlotFrame:
+    """The chart's canvas and, inside it, the rectangle its data is plotted in (SVG units)."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+
+
+@dataclass(frozen=True)
 class ChartPoint:
     x: float
     y: float
@@ -44,3 +56,31 @@ def period_labels(xs: list[float], labels: list[str]) -> list[PeriodLabel]:
         PeriodLabel(x=x, label=label, minor=count > MAJOR_PERIODS and (count - 1 - i) % 2 == 1)
         for i, (x, label) in enumerate(zip(xs, labels, strict=True))
     ]
+
+
+@dataclass(frozen=True)
+class TargetTrend(PlotFrame):
+    """A trend held to a target: its periods along the x axis, its values as labelled points, the target as
+    a labelled dashed line right of which its label sits, and the same figures as words."""
+
+    tick_x: int  # where the tick labels end, left of the plot
+    period_y: int  # the baseline of the periods' labels, under the plot
+    target_label_x: int
+    targets: str  # polyline points of the target ('' when it has none)
+    target_label: str
+    target_label_y: float
+    points: list[ChartPoint]
+    ticks: list[Tick]
+    periods: list[PeriodLabel]
+    description: str
+
+    @property
+    def any_not_met(self) -> bool:
+        return any(p.status == "not_met" for p in self.points)
+
+
+def spread(count: int, left: float, right: float) -> list[float]:
+    """`count` x positions evenly from `left` to `right`; a single one in the middle."""
+    if count == 1:
+        return [round((left + right) / 2, 1)]
+    return [round(left + i * (right - left) / (count - 1), 1) for i in range(count)]

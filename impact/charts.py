@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accountability.charts import _ticks, y_scale
+from core.charts import PlotFrame
 from impact.services.event_study import HORIZONS, REFERENCE, EventStudy
 from metrics.formatting import format_change, format_number, ordinal, precision_of, unit_title
 
@@ -24,13 +25,7 @@ class EsPoint:
 
 
 @dataclass(frozen=True)
-class EsChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class EsChart(PlotFrame):
     zero_y: float
     title: str
     grant_x: float

@@ -8,7 +8,7 @@ figure is suppressed is a gap in the line, and says so in the chart's descriptio
 
 from dataclasses import dataclass
 
-from core.charts import ChartPoint, PeriodLabel, Tick, period_labels
+from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread
 
 WIDTH, HEIGHT = 440, 210
 LEFT, TOP, BOTTOM = 44, 24, 46  # room under the plot for the term and, below it, the school year
@@ -19,28 +19,8 @@ LABEL_ABOVE, LABEL_BELOW = -9, 19
 
 
 @dataclass(frozen=True)
-class PercentChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
-    tick_x: int
-    period_y: int
-    target_label_x: int
+class PercentChart(TargetTrend):
     values: list[str]  # polyline points of each unbroken run of shown values
-    targets: str
-    target_label: str
-    target_label_y: float
-    points: list[ChartPoint]
-    ticks: list[Tick]
-    periods: list[PeriodLabel]
-    description: str
-
-    @property
-    def any_not_met(self) -> bool:
-        return any(p.status == "not_met" for p in self.points)
 
 
 def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_words: str) -> PercentChart | None:
@@ -49,12 +29,7 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         return None
     right = WIDTH - RIGHT
     plot_bottom = HEIGHT - BOTTOM
-    inner_left, inner_right = LEFT + EDGE_PAD, right - EDGE_PAD
-
-    def x(i: int) -> float:
-        if len(periods) == 1:
-            return round((inner_left + inner_right) / 2, 1)
-        return round(inner_left + i * (inner_right - inner_left) / (len(periods) - 1), 1)
+    xs = spread(len(periods), LEFT + EDGE_PAD, right - EDGE_PAD)
 
     def y(value: float) -> float:
         return round(TOP + (100 - value) / 100 * (plot_bottom - TOP), 1)
@@ -74,8 +49,8 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         # above the point, unless that runs off the top or into the target line just above it
         near_target = 0 < target - value <= 8
         label_y = at + (LABEL_BELOW if at + LABEL_ABOVE < TOP or near_target else LABEL_ABOVE)
-        points.append(ChartPoint(x(i), at, f"{value}%", round(label_y, 1), said, status))
-        run.append(f"{x(i)},{at}")
+        points.append(ChartPoint(xs[i], at, f"{value}%", round(label_y, 1), said, status))
+        run.append(f"{xs[i]},{at}")
     if run:
         runs.append(run)
     target_y = y(target)
@@ -95,6 +70,6 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         target_label_y=target_y,
         points=points,
         ticks=[Tick(y(t), f"{t}%") for t in TICKS],
-        periods=period_labels([x(i) for i in range(len(periods))], [label for label, _ in periods]),
+        periods=period_labels(xs, [label for label, _ in periods]),
         description="; ".join(words) + f". Target: {target}%.",
     )
