@@ -55,15 +55,20 @@ def allocation_set_get(*, user: AbstractBaseUser, pk: int) -> AllocationSet:
     return allocation_set
 
 
-def compute_choices() -> tuple[list[FormulaVersion], list[EnrollmentSnapshot]]:
-    """What a set can be computed from: published formulas and the snapshots of their years."""
-    formulas = list(FormulaVersion.objects.filter(status=FormulaStatus.PUBLISHED).select_related("school_year"))
+def _with_snapshots(formulas: QuerySet[FormulaVersion]) -> tuple[list[FormulaVersion], list[EnrollmentSnapshot]]:
+    """The formulas and the enrollment snapshots of their years: the two lists a page offers to pair."""
+    formulas = list(formulas.select_related("school_year"))
     snapshots = list(
-        EnrollmentSnapshot.objects.filter(school_year__in=[f.school_year_id for f in formulas]).select_related(
+        EnrollmentSnapshot.objects.filter(school_year__in={f.school_year_id for f in formulas}).select_related(
             "school_year"
         )
     )
     return formulas, snapshots
+
+
+def compute_choices() -> tuple[list[FormulaVersion], list[EnrollmentSnapshot]]:
+    """What a set can be computed from: published formulas and the snapshots of their years."""
+    return _with_snapshots(FormulaVersion.objects.filter(status=FormulaStatus.PUBLISHED))
 
 
 @dataclass(frozen=True)
@@ -270,10 +275,4 @@ def scenario_get(*, pk: int) -> Scenario:
 
 def scenario_choices() -> tuple[list[FormulaVersion], list[EnrollmentSnapshot]]:
     """A scenario is run against a published or draft formula and an enrollment of the same year."""
-    formulas = list(FormulaVersion.objects.exclude(status=FormulaStatus.SUPERSEDED).select_related("school_year"))
-    snapshots = list(
-        EnrollmentSnapshot.objects.filter(school_year__in={f.school_year_id for f in formulas}).select_related(
-            "school_year"
-        )
-    )
-    return formulas, snapshots
+    return _with_snapshots(FormulaVersion.objects.exclude(status=FormulaStatus.SUPERSEDED))

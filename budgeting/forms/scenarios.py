@@ -6,6 +6,7 @@ checks (budgeting.services.scenarios); what a value may be is the service's rule
 
 from django import forms
 
+from budgeting.forms.formula_choices import FormulaSnapshotChoices
 from budgeting.models import BaseMode, TransitionMode
 from core.forms import AccessibleFormMixin, text_area
 from core.limits import BRIEF_TEXT, NOTE_TEXT, SHORT_TEXT
@@ -19,7 +20,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
 
 
-class ScenarioForm(AccessibleFormMixin, forms.Form):
+class ScenarioForm(FormulaSnapshotChoices, AccessibleFormMixin, forms.Form):
     name = forms.CharField(label="Name", max_length=SHORT_TEXT)
     formula = forms.TypedChoiceField(label="Formula it changes", coerce=int)
     snapshot = forms.TypedChoiceField(label="Enrollment", coerce=int)
@@ -56,14 +57,9 @@ class ScenarioForm(AccessibleFormMixin, forms.Form):
     )
     notes = text_area("Notes", required=False, max_length=NOTE_TEXT, rows=3)
 
-    def __init__(self, *args, formulas, snapshots, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.formulas = {f.pk: f for f in formulas}
-        self.snapshots = {s.pk: s for s in snapshots}
-        self.fields["formula"].choices = [("", "Choose a formula")] + [
-            (f.pk, f"{f.school_year.label}, version {f.number} ({f.get_status_display().lower()})") for f in formulas
-        ]
-        self.fields["snapshot"].choices = [("", "Choose an enrollment")] + [(s.pk, str(s)) for s in snapshots]
+    @staticmethod
+    def formula_label(formula) -> str:
+        return f"{formula.school_year.label}, version {formula.number} ({formula.get_status_display().lower()})"
 
     def clean_weights(self) -> dict:
         weights, problems = {}, []
@@ -101,9 +97,6 @@ class ScenarioForm(AccessibleFormMixin, forms.Form):
         if data["enrollment"]:
             changes["enrollment"] = data["enrollment"]
         return changes
-
-    def chosen(self):
-        return self.formulas[self.cleaned_data["formula"]], self.snapshots[self.cleaned_data["snapshot"]]
 
     @staticmethod
     def initial_of(scenario) -> dict:

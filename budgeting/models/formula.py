@@ -113,9 +113,6 @@ class FormulaEvent(StatusEvent):
     subject_field = "formula"
     formula = models.ForeignKey(FormulaVersion, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class Foundation(models.Model):
     """The fixed amount every school of a type receives before any student is counted (a principal …)."""

@@ -99,9 +99,6 @@ class PlanEvent(StatusEvent):
     subject_field = "plan"
     plan = models.ForeignKey(BudgetPlan, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class PlanVersion(models.Model):
     """What the plan held when it was submitted, kept so that two versions can be compared line by line."""

@@ -141,7 +141,10 @@ def funding_split(
     return rows
 
 
-def _position_values(*, job_type, fte, actual_salary, title, funding):
+def _position_values(locks, *, job_type, fte, actual_salary, title, funding) -> tuple[dict, list]:
+    """The position's checked fields (job type, FTE, salary, title, cost) and its funding split, for adding
+    and changing alike; the job type's category must be the school's to decide."""
+    _refuse_locked(locks[job_type.category_id], field="job_type")
     try:
         fte = Decimal(str(fte))
     except (InvalidOperation, TypeError, ValueError):
@@ -167,7 +170,8 @@ def _position_values(*, job_type, fte, actual_salary, title, funding):
     for source, _share in funding:
         _restricted(source, field="funding")
     cost = position_cost(job_type=job_type, fte=fte, actual_salary=actual_salary)
-    return fte, actual_salary, title, cost, funding_split(cost=cost, funding=funding)
+    fields = {"job_type": job_type, "fte": fte, "actual_salary": actual_salary, "title": title, "cost": cost}
+    return fields, funding_split(cost=cost, funding=funding)
 
 
 def _position_write(position: Position, split) -> None:
@@ -190,11 +194,10 @@ def position_add(
 ) -> Position:
     with transaction.atomic():
         plan, locks = _plan_open(actor, plan_id)
-        _refuse_locked(locks[job_type.category_id], field="job_type")
-        fte, salary, title, cost, split = _position_values(
-            job_type=job_type, fte=fte, actual_salary=actual_salary, title=title, funding=funding
+        fields, split = _position_values(
+            locks, job_type=job_type, fte=fte, actual_salary=actual_salary, title=title, funding=funding
         )
-        position = Position(plan=plan, job_type=job_type, fte=fte, actual_salary=salary, title=title, cost=cost)
+        position = Position(plan=plan, **fields)
         _position_write(position, split)
     return position
 
@@ -226,17 +229,11 @@ def position_change(
 ) -> Position:
     with transaction.atomic():
         position, locks = _position_locked(actor, position_id)
-        _refuse_locked(locks[job_type.category_id], field="job_type")
-        fte, salary, title, cost, split = _position_values(
-            job_type=job_type, fte=fte, actual_salary=actual_salary, title=title, funding=funding
+        fields, split = _position_values(
+            locks, job_type=job_type, fte=fte, actual_salary=actual_salary, title=title, funding=funding
         )
-        position.job_type, position.fte, position.actual_salary, position.title, position.cost = (
-            job_type,
-            fte,
-            salary,
-            title,
-            cost,
-        )
+        for name, value in fields.items():
+            setattr(position, name, value)
         _position_write(position, split)
     return position
 

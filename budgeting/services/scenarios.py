@@ -278,6 +278,25 @@ def _check_snapshot(*, formula: FormulaVersion, snapshot: EnrollmentSnapshot) ->
         )
 
 
+def _scenario_checked(
+    *,
+    actor: AbstractBaseUser,
+    name: str,
+    formula: FormulaVersion,
+    snapshot: EnrollmentSnapshot,
+    changes: dict,
+    notes: str,
+) -> dict:
+    """Everything a saved scenario must pass, creating or editing alike: the changes as stored, after a trial
+    run (a scenario that would leave a school below zero is never saved)."""
+    require(can_manage_budgeting(actor))
+    _check_text(name=name, notes=notes)
+    _check_snapshot(formula=formula, snapshot=snapshot)
+    cleaned = scenario_changes_clean(formula=formula, changes=changes)
+    scenario_run(formula=formula, snapshot=snapshot, changes=cleaned)
+    return cleaned
+
+
 def scenario_create(
     *,
     actor: AbstractBaseUser,
@@ -287,11 +306,9 @@ def scenario_create(
     changes: dict,
     notes: str = "",
 ) -> Scenario:
-    require(can_manage_budgeting(actor))
-    _check_text(name=name, notes=notes)
-    _check_snapshot(formula=formula, snapshot=snapshot)
-    cleaned = scenario_changes_clean(formula=formula, changes=changes)
-    scenario_run(formula=formula, snapshot=snapshot, changes=cleaned)
+    cleaned = _scenario_checked(
+        actor=actor, name=name, formula=formula, snapshot=snapshot, changes=changes, notes=notes
+    )
     return Scenario.objects.create(
         name=name.strip(), formula=formula, snapshot=snapshot, changes=cleaned, notes=notes, created_by=actor
     )
@@ -308,11 +325,9 @@ def scenario_update(
     notes: str = "",
 ) -> Scenario:
     """Only a draft changes; adopted or discarded, a scenario is a record of what was decided."""
-    require(can_manage_budgeting(actor))
-    _check_text(name=name, notes=notes)
-    _check_snapshot(formula=formula, snapshot=snapshot)
-    cleaned = scenario_changes_clean(formula=formula, changes=changes)
-    scenario_run(formula=formula, snapshot=snapshot, changes=cleaned)
+    cleaned = _scenario_checked(
+        actor=actor, name=name, formula=formula, snapshot=snapshot, changes=changes, notes=notes
+    )
     with transaction.atomic():
         locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if locked.status != ScenarioStatus.DRAFT:

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,16 +26,11 @@ from budgeting.selectors import (
     school_allocation_page,
 )
 from budgeting.services.allocations import allocation_set_compute, allocation_set_release, weeks_before
-from core.errors import ApplicationError, Conflict, NotPermitted
+from budgeting.views.finance_pages import finance_only, form_submit
 from core.spreadsheets import spreadsheet_cell
 from schools.selectors import school_get_for_user
 
 TABLE_PAGE_SIZE = 50
-
-
-def _finance_only(request) -> None:
-    if not can_manage_budgeting(request.user):
-        raise Http404("No such page.")
 
 
 def _render_sets(request, form=None, *, status=200):
@@ -48,29 +43,24 @@ def _render_sets(request, form=None, *, status=200):
 @require_safe
 @login_required
 def allocation_set_list(request):
-    _finance_only(request)
+    finance_only(request)
     return _render_sets(request)
 
 
 @require_POST
 @login_required
 def allocation_set_compute_view(request):
-    _finance_only(request)
+    finance_only(request)
     formulas, snapshots = compute_choices()
     form = AllocationComputeForm(request.POST, formulas=formulas, snapshots=snapshots)
-    if not form.is_valid():
-        return _render_sets(request, form, status=400)
-    formula, snapshot, kind = form.chosen()
-    try:
-        allocation_set = allocation_set_compute(actor=request.user, formula=formula, snapshot=snapshot, kind=kind)
-    except NotPermitted:
-        raise Http404("No such page.") from None
-    except Conflict as error:
-        form.add_error(None, error.message)
-        return _render_sets(request, form, status=409)
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return _render_sets(request, form, status=400)
+
+    def compute():
+        formula, snapshot, kind = form.chosen()
+        return allocation_set_compute(actor=request.user, formula=formula, snapshot=snapshot, kind=kind)
+
+    allocation_set, status = form_submit(request, form, compute)
+    if status is not None:
+        return _render_sets(request, form, status=status)
     messages.success(request, f"Computed: {allocation_set.allocations.count():,} schools. Check it, then release it.")
     return redirect("budgeting:allocation_set_detail", pk=allocation_set.pk)
 
@@ -78,7 +68,7 @@ def allocation_set_compute_view(request):
 @require_safe
 @login_required
 def allocation_set_detail(request, pk):
-    _finance_only(request)
+    finance_only(request)
     allocation_set = allocation_set_get(user=request.user, pk=pk)
     rows, totals = allocation_table(allocation_set=allocation_set)
     page = Paginator(rows, TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -96,29 +86,21 @@ def allocation_set_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def allocation_set_release_view(request, pk):
-    _finance_only(request)
+    finance_only(request)
     allocation_set = allocation_set_get(user=request.user, pk=pk)
     if allocation_set.released_on is not None:
         return redirect("budgeting:allocation_set_detail", pk=pk)
     form = AllocationReleaseForm(
         request.POST if request.method == "POST" else None, initial={"released_on": datetime.date.today()}
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                allocation_set_release(actor=request.user, allocation_set=allocation_set, **form.cleaned_data)
-            except NotPermitted:
-                raise Http404("No such page.") from None
-            except Conflict as error:
-                form.add_error(None, error.message)
-                status = 409
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                messages.success(request, "Released: the principals have been told.")
-                return redirect("budgeting:allocation_set_detail", pk=pk)
+    _released, status = form_submit(
+        request,
+        form,
+        lambda: allocation_set_release(actor=request.user, allocation_set=allocation_set, **form.cleaned_data),
+    )
+    if status is None:
+        messages.success(request, "Released: the principals have been told.")
+        return redirect("budgeting:allocation_set_detail", pk=pk)
     context = {"set": allocation_set, "form": form, "is_true_up": allocation_set.kind == SetKind.TRUE_UP}
     return render(request, "budgeting/allocation_release.html", context, status=status)
 
@@ -138,7 +120,7 @@ def _csv_lines(allocation_set):
 @require_safe
 @login_required
 def allocation_set_lines_csv(request, pk):
-    _finance_only(request)
+    finance_only(request)
     allocation_set = allocation_set_get(user=request.user, pk=pk)
     response = StreamingHttpResponse(_csv_lines(allocation_set), content_type="text/csv; charset=utf-8")
     name = f"allocation-lines-{allocation_set.formula.school_year.label}-{allocation_set.pk}.csv"

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from budgeting.forms.enrollment import EnrollmentCountForm, EnrollmentImportForm, EnrollmentProjectForm
-from budgeting.policies import can_manage_budgeting
 from budgeting.selectors_enrollment import snapshot_get, snapshot_table, snapshot_title, snapshots_by_year
 from budgeting.services.enrollment import (
     COLUMNS,
@@ -23,14 +22,10 @@ from budgeting.services.enrollment import (
     enrollment_project,
     snapshot_adjust_refusal,
 )
+from budgeting.views.finance_pages import finance_only, form_submit
 from core.errors import ApplicationError, NotPermitted
 from core.querystring import query_without
 from metrics.services import MAX_LISTED_ERRORS
-
-
-def _finance_only(request) -> None:
-    if not can_manage_budgeting(request.user):
-        raise Http404("No such page.")
 
 
 def _snapshot_or_404(pk: int):
@@ -57,14 +52,14 @@ def _done(request, report, verb: str):
 @require_safe
 @login_required
 def enrollment_snapshots(request):
-    _finance_only(request)
+    finance_only(request)
     return render(request, "budgeting/enrollment_snapshots.html", {"years": snapshots_by_year()})
 
 
 @require_safe
 @login_required
 def enrollment_snapshot(request, pk: int):
-    _finance_only(request)
+    finance_only(request)
     snapshot = _snapshot_or_404(pk)
     context = {
         "snapshot": snapshot,
@@ -79,7 +74,7 @@ def enrollment_snapshot(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def enrollment_import_view(request):
-    _finance_only(request)
+    finance_only(request)
     form, report, refusal, status = EnrollmentImportForm(), None, "", 200
     if request.method == "POST":
         form, status = EnrollmentImportForm(request.POST, request.FILES), 400
@@ -116,54 +111,44 @@ def enrollment_import_view(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def enrollment_project_view(request):
-    _finance_only(request)
-    form, status = EnrollmentProjectForm(request.POST or None), 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                report = enrollment_project(
-                    actor=request.user, school_year=form.cleaned_data["school_year"], as_of=form.cleaned_data["as_of"]
-                )
-            except NotPermitted:
-                raise Http404("No such page.") from None
-            except ApplicationError as error:
-                form.add_application_error(error)
-                status = error.http_status
-            else:
-                return _done(request, report, "Saved")
+    finance_only(request)
+    form = EnrollmentProjectForm(request.POST or None)
+    report, status = form_submit(
+        request,
+        form,
+        lambda: enrollment_project(
+            actor=request.user, school_year=form.cleaned_data["school_year"], as_of=form.cleaned_data["as_of"]
+        ),
+    )
+    if status is None:
+        return _done(request, report, "Saved")
     return render(request, "budgeting/enrollment_project.html", {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def enrollment_count_set_view(request, pk: int):
-    _finance_only(request)
+    finance_only(request)
     snapshot = _snapshot_or_404(pk)
     initial = {key: request.GET[key] for key in ("school", "category") if key in request.GET}
-    form, status = EnrollmentCountForm(request.POST or None, initial=initial), 200
+    form = EnrollmentCountForm(request.POST or None, initial=initial)
     refusal = snapshot_adjust_refusal(snapshot)
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                count = enrollment_count_set(
-                    actor=request.user,
-                    snapshot=snapshot,
-                    school=data["school"],
-                    category=data["category"],
-                    students=data["students"],
-                )
-            except NotPermitted:
-                raise Http404("No such page.") from None
-            except ApplicationError as error:
-                form.add_application_error(error)
-                status = error.http_status
-            else:
-                messages.success(
-                    request, f"{data['school'].name} now counts {count.students:,} students in {data['category'].name}."
-                )
-                return redirect("budgeting:enrollment_snapshot", snapshot.pk)
+    count, status = form_submit(
+        request,
+        form,
+        lambda: enrollment_count_set(
+            actor=request.user,
+            snapshot=snapshot,
+            school=form.cleaned_data["school"],
+            category=form.cleaned_data["category"],
+            students=form.cleaned_data["students"],
+        ),
+    )
+    if status is None:
+        data = form.cleaned_data
+        messages.success(
+            request, f"{data['school'].name} now counts {count.students:,} students in {data['category'].name}."
+        )
+        return redirect("budgeting:enrollment_snapshot", snapshot.pk)
     context = {"snapshot": snapshot, "title": snapshot_title(snapshot), "form": form, "refusal": refusal}
     return render(request, "budgeting/enrollment_count_set.html", context, status=status)

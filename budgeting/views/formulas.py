@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from budgeting.forms import formulas as forms
 from budgeting.models import CategoryKind, EnrollmentCategory, FormulaStatus, FormulaVersion, WeightConvention
-from budgeting.policies import can_manage_budgeting
 from budgeting.selectors_formulas import formula_get, formula_in_force, formula_page, formula_years
 from budgeting.services import formula_edits as edits
 from budgeting.services.formula import formula_draft_create, formula_publish
+from budgeting.views.finance_pages import finance_only, form_submit
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.idempotency import create_once, once_per_form_key
 from core.templatetags.timelines import TimelineEntry, actor_words
@@ -33,11 +33,6 @@ EVENT_HEADINGS = {
 }
 
 
-def _finance_only(request) -> None:
-    if not can_manage_budgeting(request.user):
-        raise Http404("No such page.")
-
-
 def _refused(request, message: str, *, formula: FormulaVersion | None = None, status: int = 409):
     return render(request, "budgeting/formula_refused.html", {"message": message, "formula": formula}, status=status)
 
@@ -45,14 +40,14 @@ def _refused(request, message: str, *, formula: FormulaVersion | None = None, st
 @require_safe
 @login_required
 def formula_list(request):
-    _finance_only(request)
+    finance_only(request)
     return render(request, "budgeting/formula_list.html", {"years": formula_years()})
 
 
 @require_safe
 @login_required
 def formula_detail(request, pk):
-    _finance_only(request)
+    finance_only(request)
     page = formula_page(formula_get(pk=pk))
     entries = [
         TimelineEntry(
@@ -79,38 +74,32 @@ def formula_detail(request, pk):
 @once_per_form_key
 def formula_new(request):
     """A new draft of a year's formula: empty, or a copy of a version (`?copy_from=<id>` fills the form)."""
-    _finance_only(request)
+    finance_only(request)
     initial = {}
     source = request.GET.get("copy_from", "")
     if source.isdigit() and (copied := FormulaVersion.objects.filter(pk=source).first()):
         initial = {"copy_from": copied, "school_year": copied.school_year_id}
     form = forms.FormulaNewForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                formula = create_once(
-                    request,
-                    lambda: formula_draft_create(
-                        actor=request.user,
-                        school_year=data["school_year"],
-                        copy_from=data["copy_from"],
-                        name=data["name"],
-                    ),
-                    result=lambda f: (
-                        reverse("budgeting:formula_detail", args=[f.pk]),
-                        f"version {f.number} of {f.school_year.label}",
-                    ),
-                )
-            except NotPermitted:
-                raise Http404("No such page.") from None
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                messages.success(request, f"Draft version {formula.number} of {formula.school_year.label} created.")
-                return redirect("budgeting:formula_detail", pk=formula.pk)
+    formula, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
+            request,
+            lambda: formula_draft_create(
+                actor=request.user,
+                school_year=form.cleaned_data["school_year"],
+                copy_from=form.cleaned_data["copy_from"],
+                name=form.cleaned_data["name"],
+            ),
+            result=lambda f: (
+                reverse("budgeting:formula_detail", args=[f.pk]),
+                f"version {f.number} of {f.school_year.label}",
+            ),
+        ),
+    )
+    if status is None:
+        messages.success(request, f"Draft version {formula.number} of {formula.school_year.label} created.")
+        return redirect("budgeting:formula_detail", pk=formula.pk)
     return render(request, "budgeting/formula_new.html", {"form": form}, status=status)
 
 
@@ -276,7 +265,7 @@ def _never_changes(formula: FormulaVersion) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def formula_edit(request, pk, part):
-    _finance_only(request)
+    finance_only(request)
     spec = PARTS.get(part)
     if spec is None:
         raise Http404("No such part.")
@@ -313,7 +302,7 @@ def formula_edit(request, pk, part):
 def formula_publish_view(request, pk):
     """Publishing, after a page that says which version it will supersede; that version's id comes back
     with the post, so a version published in the meantime makes it a conflict, not a surprise."""
-    _finance_only(request)
+    finance_only(request)
     formula = formula_get(pk=pk)
     if formula.status != FormulaStatus.DRAFT:
         return _refused(

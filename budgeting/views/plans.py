@@ -114,11 +114,13 @@ def _editable_plan(request, pk):
     return plan
 
 
-def _save_row(request, *, plan, form, title, save, row=None):
-    """Validate, call the service, and come back to the plan; a refusal is shown next to its field."""
+def _save_row(request, *, plan, form_class, title, save, row=None, initial=None):
+    """The form of a position or a line, new or changed: validate, call the service with the valid form, and
+    come back to the plan; a refusal is shown next to its field. Locked categories are marked in the choices."""
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, locked=_locked_ids(plan))
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            save(form)
         except ApplicationError as error:
             form.add_application_error(error)
             return _row_page(request, plan=plan, form=form, title=title, row=row, status=400)
@@ -142,13 +144,12 @@ def _position_arguments(form) -> dict:
 @login_required
 def plan_position_add(request, pk):
     plan = _editable_plan(request, pk)
-    form = PositionForm(request.POST if request.method == "POST" else None, locked=_locked_ids(plan))
     return _save_row(
         request,
         plan=plan,
-        form=form,
+        form_class=PositionForm,
         title=_("Add a position"),
-        save=lambda _: services.position_add(actor=request.user, plan_id=plan.pk, **_position_arguments(form)),
+        save=lambda form: services.position_add(actor=request.user, plan_id=plan.pk, **_position_arguments(form)),
     )
 
 
@@ -159,18 +160,14 @@ def plan_position_edit(request, pk, position_pk):
     position = Position.objects.filter(plan=plan, pk=position_pk).prefetch_related("funding").first()
     if position is None:
         raise Http404("No such position.")
-    form = PositionForm(
-        request.POST if request.method == "POST" else None,
-        initial=PositionForm.initial_for(position),
-        locked=_locked_ids(plan),
-    )
     return _save_row(
         request,
         plan=plan,
-        form=form,
+        form_class=PositionForm,
+        initial=PositionForm.initial_for(position),
         title=_("Change a position"),
         row=position,
-        save=lambda _: services.position_change(
+        save=lambda form: services.position_change(
             actor=request.user, position_id=position.pk, **_position_arguments(form)
         ),
     )
@@ -193,13 +190,12 @@ def plan_position_remove(request, pk, position_pk):
 @login_required
 def plan_line_add(request, pk):
     plan = _editable_plan(request, pk)
-    form = LineForm(request.POST if request.method == "POST" else None, locked=_locked_ids(plan))
     return _save_row(
         request,
         plan=plan,
-        form=form,
+        form_class=LineForm,
         title=_("Add a line"),
-        save=lambda data: services.line_add(actor=request.user, plan_id=plan.pk, **data),
+        save=lambda form: services.line_add(actor=request.user, plan_id=plan.pk, **form.cleaned_data),
     )
 
 
@@ -211,18 +207,14 @@ def plan_line_edit(request, pk, line_pk):
     if line is None:
         raise Http404("No such line.")
     initial = {"category": line.category_id, "description": line.description, "source": line.source_id}
-    form = LineForm(
-        request.POST if request.method == "POST" else None,
-        initial={**initial, "amount": line.amount},
-        locked=_locked_ids(plan),
-    )
     return _save_row(
         request,
         plan=plan,
-        form=form,
+        form_class=LineForm,
+        initial={**initial, "amount": line.amount},
         title=_("Change a line"),
         row=line,
-        save=lambda data: services.line_change(actor=request.user, line_id=line.pk, **data),
+        save=lambda form: services.line_change(actor=request.user, line_id=line.pk, **form.cleaned_data),
     )
 
 

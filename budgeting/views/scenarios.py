@@ -12,25 +12,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from budgeting.allocation_charts import equity_chart, poverty_bands
 from budgeting.forms.scenarios import ScenarioForm
 from budgeting.models import ScenarioStatus
-from budgeting.policies import can_manage_budgeting
 from budgeting.selectors import scenario_choices, scenario_get, scenarios_for_finance
 from budgeting.services.scenario_comparison import scenario_compare
 from budgeting.services.scenarios import scenario_adopt, scenario_create, scenario_update
+from budgeting.views.finance_pages import finance_only, form_submit
 from core.errors import ApplicationError, Conflict, NotPermitted
 from core.idempotency import create_once, once_per_form_key
 
 COMPARE_PAGE_SIZE = 50
 
 
-def _finance_only(request) -> None:
-    if not can_manage_budgeting(request.user):
-        raise Http404("No such page.")
-
-
 @require_safe
 @login_required
 def scenario_list(request):
-    _finance_only(request)
+    finance_only(request)
     return render(request, "budgeting/scenario_list.html", {"scenarios": scenarios_for_finance()})
 
 
@@ -39,54 +34,36 @@ def _render_form(request, form, *, scenario=None, status=200):
     return render(request, "budgeting/scenario_form.html", context, status=status)
 
 
-def _save(request, form, save):
-    """Run the service; a refusal goes next to the fields it names (or on top), nothing saved."""
-    try:
-        return save(), None
-    except NotPermitted:
-        raise Http404("No such page.") from None
-    except Conflict as error:
-        form.add_error(None, error.message)
-        return None, 409
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return None, 400
+def _scenario_arguments(form) -> dict:
+    """The checked form as scenario_create and scenario_update take it."""
+    formula, snapshot = form.chosen()
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "formula": formula,
+        "snapshot": snapshot,
+        "changes": form.changes(),
+        "notes": data["notes"],
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @once_per_form_key
 def scenario_create_view(request):
-    _finance_only(request)
+    finance_only(request)
     formulas, snapshots = scenario_choices()
     form = ScenarioForm(request.POST or None, formulas=formulas, snapshots=snapshots)
-    if request.method != "POST":
-        return _render_form(request, form)
-    if not form.is_valid():
-        return _render_form(request, form, status=400)
-    formula, snapshot = form.chosen()
-    data = form.cleaned_data
-
-    def create():
-        return scenario_create(
-            actor=request.user,
-            name=data["name"],
-            formula=formula,
-            snapshot=snapshot,
-            changes=form.changes(),
-            notes=data["notes"],
-        )
-
-    scenario, status = _save(
+    scenario, status = form_submit(
         request,
         form,
         lambda: create_once(
             request,
-            create,
+            lambda: scenario_create(actor=request.user, **_scenario_arguments(form)),
             result=lambda s: (reverse("budgeting:scenario_compare", args=[s.pk]), f"the scenario “{s.name}”"),
         ),
     )
-    if scenario is None:
+    if status is not None:
         return _render_form(request, form, status=status)
     messages.success(request, f"The scenario “{scenario.name}” is saved. Here is every school under it.")
     return redirect("budgeting:scenario_compare", pk=scenario.pk)
@@ -95,7 +72,7 @@ def scenario_create_view(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def scenario_edit(request, pk):
-    _finance_only(request)
+    finance_only(request)
     scenario = scenario_get(pk=pk)
     if scenario.status != ScenarioStatus.DRAFT:
         return redirect("budgeting:scenario_compare", pk=pk)
@@ -106,26 +83,10 @@ def scenario_edit(request, pk):
         snapshots=snapshots,
         initial=ScenarioForm.initial_of(scenario),
     )
-    if request.method != "POST":
-        return _render_form(request, form, scenario=scenario)
-    if not form.is_valid():
-        return _render_form(request, form, scenario=scenario, status=400)
-    formula, snapshot = form.chosen()
-    data = form.cleaned_data
-    saved, status = _save(
-        request,
-        form,
-        lambda: scenario_update(
-            actor=request.user,
-            scenario=scenario,
-            name=data["name"],
-            formula=formula,
-            snapshot=snapshot,
-            changes=form.changes(),
-            notes=data["notes"],
-        ),
+    _saved, status = form_submit(
+        request, form, lambda: scenario_update(actor=request.user, scenario=scenario, **_scenario_arguments(form))
     )
-    if saved is None:
+    if status is not None:
         return _render_form(request, form, scenario=scenario, status=status)
     messages.success(request, "The scenario is saved.")
     return redirect("budgeting:scenario_compare", pk=pk)
@@ -134,7 +95,7 @@ def scenario_edit(request, pk):
 @require_safe
 @login_required
 def scenario_compare_view(request, pk):
-    _finance_only(request)
+    finance_only(request)
     scenario = scenario_get(pk=pk)
     return _render_compare(request, scenario)
 
@@ -160,7 +121,7 @@ def _render_compare(request, scenario, *, status=200, refusal=""):
 @require_POST
 @login_required
 def scenario_adopt_view(request, pk):
-    _finance_only(request)
+    finance_only(request)
     scenario = scenario_get(pk=pk)
     try:
         formula = scenario_adopt(actor=request.user, scenario=scenario)

@@ -34,6 +34,7 @@ from support.selectors.networks import (
     network_request_get_for_user,
     networks_with_places,
     opt_in_window_open,
+    places_left,
     school_year_current,
     team_by_function,
 )
@@ -88,7 +89,7 @@ class NetworkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_places_left(self, network) -> int | None:
-        return None if network.capacity is None else max(network.capacity - network.places_taken, 0)
+        return places_left(network.capacity, network.places_taken)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_places_year(self, network) -> str | None:

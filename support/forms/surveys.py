@@ -1,6 +1,8 @@
 """The service surveys' forms: a cycle's dates and statements, a step on a cycle, a principal's answers, and
 the results' filter. They check shape; the services (support.services.surveys, survey_answers) check the rules."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,16 @@ def item_field_name(number: int) -> str:
 
 def item_es_field_name(number: int) -> str:
     return f"item_es_{number}"
+
+
+def _add_errors_by_name(form: forms.Form, error, field_name: Callable[[str], str]) -> None:
+    """A service's refusal on the form: each message next to the field `field_name` finds for the key the
+    service named it by (on top when the form has no such field), the whole message on top when it names none."""
+    for key, messages in error.fields.items():
+        name = field_name(key)
+        form.add_error(name if name in form.fields else None, messages)
+    if not error.fields:
+        form.add_error(None, error.message)
 
 
 class SurveyItemsForm(AccessibleFormMixin, forms.Form):
@@ -60,13 +72,21 @@ class SurveyItemsForm(AccessibleFormMixin, forms.Form):
     def items_es(self) -> list[str]:
         return [self.cleaned_data.get(item_es_field_name(n), "") for n in range(1, MAX_ITEMS + 1)]
 
+    def dates_and_items(self) -> dict:
+        """What both the create and the edit services take from this form."""
+        data = self.cleaned_data
+        return {
+            "opens_on": data["opens_on"],
+            "closes_on": data["closes_on"],
+            "items": self.items(),
+            "items_es": self.items_es(),
+        }
+
     def add_service_error(self, error) -> None:
         """The service names `items[n]` and `items_es[n]`; the form's fields for them are `item_n`, `item_es_n`."""
-        for key, messages in error.fields.items():
-            name = key.replace("items_es[", "item_es_").replace("items[", "item_").rstrip("]")
-            self.add_error(name if name in self.fields else None, messages)
-        if not error.fields:
-            self.add_error(None, error.message)
+        _add_errors_by_name(
+            self, error, lambda key: key.replace("items_es[", "item_es_").replace("items[", "item_").rstrip("]")
+        )
 
 
 class SurveyCycleForm(SurveyItemsForm):
@@ -132,11 +152,7 @@ class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
 
     def add_service_error(self, error) -> None:
         """The service names `answers[finance][2]`; the form's field for it is `finance-2`."""
-        for key, messages in error.fields.items():
-            name = key.replace("answers[", "").replace("][", "-").rstrip("]")
-            self.add_error(name if name in self.fields else None, messages)
-        if not error.fields:
-            self.add_error(None, error.message)
+        _add_errors_by_name(self, error, lambda key: key.replace("answers[", "").replace("][", "-").rstrip("]"))
 
 
 class ResultsFilterForm(forms.Form):

@@ -103,9 +103,6 @@ class NetworkRequestEvent(StatusEvent):
 
     network_request = models.ForeignKey(NetworkRequest, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class NetworkMembership(TimeStampedModel):
     """A school's place in a network for a school year, kept when it ends (the history of its choices)."""

@@ -94,9 +94,6 @@ class SupportRequestEvent(StatusEvent):
 
     support_request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class SupportMessage(TimeStampedModel):
     """A reply the school sees, or an internal note only central office sees."""

@@ -50,9 +50,6 @@ class SurveyEvent(StatusEvent):
 
     cycle = models.ForeignKey(SurveyCycle, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class SurveyItem(TimeStampedModel):
     """A statement each department is rated on, from 1 (strongly disagree) to 5 (strongly agree)."""

@@ -105,6 +105,12 @@ def networks_with_places(school_year: SchoolYear | None) -> QuerySet[Network]:
     return networks.annotate(places_taken=places_taken_expression(OuterRef("pk"), school_year))
 
 
+def places_left(capacity: int | None, taken: int) -> int | None:
+    """The one rule the list, the queue, the school's form and the API count places by: None where the network
+    has no limit, never below 0."""
+    return None if capacity is None else max(capacity - taken, 0)
+
+
 @dataclass
 class NetworkRow:
     """A network as the list and its page show it: places taken and left, the team by function."""
@@ -115,8 +121,7 @@ class NetworkRow:
 
     @property
     def places_left(self) -> int | None:
-        capacity = self.network.capacity
-        return None if capacity is None else max(capacity - self.places_taken, 0)
+        return places_left(self.network.capacity, self.places_taken)
 
     @property
     def full(self) -> bool:

@@ -11,6 +11,9 @@ request gets a fresh deadline: the category's business days from the day it was 
 the department's queue is taken up by whoever of its staff first asks the school for more or resolves it.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +54,21 @@ def _tell(users, request, event, title, body="") -> None:
     )
 
 
+def _tell_school(request, event, title: Callable[[], str], body: str) -> None:
+    """Tell whoever asked and the principal(s), each reading `title` (with the request's subject) in their language."""
+    _tell(school_side(request), request, event, lambda: title() % {"subject": request.subject}, body)
+
+
+@contextmanager
+def _locked_for(actor, request_id: int, action: str, expected_status: str | None) -> Iterator[SupportRequest]:
+    """The request locked in a transaction, refused before anything changes if the step is not the actor's
+    to take or not open from the status they saw."""
+    with transaction.atomic():
+        request = SUPPORT_REQUEST_STEPS.lock(request_id)
+        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action=action, expected_status=expected_status)
+        yield request
+
+
 def _take_up(request: SupportRequest, actor) -> list[str]:
     """An unassigned request becomes the request of the department's staff member who acts on it first."""
     if request.assignee_id is None and works_in(actor, request.department):
@@ -74,19 +92,11 @@ def support_request_wait(
     """The department asks the school for something; the deadline clock pauses until the school answers."""
     _visible(actor, request_id)
     message = required_text(message, field="message", message="Say what the school should send.", max_length=NOTE_TEXT)
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="wait", expected_status=expected_status)
+    with _locked_for(actor, request_id, "wait", expected_status) as request:
         event = SUPPORT_REQUEST_STEPS.take(
             request, actor=actor, action="wait", reason=message, fields=_take_up(request, actor)
         )
-        _tell(
-            school_side(request),
-            request,
-            event,
-            lambda: gettext("Central office needs something from you: %(subject)s") % {"subject": request.subject},
-            message,
-        )
+        _tell_school(request, event, lambda: gettext("Central office needs something from you: %(subject)s"), message)
     return request
 
 
@@ -96,9 +106,7 @@ def support_request_answer(
     """The school answers; the deadline moves on by the business days the request waited."""
     _visible(actor, request_id)
     message = required_text(message, field="message", message="Write your answer.", max_length=NOTE_TEXT)
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="answer", expected_status=expected_status)
+    with _locked_for(actor, request_id, "answer", expected_status) as request:
         evidence = _stop_waiting(request)
         event = SUPPORT_REQUEST_STEPS.take(
             request, actor=actor, action="answer", reason=message, evidence=evidence, fields=["due_on"]
@@ -113,9 +121,7 @@ def support_request_reassign(
     """Hand the request to another staff member of its department (an internal note may say why)."""
     _visible(actor, request_id)
     note = limited_text(note, field="note", max_length=NOTE_TEXT)
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="reassign", expected_status=expected_status)
+    with _locked_for(actor, request_id, "reassign", expected_status) as request:
         department = request.get_department_display()
         staff = assignee and DepartmentStaff.objects.filter(user_id=assignee.pk, department=request.department)
         if not staff or not staff.exists():
@@ -151,9 +157,7 @@ def support_request_resolve(
     message = required_text(
         message, field="message", message="Say what was done: the school reads this.", max_length=NOTE_TEXT
     )
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="resolve", expected_status=expected_status)
+    with _locked_for(actor, request_id, "resolve", expected_status) as request:
         evidence = _stop_waiting(request) if request.status == SupportStatus.WAITING else {}
         request.resolved_at = timezone.now()
         evidence["on_time"] = timezone.localdate(request.resolved_at) <= request.due_on
@@ -165,13 +169,7 @@ def support_request_resolve(
             evidence=evidence,
             fields=["due_on", "resolved_at", *_take_up(request, actor)],
         )
-        _tell(
-            school_side(request),
-            request,
-            event,
-            lambda: gettext("Your support request is resolved: %(subject)s") % {"subject": request.subject},
-            message,
-        )
+        _tell_school(request, event, lambda: gettext("Your support request is resolved: %(subject)s"), message)
     return request
 
 
@@ -181,9 +179,7 @@ def support_request_reopen(
     """The school is not satisfied: the request opens again with a fresh deadline."""
     _visible(actor, request_id)
     reason = required_text(reason, field="reason", message="Say what is still not right.", max_length=NOTE_TEXT)
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="reopen", expected_status=expected_status)
+    with _locked_for(actor, request_id, "reopen", expected_status) as request:
         request.due_on = due_date(timezone.localdate(), request.category.deadline_business_days)
         request.resolved_at = None
         event = SUPPORT_REQUEST_STEPS.take(
@@ -206,9 +202,7 @@ def support_request_close(
     if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
         raise ApplicationError("Rate the service from 1 to 5.", fields={"rating": ["Choose a rating from 1 to 5."]})
     comment = limited_text(comment, field="comment", max_length=NOTE_TEXT)
-    with transaction.atomic():
-        request = SUPPORT_REQUEST_STEPS.lock(request_id)
-        SUPPORT_REQUEST_STEPS.check(request, actor=actor, action="close", expected_status=expected_status)
+    with _locked_for(actor, request_id, "close", expected_status) as request:
         request.rating, request.rating_comment = rating, comment
         event = SUPPORT_REQUEST_STEPS.take(
             request,

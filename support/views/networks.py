@@ -37,7 +37,9 @@ def _require(decision) -> None:
         raise Http404("No such page.")
 
 
-def _network_or_404(pk) -> Network:
+def _managed_network(request, pk) -> Network:
+    """The network the autonomy office changes; anyone else is told there is no such page."""
+    _require(can_manage_networks(request.user))
     network = Network.objects.filter(pk=pk).first()
     if network is None:
         raise Http404("No such network.")
@@ -89,8 +91,7 @@ def _form_page(request, template, context, *, status=200):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def network_edit(request, pk):
-    _require(can_manage_networks(request.user))
-    network = _network_or_404(pk)
+    network = _managed_network(request, pk)
     initial = {"kind": network.kind, "offers": network.offers, "capacity": network.capacity}
     form = NetworkEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -114,8 +115,7 @@ def _team_page(request, network, form, *, status=200):
 @login_required
 @once_per_form_key
 def network_team(request, pk):
-    _require(can_manage_networks(request.user))
-    network = _network_or_404(pk)
+    network = _managed_network(request, pk)
     form = TeamSeatForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         staff = form.cleaned_data["staff"]
@@ -142,8 +142,7 @@ def network_team(request, pk):
 @require_POST
 @login_required
 def network_team_remove(request, pk, seat_pk):
-    _require(can_manage_networks(request.user))
-    network = _network_or_404(pk)
+    network = _managed_network(request, pk)
     if not TeamSeat.objects.filter(network=network, pk=seat_pk).exists():
         raise Http404("No such seat.")
     services.team_seat_remove(actor=request.user, seat_id=seat_pk)
@@ -160,8 +159,7 @@ def _allowances_page(request, network, form, *, status=200):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def network_allowances(request, pk):
-    _require(can_manage_networks(request.user))
-    network = _network_or_404(pk)
+    network = _managed_network(request, pk)
     form = AllowanceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,8 +175,7 @@ def network_allowances(request, pk):
 @require_POST
 @login_required
 def network_allowance_remove(request, pk, allowance_pk):
-    _require(can_manage_networks(request.user))
-    network = _network_or_404(pk)
+    network = _managed_network(request, pk)
     if not OptOutAllowance.objects.filter(network=network, pk=allowance_pk).exists():
         raise Http404("No such allowance.")
     services.opt_out_allowance_remove(actor=request.user, allowance_id=allowance_pk)

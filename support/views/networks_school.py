@@ -34,6 +34,7 @@ from support.selectors.networks import (
     networks_with_places,
     opt_in_window_next,
     opt_in_window_open,
+    places_left,
     school_membership_history,
     school_network_for_year,
     school_network_requests,
@@ -61,7 +62,7 @@ def _school_page(request, school, *, request_form=None, opt_out_form=None, statu
     network_then = school_network_for_year(school=school, school_year=choosing_for) if choosing_for else None
     places = {}
     if window and may_request and request_form is None:
-        places = {n.pk: _left(n) for n in networks_with_places(choosing_for)}
+        places = _places_left_by_network(choosing_for)
         request_form = NetworkRequestForm(places=places, exclude=network_then)
     years = _years_open_for_opt_outs()
     allowances = list(OptOutAllowance.objects.filter(network_id=school.network_id).order_by("department"))
@@ -94,8 +95,9 @@ def _school_url(school) -> str:
     return reverse("support:network_school", args=[school.code])
 
 
-def _left(network):
-    return None if network.capacity is None else max(network.capacity - network.places_taken, 0)
+def _places_left_by_network(school_year) -> dict:
+    """What the request form offers: each network's places left for the year (None where it has no limit)."""
+    return {n.pk: places_left(n.capacity, n.places_taken) for n in networks_with_places(school_year)}
 
 
 @require_safe
@@ -122,7 +124,7 @@ def network_school_request(request, code):
         messages.error(request, _("Networks cannot be chosen now: the window is closed."))
         return redirect("support:network_school", school.code)
     year = window.school_year
-    places = {n.pk: _left(n) for n in networks_with_places(year)}
+    places = _places_left_by_network(year)
     form = NetworkRequestForm(request.POST, places=places)
     if not form.is_valid():
         return _school_page(request, school, request_form=form, status=400)
@@ -206,7 +208,7 @@ def network_school_opt_out_withdraw(request, code, pk):
 def _queue_page(request, *, forms=None, conflict="", status=200):
     page = Paginator(network_requests_pending(user=request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row.places_left = None if row.network.capacity is None else max(row.network.capacity - row.places_taken, 0)
+        row.places_left = places_left(row.network.capacity, row.places_taken)
         row.approve_form, row.decline_form = (forms or {}).get(row.pk) or (
             NetworkDecisionForm(initial={"expected_status": row.status}, prefix=f"approve-{row.pk}"),
             NetworkDeclineForm(initial={"expected_status": row.status}, prefix=f"decline-{row.pk}"),

@@ -88,10 +88,7 @@ def survey_cycle_new(request):
                 school_year=data["school_year"],
                 term=data["term"],
                 term_es=data["term_es"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                items=form.items(),
-                items_es=form.items_es(),
+                **form.dates_and_items(),
             )
         except ApplicationError as error:
             form.add_service_error(error)
@@ -126,16 +123,8 @@ def survey_cycle_edit(request, pk):
         raise Http404("Only a draft survey is changed.")
     form = SurveyItemsForm(request.POST or None, initial=SurveyItemsForm.initial_for(cycle))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.survey_cycle_edit(
-                actor=request.user,
-                cycle_id=cycle.pk,
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                items=form.items(),
-                items_es=form.items_es(),
-            )
+            services.survey_cycle_edit(actor=request.user, cycle_id=cycle.pk, **form.dates_and_items())
         except ApplicationError as error:
             form.add_service_error(error)
         else:
