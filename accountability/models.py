@@ -169,9 +169,6 @@ class FlagEvent(StatusEvent):
     subject_field = "flag"
     flag = models.ForeignKey(InterventionFlag, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
 

@@ -16,52 +16,30 @@ HELP = {
 }
 
 
+def _entry_text(name: str, *, rows: int) -> forms.CharField:
+    """An optional text of the entry, labelled and limited as the catalog model and service know it, so the
+    form cannot drift from the limits the service holds the API to."""
+    return text_area(CATALOG_TEXT_LABELS[name], rows=rows, required=False, max_length=CATALOG_TEXT_LIMITS[name])
+
+
 class CatalogEntryForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(
         label=CATALOG_TEXT_LABELS["name"],
         max_length=CATALOG_TEXT_LIMITS["name"],
         error_messages={"required": "Give the autonomy a name."},
     )
-    description = text_area(
-        CATALOG_TEXT_LABELS["description"], rows=2, required=False, max_length=CATALOG_TEXT_LIMITS["description"]
-    )
-    school_decides = text_area(
-        CATALOG_TEXT_LABELS["school_decides"], rows=5, required=False, max_length=CATALOG_TEXT_LIMITS["school_decides"]
-    )
-    district_keeps = text_area(
-        CATALOG_TEXT_LABELS["district_keeps"], rows=5, required=False, max_length=CATALOG_TEXT_LIMITS["district_keeps"]
-    )
-    retention_expectations = text_area(
-        CATALOG_TEXT_LABELS["retention_expectations"],
-        rows=3,
-        required=False,
-        max_length=CATALOG_TEXT_LIMITS["retention_expectations"],
-    )
+    description = _entry_text("description", rows=2)
+    school_decides = _entry_text("school_decides", rows=5)
+    district_keeps = _entry_text("district_keeps", rows=5)
+    retention_expectations = _entry_text("retention_expectations", rows=3)
     # As Spanish readers see the entry; blank, they see the English.
     name_es = forms.CharField(
         label=CATALOG_TEXT_LABELS["name_es"], required=False, max_length=CATALOG_TEXT_LIMITS["name_es"]
     )
-    description_es = text_area(
-        CATALOG_TEXT_LABELS["description_es"], rows=2, required=False, max_length=CATALOG_TEXT_LIMITS["description_es"]
-    )
-    school_decides_es = text_area(
-        CATALOG_TEXT_LABELS["school_decides_es"],
-        rows=5,
-        required=False,
-        max_length=CATALOG_TEXT_LIMITS["school_decides_es"],
-    )
-    district_keeps_es = text_area(
-        CATALOG_TEXT_LABELS["district_keeps_es"],
-        rows=5,
-        required=False,
-        max_length=CATALOG_TEXT_LIMITS["district_keeps_es"],
-    )
-    retention_expectations_es = text_area(
-        CATALOG_TEXT_LABELS["retention_expectations_es"],
-        rows=3,
-        required=False,
-        max_length=CATALOG_TEXT_LIMITS["retention_expectations_es"],
-    )
+    description_es = _entry_text("description_es", rows=2)
+    school_decides_es = _entry_text("school_decides_es", rows=5)
+    district_keeps_es = _entry_text("district_keeps_es", rows=5)
+    retention_expectations_es = _entry_text("retention_expectations_es", rows=3)
     note = text_area(
         "Why you are changing it (optional)",
         rows=2,

@@ -87,6 +87,3 @@ class GrantEvent(StatusEvent):
 
     subject_field = "grant"
     grant = models.ForeignKey(AutonomyGrant, on_delete=models.CASCADE, related_name="events")
-
-    class Meta(StatusEvent.Meta):
-        pass

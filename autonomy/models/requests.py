@@ -191,9 +191,6 @@ class RequestEvent(StatusEvent):
     subject_field = "request"
     request = models.ForeignKey(AutonomyRequest, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class Recommendation(models.TextChoices):
     NONE = "", _("No recommendation")

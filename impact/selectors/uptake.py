@@ -72,7 +72,12 @@ class UptakeRow:
         return ACCOUNTABILITY_MODEL_SHORT.get(self.autonomy.model, self.autonomy.model)
 
 
-def _by_year(rows, *, key: str, into: dict) -> None:
+def _schools_by_year(rows, *, dated: str, school: str, key: str, into: dict) -> None:
+    """Each count is of schools, not rows (a school asking twice in a year is one school asking), in the school
+    year of the `dated` field; written under `key` of `into`."""
+    rows = (
+        rows.annotate(year=start_year_sql(dated)).values("autonomy_id", "year").annotate(n=Count(school, distinct=True))
+    )
     for row in rows:
         if row["year"] is not None:
             into[(row["autonomy_id"], row["year"])][key] = row["n"]
@@ -84,20 +89,20 @@ def uptake_table(*, domain: str = "", start_year: int | None = None) -> list[Upt
     ids = [a.pk for a in autonomies]
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
 
-    requested = (
-        RequestItem.objects.filter(autonomy_id__in=ids, request__submitted_at__isnull=False)
-        .annotate(year=start_year_sql("request__submitted_at"))
-        .values("autonomy_id", "year")
-        .annotate(n=Count("request__school_id", distinct=True))
+    _schools_by_year(
+        RequestItem.objects.filter(autonomy_id__in=ids, request__submitted_at__isnull=False),
+        dated="request__submitted_at",
+        school="request__school_id",
+        key="requested",
+        into=counts,
     )
-    _by_year(requested, key="requested", into=counts)
-    granted = (
-        AutonomyGrant.objects.filter(autonomy_id__in=ids)
-        .annotate(year=start_year_sql("starts_on"))
-        .values("autonomy_id", "year")
-        .annotate(n=Count("school_id", distinct=True))
+    _schools_by_year(
+        AutonomyGrant.objects.filter(autonomy_id__in=ids),
+        dated="starts_on",
+        school="school_id",
+        key="granted",
+        into=counts,
     )
-    _by_year(granted, key="granted", into=counts)
     moves = (
         GrantEvent.objects.filter(grant__autonomy_id__in=ids)
         .filter(

@@ -1,15 +1,12 @@
 """The first setup page: the checklist, the district's and the school year's forms, and the steps the office
 confirms by hand. Anybody but the autonomy office gets a 404."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from core.errors import ApplicationError, NotPermitted
+from core.errors import ApplicationError
 from schools.first_setup.forms import DistrictForm, SchoolYearForm
 from schools.first_setup.models import SetupStepKey
 from schools.first_setup.services import (
@@ -19,30 +16,17 @@ from schools.first_setup.services import (
     setup_step_confirm,
 )
 from schools.models import District
-from schools.policies import autonomy_office
-
-
-def _office_only(view):
-    @wraps(view)
-    def office_view(request, *args, **kwargs):
-        if not autonomy_office(request.user):
-            raise Http404("No such page.")
-        try:
-            return view(request, *args, **kwargs)
-        except NotPermitted:  # the role was taken away since the check above
-            raise Http404("No such page.") from None
-
-    return login_required(office_view)
+from schools.office_pages import office_only
 
 
 @require_safe
-@_office_only
+@office_only
 def first_setup(request):
     return _render(request)
 
 
 @require_POST
-@_office_only
+@office_only
 def first_setup_district(request):
     form = DistrictForm(request.POST)
     if form.is_valid():
@@ -57,7 +41,7 @@ def first_setup_district(request):
 
 
 @require_POST
-@_office_only
+@office_only
 def first_setup_school_year(request):
     form = SchoolYearForm(request.POST)
     if form.is_valid():
@@ -72,7 +56,7 @@ def first_setup_school_year(request):
 
 
 @require_POST
-@_office_only
+@office_only
 def first_setup_confirm(request, key):
     if key not in SetupStepKey.values:
         raise Http404("No such step.")

@@ -48,17 +48,14 @@ def _schools(plan: Plan) -> None:
         [School(grade_band=NEW_SCHOOL_GRADE_BAND, enrollment=0, **fields) for fields in plan.schools_create],
         batch_size=BATCH,
     )
-    changes = dict(plan.schools_update)
-    for ids in _batches(changes):
-        schools = list(School.objects.filter(pk__in=ids))
-        names = set()
-        for school in schools:
-            for name, value in changes[school.pk].items():
-                if name == "closed_on" and value:
-                    value = datetime.date.fromisoformat(value)
-                setattr(school, name, value)
-                names.add(name)
-        School.objects.bulk_update(schools, sorted(names))
+    _rows_update(School, {pk: _school_values(fields) for pk, fields in plan.schools_update})
+
+
+def _school_values(fields: dict) -> dict:
+    """The plan writes a closing date as ISO text (roster.plan); the model field wants a date."""
+    if fields.get("closed_on"):
+        return {**fields, "closed_on": datetime.date.fromisoformat(fields["closed_on"])}
+    return fields
 
 
 def _people(plan: Plan) -> set[int]:
@@ -78,15 +75,7 @@ def _people(plan: Plan) -> set[int]:
     ]
     people += [RosterPerson(user_id=user_id, sourced_id=sourced_id) for user_id, sourced_id in plan.people_link]
     RosterPerson.objects.bulk_create(people, batch_size=BATCH)
-    changes = dict(plan.people_update)
-    for ids in _batches(changes):
-        users = list(user_model.objects.filter(pk__in=ids))
-        names = set()
-        for user in users:
-            for name, value in changes[user.pk].items():
-                setattr(user, name, value)
-                names.add(name)
-        user_model.objects.bulk_update(users, sorted(names))
+    _rows_update(user_model, dict(plan.people_update))
     return {user_id for user_id, fields in plan.people_update if "is_active" in fields}
 
 
@@ -108,6 +97,19 @@ def _memberships(plan: Plan) -> set[int]:
     else:
         added = set()
     return added | {user_id for _, user_id in plan.memberships_end}
+
+
+def _rows_update(model, changes: dict[int, dict]) -> None:
+    """Each row's changed fields, a batch of rows read and written in one statement each, whatever the
+    number of rows; a batch writes only the fields some row of it changes."""
+    for ids in _batches(changes):
+        rows = list(model.objects.filter(pk__in=ids))
+        names = set()
+        for row in rows:
+            for name, value in changes[row.pk].items():
+                setattr(row, name, value)
+                names.add(name)
+        model.objects.bulk_update(rows, sorted(names))
 
 
 def _batches(ids: Iterable[int]) -> Iterator[list[int]]:

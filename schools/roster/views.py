@@ -4,16 +4,13 @@ background, the page following its progress), then apply it; and the mapping of 
 Anybody but the autonomy office gets a 404, as on the other admin-only pages.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.errors import ApplicationError, Conflict, NotPermitted
-from schools.policies import autonomy_office
+from core.errors import ApplicationError, Conflict
+from schools.office_pages import office_only
 from schools.roster.forms import RosterMappingForm, RosterUploadForm
 from schools.roster.imports import MAX_SHOWN, roster_import_confirm, roster_import_start
 from schools.roster.mapping import roster_mapping_read, roster_mapping_set
@@ -48,35 +45,22 @@ CHANGE_WORDS = {
 }
 
 
-def _office_only(view):
-    @wraps(view)
-    def office_view(request, *args, **kwargs):
-        if not autonomy_office(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return login_required(office_view)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
-@_office_only
+@office_only
 def roster_import(request):
     form, status = RosterUploadForm(), 200
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                run = roster_import_start(actor=request.user, file_name=upload.name, data=form.data_bytes)
-            except NotPermitted:  # the role was taken away since the check above
-                raise Http404("No such page.") from None
+            run = roster_import_start(actor=request.user, file_name=upload.name, data=form.data_bytes)
             return redirect("schools:roster_import_detail", run.pk)
         status = 400
     return _render_page(request, form=form, status=status)
 
 
 @require_POST
-@_office_only
+@office_only
 def roster_mapping(request):
     mapping = roster_mapping_read()
     form = RosterMappingForm(request.POST, mapping=mapping)
@@ -102,20 +86,18 @@ def _render_page(request, *, form=None, mapping_form=None, status=200):
 
 
 @require_safe
-@_office_only
+@office_only
 def roster_import_detail(request, pk):
     return _render_detail(request, pk)
 
 
 @require_POST
-@_office_only
+@office_only
 def roster_import_apply(request, pk):
     try:
         run = roster_import_confirm(actor=request.user, import_id=pk)
     except RosterImport.DoesNotExist:
         raise Http404("No such import.") from None
-    except NotPermitted:
-        raise Http404("No such page.") from None
     except Conflict as error:
         return _render_detail(request, pk, refusal=error.message, status=409)
     # Without a broker the work is already done here; with one, the page follows it. The message says which.

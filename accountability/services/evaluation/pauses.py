@@ -93,14 +93,25 @@ def flags_pause(
     return flags
 
 
+def _clock_event(flag: InterventionFlag, *, action: str, now, reason: str, evidence: dict) -> FlagEvent:
+    """An event of the flag's clock (pause, resume): its timeline shows it, though the status stays as it is."""
+    return FlagEvent(
+        flag=flag,
+        at=now,
+        action=action,
+        from_status=flag.status,
+        to_status=flag.status,
+        reason=reason,
+        evidence=evidence,
+    )
+
+
 def pause_events(flags: list[InterventionFlag], *, now) -> None:
     FlagEvent.objects.bulk_create(
-        FlagEvent(
-            flag=flag,
-            at=now,
+        _clock_event(
+            flag,
             action="pause",
-            from_status=flag.status,
-            to_status=flag.status,
+            now=now,
             reason=f"{flag.clock_pause_reason} {PAUSE_EFFECT}",
             evidence={"as_of": flag.clock_paused_on.isoformat()},
         )
@@ -122,17 +133,7 @@ def flags_resume(flags: list[InterventionFlag], *, as_of: datetime.date, now) ->
         )
         evidence = {"as_of": as_of.isoformat(), "paused_on": flag.clock_paused_on.isoformat(), "days": stood}
         flag.clock_paused_on, flag.clock_pause_reason = None, ""
-        events.append(
-            FlagEvent(
-                flag=flag,
-                at=now,
-                action="resume",
-                from_status=flag.status,
-                to_status=flag.status,
-                reason=reason,
-                evidence=evidence,
-            )
-        )
+        events.append(_clock_event(flag, action="resume", now=now, reason=reason, evidence=evidence))
     if flags:
         InterventionFlag.objects.bulk_update(flags, ["deadline", *PAUSE_FIELDS])
         FlagEvent.objects.bulk_create(events)
