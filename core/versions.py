@@ -25,6 +25,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 from core.hooks import evaluation_finished, grants_changed
@@ -114,3 +115,16 @@ def _evaluation_finished(**_kwargs) -> None:
 
 grants_changed.connect(_grants_changed, dispatch_uid="core.versions.grants_changed")
 evaluation_finished.connect(_evaluation_finished, dispatch_uid="core.versions.evaluation_finished")
+
+
+def version_follows(name: str, *models) -> None:
+    """Move version `name` whenever a row of one of `models` is saved or deleted one at a time (a page, the
+    admin, a cascade). Bulk writes send no signal: whoever writes in bulk bumps the version itself."""
+
+    def changed(sender, **kwargs) -> None:
+        version_bump(name)
+
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{label}_saved_bumps_{name}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{label}_deleted_bumps_{name}")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from core.versions import version_bump
+from core.versions import version_bump, version_follows
 from schools.models import Membership, Network, School
 from schools.policies import roles_cache_clear
 
@@ -18,12 +18,7 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
     roles_cache_clear(instance.user_id)
 
 
-@receiver(post_save, sender=School, dispatch_uid="schools.school_saved_bumps_schools")
-@receiver(post_delete, sender=School, dispatch_uid="schools.school_deleted_bumps_schools")
-@receiver(post_save, sender=Network, dispatch_uid="schools.network_saved_bumps_schools")
-@receiver(post_delete, sender=Network, dispatch_uid="schools.network_deleted_bumps_schools")
-def school_or_network_changed(sender, **kwargs) -> None:
-    version_bump("schools")
+version_follows("schools", School, Network)
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="schools.person_saved_bumps_schools")

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from autonomy.models import Autonomy, EligibilityCriterion
 from core.hooks import GrantChange, grants_changed
 from core.versions import NAMES, fragment, version_bump, version_get, versions_bump_all, versions_get, versions_key
+from metrics.models import Metric
+from tests.factories import NetworkFactory, SchoolFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,6 +79,38 @@ def test_grants_changed_moves_the_grants_version():
     assert version_get("grants") == start + 1
 
 
+@pytest.mark.django_db
+def test_saving_or_deleting_a_row_a_version_follows_moves_that_version():
+    """core.versions.version_follows, as autonomy.signals and schools.signals call it: a save and a delete
+    each move the version, for every model it follows, and move no other version."""
+    autonomy, metric = Autonomy.objects.first(), Metric.objects.first()
+    network = NetworkFactory()
+    makers = [
+        (
+            "catalog",
+            lambda: Autonomy.objects.create(
+                code="new-entry", name="New entry", domain=autonomy.domain, model=autonomy.model
+            ),
+        ),
+        (
+            "catalog",
+            lambda: EligibilityCriterion.objects.create(autonomy=autonomy, metric=metric, comparator=">=", threshold=1),
+        ),
+        ("catalog", lambda: Metric.objects.create(code="new-metric", name="New", unit="count", direction="up")),
+        ("schools", lambda: NetworkFactory()),
+        ("schools", lambda: SchoolFactory(network=network)),
+    ]
+    for name, make in makers:
+        other = "schools" if name == "catalog" else "catalog"
+        row = make()
+        before, other_before = version_get(name), version_get(other)
+        row.save()
+        assert version_get(name) == before + 1, ("saved", type(row).__name__)
+        row.delete()
+        assert version_get(name) == before + 2, ("deleted", type(row).__name__)
+        assert version_get(other) == other_before
+
+
 def test_a_process_that_can_change_a_grant_has_the_receiver_connected():
     """A Celery worker or a command loads the apps, then the grant services that send the hook: the
     receiver that moves the version must be connected there too, not only where the views are loaded."""
@@ -98,7 +133,7 @@ def test_every_version_the_code_names_is_one_of_the_versions_all_of_which_the_de
         if {"tests", ".venv", "node_modules", "migrations"} & set(path.relative_to(ROOT).parts):
             continue
         text = path.read_text()
-        named |= set(re.findall(r'version_(?:bump|get)\("([a-z]+)"\)', text))
+        named |= set(re.findall(r'version_(?:bump|get|follows)\("([a-z]+)"', text))
         for names in re.findall(r'fragment\(\s*"[a-z-]+",\s*\(([^)]*)\)', text):
             named |= set(re.findall(r'"([a-z]+)"', names))
     assert named and named <= set(NAMES), named - set(NAMES)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from budgeting.models import SnapshotKind
 from budgeting.services.enrollment import enrollment_import
 from core.errors import ApplicationError
-from metrics.management.commands.import_observations import read_csv_text
+from metrics.management.commands.import_observations import read_csv_text, refuse_bad_rows
 from schools.models import SchoolYear
 
 
@@ -41,12 +41,7 @@ class Command(BaseCommand):
             )
         except ApplicationError as refused:
             raise CommandError(f"Nothing imported: {refused.message}") from None
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
-            if report.unlisted_errors:
-                self.stderr.write(f"… and {report.unlisted_errors:,} more bad row(s), not listed.")
-            raise CommandError(f"Nothing imported: {report.error_count} bad row(s) in {report.rows} row(s).")
+        refuse_bad_rows(report, self.stderr)
         snapshot = report.snapshot
         if report.no_changes:
             self.stdout.write(f"No changes: {snapshot} already holds these {report.rows} count(s).")

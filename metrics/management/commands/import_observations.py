@@ -19,6 +19,18 @@ def read_csv_text(path: Path) -> str:
         raise CommandError(f"{path}: a folder, not a file.") from None
 
 
+def refuse_bad_rows(report, stderr) -> None:
+    """A file refused (report.ok false): every bad row listed on stderr, as the upload page lists them, and
+    the command fails; the enrollment import refuses its files through here too."""
+    if report.ok:
+        return
+    for error in report.errors:
+        stderr.write(str(error))
+    if report.unlisted_errors:
+        stderr.write(f"… and {report.unlisted_errors:,} more bad row(s), not listed.")
+    raise CommandError(f"Nothing imported: {report.error_count} bad row(s) in {report.rows} row(s).")
+
+
 class Command(BaseCommand):
     help = (
         "Import observations from a CSV file with columns school,metric,period,value[,source]. "
@@ -32,12 +44,7 @@ class Command(BaseCommand):
         path = Path(file)
         text = read_csv_text(path)
         report = observations_import_csv(text=text, label=path.name)
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
-            if report.unlisted_errors:
-                self.stderr.write(f"… and {report.unlisted_errors:,} more bad row(s), not listed.")
-            raise CommandError(f"Nothing imported: {report.error_count} bad row(s) in {report.rows} row(s).")
+        refuse_bad_rows(report, self.stderr)
         self.stdout.write(
             f"Imported {report.rows} row(s): {report.created} new, {report.updated} corrected, "
             f"{report.unchanged} unchanged."
