@@ -3,6 +3,7 @@
 
 from django import forms
 
+from contracts.forms import input_from
 from contracts.models import CommitmentMeasure, ContractStatus
 from contracts.services.commitments import CommitmentInput
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
@@ -59,19 +60,7 @@ class CommitmentForm(AccessibleFormMixin, forms.Form):
         self.fields["autonomy"].queryset = autonomies
 
     def to_input(self) -> CommitmentInput:
-        data = self.cleaned_data
-        return CommitmentInput(
-            department=data["department"],
-            text=data["text"],
-            measure=data["measure"],
-            due_on=data["due_on"],
-            period_start=data["period_start"],
-            days=data["days"],
-            business_days=data["business_days"],
-            target_percent=data["target_percent"],
-            milestone_kind=data["milestone_kind"],
-            autonomy=data["autonomy"],
-        )
+        return input_from(CommitmentInput, self.cleaned_data)
 
 
 class CommitmentRemoveForm(AccessibleFormMixin, forms.Form):

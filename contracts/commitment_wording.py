@@ -134,6 +134,10 @@ COMMITMENT_FIELD_LABELS = {
 }
 
 
+# The terms a person picks from a list, said as the list says them.
+_TERM_CHOICES = {"department": Department, "measure": CommitmentMeasure, "milestone_kind": MilestoneKind}
+
+
 def _term_words(name: str, value, autonomies: dict) -> str:
     if value is None or value == "":
         return _("none")
@@ -141,12 +145,8 @@ def _term_words(name: str, value, autonomies: dict) -> str:
         return _date(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if name == "department":
-        return Department(value).label
-    if name == "measure":
-        return CommitmentMeasure(value).label
-    if name == "milestone_kind":
-        return MilestoneKind(value).label
+    if name in _TERM_CHOICES:
+        return _TERM_CHOICES[name](value).label
     if name == "autonomy":
         return autonomies.get(value, value)
     return str(value)

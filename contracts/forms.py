@@ -1,5 +1,7 @@
 """Forms of the contract pages. They check shape only; contracts.services checks the rules."""
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,13 @@ from contracts.models import BenchmarkKind, Condition, ContractStatus, Level
 from contracts.services import BenchmarkInput, RuleInput
 from core.forms import AccessibleFormMixin, expected_status_field, text_area
 from core.limits import BRIEF_TEXT, SHORT_TEXT
+
+
+def input_from(input_class, data: dict, **values):
+    """The service's input (a dataclass) from a form's cleaned data: each field of the form is named as the
+    input names it, so a field added to both is carried over. `values` are those the form does not give as is."""
+    names = [field.name for field in dataclasses.fields(input_class) if field.name not in values]
+    return input_class(**{name: data[name] for name in names}, **values)
 
 
 def _expected_status() -> forms.ChoiceField:
@@ -155,19 +164,7 @@ class BenchmarkForm(AccessibleFormMixin, forms.Form):
 
     def to_input(self, key: str | None = None) -> BenchmarkInput:
         data = self.cleaned_data
-        return BenchmarkInput(
-            key=key or data["key"],
-            metric=data["metric"],
-            kind=data["kind"],
-            comparator=data["comparator"],
-            target=data["target"],
-            periods=data["periods"] or 1,
-            baseline=data["baseline"],
-            new_school_target=data["new_school_target"],
-            exceeds_margin=data["exceeds_margin"],
-            far_below_margin=data["far_below_margin"],
-            binding_autonomy=data["binding_autonomy"],
-        )
+        return input_from(BenchmarkInput, data, key=key or data["key"], periods=data["periods"] or 1)
 
 
 class RuleForm(AccessibleFormMixin, forms.Form):
@@ -203,16 +200,7 @@ class RuleForm(AccessibleFormMixin, forms.Form):
         self.fields["benchmark_key"].choices = [("", "None"), *[(key, label) for key, label in benchmark_keys]]
 
     def to_input(self) -> RuleInput:
-        data = self.cleaned_data
-        return RuleInput(
-            condition=data["condition"],
-            count=data["count"],
-            level=data["level"],
-            deadline_days=data["deadline_days"],
-            remedy=data["remedy"],
-            provision=data["provision"],
-            benchmark_key=data["benchmark_key"],
-        )
+        return input_from(RuleInput, self.cleaned_data)
 
 
 class BenchmarkRemoveForm(AccessibleFormMixin, forms.Form):

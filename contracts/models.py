@@ -292,9 +292,6 @@ class ContractEvent(StatusEvent):
     subject_field = "contract"
     contract = models.ForeignKey(PerformanceContract, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(StatusEvent.Meta):
-        pass
-
 
 class CommitmentMeasure(models.TextChoices):
     """How a commitment of central office is judged (contracts.services.commitments_tracking)."""

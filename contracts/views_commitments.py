@@ -2,7 +2,8 @@
 list with its "record a delivery" step (the department's staff, or the autonomy office).
 
 Apart from contracts/views.py and views_editing.py. As there: each view parses a form, asks the
-policy, calls one service and renders; field errors 400, not yours 403, somebody-acted-first 409.
+policy, calls one service and renders; field errors 400, not yours 403, somebody-acted-first 409. The
+editor's pages go through contracts/edit_pages.py, as the benchmarks' and rules' do.
 """
 
 from django.contrib import messages
@@ -15,31 +16,16 @@ from contracts.commitment_forms import CommitmentForm, CommitmentRemoveForm, Del
 from contracts.commitment_policies import can_record_delivery, can_see_commitment_list
 from contracts.commitment_selectors import commitment_for_delivery, commitments_for_department_staff
 from contracts.commitment_wording import commitment_lines, commitment_measure_words, commitment_status_words
+from contracts.edit_pages import editable_contract_page, part_change, part_edit, signature_note
 from contracts.models import CommitmentMeasure
-from contracts.policies import can_edit_contract, can_manage_contracts
-from contracts.selectors import autonomies_for_benchmarks, contract_get_for_user
+from contracts.selectors import autonomies_for_benchmarks
 from contracts.services.commitments import (
     contract_commitment_add,
     contract_commitment_remove,
     contract_commitment_update,
 )
 from contracts.services.commitments_tracking import commitment_record_delivery
-from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict, NotPermitted
-
-
-def _gate(request, contract):
-    """None if the person may edit this version's commitments, else the page saying why not (a form from
-    before the version moved on is a conflict); people outside the autonomy office are told it is not theirs."""
-    if not can_manage_contracts(request.user):
-        return render(
-            request, "contracts/refused.html", {"message": "Only the autonomy office edits contracts."}, status=403
-        )
-    decision = can_edit_contract(request.user, contract)
-    if decision:
-        return None
-    stale = request.method == "POST" and request.POST.get("expected_status") not in ("", None, contract.status)
-    return render(request, "contracts/refused.html", {"message": decision.reason}, status=409 if stale else 403)
 
 
 def _form(contract, data=None, initial=None):
@@ -52,97 +38,64 @@ def _form(contract, data=None, initial=None):
     return CommitmentForm(data, initial=initial, autonomies=autonomies_for_benchmarks(contract=contract))
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def contract_commitments(request, pk):
+@editable_contract_page
+def contract_commitments(request, contract):
     """The draft editor's commitments: the list with change and remove, and the form to add one."""
-    contract = contract_get_for_user(user=request.user, contract_id=pk)
-    if refused := _gate(request, contract):
-        return refused
-    form, remove_form, status = _form(contract), None, 200
-    if request.method == "POST":
-        status = 400
-        removing = request.POST.get("intent") == "remove"
-        form = _form(contract) if removing else _form(contract, request.POST)
-        bound = CommitmentRemoveForm(request.POST) if removing else form
-        remove_form = bound if removing else None
-        if bound.is_valid():
-            data = bound.cleaned_data
-            try:
-                if removing:
-                    contract_commitment_remove(
-                        actor=request.user,
-                        contract_id=contract.pk,
-                        key=data["key"],
-                        expected_status=data["expected_status"],
-                    )
-                    done = "The commitment was removed."
-                else:
-                    row = contract_commitment_add(
-                        actor=request.user,
-                        contract_id=contract.pk,
-                        commitment=form.to_input(),
-                        expected_status=data["expected_status"],
-                    )
-                    done = f"Commitment “{row.text}” added."
-            except Conflict as error:
-                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
-            except ApplicationError as error:
-                bound.add_application_error(error)
-                status = error.http_status
-            else:
-                messages.success(request, done)
-                return redirect("contracts:contract_commitments", contract.pk)
-    context = {
-        "contract": contract,
-        "commitments": commitment_lines(contract.commitments.all()),
-        "form": form,
-        "remove_form": remove_form,
-        "needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None,
-    }
-    return render(request, "contracts/commitments_edit.html", context, status=status)
+    removing = request.POST.get("intent") == "remove"
+    form = _form(contract, request.POST if request.method == "POST" and not removing else None)
+    remove_form = CommitmentRemoveForm(request.POST) if removing else None
+
+    def remove(**edit) -> None:
+        contract_commitment_remove(key=remove_form.cleaned_data["key"], **edit)
+
+    def add(**edit) -> None:
+        contract_commitment_add(commitment=form.to_input(), **edit)
+
+    def page(status):
+        context = {
+            "contract": contract,
+            "commitments": commitment_lines(contract.commitments.all()),
+            "form": form,
+            "remove_form": remove_form,
+            **signature_note(contract),
+        }
+        return render(request, "contracts/commitments_edit.html", context, status=status)
+
+    return part_change(
+        request,
+        contract,
+        remove_form if removing else form,
+        save=remove if removing else add,
+        # The service stores the text as the form cleaned it (stripped).
+        done="The commitment was removed." if removing else lambda data: f"Commitment “{data['text']}” added.",
+        back="contracts:contract_commitments",
+        page=page,
+    )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def contract_commitment_edit(request, pk, key):
+@editable_contract_page
+def contract_commitment_edit(request, contract, key):
     """Change one commitment of an editable version in place; its short name stays."""
-    contract = contract_get_for_user(user=request.user, contract_id=pk)
-    if refused := _gate(request, contract):
-        return refused
     row = next((c for c in contract.commitments.all() if c.key == key), None)
     if row is None:
         raise Http404("No such commitment.")
     names = ("department", "text", "measure", "due_on", "period_start", "days", "business_days", "target_percent")
     initial = {name: getattr(row, name) for name in (*names, "milestone_kind", "autonomy")}
     form = _form(contract, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                contract_commitment_update(
-                    actor=request.user,
-                    contract_id=contract.pk,
-                    key=row.key,
-                    commitment=form.to_input(),
-                    expected_status=form.cleaned_data["expected_status"],
-                )
-            except Conflict as error:
-                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
-            except ApplicationError as error:
-                form.add_application_error(error)
-                status = error.http_status
-            else:
-                messages.success(request, f"Commitment “{form.cleaned_data['text'].strip()}” changed.")
-                return redirect("contracts:contract_commitments", contract.pk)
-    context = {
-        "contract": contract,
-        "commitment": row,
-        "form": form,
-        "needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None,
-    }
-    return render(request, "contracts/commitment_edit.html", context, status=status)
+
+    def save(**edit) -> None:
+        contract_commitment_update(key=row.key, commitment=form.to_input(), **edit)
+
+    return part_edit(
+        request,
+        contract,
+        form,
+        save=save,
+        done=lambda data: f"Commitment “{data['text']}” changed.",
+        back="contracts:contract_commitments",
+        template="contracts/commitment_edit.html",
+        context={"commitment": row},
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -153,13 +106,8 @@ def commitment_list(request):
         raise Http404("No such page.")
     rows = commitments_for_department_staff(user=request.user)
     items = [
-        {
-            "row": row,
-            "measure": commitment_measure_words(row),
-            "status_words": commitment_status_words(row),
-            "can_record": bool(can_record_delivery(request.user, row)),
-        }
-        for row in rows
+        {"row": row, "line": line, "can_record": bool(can_record_delivery(request.user, row))}
+        for row, line in zip(rows, commitment_lines(rows), strict=True)
     ]
     return render(request, "contracts/commitment_list.html", {"items": items})
 

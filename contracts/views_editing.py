@@ -1,8 +1,6 @@
 """Contract pages that change a draft's parts: the benchmarks (added, removed, changed in place) and the
-intervention rules. The reading and signing pages are in contracts/views.py.
-
-Each view parses a form, asks contracts.policies, calls one contracts.services function and renders.
-A refusal re-renders the page: field errors 400, not yours 403, somebody-acted-first 409.
+intervention rules. The reading and signing pages are in contracts/views.py; what every edit page shares
+(who may reach it, how a change goes through its service and is answered) in contracts/edit_pages.py.
 """
 
 from django.contrib import messages
@@ -11,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from contracts import services
+from contracts.edit_pages import editable_contract_page, part_edit, signature_note, stale_form
 from contracts.forms import BenchmarkForm, BenchmarkRemoveForm, RuleForm
 from contracts.models import RULE_TERMS
 from contracts.policies import can_amend_contract, can_edit_contract, can_manage_contracts
@@ -22,7 +21,6 @@ from contracts.selectors import (
     metrics_for_benchmarks,
 )
 from contracts.wording import contract_sections
-from contracts.workflows import CONTRACT_WORKFLOW
 from core.errors import ApplicationError, Conflict, NotPermitted
 
 
@@ -40,8 +38,8 @@ def contract_edit(request, pk):
     status, refusal = 200, ""
     if not decision:
         # An active (or ended) version: a form from before it moved on is a conflict, otherwise a refusal.
-        stale = request.method == "POST" and request.POST.get("expected_status") not in ("", None, contract.status)
-        return _render_edit(request, contract, add_form, None, status=409 if stale else 403, refusal=decision.reason)
+        status = 409 if stale_form(request, contract) else 403
+        return _render_edit(request, contract, add_form, None, status=status, refusal=decision.reason)
     if request.method == "POST":
         status = 400
         removing = request.POST.get("intent") == "remove"
@@ -92,8 +90,7 @@ def _render_edit(request, contract, add_form, remove_form, *, status=200, refusa
         "remove_form": remove_form,
         "can_edit": bool(can_edit_contract(request.user, contract)),
         "can_amend": bool(can_amend_contract(request.user, contract)),
-        # A change to a proposed or signed contract sends it back for a new signature.
-        "needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None,
+        **signature_note(contract),
         "refusal": refusal,
     }
     return render(request, "contracts/edit.html", context, status=status)
@@ -111,28 +108,9 @@ def _benchmark_choices(contract) -> dict:
     return {"metrics": metrics_for_benchmarks(), "autonomies": autonomies_for_benchmarks(contract=contract)}
 
 
-def _editable_or_refusal(request, contract):
-    """The edit pages' gate: None if the person may edit this version, else the page saying why not (a
-    form from before the version moved on is a conflict)."""
-    if not can_manage_contracts(request.user):
-        # Whoever may read the contract is told it is not theirs to edit; others never learn it exists.
-        return render(
-            request, "contracts/refused.html", {"message": "Only the autonomy office edits contracts."}, status=403
-        )
-    decision = can_edit_contract(request.user, contract)
-    if decision:
-        return None
-    stale = request.method == "POST" and request.POST.get("expected_status") not in ("", None, contract.status)
-    return render(request, "contracts/refused.html", {"message": decision.reason}, status=409 if stale else 403)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def contract_benchmark_edit(request, pk, key):
+@editable_contract_page
+def contract_benchmark_edit(request, contract, key):
     """Change a benchmark in place: every field, its rating bands and the autonomy that depends on it."""
-    contract = contract_get_for_user(user=request.user, contract_id=pk)
-    if refused := _editable_or_refusal(request, contract):
-        return refused
     benchmark = contract_benchmark_for_edit(contract=contract, key=key)
     numbers = ("target", "baseline", "new_school_target", "exceeds_margin", "far_below_margin")
     initial = {
@@ -144,33 +122,23 @@ def contract_benchmark_edit(request, pk, key):
     }
     form = BenchmarkForm(request.POST or None, initial=initial, editing=True, **_benchmark_choices(contract))
 
-    def save(data) -> list[str]:
-        return services.contract_benchmark_update(
-            actor=request.user,
-            contract_id=contract.pk,
-            key=benchmark.key,
-            benchmark=form.to_input(key=benchmark.key),
-            expected_status=data["expected_status"],
-        )
-
-    return _part_edit(
+    return part_edit(
         request,
         contract,
         form,
-        save=save,
+        save=lambda **edit: services.contract_benchmark_update(
+            key=benchmark.key, benchmark=form.to_input(key=benchmark.key), **edit
+        ),
         done=f"Benchmark “{benchmark.key}” changed.",
+        back="contracts:contract_edit",
         template="contracts/benchmark_edit.html",
         context={"benchmark": benchmark},
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def contract_rule_edit(request, pk, key):
+@editable_contract_page
+def contract_rule_edit(request, contract, key):
     """Change an intervention rule in place: when it applies, its step of the ladder, its remedy."""
-    contract = contract_get_for_user(user=request.user, contract_id=pk)
-    if refused := _editable_or_refusal(request, contract):
-        return refused
     rule = contract_rule_for_edit(contract=contract, key=key)
     initial = {
         **{name: getattr(rule, name) for name in RULE_TERMS},
@@ -180,54 +148,17 @@ def contract_rule_edit(request, pk, key):
     keys = [(b.key, f"{b.metric.name} ({b.key})") for b in contract.benchmarks.all()]
     form = RuleForm(request.POST or None, initial=initial, benchmark_keys=keys)
 
-    def save(data) -> list[str]:
-        services.contract_rule_update(
-            actor=request.user,
-            contract_id=contract.pk,
-            key=rule.key,
-            rule=form.to_input(),
-            expected_status=data["expected_status"],
-        )
-        return []
-
-    return _part_edit(
+    return part_edit(
         request,
         contract,
         form,
-        save=save,
+        save=lambda **edit: services.contract_rule_update(key=rule.key, rule=form.to_input(), **edit),
         done=f"Rule “{rule.key}” changed.",
+        back="contracts:contract_edit",
         template="contracts/rule_edit.html",
         context={"rule": rule},
     )
 
 
-def _part_edit(request, contract, form, *, save, done: str, template: str, context: dict):
-    """A page changing one part of a draft in place: on a valid post, `save(cleaned_data)` through its
-    service (its warnings shown after the change); a conflict refuses, an application error lands on the form."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                warnings = save(form.cleaned_data)
-            except Conflict as error:
-                return render(request, "contracts/refused.html", {"message": error.message}, status=409)
-            except ApplicationError as error:
-                form.add_application_error(error)
-                status = error.http_status
-            else:
-                messages.success(request, done)
-                for warning in warnings:
-                    messages.warning(request, f"Check this benchmark: {warning}")
-                return redirect("contracts:contract_edit", contract.pk)
-    context = {"contract": contract, "form": form, **context, **_signature_note(contract)}
-    return render(request, template, context, status=status)
-
-
 def _plain(value):
     return None if value is None else f"{value.normalize():f}"
-
-
-def _signature_note(contract) -> dict:
-    # A change to a proposed or signed contract sends it back for a new signature.
-    return {"needs_new_signature": CONTRACT_WORKFLOW.step(contract.status, "revise") is not None}

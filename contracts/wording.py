@@ -86,21 +86,19 @@ def _grant_line(grant) -> str:
     return f"{grant.autonomy.name} ({grant.get_model_display().lower()})"
 
 
+# The fields a person picks from a list, said as the list says them.
+_CHOICES = {"kind": BenchmarkKind, "comparator": Comparator, "condition": Condition, "model": AccountabilityModel}
+
+
 def _value(name: str, value, names) -> str:
     if value is None or value == "":
         return _("none")
     if name in names:
         return names[name].get(value, _("another"))
-    if name == "kind":
-        return BenchmarkKind(value).label
-    if name == "comparator":
-        return Comparator(value).label
-    if name == "condition":
-        return Condition(value).label
+    if name in _CHOICES:
+        return _CHOICES[name](value).label
     if name == "level":
         return _("step %(level)s (%(label)s)") % {"level": value, "label": Level(value).label}
-    if name == "model":
-        return AccountabilityModel(value).label
     if hasattr(value, "normalize"):
         return number_text(value)
     return str(value)

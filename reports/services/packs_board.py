@@ -268,24 +268,27 @@ def _rung(level: int) -> str:
         return f"Level {level}"
 
 
+def _flag_line(flag: InterventionFlag, *, at, what: str) -> FlagLine:
+    """A flag as the pack lists it, at the moment and with the words of what happened to it; its level and
+    status as they are now."""
+    return FlagLine(
+        at=at,
+        school=flag.school.name,
+        school_code=flag.school.code,
+        rung=_rung(flag.level),
+        provision=flag.provision,
+        what=what,
+        status=flag.get_status_display(),
+    )
+
+
 def _flags_opened(start, end) -> list[FlagLine]:
     flags = (
         InterventionFlag.objects.filter(opened_at__gte=start, opened_at__lt=end)
         .select_related("school")
         .order_by("opened_at", "pk")
     )
-    return [
-        FlagLine(
-            at=flag.opened_at,
-            school=flag.school.name,
-            school_code=flag.school.code,
-            rung=_rung(flag.level),
-            provision=flag.provision,
-            what=flag.deficiency,
-            status=flag.get_status_display(),
-        )
-        for flag in flags
-    ]
+    return [_flag_line(flag, at=flag.opened_at, what=flag.deficiency) for flag in flags]
 
 
 def _flags_raised(start, end) -> list[FlagLine]:
@@ -295,15 +298,4 @@ def _flags_raised(start, end) -> list[FlagLine]:
         .select_related("flag__school")
         .order_by("at", "pk")
     )
-    return [
-        FlagLine(
-            at=event.at,
-            school=event.flag.school.name,
-            school_code=event.flag.school.code,
-            rung=_rung(event.flag.level),
-            provision=event.flag.provision,
-            what=event.reason,
-            status=event.flag.get_status_display(),
-        )
-        for event in events
-    ]
+    return [_flag_line(event.flag, at=event.at, what=event.reason) for event in events]

@@ -33,20 +33,26 @@ class PdfStyles:
         )
 
 
+def pdf_document(buffer, *, pagesize, margin: float, title: str) -> SimpleDocTemplate:
+    """A pack's PDF, written into `buffer`: the same margin (in inches) all round, and the portal as its author."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin * inch,
+        rightMargin=margin * inch,
+        topMargin=margin * inch,
+        bottomMargin=margin * inch,
+        title=title,
+        author="SGS Portal",
+    )
+
+
 def render_board_pack_pdf(pack: BoardPack) -> bytes:
     styles = PdfStyles()
     buffer = BytesIO()
     period = f"{day_words(pack.since)} to {day_words(pack.until)}"
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(LETTER),
-        leftMargin=0.6 * inch,
-        rightMargin=0.6 * inch,
-        topMargin=0.6 * inch,
-        bottomMargin=0.6 * inch,
-        title=f"Board decision pack — {pack.district}, {period}",
-        author="SGS Portal",
-    )
+    title = f"Board decision pack — {pack.district}, {period}"
+    document = pdf_document(buffer, pagesize=landscape(LETTER), margin=0.6, title=title)
     story = _title_page(pack, period, styles)
     for heading, lede, header, widths, rows, empty in _sections(pack):
         story.append(pdf_paragraph(heading, styles.heading))

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.units import inch
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import Spacer
 
 from accountability.models import FlagEvent, InterventionFlag
 from accountability.selectors import flag_evidence
@@ -29,7 +28,7 @@ from contracts.models import Benchmark, ContractStatus, InterventionRule, Perfor
 from contracts.pdf import render_contract_pdf
 from core.spreadsheets import spreadsheet_cell
 from reports.services.packs_board import day_bounds, day_words, district_name, person
-from reports.services.packs_board_pdf import PdfStyles, pdf_paragraph, pdf_table
+from reports.services.packs_board_pdf import PdfStyles, pdf_document, pdf_paragraph, pdf_table
 from schools.models import School, SchoolYear
 
 
@@ -46,6 +45,21 @@ def _iso(at) -> str:
     if isinstance(at, datetime.datetime):
         return timezone.localtime(at).isoformat(timespec="seconds")
     return at.isoformat()
+
+
+# A step of a grant or a flag (each a core.models.StatusEvent), as the CSVs write it.
+EVENT_COLUMNS = ["at", "action", "from_status", "to_status", "by", "reason"]
+
+
+def _event_cells(event) -> list:
+    return [
+        _iso(event.at),
+        event.action,
+        event.get_from_status_display(),
+        event.get_to_status_display(),
+        person(event.actor),
+        event.reason,
+    ]
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -147,17 +161,12 @@ def _grant_files(grants: list[AutonomyGrant]) -> dict[str, bytes]:
         ],
     )
     events = _csv(
-        ["grant", "autonomy", "at", "action", "from_status", "to_status", "by", "reason", "evidence"],
+        ["grant", "autonomy", *EVENT_COLUMNS, "evidence"],
         [
             [
                 g.pk,
                 g.autonomy.name,
-                _iso(e.at),
-                e.action,
-                e.get_from_status_display(),
-                e.get_to_status_display(),
-                person(e.actor),
-                e.reason,
+                *_event_cells(e),
                 json.dumps(e.evidence, sort_keys=True, ensure_ascii=False) if e.evidence else "",
             ]
             for g in grants
@@ -207,22 +216,7 @@ def _flag_files(flags: list[InterventionFlag]) -> dict[str, bytes]:
             for line in evidences[f.pk]
         ],
     )
-    steps = _csv(
-        ["flag", "at", "action", "from_status", "to_status", "by", "reason"],
-        [
-            [
-                f.pk,
-                _iso(e.at),
-                e.action,
-                e.get_from_status_display(),
-                e.get_to_status_display(),
-                person(e.actor),
-                e.reason,
-            ]
-            for f in flags
-            for e in f.events.all()
-        ],
-    )
+    steps = _csv(["flag", *EVENT_COLUMNS], [[f.pk, *_event_cells(e)] for f in flags for e in f.events.all()])
     return {
         "flags.csv": listing,
         "flag_notices.csv": notices,
@@ -237,15 +231,8 @@ def _flags_pdf(flags: list[InterventionFlag], evidences: dict) -> bytes:
     its steps."""
     styles = PdfStyles()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        leftMargin=0.7 * inch,
-        rightMargin=0.7 * inch,
-        topMargin=0.7 * inch,
-        bottomMargin=0.7 * inch,
-        title="Intervention flags: notices, evidence and steps",
-        author="SGS Portal",
+    document = pdf_document(
+        buffer, pagesize=LETTER, margin=0.7, title="Intervention flags: notices, evidence and steps"
     )
     story = [pdf_paragraph("Intervention flags: notices, evidence and steps", styles.title)]
     if not flags:

@@ -110,13 +110,19 @@ def _is_small(cell: Cell, rules: PolicyRules) -> bool:
     return cell.n is not None and cell.n < rules.minimum_n
 
 
+def _groups(cells: list[Cell], by: str) -> list[list[Cell]]:
+    """The cells that share a pair or a total group (`by`: "pair" or "total"), group by group, in the order
+    the groups first appear; a cell in none is left out."""
+    groups: dict[str, list[Cell]] = defaultdict(list)
+    for cell in cells:
+        if group := getattr(cell, by):
+            groups[group].append(cell)
+    return list(groups.values())
+
+
 def _hide_pairs(cells: list[Cell], hidden: dict[str, str]) -> bool:
     changed = False
-    pairs: dict[str, list[Cell]] = defaultdict(list)
-    for cell in cells:
-        if cell.pair:
-            pairs[cell.pair].append(cell)
-    for members in pairs.values():
+    for members in _groups(cells, "pair"):
         if any(cell.key in hidden for cell in members):
             for cell in members:
                 if cell.key not in hidden:
@@ -129,11 +135,7 @@ def _hide_complements(cells: list[Cell], hidden: dict[str, str]) -> bool:
     """In each total group with exactly one hidden cell, hide the smallest other one (parts before the
     total), so that no subtraction reveals it."""
     changed = False
-    groups: dict[str, list[Cell]] = defaultdict(list)
-    for cell in cells:
-        if cell.total:
-            groups[cell.total].append(cell)
-    for members in groups.values():
+    for members in _groups(cells, "total"):
         hidden_members = [cell for cell in members if cell.key in hidden]
         if len(hidden_members) != 1:
             continue

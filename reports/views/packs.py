@@ -3,6 +3,7 @@ auditor dossier of a school and school year (a zip). Only the autonomy office se
 else is answered 404, as the office's other pages do. Bad dates re-render the form, naming the field, 400.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -15,19 +16,26 @@ from reports.services.packs import auditor_dossier_build, board_pack_build, rend
 from schools.policies import autonomy_office
 
 
-def _office_only(request) -> None:
-    if not autonomy_office(request.user, "Only the autonomy office prepares board packs and dossiers."):
-        raise Http404("No such page.")
+def _office_page(view):
+    """A page of the autonomy office's packs: read only, signed in, and 404 for anyone else."""
+
+    @require_safe
+    @login_required
+    @wraps(view)
+    def page(request):
+        if not autonomy_office(request.user, "Only the autonomy office prepares board packs and dossiers."):
+            raise Http404("No such page.")
+        return view(request)
+
+    return page
 
 
 def _pack_form(request) -> BoardPackForm:
     return BoardPackForm(request.GET if ("since" in request.GET or "until" in request.GET) else None)
 
 
-@require_safe
-@login_required
+@_office_page
 def pack_board(request):
-    _office_only(request)
     form = _pack_form(request)
     pack, query, status = None, "", 200
     if form.is_bound:
@@ -41,10 +49,8 @@ def pack_board(request):
     return render(request, "reports/pack_board.html", context, status=status)
 
 
-@require_safe
-@login_required
+@_office_page
 def pack_board_pdf(request):
-    _office_only(request)
     form = BoardPackForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/pack_board.html", {"form": form, "pack": None}, status=400)
@@ -55,17 +61,13 @@ def pack_board_pdf(request):
     return response
 
 
-@require_safe
-@login_required
+@_office_page
 def dossier(request):
-    _office_only(request)
     return render(request, "reports/pack_dossier.html", {"form": DossierForm()})
 
 
-@require_safe
-@login_required
+@_office_page
 def dossier_zip(request):
-    _office_only(request)
     form = DossierForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/pack_dossier.html", {"form": form}, status=400)
