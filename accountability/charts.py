@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread
+from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread, trend_layout
 from metrics.formatting import format_compact, format_value, precision_of, unit_title
 
 WIDTH, HEIGHT = 440, 210
@@ -144,15 +144,7 @@ def trend_chart(points: list[TrendPoint], *, metric) -> TrendChart | None:
     if missing:
         description += _(" No data for %(periods)s.") % {"periods": ", ".join(missing)}
     return TrendChart(
-        width=WIDTH,
-        height=HEIGHT,
-        plot_left=LEFT,
-        plot_right=right,
-        plot_top=TOP,
-        plot_bottom=plot_bottom,
-        tick_x=LEFT - 6,
-        period_y=plot_bottom + 20,
-        target_label_x=right + 6,
+        **trend_layout(width=WIDTH, height=HEIGHT, left=LEFT, right=right, top=TOP, bottom=BOTTOM, period_gap=20),
         unit_title=unit_title(metric),
         values=" ".join(f"{p.x},{p.y}" for p in drawn),
         targets=target_line,

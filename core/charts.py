@@ -79,6 +79,23 @@ class TargetTrend(PlotFrame):
         return any(p.status == "not_met" for p in self.points)
 
 
+def trend_layout(*, width: int, height: int, left: int, right: int, top: int, bottom: int, period_gap: int) -> dict:
+    """Where a TargetTrend's plot and labels sit: the plot inside the margins, the tick labels ending just left
+    of it, the target's label just right of it, the periods' labels `period_gap` below it."""
+    plot_bottom = height - bottom
+    return {
+        "width": width,
+        "height": height,
+        "plot_left": left,
+        "plot_right": right,
+        "plot_top": top,
+        "plot_bottom": plot_bottom,
+        "tick_x": left - 6,
+        "period_y": plot_bottom + period_gap,
+        "target_label_x": right + 6,
+    }
+
+
 def spread(count: int, left: float, right: float) -> list[float]:
     """`count` x positions evenly from `left` to `right`; a single one in the middle."""
     if count == 1:

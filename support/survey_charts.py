@@ -8,7 +8,7 @@ figure is suppressed is a gap in the line, and says so in the chart's descriptio
 
 from dataclasses import dataclass
 
-from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread
+from core.charts import ChartPoint, TargetTrend, Tick, period_labels, spread, trend_layout
 
 WIDTH, HEIGHT = 440, 210
 LEFT, TOP, BOTTOM = 44, 24, 46  # room under the plot for the term and, below it, the school year
@@ -55,15 +55,7 @@ def percent_chart(periods: list[tuple[str, int | None]], *, target: int, hidden_
         runs.append(run)
     target_y = y(target)
     return PercentChart(
-        width=WIDTH,
-        height=HEIGHT,
-        plot_left=LEFT,
-        plot_right=right,
-        plot_top=TOP,
-        plot_bottom=plot_bottom,
-        tick_x=LEFT - 6,
-        period_y=plot_bottom + 18,
-        target_label_x=right + 6,
+        **trend_layout(width=WIDTH, height=HEIGHT, left=LEFT, right=right, top=TOP, bottom=BOTTOM, period_gap=18),
         values=[" ".join(r) for r in runs if len(r) > 1],
         targets=f"{LEFT},{target_y} {right},{target_y}",
         target_label=f"{target}%",
