@@ -42,8 +42,9 @@ def test_the_board_reads_uptake_use_and_outcomes(page: Page, evaluated_district,
     page.get_by_role("link", name="Outcomes around the grant").click()
     page.get_by_label("Autonomy", exact=True).select_option("people.hiring")
     page.get_by_label("Metric", exact=True).select_option("ela_proficiency")
-    page.get_by_role("button", name="Show").click()
-    # The first estimate in the server's process loads the estimation library (seconds on a busy machine).
+    # The first estimate in the server's process loads the estimation library (about 6 s, more on a busy
+    # machine): the click waits for the page it sends as long as the chart is waited for.
+    page.get_by_role("button", name="Show").click(timeout=30_000)
     chart = page.get_by_role("img", name="Difference in Proficiency in ELA by year since the grant")
     expect(chart).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Check of the trend before the grant: passed")).to_be_visible()
