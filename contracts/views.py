@@ -44,6 +44,7 @@ from contracts.selectors import (
 )
 from contracts.wording import contract_sections, describe_diff
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from core.querystring import query_without
 
@@ -159,40 +160,37 @@ def contract_new(request):
     if not can_manage_contracts(request.user):
         raise Http404("No such page.")
     form = ContractNewForm(request.POST or None, **contract_form_choices(user=request.user))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                contract = create_once(
-                    request,
-                    lambda: services.contract_create_from_template(
-                        actor=request.user,
-                        school=data["school"],
-                        template=data["template"],
-                        term_start=data["term_start"],
-                        term_end=data["term_end"],
-                        summary=data["summary"],
-                    ),
-                    result=lambda contract: (
-                        reverse("contracts:contract_edit", args=[contract.pk]),
-                        f"the draft contract for {contract.school.name}",
-                    ),
-                )
-            except NotPermitted as error:
-                form.add_application_error(error)
-                status = 403
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                messages.success(
-                    request,
-                    f"Draft contract for {contract.school.name} created. Review its "
-                    "benchmarks, then propose it to the school.",
-                )
-                return redirect("contracts:contract_edit", contract.pk)
-    return render(request, "contracts/new.html", {"form": form}, status=status)
+
+    def create():
+        data = form.cleaned_data
+        return services.contract_create_from_template(
+            actor=request.user,
+            school=data["school"],
+            template=data["template"],
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+            summary=data["summary"],
+        )
+
+    contract, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
+            request,
+            create,
+            result=lambda contract: (
+                reverse("contracts:contract_edit", args=[contract.pk]),
+                f"the draft contract for {contract.school.name}",
+            ),
+        ),
+    )
+    if status is not None:
+        return render(request, "contracts/new.html", {"form": form}, status=status)
+    messages.success(
+        request,
+        f"Draft contract for {contract.school.name} created. Review its benchmarks, then propose it to the school.",
+    )
+    return redirect("contracts:contract_edit", contract.pk)
 
 
 @require_POST

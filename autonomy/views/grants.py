@@ -33,6 +33,7 @@ from autonomy.selectors_grants import (
 )
 from autonomy.services import grant_change, grants_issue_to_scope
 from core.errors import ApplicationError, Conflict
+from core.form_pages import form_submit
 from core.querystring import query_without
 from core.spreadsheets import spreadsheet_cell
 from core.versions import fragment, fragments_shared
@@ -188,42 +189,37 @@ def grants_issue_scope(request):
     if not can_manage_autonomy(request.user):
         raise Http404("No such page.")
     form = GrantIssueScopeForm(request.POST if request.method == "POST" else None, scopes=cohorts_with_sizes())
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                outcome = grants_issue_to_scope(
-                    actor=request.user,
-                    autonomy=data["autonomy"],
-                    cohort=form.cohort,
-                    reason=data["reason"],
-                    retention_benchmarks=data["retention_benchmarks"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                )
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                granted = len(outcome.created)
-                messages.success(
-                    request,
-                    f"Granted to {granted} school{'s' if granted != 1 else ''} "
-                    f"({outcome.already_held} already held it).",
-                )
-                if outcome.revoked:
-                    named = "; ".join(
-                        f"{grant.school.code} {grant.school.name} (revoked {grant.updated_at:%B %-d, %Y})"
-                        for grant in outcome.revoked
-                    )
-                    messages.warning(
-                        request,
-                        f"Not granted where it was revoked: {named}. A revoked grant comes back only by reinstating "
-                        "it, one school at a time, from the school's grants page, with a reason.",
-                    )
-                return redirect(f"{reverse('autonomy:grants_matrix')}?domain={data['autonomy'].domain}")
-    return render(request, "autonomy/grants/issue_scope.html", {"form": form}, status=status)
+
+    def issue():
+        data = form.cleaned_data
+        return grants_issue_to_scope(
+            actor=request.user,
+            autonomy=data["autonomy"],
+            cohort=form.cohort,
+            reason=data["reason"],
+            retention_benchmarks=data["retention_benchmarks"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+
+    outcome, status = form_submit(request, form, issue, hidden=True)
+    if status is not None:
+        return render(request, "autonomy/grants/issue_scope.html", {"form": form}, status=status)
+    granted = len(outcome.created)
+    messages.success(
+        request, f"Granted to {granted} school{'s' if granted != 1 else ''} ({outcome.already_held} already held it)."
+    )
+    if outcome.revoked:
+        named = "; ".join(
+            f"{grant.school.code} {grant.school.name} (revoked {grant.updated_at:%B %-d, %Y})"
+            for grant in outcome.revoked
+        )
+        messages.warning(
+            request,
+            f"Not granted where it was revoked: {named}. A revoked grant comes back only by reinstating "
+            "it, one school at a time, from the school's grants page, with a reason.",
+        )
+    return redirect(f"{reverse('autonomy:grants_matrix')}?domain={form.cleaned_data['autonomy'].domain}")
 
 
 @require_safe

@@ -26,7 +26,8 @@ from budgeting.selectors import (
     school_allocation_page,
 )
 from budgeting.services.allocations import allocation_set_compute, allocation_set_release, weeks_before
-from budgeting.views.finance_pages import finance_only, form_submit
+from budgeting.views.finance_pages import finance_only
+from core.form_pages import form_submit
 from core.spreadsheets import spreadsheet_cell
 from schools.selectors import school_get_for_user
 
@@ -58,7 +59,7 @@ def allocation_set_compute_view(request):
         formula, snapshot, kind = form.chosen()
         return allocation_set_compute(actor=request.user, formula=formula, snapshot=snapshot, kind=kind)
 
-    allocation_set, status = form_submit(request, form, compute)
+    allocation_set, status = form_submit(request, form, compute, hidden=True)
     if status is not None:
         return _render_sets(request, form, status=status)
     messages.success(request, f"Computed: {allocation_set.allocations.count():,} schools. Check it, then release it.")
@@ -97,6 +98,7 @@ def allocation_set_release_view(request, pk):
         request,
         form,
         lambda: allocation_set_release(actor=request.user, allocation_set=allocation_set, **form.cleaned_data),
+        hidden=True,
     )
     if status is None:
         messages.success(request, "Released: the principals have been told.")

@@ -22,8 +22,9 @@ from budgeting.services.enrollment import (
     enrollment_project,
     snapshot_adjust_refusal,
 )
-from budgeting.views.finance_pages import finance_only, form_submit
+from budgeting.views.finance_pages import finance_only
 from core.errors import ApplicationError, NotPermitted
+from core.form_pages import form_submit
 from core.querystring import query_without
 from metrics.services import MAX_LISTED_ERRORS
 
@@ -119,6 +120,7 @@ def enrollment_project_view(request):
         lambda: enrollment_project(
             actor=request.user, school_year=form.cleaned_data["school_year"], as_of=form.cleaned_data["as_of"]
         ),
+        hidden=True,
     )
     if status is None:
         return _done(request, report, "Saved")
@@ -143,6 +145,7 @@ def enrollment_count_set_view(request, pk: int):
             category=form.cleaned_data["category"],
             students=form.cleaned_data["students"],
         ),
+        hidden=True,
     )
     if status is None:
         data = form.cleaned_data

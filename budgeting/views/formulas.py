@@ -20,8 +20,9 @@ from budgeting.models import CategoryKind, EnrollmentCategory, FormulaStatus, Fo
 from budgeting.selectors_formulas import formula_get, formula_in_force, formula_page, formula_years
 from budgeting.services import formula_edits as edits
 from budgeting.services.formula import formula_draft_create, formula_publish
-from budgeting.views.finance_pages import finance_only, form_submit
+from budgeting.views.finance_pages import finance_only
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from core.templatetags.timelines import TimelineEntry, actor_words
 
@@ -96,6 +97,7 @@ def formula_new(request):
                 f"version {f.number} of {f.school_year.label}",
             ),
         ),
+        hidden=True,
     )
     if status is None:
         messages.success(request, f"Draft version {formula.number} of {formula.school_year.label} created.")

@@ -15,8 +15,9 @@ from budgeting.models import ScenarioStatus
 from budgeting.selectors import scenario_choices, scenario_get, scenarios_for_finance
 from budgeting.services.scenario_comparison import scenario_compare
 from budgeting.services.scenarios import scenario_adopt, scenario_create, scenario_update
-from budgeting.views.finance_pages import finance_only, form_submit
+from budgeting.views.finance_pages import finance_only
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 
 COMPARE_PAGE_SIZE = 50
@@ -62,6 +63,7 @@ def scenario_create_view(request):
             lambda: scenario_create(actor=request.user, **_scenario_arguments(form)),
             result=lambda s: (reverse("budgeting:scenario_compare", args=[s.pk]), f"the scenario “{s.name}”"),
         ),
+        hidden=True,
     )
     if status is not None:
         return _render_form(request, form, status=status)
@@ -84,7 +86,10 @@ def scenario_edit(request, pk):
         initial=ScenarioForm.initial_of(scenario),
     )
     _saved, status = form_submit(
-        request, form, lambda: scenario_update(actor=request.user, scenario=scenario, **_scenario_arguments(form))
+        request,
+        form,
+        lambda: scenario_update(actor=request.user, scenario=scenario, **_scenario_arguments(form)),
+        hidden=True,
     )
     if status is not None:
         return _render_form(request, form, scenario=scenario, status=status)

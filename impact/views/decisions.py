@@ -8,7 +8,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from core.errors import ApplicationError
+from core.form_pages import form_submit
 from impact.forms import DecisionForm
 from impact.policies import can_record_decision
 from impact.selectors.decisions import decisions_list
@@ -21,23 +21,18 @@ from impact.views.common import evaluation_team_only
 def decisions_page(request):
     evaluation_team_only(request)
     may_record = can_record_decision(request.user)
-    form = DecisionForm(
-        initial={"autonomy": request.GET.get("autonomy"), "evidence_path": request.GET.get("evidence", "")}
-    )
-    status = 200
     if request.method == "POST":
         if not may_record:
             return HttpResponseForbidden(may_record.reason)
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                decision_record(actor=request.user, **form.cleaned_data)
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                messages.success(request, f"Recorded: {form.cleaned_data['autonomy'].name}.")
-                return redirect("impact:decisions")
-        status = 400
+    else:
+        form = DecisionForm(
+            initial={"autonomy": request.GET.get("autonomy"), "evidence_path": request.GET.get("evidence", "")}
+        )
+    _recorded, status = form_submit(request, form, lambda: decision_record(actor=request.user, **form.cleaned_data))
+    if status is None:
+        messages.success(request, f"Recorded: {form.cleaned_data['autonomy'].name}.")
+        return redirect("impact:decisions")
     log = decisions_list()[:200]
     context = {"form": form, "log": log, "may_record": bool(may_record), "section": "decisions"}
     return render(request, "impact/decisions.html", context, status=status)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from core.errors import ApplicationError
+from core.form_pages import form_submit
 from schools.first_setup.forms import DistrictForm, SchoolYearForm
 from schools.first_setup.models import SetupStepKey
 from schools.first_setup.services import (
@@ -29,30 +29,26 @@ def first_setup(request):
 @office_only
 def first_setup_district(request):
     form = DistrictForm(request.POST)
-    if form.is_valid():
-        try:
-            setup_district_save(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, "The district was saved.")
-            return redirect("schools:first_setup")
-    return _render(request, district_form=form, status=400)
+    _saved, status = form_submit(
+        request, form, lambda: setup_district_save(actor=request.user, **form.cleaned_data), hidden=True
+    )
+    if status is not None:
+        return _render(request, district_form=form, status=status)
+    messages.success(request, "The district was saved.")
+    return redirect("schools:first_setup")
 
 
 @require_POST
 @office_only
 def first_setup_school_year(request):
     form = SchoolYearForm(request.POST)
-    if form.is_valid():
-        try:
-            year = setup_school_year_add(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, f"The school year {year.label} was added.")
-            return redirect("schools:first_setup")
-    return _render(request, year_form=form, status=400)
+    year, status = form_submit(
+        request, form, lambda: setup_school_year_add(actor=request.user, **form.cleaned_data), hidden=True
+    )
+    if status is not None:
+        return _render(request, year_form=form, status=status)
+    messages.success(request, f"The school year {year.label} was added.")
+    return redirect("schools:first_setup")
 
 
 @require_POST

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.errors import ApplicationError, Conflict
+from core.errors import Conflict
+from core.form_pages import form_submit
 from schools.office_pages import office_only
 from schools.roster.forms import RosterMappingForm, RosterUploadForm
 from schools.roster.imports import MAX_SHOWN, roster_import_confirm, roster_import_start
@@ -48,15 +49,16 @@ CHANGE_WORDS = {
 @require_http_methods(["GET", "HEAD", "POST"])
 @office_only
 def roster_import(request):
-    form, status = RosterUploadForm(), 200
-    if request.method == "POST":
-        form = RosterUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            run = roster_import_start(actor=request.user, file_name=upload.name, data=form.data_bytes)
-            return redirect("schools:roster_import_detail", run.pk)
-        status = 400
-    return _render_page(request, form=form, status=status)
+    form = RosterUploadForm(request.POST, request.FILES) if request.method == "POST" else RosterUploadForm()
+    run, status = form_submit(
+        request,
+        form,
+        lambda: roster_import_start(actor=request.user, file_name=form.cleaned_data["file"].name, data=form.data_bytes),
+        hidden=True,
+    )
+    if status is not None:
+        return _render_page(request, form=form, status=status)
+    return redirect("schools:roster_import_detail", run.pk)
 
 
 @require_POST
@@ -64,15 +66,13 @@ def roster_import(request):
 def roster_mapping(request):
     mapping = roster_mapping_read()
     form = RosterMappingForm(request.POST, mapping=mapping)
-    if form.is_valid():
-        try:
-            roster_mapping_set(actor=request.user, mapping=form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, "The roster mapping was saved. It applies to the next file you check.")
-            return redirect("schools:roster_import")
-    return _render_page(request, mapping_form=form, status=400)
+    _saved, status = form_submit(
+        request, form, lambda: roster_mapping_set(actor=request.user, mapping=form.cleaned_data), hidden=True
+    )
+    if status is not None:
+        return _render_page(request, mapping_form=form, status=status)
+    messages.success(request, "The roster mapping was saved. It applies to the next file you check.")
+    return redirect("schools:roster_import")
 
 
 def _render_page(request, *, form=None, mapping_form=None, status=200):

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.errors import ApplicationError, Conflict, NotFound, NotPermitted
+from core.errors import Conflict, NotFound, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from support.forms.calendar import CalendarFilterForm, MilestoneForm
 from support.policies.calendar import can_manage_milestones, can_subscribe_calendar, can_view_calendar
@@ -188,20 +189,6 @@ def _render_form(request, form, *, milestone=None, status=200):
     )
 
 
-def _save(form, save):
-    """Run the service; a refusal goes next to the fields it names, nothing saved."""
-    try:
-        return save(), 200
-    except NotFound as error:
-        form.add_error(None, error.message)
-        return None, 404
-    except NotPermitted:
-        raise Http404("No such page.") from None
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return None, error.http_status
-
-
 def _calendar_of(milestone) -> str:
     return f"{reverse('support:calendar')}?year={milestone.school_year.label}"
 
@@ -213,19 +200,17 @@ def milestone_create_view(request):
     if refused := _office_only(request):
         return refused
     form = MilestoneForm(request.POST if request.method == "POST" else None)
-    if request.method != "POST":
-        return _render_form(request, form)
-    if not form.is_valid():
-        return _render_form(request, form, status=400)
-    data = form.cleaned_data
 
     def create():
-        return milestone_create(actor=request.user, **data)
+        return milestone_create(actor=request.user, **form.cleaned_data)
 
-    milestone, status = _save(
-        form, lambda: create_once(request, create, result=lambda m: (_calendar_of(m), f"the milestone “{m.title}”"))
+    milestone, status = form_submit(
+        request,
+        form,
+        lambda: create_once(request, create, result=lambda m: (_calendar_of(m), f"the milestone “{m.title}”")),
+        hidden=True,
     )
-    if milestone is None:
+    if status is not None:
         return _render_form(request, form, status=status)
     messages.success(request, f"“{milestone.title}” is on the calendar, {_dates(milestone)}.")
     return redirect(_calendar_of(milestone))
@@ -244,12 +229,10 @@ def milestone_edit(request, pk: int):
     form = MilestoneForm(
         request.POST if request.method == "POST" else None, initial=MilestoneForm.initial_of(milestone)
     )
-    if request.method != "POST":
-        return _render_form(request, form, milestone=milestone)
-    if not form.is_valid():
-        return _render_form(request, form, milestone=milestone, status=400)
-    saved, status = _save(form, lambda: milestone_update(actor=request.user, milestone_id=pk, **form.cleaned_data))
-    if saved is None:
+    saved, status = form_submit(
+        request, form, lambda: milestone_update(actor=request.user, milestone_id=pk, **form.cleaned_data), hidden=True
+    )
+    if status is not None:
         return _render_form(request, form, milestone=milestone, status=status)
     messages.success(request, f"“{saved.title}” is saved, {_dates(saved)}.")
     return redirect(_calendar_of(saved))

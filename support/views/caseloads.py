@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError, NotFound, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from schools.models import School
 from schools.selectors import school_get_for_user
@@ -72,15 +73,12 @@ def service_policy_edit(request):
         "principal_time_target_percent": policy.principal_time_target_percent,
     }
     form = ServicePolicyCaseloadForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_policy_caseloads_update(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, "The caseload settings are saved.")
-            return redirect("support:caseload_district")
-    status = 400 if form.is_bound else 200
+    _saved, status = form_submit(
+        request, form, lambda: service_policy_caseloads_update(actor=request.user, **form.cleaned_data), hidden=True
+    )
+    if status is None:
+        messages.success(request, "The caseload settings are saved.")
+        return redirect("support:caseload_district")
     return render(request, "support/caseloads/policy_edit.html", {"form": form}, status=status)
 
 
@@ -98,22 +96,23 @@ def school_liaison_edit(request, code):
         limit=limit,
         initial={"liaison": school.liaison_id},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = school_liaison_assign(actor=request.user, school=school, liaison=form.cleaned_data["liaison"])
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            who = assignment.liaison
-            name = (who.get_full_name() or who.get_username()) if who else ""
-            messages.success(
-                request, f"{school.name}'s liaison is now {name}." if who else f"{school.name} has no liaison now."
-            )
-            if assignment.over_limit:
-                messages.warning(request, assignment.warning)
-            return redirect("support:caseload_district")
-    context = {"school": school, "form": form, "limit": limit}
-    return render(request, "support/caseloads/liaison_assign.html", context, status=400 if form.is_bound else 200)
+    assignment, status = form_submit(
+        request,
+        form,
+        lambda: school_liaison_assign(actor=request.user, school=school, liaison=form.cleaned_data["liaison"]),
+        hidden=True,
+    )
+    if status is not None:
+        context = {"school": school, "form": form, "limit": limit}
+        return render(request, "support/caseloads/liaison_assign.html", context, status=status)
+    who = assignment.liaison
+    name = (who.get_full_name() or who.get_username()) if who else ""
+    messages.success(
+        request, f"{school.name}'s liaison is now {name}." if who else f"{school.name} has no liaison now."
+    )
+    if assignment.over_limit:
+        messages.warning(request, assignment.warning)
+    return redirect("support:caseload_district")
 
 
 def _school_log_or_404(request, code) -> School:

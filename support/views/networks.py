@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from schools.models import Network, School
 from schools.policies import roles_of
@@ -161,15 +162,16 @@ def _allowances_page(request, network, form, *, status=200):
 def network_allowances(request, pk):
     network = _managed_network(request, pk)
     form = AllowanceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opt_out_allowance_set(actor=request.user, network=network, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, "The allowance is saved.")
-            return redirect("support:network_allowances", network.pk)
-    return _allowances_page(request, network, form, status=400 if form.is_bound else 200)
+    _saved, status = form_submit(
+        request,
+        form,
+        lambda: services.opt_out_allowance_set(actor=request.user, network=network, **form.cleaned_data),
+        hidden=True,
+    )
+    if status is not None:
+        return _allowances_page(request, network, form, status=status)
+    messages.success(request, "The allowance is saved.")
+    return redirect("support:network_allowances", network.pk)
 
 
 @require_POST
@@ -188,13 +190,11 @@ def network_allowance_remove(request, pk, allowance_pk):
 def network_window(request):
     _require(can_manage_networks(request.user))
     form = WindowForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            window = services.opt_in_window_set(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, f"Networks for {window.school_year.label} may be chosen as set.")
-            return redirect("support:network_window")
+    window, status = form_submit(
+        request, form, lambda: services.opt_in_window_set(actor=request.user, **form.cleaned_data), hidden=True
+    )
+    if status is None:
+        messages.success(request, f"Networks for {window.school_year.label} may be chosen as set.")
+        return redirect("support:network_window")
     context = {"form": form, "windows": opt_in_windows(), "open_window": opt_in_window_open()}
-    return _form_page(request, "window.html", context, status=400 if form.is_bound else 200)
+    return _form_page(request, "window.html", context, status=status)

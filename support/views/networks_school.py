@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.errors import ApplicationError, Conflict
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from schools.models import SchoolYear
 from schools.selectors import school_get_for_user
@@ -126,10 +127,10 @@ def network_school_request(request, code):
     year = window.school_year
     places = _places_left_by_network(year)
     form = NetworkRequestForm(request.POST, places=places)
-    if not form.is_valid():
-        return _school_page(request, school, request_form=form, status=400)
-    try:
-        create_once(
+    _made, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
             request,
             lambda: networks_requests.network_request_create(
                 actor=request.user, school=school, school_year=year, **form.cleaned_data
@@ -138,10 +139,11 @@ def network_school_request(request, code):
                 _school_url(school),
                 _("the request to join %(network)s") % {"network": made.network.name},
             ),
-        )
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return _school_page(request, school, request_form=form, status=400)
+        ),
+        hidden=True,
+    )
+    if status is not None:
+        return _school_page(request, school, request_form=form, status=status)
     messages.success(request, _("Your request is sent to the autonomy office. You will be told when it decides."))
     return redirect("support:network_school", school.code)
 
@@ -172,20 +174,21 @@ def network_school_opt_out(request, code):
     school = _principal_school_or_404(request, code, can_record_opt_out)
     allowed = OptOutAllowance.objects.filter(network_id=school.network_id).values_list("department", flat=True)
     form = OptOutForm(request.POST, allowed=list(allowed), years=_years_open_for_opt_outs())
-    if not form.is_valid():
-        return _school_page(request, school, opt_out_form=form, status=400)
-    try:
-        create_once(
+    _made, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
             request,
             lambda: networks_opt_outs.service_opt_out_record(actor=request.user, school=school, **form.cleaned_data),
             result=lambda made: (
                 _school_url(school),
                 _("the opt-out of %(department)s") % {"department": made.get_department_display()},
             ),
-        )
-    except ApplicationError as error:
-        form.add_application_error(error)
-        return _school_page(request, school, opt_out_form=form, status=400)
+        ),
+        hidden=True,
+    )
+    if status is not None:
+        return _school_page(request, school, opt_out_form=form, status=status)
     messages.success(request, _("The opt-out is recorded for the year."))
     return redirect("support:network_school", school.code)
 

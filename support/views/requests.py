@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError, Conflict, NotPermitted
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from core.querystring import query_without
 from core.templatetags.timelines import TimelineEntry, actor_words
@@ -128,32 +129,27 @@ def request_new(request, code):
     if not can_create_support_request(request.user, school):
         raise Http404("Only the school's principal or leadership team ask for help in its name.")
     form = SupportRequestForm(request.POST if request.method == "POST" else None)
-    status = 400 if form.is_bound else 200
-    if form.is_bound and form.is_valid():
-        try:
-            created = create_once(
-                request,
-                lambda: support_request_create(actor=request.user, school=school, **form.cleaned_data),
-                result=lambda made: (
-                    reverse("support:request_detail", args=[made.pk]),
-                    _("your request “%(subject)s”") % {"subject": made.subject},
-                ),
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            who = created.assignee.get_full_name() or created.assignee.username if created.assignee else None
-            department = created.get_department_display()
-            sent_to = (
-                _("%(person)s of %(department)s") % {"person": who, "department": department} if who else department
-            )
-            due = date_format(created.due_on, _("l, F j"))
-            messages.success(
-                request, _("Your request is sent to %(to)s. It is due %(due)s.") % {"to": sent_to, "due": due}
-            )
-            return redirect("support:request_detail", created.pk)
-    context = {"school": school, "form": form}
-    return render(request, "support/requests/new.html", context, status=status)
+    created, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
+            request,
+            lambda: support_request_create(actor=request.user, school=school, **form.cleaned_data),
+            result=lambda made: (
+                reverse("support:request_detail", args=[made.pk]),
+                _("your request “%(subject)s”") % {"subject": made.subject},
+            ),
+        ),
+        hidden=True,
+    )
+    if status is not None:
+        return render(request, "support/requests/new.html", {"school": school, "form": form}, status=status)
+    who = created.assignee.get_full_name() or created.assignee.username if created.assignee else None
+    department = created.get_department_display()
+    sent_to = _("%(person)s of %(department)s") % {"person": who, "department": department} if who else department
+    due = date_format(created.due_on, _("l, F j"))
+    messages.success(request, _("Your request is sent to %(to)s. It is due %(due)s.") % {"to": sent_to, "due": due})
+    return redirect("support:request_detail", created.pk)
 
 
 # --- one request -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.errors import ApplicationError
+from core.form_pages import form_submit
 from core.idempotency import create_once, once_per_form_key
 from core.querystring import query_without
 from support.forms.requests import CategoryForm, QueueFilterForm
@@ -105,25 +105,23 @@ def _office_only(request):
 def category_list(request):
     _office_only(request)
     form = CategoryForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if form.is_bound:
-        status = 400
-        if form.is_valid():
-            try:
-                created = create_once(
-                    request,
-                    lambda: support_category_create(
-                        actor=request.user,
-                        **{key: form.cleaned_data[key] for key in ("code", "name", "department")},
-                        deadline_business_days=form.cleaned_data["deadline_business_days"],
-                    ),
-                    result=lambda made: (request.path, f"the category “{made.name}”"),
-                )
-            except ApplicationError as error:
-                form.add_application_error(error)
-            else:
-                messages.success(request, f"“{created.name}” is added: schools can ask for it now.")
-                return redirect("support:category_list")
+    created, status = form_submit(
+        request,
+        form,
+        lambda: create_once(
+            request,
+            lambda: support_category_create(
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("code", "name", "department")},
+                deadline_business_days=form.cleaned_data["deadline_business_days"],
+            ),
+            result=lambda made: (request.path, f"the category “{made.name}”"),
+        ),
+        hidden=True,
+    )
+    if status is None:
+        messages.success(request, f"“{created.name}” is added: schools can ask for it now.")
+        return redirect("support:category_list")
     context = {"groups": categories_by_department(include_inactive=True), "form": form}
     return render(request, "support/requests/categories.html", context, status=status)
 
@@ -142,14 +140,14 @@ def category_edit(request, pk):
         "active": category.active,
     }
     form = CategoryForm(request.POST if request.method == "POST" else None, initial=initial, editing=category)
-    status = 400 if form.is_bound else 200
-    if form.is_bound and form.is_valid():
-        try:
-            support_category_update(actor=request.user, category_id=category.pk, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, f"“{form.cleaned_data['name']}” is saved.")
-            return redirect("support:category_list")
+    _saved, status = form_submit(
+        request,
+        form,
+        lambda: support_category_update(actor=request.user, category_id=category.pk, **form.cleaned_data),
+        hidden=True,
+    )
+    if status is None:
+        messages.success(request, f"“{form.cleaned_data['name']}” is saved.")
+        return redirect("support:category_list")
     context = {"category": category, "form": form}
     return render(request, "support/requests/category_edit.html", context, status=status)
