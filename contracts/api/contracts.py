@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from autonomy.models import AutonomyGrant, GrantStatus
 from contracts import services
 from contracts.models import (
+    COMMITMENT_TERMS,
     Benchmark,
     CommitmentStatus,
     ContractCommitment,
@@ -144,15 +145,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = [
             "key",
             "position",
-            "department",
-            "text",
-            "measure",
-            "due_on",
-            "period_start",
-            "days",
-            "business_days",
-            "target_percent",
-            "milestone_kind",
+            *COMMITMENT_TERMS,
             "autonomy",
             "status",
             "delivered_on",

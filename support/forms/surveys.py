@@ -82,7 +82,7 @@ class SurveyItemsForm(AccessibleFormMixin, forms.Form):
             "items_es": self.items_es(),
         }
 
-    def add_service_error(self, error) -> None:
+    def add_application_error(self, error) -> None:
         """The service names `items[n]` and `items_es[n]`; the form's fields for them are `item_n`, `item_es_n`."""
         _add_errors_by_name(
             self, error, lambda key: key.replace("items_es[", "item_es_").replace("items[", "item_").rstrip("]")
@@ -150,7 +150,7 @@ class SurveyAnswerForm(AccessibleFormMixin, forms.Form):
             for department in Department.values
         }
 
-    def add_service_error(self, error) -> None:
+    def add_application_error(self, error) -> None:
         """The service names `answers[finance][2]`; the form's field for it is `finance-2`."""
         _add_errors_by_name(self, error, lambda key: key.replace("answers[", "").replace("][", "-").rstrip("]"))
 

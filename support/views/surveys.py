@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError
+from core.form_pages import form_submit
 from core.spreadsheets import spreadsheet_cell
 from schools.models import School
 from schools.policies import roles_of
@@ -80,22 +81,21 @@ def survey_home(request):
 def survey_cycle_new(request):
     _require(can_manage_surveys(request.user))
     form = SurveyCycleForm(request.POST or None, initial=SurveyCycleForm.defaults())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cycle = services.survey_cycle_create(
-                actor=request.user,
-                school_year=data["school_year"],
-                term=data["term"],
-                term_es=data["term_es"],
-                **form.dates_and_items(),
-            )
-        except ApplicationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"The {cycle} survey is drafted. Check its statements, then open it.")
-            return redirect("support:survey_cycle", cycle.pk)
-    status = 400 if form.is_bound else 200
+    cycle, status = form_submit(
+        request,
+        form,
+        lambda: services.survey_cycle_create(
+            actor=request.user,
+            school_year=form.cleaned_data["school_year"],
+            term=form.cleaned_data["term"],
+            term_es=form.cleaned_data["term_es"],
+            **form.dates_and_items(),
+        ),
+        hidden=True,
+    )
+    if status is None:
+        messages.success(request, f"The {cycle} survey is drafted. Check its statements, then open it.")
+        return redirect("support:survey_cycle", cycle.pk)
     return render(request, "support/surveys/cycle_form.html", {"form": form, "cycle": None}, status=status)
 
 
@@ -122,15 +122,15 @@ def survey_cycle_edit(request, pk):
     if cycle.status != SurveyStatus.DRAFT:
         raise Http404("Only a draft survey is changed.")
     form = SurveyItemsForm(request.POST or None, initial=SurveyItemsForm.initial_for(cycle))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_cycle_edit(actor=request.user, cycle_id=cycle.pk, **form.dates_and_items())
-        except ApplicationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("support:survey_cycle", cycle.pk)
-    status = 400 if form.is_bound else 200
+    edited, status = form_submit(
+        request,
+        form,
+        lambda: services.survey_cycle_edit(actor=request.user, cycle_id=cycle.pk, **form.dates_and_items()),
+        hidden=True,
+    )
+    if status is None:
+        messages.success(request, "Saved.")
+        return redirect("support:survey_cycle", cycle.pk)
     return render(request, "support/surveys/cycle_form.html", {"form": form, "cycle": cycle}, status=status)
 
 
@@ -171,21 +171,14 @@ def survey_answer(request, pk, code):
     items = list(cycle.items.order_by("position"))
     form = SurveyAnswerForm(request.POST if request.method == "POST" else None, items=items)
     answered = survey_answered(user=request.user, cycle=cycle, school=school)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                survey_answer_submit(actor=request.user, cycle=cycle, school=school, answers=form.answers())
-            except ApplicationError as error:
-                form.add_service_error(error)
-                status = error.http_status
-            else:
-                messages.success(
-                    request, _("Thank you: your answers to the %(survey)s survey are in.") % {"survey": cycle}
-                )
-                return redirect("support:surveys")
-        else:
-            status = 400
+    answers, status = form_submit(
+        request,
+        form,
+        lambda: survey_answer_submit(actor=request.user, cycle=cycle, school=school, answers=form.answers()),
+    )
+    if status is None:
+        messages.success(request, _("Thank you: your answers to the %(survey)s survey are in.") % {"survey": cycle})
+        return redirect("support:surveys")
     context = {
         "cycle": cycle,
         "school": school,
