@@ -69,6 +69,13 @@ def test_principal_builds_and_submits_finance_returns_with_a_note(page: Page, bu
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("region", name=re.compile(r"^Operations"))).to_contain_text("Copier lease")
     expect(page.locator("#balance-line")).to_contain_text("Balanced:")
+    # On a phone, the balance by funding source fits the screen: it does not scroll sideways.
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    sources = page.get_by_role("region", name="Allocation and plan by funding source")
+    fit = sources.evaluate("box => ({scrollWidth: box.scrollWidth, clientWidth: box.clientWidth})")
+    assert fit["scrollWidth"] <= fit["clientWidth"], f"the funding-source table scrolls sideways on a phone: {fit}"
+    page.set_viewport_size(desktop)
     assert_accessible(page)
     review_screenshot(page, "budget-plan-principal")
 
