@@ -85,6 +85,15 @@ def _schools_per_horizon(frame, adopted: dict[int, int]) -> dict[int, int]:
     return counts
 
 
+def estimation_library_load() -> None:
+    """Load what an estimate needs, which takes seconds the first time in a process: pyfixest loads its
+    estimators (and scipy's statistics behind them) only when one is first asked for. The web process calls
+    this in a thread as it starts (sgs_portal/wsgi.py), so the first outcomes page does not wait for it;
+    commands and workers, which may never estimate anything, do not pay for it."""
+    import pandas  # noqa: F401
+    from pyfixest import lpdid  # noqa: F401
+
+
 def event_study_estimate(*, rows: list[tuple[int, int, float]], adopted: dict[int, int]) -> EventStudy:
     """`rows` (school, year, value); `adopted` {school: first year granted}. Schools granted in or before
     the first observed year are left out (never seen without the autonomy); those granted after the last
