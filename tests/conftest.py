@@ -34,8 +34,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Production settings, less what plain-HTTP tests cannot have; a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Production settings, less what plain-HTTP tests cannot have (the fast hasher is in tests/django_settings.py)."""
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,

@@ -10,7 +10,7 @@ is down. Each run keeps its keys under a prefix of its own in Redis database 3 a
 
 import os
 import re
-import sqlite3
+import shutil
 import subprocess
 import sys
 import uuid
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 
 from tests.core.test_two_workers import Browser, _free_port, _manage, _wait_until_serving
 
@@ -111,7 +110,7 @@ def _grid_held(browser: Browser, port: int, code: str) -> str:
 
 
 @pytest.fixture
-def two_workers_on_redis(tmp_path, db):
+def two_workers_on_redis(tmp_path, db, migrated_sqlite):
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     store = redis.Redis.from_url(REDIS)
     try:
@@ -131,14 +130,7 @@ def two_workers_on_redis(tmp_path, db):
         CACHE_KEY_PREFIX=prefix,
         CELERY_BROKER_URL="",
     )
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with sqlite3.connect(database) as copy:  # the test database, as migrated, before any test's rows
-            connection.connection.backup(copy)
-    else:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-        )
+    shutil.copyfile(migrated_sqlite, database)
     _manage(env, SEED)
     ports = [_free_port(), _free_port()]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

@@ -2,16 +2,16 @@
 
 What one process learns (a logout, a removed membership, a deactivated user, a revoked token) is seen on
 the next request by the other: nothing that decides who a user is or what they may do is kept in a
-process's own memory. Both run the production settings (DEBUG off) on one SQLite file, copied from the
-suite's migrated test database so that no migration runs here.
+process's own memory. Both run the production settings (DEBUG off) on one SQLite file, a copy of one
+migrated once per test process (tests/core/conftest.py), so that no migration runs here.
 """
 
 import html
 import http.client
 import os
 import re
+import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,7 +19,6 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = """
@@ -103,7 +102,7 @@ def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def two_workers(tmp_path, db):
+def two_workers(tmp_path, db, migrated_sqlite):
     database = tmp_path / "portal.sqlite3"
     env = {key: value for key, value in os.environ.items() if key != "CACHE_URL" and not key.startswith("DJANGO_")}
     env.update(
@@ -115,14 +114,7 @@ def two_workers(tmp_path, db):
         DATABASE_URL=f"sqlite:///{database}",
         CELERY_BROKER_URL="",
     )
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with sqlite3.connect(database) as copy:  # the test database, as migrated, before any test's rows
-            connection.connection.backup(copy)
-    else:  # the suite runs on another database: the two workers get a SQLite file migrated for them
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-        )
+    shutil.copyfile(migrated_sqlite, database)
     tokens = [line.split()[1] for line in _manage(env, SEED).splitlines() if line.startswith("token ")]
     ports = [_free_port(), _free_port()]
     processes = [
